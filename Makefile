@@ -1,0 +1,56 @@
+# make run  — install, migrate and serve on http://127.0.0.1:5000 (SQLite in instance/)
+# make test — install what the tests need and run every test, on SQLite and PostgreSQL
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install system-deps system-test-deps translations migrate demo messages bench
+
+run: install translations instance/settings.py migrate
+ifdef DEMO
+	$(FLASK) demo-data
+endif
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install system-test-deps translations
+	REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+install: system-deps $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# WeasyPrint draws with Pango; the PDFs embed DejaVu.
+system-deps:
+	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+# A PostgreSQL server to test against, and the browser the respondent tests drive.
+system-test-deps: system-deps
+	@scripts/apt-ensure.sh postgresql chromium
+
+translations: $(STAMP)
+	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d translations
+
+instance/settings.py:
+	mkdir -p instance
+	$(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	echo "SESSION_COOKIE_SECURE = False  # http://127.0.0.1 in development" >> $@
+	echo "REMEMBER_COOKIE_SECURE = False" >> $@
+
+migrate: $(STAMP) instance/settings.py
+	$(FLASK) db upgrade
+
+demo: install translations instance/settings.py migrate
+	$(FLASK) demo-data
+
+# Extract the Danish source texts and merge them into every catalogue.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+
+bench: install translations
+	$(PY) bench/page_weight.py

@@ -1,0 +1,27 @@
+"""Who may see what: roles and team scope, checked in one place."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from app.auth.models import CASE_ROLES
+
+
+def case_work_required(view):
+    """Let only case workers and team leaders with a team through."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role not in CASE_ROLES or current_user.team_id is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def check_case_access(case) -> None:
+    """Abort with 403 unless the current user's team owns the case."""
+    if case.team_id != current_user.team_id:
+        abort(403)

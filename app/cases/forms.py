@@ -1,0 +1,84 @@
+"""Forms for cases, people and meetings."""
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
+    TextAreaField, widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.cases.models import MEETING_KINDS, PERSON_ROLES
+from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
+
+# Six digits (a birth date), an optional dash, four digits: the shape of a CPR number.
+CPR_PATTERN = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
+
+
+def no_cpr(form, field) -> None:
+    """Refuse text that contains something shaped like a CPR number."""
+    if field.data and CPR_PATTERN.search(field.data):
+        raise ValidationError(_l("Skriv ikke CPR-numre i Samstem."))
+
+
+class CaseForm(FlaskForm):
+    child_first_name = StringField(
+        _l("Barnets fornavn"),
+        validators=[DataRequired(_l("Skriv barnets fornavn.")), Length(max=80), no_cpr],
+    )
+    child_birth_year = IntegerField(
+        _l("Barnets fødselsår"),
+        validators=[InputRequired(_l("Skriv barnets fødselsår, fx 2017."))],
+    )
+    external_ref = StringField(
+        _l("Sagsnummer i fagsystemet (valgfrit)"),
+        validators=[Optional(), Length(max=40), no_cpr],
+    )
+
+    def validate_child_birth_year(self, field) -> None:
+        this_year = date.today().year
+        if field.data is None or not this_year - 25 <= field.data <= this_year:
+            raise ValidationError(_l("Fødselsåret skal være mellem %(low)s og %(high)s.", low=this_year - 25, high=this_year))
+
+
+class PersonForm(FlaskForm):
+    role = SelectField(_l("Rolle"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in PERSON_ROLES])
+    first_name = StringField(
+        _l("Fornavn"), validators=[DataRequired(_l("Skriv et fornavn.")), Length(max=80), no_cpr]
+    )
+    relation = StringField(
+        _l("Relation til barnet, med egne ord"),
+        validators=[Optional(), Length(max=120), no_cpr],
+    )
+    email = StringField(
+        _l("E-mail (valgfri)"),
+        validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Det ligner ikke en e-mailadresse."))],
+    )
+    phone = StringField(
+        _l("Mobilnummer (valgfrit)"),
+        validators=[Optional(), Length(max=30), Regexp(r"^\+?[\d ]{8,20}$", message=_l("Skriv kun tal, mellemrum og evt. + foran."))],
+    )
+    language = SelectField(_l("Foretrukket sprog"))
+    fit_exempt = BooleanField(_l("Fritaget for FIT-skemaer"))
+    fit_exemption = TextAreaField(_l("Faglig begrundelse for fritagelsen"), validators=[Optional(), Length(max=2000)])
+
+    def validate_fit_exemption(self, field) -> None:
+        if self.fit_exempt.data and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv en faglig begrundelse, når personen er fritaget for FIT."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class MeetingForm(FlaskForm):
+    kind = SelectField(_l("Mødetype"), choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS])
+    held_on = DateField(_l("Dato"), validators=[InputRequired(_l("Vælg mødets dato."))])
+    participants = MultiCheckboxField(
+        _l("Deltagere"), coerce=int, validators=[DataRequired(_l("Vælg mindst én deltager."))]
+    )

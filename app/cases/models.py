@@ -1,0 +1,106 @@
+"""Cases, the people around the child, and meetings."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
+
+PERSON_ROLES = ("child", "mother", "father", "carer", "network", "provider", "school")
+PARENT_ROLES = ("mother", "father", "carer")
+MEETING_KINDS = (
+    "network_meeting",
+    "family_group_conference",
+    "startup",
+    "follow_up",
+    "action_plan",
+    "notification",
+    "informal",
+)
+
+meeting_participant = Table(
+    "meeting_participant",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Case(db.Model):
+    """A child-welfare case about one child; pseudonymous, never a CPR number."""
+
+    __table_args__ = (
+        CheckConstraint("child_birth_year BETWEEN 1990 AND 2100", name="birth_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # The municipality's own case number, if it wants one here.
+    external_ref: Mapped[str | None] = mapped_column(String(40))
+    child_birth_year: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    team: Mapped["Team"] = relationship()  # noqa: F821
+    caseworker: Mapped["User"] = relationship()  # noqa: F821
+    people: Mapped[list["Person"]] = relationship(
+        back_populates="case", order_by="Person.id", cascade="all, delete-orphan"
+    )
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="case",
+        order_by="(Meeting.held_on.desc(), Meeting.id.desc())",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def child(self) -> "Person | None":
+        return next((p for p in self.people if p.role == "child"), None)
+
+    def child_age(self, on: date) -> int:
+        """Return the child's age in whole years as far as the birth year tells."""
+        return on.year - self.child_birth_year
+
+
+class Person(db.Model):
+    """Someone around the child who may be asked for feedback."""
+
+    __table_args__ = (CheckConstraint(f"role IN {PERSON_ROLES}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str] = mapped_column(String(80))
+    # In words, as the family says it: "mormor", "fodboldtræner".
+    relation: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(8), default="da")
+    # A professional reason for not giving this person FIT forms; None = not exempt.
+    fit_exemption: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="people")
+
+    @property
+    def fit_exempt(self) -> bool:
+        return bool(self.fit_exemption)
+
+
+class Meeting(db.Model):
+    __table_args__ = (CheckConstraint(f"kind IN {MEETING_KINDS}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    held_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="meetings")
+    participants: Mapped[list[Person]] = relationship(
+        secondary=meeting_participant, order_by="Person.id"
+    )
+    rounds: Mapped[list["Round"]] = relationship(  # noqa: F821
+        back_populates="meeting", order_by="Round.id", cascade="all, delete-orphan"
+    )

@@ -1,0 +1,51 @@
+"""Command-line tasks: users and demo data."""
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app.auth.models import ROLES, Team, User
+from app.extensions import db
+
+
+def _team(name: str) -> Team:
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        db.session.add(team)
+    return team
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", required=True, help="Full name, shown to respondents for case workers.")
+@click.option("--role", type=click.Choice(ROLES), default="caseworker", show_default=True)
+@click.option("--team", "team_name", help="Team name; created if it does not exist.")
+@click.password_option()
+def create_user(username: str, name: str, role: str, team_name: str | None, password: str) -> None:
+    """Create a staff user."""
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"user {username!r} already exists")
+    if role in ("caseworker", "team_leader") and not team_name:
+        raise click.ClickException("case workers and team leaders need --team")
+    user = User(username=username, name=name, role=role, team=_team(team_name) if team_name else None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {username}")
+
+
+@click.command("demo-data")
+def demo_data() -> None:
+    """Create a demo team, the case worker demo/demo and Emma's case with an open round."""
+    from app.demo import create_demo
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        for role, url in create_demo():
+            click.echo(f"{role} {url}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(demo_data)

@@ -1,0 +1,65 @@
+"""Configuration classes, read from the environment."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str | None:
+    """Return DATABASE_URL with the psycopg 3 driver named, or None for SQLite."""
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means SQLite in the instance folder; create_app fills in the path.
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    ORGANISATION_NAME = os.environ.get("SAMSTEM_ORGANISATION", "Samstem Kommune")
+    # Where respondents' links point; set it when the app runs behind a proxy.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+
+    LANGUAGES = ["da", "en"]
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    INSTRUMENTS_DIR = ROOT / "forms"
+
+    TOKEN_DAYS = int(os.environ.get("SAMSTEM_TOKEN_DAYS", "14"))
+    PROPOSAL_MAX_FORMS = 2
+    # Failed token look-ups per client address before it must wait.
+    TOKEN_FAILURE_LIMIT = os.environ.get("SAMSTEM_TOKEN_FAILURE_LIMIT", "20 per 10 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    # A respondent may take a long time over a form; the token is the real key.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SAMSTEM_INSECURE_COOKIES") != "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    MAX_CONTENT_LENGTH = 256 * 1024
+
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_MIN_SIZE = 200
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
+    WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -1,0 +1,43 @@
+"""Error pages in the user's language; respondents get their own light page."""
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+MESSAGES = {
+    400: _l("Noget i det, der blev sendt, var ikke i orden. Gå tilbage og prøv igen."),
+    403: _l("Du har ikke adgang til denne side."),
+    404: _l("Siden findes ikke."),
+    405: _l("Siden kan ikke bruges på den måde."),
+    413: _l("Det, der blev sendt, var for stort."),
+    429: _l("Der har været for mange forsøg. Vent lidt, og prøv igen."),
+    500: _l("Der skete en fejl hos os. Prøv igen om lidt."),
+}
+CSRF_MESSAGE = _l("Siden var for gammel. Gå tilbage, opdatér siden, og prøv igen.")
+
+
+def _is_respondent_request() -> bool:
+    return request.blueprint == "respond" or request.path.startswith(("/r/", "/code"))
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    if _is_respondent_request():
+        return render_template("respond/error.html", code=code), code
+    message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(code, MESSAGES[400])
+    return render_template("error.html", code=code, message=message), code
+
+
+def handle_unexpected(error: Exception):
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.config.get("TESTING"):
+        # In tests an unexpected error must fail loudly, not hide behind a page.
+        app.register_error_handler(Exception, handle_unexpected)

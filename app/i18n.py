@@ -1,0 +1,39 @@
+"""Language choice: the respondent's pick, then the person's language, then Danish."""
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    """Return the language for this request."""
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (g.get("lang"), session.get("lang")):
+        if candidate in languages:
+            return candidate
+    if request.blueprint == "respond":
+        return request.accept_languages.best_match(languages) or "da"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """Return the two-letter code of the language in use."""
+    return str(get_locale() or "da")
+
+
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية", "uk": "Українська"}
+RTL_LANGUAGES = {"ar"}
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context() -> dict:
+        lang = current_language()
+        return {
+            "lang": lang,
+            "text_direction": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "language_names": {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]},
+        }

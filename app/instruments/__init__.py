@@ -1,0 +1,55 @@
+"""The instrument engine: forms/*.toml loaded, checked, turned into forms, scored and proposed."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.instruments.catalogue import (
+    Audience,
+    Catalogue,
+    Cutoff,
+    Instrument,
+    InstrumentError,
+    Item,
+    Scoring,
+    check_languages,
+    configured_directory,
+    configured_languages,
+    current_catalogue,
+    load_catalogue,
+)
+from app.instruments.cli import instruments_cli
+from app.instruments.fields import answers_from_form, build_form_class, form_data_from_answers
+from app.instruments.proposal import propose
+from app.instruments.scoring import Score, cutoff_for, score
+
+__all__ = [
+    "Audience",
+    "Catalogue",
+    "Cutoff",
+    "Instrument",
+    "InstrumentError",
+    "Item",
+    "Score",
+    "Scoring",
+    "answers_from_form",
+    "build_form_class",
+    "check_languages",
+    "current_catalogue",
+    "cutoff_for",
+    "form_data_from_answers",
+    "init_app",
+    "load_catalogue",
+    "propose",
+    "score",
+]
+
+
+def init_app(app: Flask) -> None:
+    """Load the catalogue into app.extensions["instruments"]; an invalid file stops start-up."""
+    app.cli.add_command(instruments_cli)
+    catalogue = load_catalogue(configured_directory(app), configured_languages(app))
+    # A missing translation falls back to Danish, so it warns here and fails only `validate`.
+    for problem in check_languages(catalogue):
+        app.logger.warning("instrument text missing: %s", problem)
+    app.extensions["instruments"] = catalogue

@@ -1,0 +1,530 @@
+"""The instrument catalogue: one TOML file per instrument in forms/, read and checked."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from flask import Flask, current_app
+from wtforms import Form
+
+SOURCE_LANGUAGE = "da"
+DEFAULT_LANGUAGES = ("da", "en")
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms"
+DONT_KNOW = "dont_know"
+
+ROLES = frozenset({"child", "mother", "father", "carer", "network", "provider", "school"})
+MEETING_KINDS = frozenset(
+    {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal"}
+)
+ITEM_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
+NUMERIC_TYPES = frozenset({"vas", "scale"})
+SCORING_METHODS = frozenset({"sum", "mean"})
+DEFAULT_DIVERGENCE = {"vas": 3.0, "scale": 2.0}
+DEFAULT_MAX_LENGTH = {"text": 200, "longtext": 4000}
+
+# Respondent-facing words that belong to no instrument; a new language needs them here too.
+WORDS: dict[str, dict[str, str]] = {
+    "da": {"yes": "Ja", "no": "Nej", DONT_KNOW: "Ved ikke"},
+    "en": {"yes": "Yes", "no": "No", DONT_KNOW: "Don't know"},
+}
+
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+# Names a form already uses for itself; a field of that name would break the form.
+_RESERVED = frozenset(dir(Form)) | {"csrf_token", "instrument", "instruments", "lang"}
+
+Texts = Mapping[str, str]
+Labels = Mapping[str, tuple[str, ...]]
+
+
+class InstrumentError(Exception):
+    """An instrument file is missing, unreadable or invalid; the message names file and problem."""
+
+
+def word(key: str, lang: str) -> str:
+    """Return a fixed respondent-facing word in the language, falling back to Danish."""
+    return WORDS.get(lang, WORDS[SOURCE_LANGUAGE])[key]
+
+
+def _pick(texts: Mapping[str, Any], lang: str) -> Any:
+    return texts.get(lang) or texts[SOURCE_LANGUAGE]
+
+
+_MISSING: Any = object()
+
+
+def _in_band(age: int | None, low: int | None, high: int | None) -> bool:
+    if age is None:
+        # An unknown age must not guess a band: only a band without bounds fits.
+        return low is None and high is None
+    return (low is None or age >= low) and (high is None or age <= high)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Respondent roles an instrument fits, for a child's age within inclusive bounds."""
+
+    roles: tuple[str, ...]
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def matches(self, role: str, child_age: int | None) -> bool:
+        """Tell whether a respondent of this role, about a child of this age, is meant."""
+        return role in self.roles and _in_band(child_age, self.min_age, self.max_age)
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A clinical cut-off for totals, valid for a band of the child's age (inclusive)."""
+
+    value: float
+    min_age: int | None = None
+    max_age: int | None = None
+
+    def matches(self, child_age: int | None) -> bool:
+        """Tell whether the band covers the age; an unknown age fits only an unbounded band."""
+        return _in_band(child_age, self.min_age, self.max_age)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How answers become numbers, and the thresholds read by signals."""
+
+    method: str
+    higher_is_better: bool
+    cutoffs: tuple[Cutoff, ...] = ()
+    reliable_change: float | None = None
+    item_cutoff: float | None = None
+    fall: float | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of an instrument."""
+
+    key: str
+    type: str
+    required: bool
+    texts: Texts
+    # Per language: scale point labels, choice option labels, or the VAS (low, high) anchors.
+    label_texts: Labels
+    values: tuple[str, ...] = ()
+    points: int | None = None
+    faces: bool = False
+    dont_know: bool = False
+    max_length: int | None = None
+    divergence: float | None = None
+
+    # Text mappings are not hashable; the key and type identify an item within its instrument.
+    def __hash__(self) -> int:
+        return hash((self.key, self.type))
+
+    def text(self, lang: str) -> str:
+        """Return the question in the language, falling back to Danish."""
+        return _pick(self.texts, lang)
+
+    def labels(self, lang: str) -> tuple[str, ...]:
+        """Return the point, option or anchor labels in the language, falling back to Danish."""
+        return _pick(self.label_texts, lang) if self.label_texts else ()
+
+    def display(self, value: Any, lang: str) -> str:
+        """Return a stored answer as a reader sees it: "7.3", "4 · Enig", "Ja"."""
+        if value is None:
+            return ""
+        if value == DONT_KNOW:
+            return word(DONT_KNOW, lang)
+        if self.type == "vas":
+            return f"{float(value):.1f}"
+        if self.type == "yesno":
+            return word("yes" if value else "no", lang)
+        if self.type in ("scale", "choice") and str(value) in self.values:
+            label = self.labels(lang)[self.values.index(str(value))]
+            return f"{value} · {label}" if self.type == "scale" else label
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One questionnaire, as its file in forms/ defines it."""
+
+    id: str
+    version: int
+    group: str
+    priority: int
+    minutes: int
+    scored: bool
+    titles: Texts
+    intros: Texts
+    audiences: tuple[Audience, ...]
+    meeting_kinds: tuple[str, ...] | None
+    items: tuple[Item, ...]
+    scoring: Scoring | None
+    path: Path
+
+    # Text mappings are not hashable; id and version identify an instrument.
+    def __hash__(self) -> int:
+        return hash((self.id, self.version))
+
+    def title(self, lang: str) -> str:
+        """Return the title in the language, falling back to Danish."""
+        return _pick(self.titles, lang)
+
+    def intro(self, lang: str) -> str:
+        """Return the one-line introduction in the language, falling back to Danish."""
+        return _pick(self.intros, lang)
+
+    @property
+    def is_fit(self) -> bool:
+        """Tell whether the instrument is a FIT form, which an exemption removes."""
+        return self.group == "fit"
+
+    def item(self, key: str) -> Item:
+        """Return the item with this key; KeyError if there is none."""
+        for item in self.items:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def fits(self, role: str, child_age: int | None, meeting_kind: str) -> bool:
+        """Tell whether the instrument is meant for this respondent at this kind of meeting."""
+        if self.meeting_kinds is not None and meeting_kind not in self.meeting_kinds:
+            return False
+        return any(a.matches(role, child_age) for a in self.audiences)
+
+
+class Catalogue:
+    """Every loaded instrument, by id."""
+
+    def __init__(self, instruments: Sequence[Instrument], languages: Sequence[str]) -> None:
+        self._by_id = {i.id: i for i in instruments}
+        self.languages = tuple(languages)
+
+    def get(self, instrument_id: str) -> Instrument:
+        """Return the instrument with this id; KeyError if unknown."""
+        return self._by_id[instrument_id]
+
+    def all(self) -> list[Instrument]:
+        """Return every instrument, in page order: priority, then id."""
+        return sorted(self._by_id.values(), key=lambda i: (i.priority, i.id))
+
+    def __contains__(self, instrument_id: object) -> bool:
+        return instrument_id in self._by_id
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class _Table:
+    """A TOML table being read: typed getters, errors that say where, leftovers refused."""
+
+    def __init__(self, data: Any, where: str, what: str = "this") -> None:
+        if not isinstance(data, dict):
+            raise InstrumentError(f"{where}: {what} must be a table")
+        self.data = data
+        self.where = where
+        self.used: set[str] = set()
+
+    def fail(self, problem: str) -> InstrumentError:
+        return InstrumentError(f"{self.where}: {problem}")
+
+    def get(self, key: str, kinds: tuple[type, ...], kind_name: str, default: Any = _MISSING) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is _MISSING:
+                raise self.fail(f"'{key}' is missing")
+            return default
+        value = self.data[key]
+        # TOML booleans are Python ints; a number must never be read from true/false.
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise self.fail(f"'{key}' must be {kind_name}, not {value!r}")
+        return value
+
+    def string(self, key: str, pattern: re.Pattern[str] | None = None) -> str:
+        value = self.get(key, (str,), "text")
+        if pattern is not None and not pattern.match(value):
+            raise self.fail(f"'{key}' {value!r} may hold only lower-case letters, digits, '-' and '_'")
+        return value
+
+    def integer(self, key: str, default: Any = _MISSING, minimum: int | None = None) -> Any:
+        value = self.get(key, (int,), "a whole number", default)
+        if key in self.data and minimum is not None and value < minimum:
+            raise self.fail(f"'{key}' must be at least {minimum}")
+        return value
+
+    def number(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.get(key, (int, float), "a number", default)
+        if key not in self.data:
+            return value
+        if value < 0:
+            raise self.fail(f"'{key}' must not be negative")
+        return float(value)
+
+    def boolean(self, key: str, default: Any = _MISSING) -> Any:
+        return self.get(key, (bool,), "true or false", default)
+
+    def tables(self, key: str, what: str, default: Any = _MISSING) -> list[Any]:
+        value = self.get(key, (list,), f"a list of {what}", default)
+        if key in self.data and not value:
+            raise self.fail(f"'{key}' must not be empty")
+        return value
+
+    def texts(self, key: str) -> Texts:
+        """Read a per-language text table; Danish, the source language, must be there."""
+        raw = self.get(key, (dict,), f'a table of texts per language ({key}.da = "…")')
+        for lang, text in raw.items():
+            if not isinstance(text, str):
+                raise self.fail(f"'{key}.{lang}' must be text")
+        if not raw.get(SOURCE_LANGUAGE, "").strip():
+            raise self.fail(f"'{key}' has no Danish text ('{key}.{SOURCE_LANGUAGE}')")
+        return MappingProxyType({lang: text.strip() for lang, text in raw.items() if text.strip()})
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise self.fail(f"unknown setting {', '.join(repr(k) for k in unknown)}")
+
+
+def _age_bounds(table: _Table) -> tuple[int | None, int | None]:
+    low, high = table.integer("min_age", None, 0), table.integer("max_age", None, 0)
+    if low is not None and high is not None and low > high:
+        raise table.fail(f"min_age {low} is above max_age {high}")
+    return low, high
+
+
+def _label_lists(table: _Table, count: int) -> Labels:
+    """Read labels.da = [...] lists, one label per point; Danish must be complete."""
+    raw = table.get("labels", (dict,), "a table of label lists per language (labels.da = [...])")
+    labels: dict[str, tuple[str, ...]] = {}
+    for lang, values in raw.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            raise table.fail(f"'labels.{lang}' must be a list of texts")
+        if len(values) != count:
+            raise table.fail(f"'labels.{lang}' has {len(values)} labels for {count} points")
+        labels[lang] = tuple(v.strip() for v in values)
+    if SOURCE_LANGUAGE not in labels:
+        raise table.fail(f"'labels' has no Danish labels ('labels.{SOURCE_LANGUAGE}')")
+    return MappingProxyType(labels)
+
+
+def _options(table: _Table) -> tuple[tuple[str, ...], Labels]:
+    values: list[str] = []
+    per_option: list[Texts] = []
+    for number, data in enumerate(table.tables("options", "[[items.options]] tables"), 1):
+        option = _Table(data, f"{table.where}: option {number}", "an option")
+        value = option.string("value", _KEY)
+        if value in values or value == DONT_KNOW:
+            raise option.fail(f"value {value!r} is used twice or reserved")
+        values.append(value)
+        per_option.append(option.texts("label"))
+        option.done()
+    # Keep only languages every option has; check_languages reports the rest.
+    shared = set.intersection(*(set(t) for t in per_option))
+    return tuple(values), MappingProxyType({lang: tuple(t[lang] for t in per_option) for lang in shared})
+
+
+def _with_named_scale(data: Any, where: str, scales: Mapping[str, Any]) -> Any:
+    """Fill in settings from the [scales.NAME] an item names; the item's own settings win."""
+    if not isinstance(data, dict) or "scale" not in data:
+        return data
+    name = data["scale"]
+    if not isinstance(scales.get(name), dict):
+        raise InstrumentError(f"{where}: item {data.get('key', '?')!r}: no [scales.{name}] table")
+    return {**scales[name], **{k: v for k, v in data.items() if k != "scale"}}
+
+
+def _item(data: Any, where: str) -> Item:
+    table = _Table(data, where, "each [[items]] entry")
+    key = table.string("key", _KEY)
+    table.where = f"{where}: item '{key}'"
+    if key in _RESERVED:
+        raise table.fail("this key is reserved; choose another")
+    kind = table.string("type")
+    if kind not in ITEM_TYPES:
+        raise table.fail(f"unknown item type {kind!r} (known: {', '.join(sorted(ITEM_TYPES))})")
+    fields: dict[str, Any] = {"key": key, "type": kind, "required": table.boolean("required", True)}
+    fields["texts"] = table.texts("text")
+    fields["label_texts"] = MappingProxyType({})
+    if kind == "vas":
+        low, high = table.texts("low"), table.texts("high")
+        fields["label_texts"] = MappingProxyType({lang: (low[lang], high[lang]) for lang in set(low) & set(high)})
+    elif kind == "scale":
+        if "points" not in data:
+            raise table.fail("scale needs 'points'")
+        points = table.integer("points", minimum=2)
+        fields.update(points=points, values=tuple(str(n) for n in range(1, points + 1)))
+        fields["label_texts"] = _label_lists(table, points)
+        fields["dont_know"] = table.boolean("dont_know", False)
+    elif kind == "choice":
+        fields["values"], fields["label_texts"] = _options(table)
+    elif kind in DEFAULT_MAX_LENGTH:
+        fields["max_length"] = table.integer("max_length", DEFAULT_MAX_LENGTH[kind], 1)
+    if kind in NUMERIC_TYPES:
+        fields["faces"] = table.boolean("faces", False)
+        fields["divergence"] = table.number("divergence", DEFAULT_DIVERGENCE[kind])
+    table.done()
+    return Item(**fields)
+
+
+def _audience(data: Any, where: str) -> Audience:
+    table = _Table(data, where, "each [[audiences]] entry")
+    roles = table.tables("roles", "roles")
+    unknown = sorted(set(map(str, roles)) - ROLES)
+    if unknown:
+        raise table.fail(f"unknown role {', '.join(map(repr, unknown))} (known: {', '.join(sorted(ROLES))})")
+    low, high = _age_bounds(table)
+    table.done()
+    return Audience(tuple(roles), low, high)
+
+
+def _cutoff(data: Any, where: str) -> Cutoff:
+    band = _Table(data, where, "each [[scoring.cutoffs]] entry")
+    value = band.number("value")
+    low, high = _age_bounds(band)
+    band.done()
+    return Cutoff(value, low, high)
+
+
+def _scoring(data: Any, where: str, items: tuple[Item, ...], scored: bool) -> Scoring | None:
+    table = _Table(data, where, "[scoring]")
+    method = table.string("method")
+    if method == "none":
+        table.done()
+        return None
+    if method not in SCORING_METHODS:
+        raise table.fail(f"unknown method {method!r} (known: none, {', '.join(sorted(SCORING_METHODS))})")
+    if not scored:
+        raise table.fail("an instrument with scored = false cannot have a scoring method")
+    if not any(i.type in NUMERIC_TYPES for i in items):
+        raise table.fail(f"method {method!r} needs at least one vas or scale item")
+    raw_cutoffs = table.get("cutoffs", (list,), "a list of [[scoring.cutoffs]]", [])
+    scoring = Scoring(
+        method=method,
+        higher_is_better=table.boolean("higher_is_better"),
+        cutoffs=tuple(_cutoff(c, f"{where}: cut-off {n}") for n, c in enumerate(raw_cutoffs, 1)),
+        reliable_change=table.number("reliable_change", None),
+        item_cutoff=table.number("item_cutoff", None),
+        fall=table.number("fall", None),
+    )
+    table.done()
+    return scoring
+
+
+def _meeting_kinds(table: _Table) -> tuple[str, ...] | None:
+    kinds = table.get("meeting_kinds", (list,), "a list of meeting kinds", None)
+    if kinds is None:
+        return None
+    unknown = sorted(set(map(str, kinds)) - MEETING_KINDS)
+    if unknown:
+        raise table.fail(
+            f"unknown meeting kind {', '.join(map(repr, unknown))} (known: {', '.join(sorted(MEETING_KINDS))})"
+        )
+    return tuple(kinds)
+
+
+def load_instrument(path: Path) -> Instrument:
+    """Read and check one instrument file."""
+    where = _shown(path)
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise InstrumentError(f"{where}: not valid TOML: {error}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise InstrumentError(f"{where}: cannot be read: {error}") from error
+    table = _Table(data, where)
+    instrument_id = table.string("id", _ID)
+    if instrument_id in _RESERVED:
+        raise table.fail(f"id {instrument_id!r} is reserved; choose another")
+    scored = table.boolean("scored", True)
+    scales = table.get("scales", (dict,), "a table of named scales ([scales.NAME])", {})
+    raw_items = table.tables("items", "[[items]]")
+    items = tuple(_item(_with_named_scale(raw, where, scales), where) for raw in raw_items)
+    keys = [i.key for i in items]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise table.fail(f"item key {twice[0]!r} is used twice")
+    raw_scoring = table.get("scoring", (dict,), "a table", None)
+    instrument = Instrument(
+        id=instrument_id,
+        version=table.integer("version", minimum=1),
+        group=table.string("group", _ID),
+        priority=table.integer("priority"),
+        minutes=table.integer("minutes", minimum=1),
+        scored=scored,
+        titles=table.texts("title"),
+        intros=table.texts("intro"),
+        audiences=tuple(_audience(a, f"{where}: audience {n}") for n, a in enumerate(table.tables("audiences", "[[audiences]]"), 1)),
+        meeting_kinds=_meeting_kinds(table),
+        items=items,
+        scoring=None if raw_scoring is None else _scoring(raw_scoring, f"{where}: [scoring]", items, scored),
+        path=path,
+    )
+    table.done()
+    return instrument
+
+
+def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
+    """Load every *.toml file in the directory; raise InstrumentError on the first problem."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InstrumentError(f"{_shown(directory)}: no such directory of instrument files")
+    paths = sorted(directory.glob("*.toml"))
+    if not paths:
+        raise InstrumentError(f"{_shown(directory)}: no instrument files (*.toml)")
+    seen: dict[str, Instrument] = {}
+    for path in paths:
+        instrument = load_instrument(path)
+        if instrument.id in seen:
+            other = _shown(seen[instrument.id].path)
+            raise InstrumentError(f"{_shown(path)}: id '{instrument.id}' is already used by {other}")
+        seen[instrument.id] = instrument
+    return Catalogue(list(seen.values()), languages)
+
+
+def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    yield "title", instrument.titles
+    yield "intro", instrument.intros
+    for item in instrument.items:
+        yield f"item '{item.key}': text", item.texts
+        if item.label_texts:
+            yield f"item '{item.key}': labels", item.label_texts
+
+
+def check_languages(catalogue: Catalogue) -> list[str]:
+    """Return one message per text missing in one of the catalogue's languages."""
+    problems = [
+        f"app/instruments/catalogue.py: WORDS has no '{lang}'" for lang in catalogue.languages if lang not in WORDS
+    ]
+    for instrument in catalogue.all():
+        where = _shown(instrument.path)
+        for what, texts in _texts_of(instrument):
+            problems.extend(f"{where}: {what}: no '{lang}' text" for lang in catalogue.languages if lang not in texts)
+    return problems
+
+
+def configured_directory(app: Flask) -> Path:
+    """Return the directory the app reads instruments from."""
+    return Path(app.config.get("INSTRUMENTS_DIR") or DEFAULT_DIRECTORY)
+
+
+def configured_languages(app: Flask) -> Sequence[str]:
+    """Return the languages every instrument text must exist in."""
+    return app.config.get("LANGUAGES") or DEFAULT_LANGUAGES
+
+
+def current_catalogue() -> Catalogue:
+    """Return the catalogue the current app loaded at start-up."""
+    return current_app.extensions["instruments"]

@@ -1,0 +1,24 @@
+"""Which forms to propose to one participant of a meeting."""
+
+from __future__ import annotations
+
+from app.instruments.catalogue import Catalogue, Instrument
+
+
+def propose(
+    catalogue: Catalogue,
+    *,
+    role: str,
+    child_age: int | None,
+    meeting_kind: str,
+    fit_exempt: bool,
+    max_forms: int = 2,
+) -> list[Instrument]:
+    """Return the forms that fit the participant, outcome before session, at most max_forms."""
+    # A role or kind no file names simply gets nothing: the case worker can still add forms.
+    fitting = [
+        instrument
+        for instrument in catalogue.all()
+        if instrument.fits(role, child_age, meeting_kind) and not (fit_exempt and instrument.is_fit)
+    ]
+    return fitting[: max(max_forms, 0)]

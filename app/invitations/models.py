@@ -1,0 +1,108 @@
+"""Feedback rounds, the personal invitations in them, and the responses."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
+
+
+class Round(db.Model):
+    """One collection of feedback after a meeting."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the case worker has decided on the round; answers can no longer change.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped["Meeting"] = relationship(back_populates="rounds")  # noqa: F821
+    invitations: Mapped[list["Invitation"]] = relationship(
+        back_populates="round", order_by="Invitation.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class Invitation(db.Model):
+    """One person's personal link in a round; the token itself is never stored."""
+
+    __table_args__ = (UniqueConstraint("round_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    # Ordered instrument ids, as shown on the respondent's page.
+    instrument_ids: Mapped[list[str]] = mapped_column(JSON)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    round: Mapped[Round] = relationship(back_populates="invitations")
+    person: Mapped["Person"] = relationship()  # noqa: F821
+    responses: Mapped[list["Response"]] = relationship(
+        back_populates="invitation", order_by="Response.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_responses(self) -> list["Response"]:
+        return [r for r in self.responses if r.superseded_at is None]
+
+    def status(self, now: datetime | None = None) -> str:
+        """Derive the status from the facts: answered beats expiry, revocation beats all."""
+        now = now or utcnow()
+        current = self.current_responses
+        if self.revoked_at is not None:
+            return "revoked"
+        if current and all(r.declined for r in current):
+            return "declined"
+        if current:
+            return "answered"
+        if now >= self.expires_at:
+            return "expired"
+        if self.opened_at is not None:
+            return "opened"
+        return "waiting"
+
+    def usable(self, now: datetime | None = None) -> bool:
+        """Tell whether the link may still be used to answer."""
+        now = now or utcnow()
+        return self.revoked_at is None and now < self.expires_at
+
+
+class Response(db.Model):
+    """One answer to one instrument; a newer answer supersedes, never overwrites."""
+
+    __table_args__ = (
+        # One current response per invitation and instrument.
+        Index(
+            "uq_response_current",
+            "invitation_id",
+            "instrument_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(80))
+    instrument_version: Mapped[int]
+    # Item key -> value, as the instrument defines it.
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    declined: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(8))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invitation: Mapped[Invitation] = relationship(back_populates="responses")

@@ -1,0 +1,72 @@
+"""What the case page shows of a round: status per person and answers side by side."""
+
+from dataclasses import dataclass, field
+
+from app.instruments import Instrument, Item, Score, current_catalogue, score
+from app.invitations.models import Invitation, Response, Round
+from app.timestamps import utcnow
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One respondent's column in an instrument's table."""
+
+    invitation: Invitation
+    response: Response | None
+    score: Score | None
+
+    @property
+    def declined(self) -> bool:
+        return self.response is not None and self.response.declined
+
+
+@dataclass
+class InstrumentTable:
+    instrument: Instrument
+    voices: list[Voice] = field(default_factory=list)
+
+    def cells(self, item: Item, lang: str) -> list[str | None]:
+        """Return each voice's answer to the item as text; None where there is no answer."""
+        return [
+            item.display(v.response.answers.get(item.key), lang)
+            if v.response is not None and not v.response.declined
+            else None
+            for v in self.voices
+        ]
+
+
+@dataclass(frozen=True)
+class RoundOverview:
+    round: Round
+    statuses: list[tuple[Invitation, str]]
+    tables: list[InstrumentTable]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for _, status in self.statuses:
+            counts[status] = counts.get(status, 0) + 1
+        return counts
+
+
+def round_overview(round_: Round) -> RoundOverview:
+    """Gather a round's statuses and every answer, per instrument and item, side by side."""
+    catalogue = current_catalogue()
+    now = utcnow()
+    statuses = [(inv, inv.status(now)) for inv in round_.invitations]
+    tables: dict[str, InstrumentTable] = {}
+    for invitation in round_.invitations:
+        current = {r.instrument_id: r for r in invitation.current_responses}
+        for instrument_id in invitation.instrument_ids:
+            if instrument_id not in catalogue:
+                continue
+            instrument = catalogue.get(instrument_id)
+            response = current.get(instrument_id)
+            answered = response is not None and not response.declined
+            table = tables.setdefault(instrument_id, InstrumentTable(instrument))
+            table.voices.append(
+                Voice(invitation, response, score(instrument, response.answers) if answered else None)
+            )
+    ordered = sorted(tables.values(), key=lambda t: (t.instrument.priority, t.instrument.id))
+    return RoundOverview(round_, statuses, ordered)
+

@@ -1,0 +1,154 @@
+"""Staff pages for feedback rounds: propose, confirm, hand out, follow, revoke."""
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import case_work_required, check_case_access
+from app.cases.models import Meeting
+from app.extensions import db
+from app.i18n import current_language
+from app.instruments import current_catalogue
+from app.invitations import issued, services
+from app.invitations.forms import field_name, proposal_form_class
+from app.invitations.handout import handout_pdf
+from app.invitations.links import hand_outs
+from app.invitations.models import Invitation, Round
+from app.invitations.overview import round_overview
+
+bp = Blueprint("invitations", __name__)
+
+
+def _meeting_or_abort(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    check_case_access(meeting.case)
+    return meeting
+
+
+def _round_or_abort(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    check_case_access(round_.meeting.case)
+    return round_
+
+
+def _invitation_or_abort(invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    check_case_access(invitation.round.meeting.case)
+    return invitation
+
+
+@bp.route("/meetings/<int:meeting_id>/feedback", methods=["GET", "POST"])
+@case_work_required
+def propose(meeting_id: int):
+    meeting = _meeting_or_abort(meeting_id)
+    catalogue = current_catalogue()
+    form = proposal_form_class(meeting, catalogue, current_language())()
+    if not form.is_submitted():
+        for person_id, instruments in services.proposal(meeting, catalogue).items():
+            form[field_name(person_id)].data = [i.id for i in instruments]
+    if form.validate_on_submit():
+        choices = {p.id: form[field_name(p.id)].data or [] for p in meeting.participants}
+        try:
+            round_, tokens = services.open_round(meeting, current_user, choices)
+        except services.RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            issued.remember(round_.id, tokens)
+            return redirect(url_for("invitations.screen", round_id=round_.id))
+    return render_template("invitations/propose.html", meeting=meeting, form=form, field_name=field_name)
+
+
+@bp.route("/rounds/<int:round_id>")
+@case_work_required
+def show(round_id: int):
+    round_ = _round_or_abort(round_id)
+    return render_template(
+        "invitations/round.html",
+        overview=round_overview(round_),
+        known=issued.recall(round_.id),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/screen")
+@case_work_required
+def screen(round_id: int):
+    round_ = _round_or_abort(round_id)
+    items = hand_outs(_open_invitations(round_), issued.recall(round_.id))
+    if not items:
+        return render_template("invitations/screen_missing.html", round=round_)
+    if request.args.get("view") == "grid":
+        return render_template("invitations/screen_grid.html", round=round_, hand_outs=items)
+    position = request.args.get("n", "0")
+    index = int(position) if position.isdigit() else 0
+    index = min(index, len(items) - 1)
+    return render_template(
+        "invitations/screen_one.html", round=round_, hand_out=items[index], index=index, total=len(items)
+    )
+
+
+def _open_invitations(round_: Round) -> list[Invitation]:
+    """Return the invitations whose link can still be handed out."""
+    return [inv for inv in round_.invitations if inv.usable() and not inv.current_responses]
+
+
+@bp.route("/rounds/<int:round_id>/handout.pdf")
+@case_work_required
+def handout(round_id: int):
+    round_ = _round_or_abort(round_id)
+    items = hand_outs(_open_invitations(round_), issued.recall(round_.id))
+    if not items:
+        return render_template("invitations/screen_missing.html", round=round_)
+    pdf = handout_pdf(items, current_app.config["ORGANISATION_NAME"])
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="samstem-runde-{round_.id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/rounds/<int:round_id>/reissue", methods=["POST"])
+@case_work_required
+def reissue_unused(round_id: int):
+    round_ = _round_or_abort(round_id)
+    if round_.is_locked:
+        flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
+        return redirect(url_for("invitations.show", round_id=round_.id))
+    fresh = {inv.id: services.reissue(inv) for inv in _open_invitations(round_) if inv.opened_at is None}
+    db.session.commit()
+    issued.remember(round_.id, fresh)
+    flash(_("Der er lavet nye links til %(count)s personer. De gamle links virker ikke længere.", count=len(fresh)), "info")
+    return redirect(url_for("invitations.screen", round_id=round_.id))
+
+
+@bp.route("/invitations/<int:invitation_id>/reissue", methods=["POST"])
+@case_work_required
+def reissue(invitation_id: int):
+    invitation = _invitation_or_abort(invitation_id)
+    if invitation.round.is_locked:
+        flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
+        return redirect(url_for("invitations.show", round_id=invitation.round_id))
+    token = services.reissue(invitation)
+    db.session.commit()
+    issued.remember(invitation.round_id, {invitation.id: token})
+    flash(_("%(name)s har fået et nyt link. Det gamle virker ikke længere.", name=invitation.person.first_name), "info")
+    return redirect(url_for("invitations.show", round_id=invitation.round_id))
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@case_work_required
+def revoke(invitation_id: int):
+    invitation = _invitation_or_abort(invitation_id)
+    if invitation.revoked_at is None:
+        services.revoke(invitation)
+        db.session.commit()
+    issued.forget(invitation.round_id, invitation.id)
+    flash(_("Linket til %(name)s er tilbagekaldt.", name=invitation.person.first_name), "info")
+    return redirect(url_for("invitations.show", round_id=invitation.round_id))

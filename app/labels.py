@@ -1,0 +1,52 @@
+"""Danish names (translated through Babel) for the codes stored in the database."""
+
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "child": _l("Barn/ung"),
+    "mother": _l("Mor"),
+    "father": _l("Far"),
+    "carer": _l("Anden omsorgsperson"),
+    "network": _l("Netværk"),
+    "provider": _l("Udfører"),
+    "school": _l("Skole/dagtilbud"),
+}
+
+MEETING_KIND_LABELS = {
+    "network_meeting": _l("Netværksmøde"),
+    "family_group_conference": _l("Familierådslagning"),
+    "startup": _l("Opstartsmøde"),
+    "follow_up": _l("Opfølgningsmøde"),
+    "action_plan": _l("Handleplansmøde"),
+    "notification": _l("Underretningsmøde"),
+    "informal": _l("Kaffemøde"),
+}
+
+STAFF_ROLE_LABELS = {
+    "caseworker": _l("Rådgiver"),
+    "team_leader": _l("Teamleder"),
+    "leader": _l("Leder"),
+    "admin": _l("Administrator"),
+}
+
+STATUS_LABELS = {
+    "waiting": _l("Venter"),
+    "opened": _l("Åbnet"),
+    "answered": _l("Svaret"),
+    "declined": _l("Vil ikke svare"),
+    "expired": _l("Udløbet"),
+    "revoked": _l("Tilbagekaldt"),
+}
+
+
+def init_app(app) -> None:
+    """Make the labels available to every template."""
+
+    @app.context_processor
+    def labels() -> dict:
+        return {
+            "role_labels": ROLE_LABELS,
+            "meeting_kind_labels": MEETING_KIND_LABELS,
+            "status_labels": STATUS_LABELS,
+            "staff_role_labels": STAFF_ROLE_LABELS,
+        }

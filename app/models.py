@@ -1,0 +1,11 @@
+"""Import every model so Flask-Migrate and create_all see the whole schema."""
+
+from app.audit import AuditEvent
+from app.auth.models import Team, User
+from app.cases.models import Case, Meeting, Person, meeting_participant
+from app.invitations.models import Invitation, Response, Round
+
+__all__ = [
+    "AuditEvent", "Case", "Invitation", "Meeting", "Person", "Response", "Round", "Team",
+    "User", "meeting_participant",
+]

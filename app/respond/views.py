@@ -1,0 +1,153 @@
+"""The public respondent pages, reached by a personal token. No login, no staff data."""
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from wtforms import StringField
+
+from app.extensions import csrf, db, limiter
+from app.i18n import current_language
+from app.instruments import answers_from_form, build_form_class, form_data_from_answers
+from app.invitations.models import Invitation
+from app.respond import services
+from app.tokens import token_from_code
+
+bp = Blueprint("respond", __name__)
+# The respondent's form keeps what was typed when its CSRF check fails; a global
+# CSRF error page would throw the answers away.
+csrf.exempt(bp)
+
+# Failed look-ups count against the client; correct tokens never do.
+token_failures = limiter.shared_limit(
+    lambda: current_app.config["TOKEN_FAILURE_LIMIT"],
+    scope="token-failures",
+    deduct_when=lambda response: response.status_code == 404,
+)
+
+
+class DeclineForm(FlaskForm):
+    """Only the CSRF check: declining is one button."""
+
+
+class CodeForm(FlaskForm):
+    code = StringField()
+
+
+def _choose_language(invitation: Invitation | None) -> None:
+    """Take ?lang= as the respondent's choice; otherwise their stored preference."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+    elif session.get("lang") not in languages and invitation is not None:
+        g.lang = invitation.person.language if invitation.person.language in languages else None
+
+
+def _load(token: str) -> Invitation:
+    invitation = services.find_invitation(token)
+    _choose_language(invitation)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _page(template: str, invitation: Invitation, token: str, **context):
+    case = invitation.round.meeting.case
+    return render_template(
+        template,
+        token=token,
+        invitation=invitation,
+        child_name=case.child.first_name if case.child else "",
+        caseworker_name=case.caseworker.name,
+        organisation=services.organisation(),
+        instruments=services.instruments_of(invitation),
+        **context,
+    )
+
+
+@bp.route("/r/<token>")
+@token_failures
+def start(token: str):
+    invitation = _load(token)
+    if invitation.round.is_locked:
+        return _page("respond/closed.html", invitation, token)
+    services.mark_opened(invitation)
+    db.session.commit()
+    return _page("respond/intro.html", invitation, token, decline_form=DeclineForm())
+
+
+@bp.route("/r/<token>/form", methods=["GET", "POST"])
+@token_failures
+def answer(token: str):
+    invitation = _load(token)
+    if invitation.round.is_locked:
+        return _page("respond/closed.html", invitation, token)
+    lang = current_language()
+    instruments = services.instruments_of(invitation)
+    form_class = build_form_class(instruments, lang)
+    if request.method == "GET":
+        previous = {r.instrument_id: r for r in invitation.current_responses if not r.declined}
+        data = {
+            inst.id: form_data_from_answers(inst, previous[inst.id].answers)
+            for inst in instruments
+            if inst.id in previous
+        }
+        form = form_class(data=data)
+        services.mark_opened(invitation)
+        db.session.commit()
+    else:
+        form = form_class()
+        if form.validate():
+            answers = {inst.id: answers_from_form(form, inst) for inst in instruments}
+            services.submit(invitation, answers, lang)
+            return _commit_and_thank(invitation, token)
+    return _page("respond/form.html", invitation, token, form=form, decline_form=DeclineForm())
+
+
+@bp.route("/r/<token>/decline", methods=["POST"])
+@token_failures
+def decline(token: str):
+    invitation = _load(token)
+    if invitation.round.is_locked:
+        return _page("respond/closed.html", invitation, token)
+    form = DeclineForm()
+    if not form.validate():
+        return _page("respond/intro.html", invitation, token, decline_form=form)
+    services.decline(invitation, current_language())
+    return _commit_and_thank(invitation, token)
+
+
+def _commit_and_thank(invitation: Invitation, token: str):
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double click: the first request already stored the same answers.
+        db.session.rollback()
+    return redirect(url_for("respond.thanks", token=token))
+
+
+@bp.route("/r/<token>/thanks")
+@token_failures
+def thanks(token: str):
+    invitation = _load(token)
+    if invitation.round.is_locked:
+        return _page("respond/closed.html", invitation, token)
+    declined = any(r.declined for r in invitation.current_responses)
+    return _page("respond/thanks.html", invitation, token, declined=declined)
+
+
+@bp.route("/code", methods=["GET", "POST"])
+@token_failures
+def enter_code():
+    _choose_language(None)
+    form = CodeForm()
+    if form.validate_on_submit():
+        token = token_from_code(form.code.data or "")
+        if token is None:
+            form.code.errors.append(_("Koden passer ikke. Tjek, at du har skrevet den rigtigt."))
+            return render_template("respond/code.html", form=form), 200
+        if services.find_invitation(token) is None:
+            abort(404)
+        return redirect(url_for("respond.start", token=token))
+    return render_template("respond/code.html", form=form)

@@ -1,0 +1,81 @@
+"""Build test data through the same services the app uses; hand back ids, not objects."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import Flask
+from flask_login import login_user
+
+from app.auth.models import Team, User
+from app.cases import services as cases
+from app.extensions import db
+from app.invitations import services as rounds
+
+PASSWORD = "correct horse battery"
+EMMA_PEOPLE = [
+    ("mother", "Mette", "mor"),
+    ("father", "Jonas", "far"),
+    ("network", "Grete", "mormor"),
+    ("provider", "Lise", "familiebehandler"),
+]
+
+
+@dataclass
+class CaseIds:
+    case: int
+    people: dict[str, int] = field(default_factory=dict)
+    meeting: int | None = None
+    round: int | None = None
+    invitations: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+class Factory:
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def team(self, name: str = "Team Nord") -> int:
+        with self.app.app_context():
+            team = Team(name=name)
+            db.session.add(team)
+            db.session.commit()
+            return team.id
+
+    def user(self, username: str = "anne", role: str = "caseworker", team: int | None = None,
+             name: str = "Anne Rådgiver") -> int:
+        with self.app.app_context():
+            user = User(username=username, name=name, role=role, team_id=team)
+            user.set_password(PASSWORD)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    def emma(self, user_id: int, *, child_age: int = 9, kind: str = "network_meeting",
+             open_round: bool = True, exempt: str | None = None) -> CaseIds:
+        """Emma's case: five people, a meeting today, and (by default) an open round."""
+        with self.app.test_request_context():
+            user = db.session.get(User, user_id)
+            login_user(user)
+            today = date.today()
+            case = cases.create_case(user, "Emma", today.year - child_age, "T-1")
+            ids = CaseIds(case=case.id, people={"child": case.child.id})
+            if exempt:
+                case.child.fit_exemption = exempt
+            for role, name, relation in EMMA_PEOPLE:
+                person = cases.save_person(case, None, {"role": role, "first_name": name, "relation": relation, "language": "da"})
+                ids.people[role] = person.id
+            meeting = cases.record_meeting(case, kind, today, [p.id for p in case.people])
+            ids.meeting = meeting.id
+            if open_round:
+                choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
+                round_, issued = rounds.open_round(meeting, user, choices)
+                ids.round = round_.id
+                for invitation in round_.invitations:
+                    ids.invitations[invitation.person.role] = invitation.id
+                    ids.tokens[invitation.person.role] = issued[invitation.id]
+            db.session.commit()
+            return ids
+
+
+def login(client, username: str = "anne", password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})

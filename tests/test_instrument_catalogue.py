@@ -1,0 +1,240 @@
+"""The shipped instrument files load and say what INSTRUMENTS.md says; broken files are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app.instruments import (
+    Catalogue,
+    InstrumentError,
+    check_languages,
+    current_catalogue,
+    init_app,
+    load_catalogue,
+)
+from app.instruments.catalogue import DEFAULT_DIRECTORY, load_instrument
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMS = ROOT / "forms"
+BROKEN = Path(__file__).resolve().parent / "broken_forms"
+SHIPPED = sorted(FORMS.glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(FORMS, ["da", "en"])
+
+
+def test_default_directory_is_the_projects_forms() -> None:
+    """DESIGN.md §4: the catalogue lives in forms/ at the project root."""
+    assert DEFAULT_DIRECTORY == FORMS
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_shipped_file_loads(path: Path) -> None:
+    """DESIGN.md §4: adding an instrument is adding a file; each shipped file is valid."""
+    assert load_instrument(path).id == path.stem
+
+
+def test_the_catalogue_holds_the_ten_instruments(catalogue: Catalogue) -> None:
+    """INSTRUMENTS.md §1–2: six FIT forms and four participation forms, sorted by priority then id."""
+    assert [i.id for i in catalogue.all()] == [
+        "fit-outcome",
+        "fit-outcome-child",
+        "fit-outcome-young",
+        "fit-session",
+        "fit-session-child",
+        "fit-session-young",
+        "participation-adult",
+        "participation-child",
+        "participation-follow-up",
+        "participation-network",
+    ]
+    assert "fit-session" in catalogue and "ors" not in catalogue
+    with pytest.raises(KeyError):
+        catalogue.get("ors")
+
+
+def test_shipped_texts_exist_in_every_language(catalogue: Catalogue) -> None:
+    """DESIGN.md §4: `flask instruments validate` fails when a shipped language misses a text."""
+    assert check_languages(catalogue) == []
+
+
+VAS4 = ("vas",) * 4
+AGREE = "scale"
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "group", "priority", "scored", "method", "types", "rule"),
+    [
+        ("fit-outcome", "fit", 10, True, "sum", VAS4, "§1: four VAS items, total 0–40"),
+        ("fit-outcome-child", "fit", 10, True, "sum", VAS4, "§1: four VAS items with faces"),
+        ("fit-outcome-young", "fit", 10, False, None, ("scale",), "§1: one question, five faces, never scored"),
+        ("fit-session", "fit", 20, True, "sum", VAS4, "§1: four VAS items, total 0–40"),
+        ("fit-session-child", "fit", 20, True, "sum", VAS4, "§1: four VAS items with faces"),
+        ("fit-session-young", "fit", 20, False, None, ("scale",), "§1: one question, five faces, dialogue only"),
+        ("participation-child", "participation", 30, True, "mean", (AGREE,) * 5 + ("longtext",), "§2: five + open"),
+        ("participation-adult", "participation", 30, True, "mean", (AGREE,) * 6 + ("longtext",), "§2: six + open"),
+        ("participation-network", "participation", 30, True, "mean", (AGREE,) * 7 + ("longtext",), "§2: adult + own tasks"),
+        ("participation-follow-up", "participation", 30, True, "mean", (AGREE,) * 3 + ("longtext",), "§2: three + open"),
+    ],
+)
+def test_shipped_instrument_shape(
+    catalogue: Catalogue,
+    instrument_id: str,
+    group: str,
+    priority: int,
+    scored: bool,
+    method: str | None,
+    types: tuple[str, ...],
+    rule: str,
+) -> None:
+    """INSTRUMENTS.md: each file has the items, group, page order and scoring of its table row."""
+    instrument = catalogue.get(instrument_id)
+    assert (instrument.group, instrument.priority, instrument.scored) == (group, priority, scored), rule
+    assert (instrument.scoring.method if instrument.scoring else None) == method, rule
+    assert tuple(i.type for i in instrument.items) == types, rule
+    assert instrument.is_fit == (group == "fit")
+    assert instrument.minutes >= 1 and instrument.title("da") and instrument.intro("en")
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "rule"),
+    [
+        ("fit-outcome-child", "§1: a sad face at 0, a happy face at 10 for children 6–12"),
+        ("fit-session-child", "§1: the child session scale has faces"),
+        ("fit-outcome-young", "§1: five faces for the youngest"),
+        ("fit-session-young", "§1: five faces for the youngest"),
+        ("participation-child", "§2: children see faces"),
+    ],
+)
+def test_child_forms_show_faces(catalogue: Catalogue, instrument_id: str, rule: str) -> None:
+    """INSTRUMENTS.md: every rated item a child sees has faces."""
+    rated = [i for i in catalogue.get(instrument_id).items if i.type in ("vas", "scale")]
+    assert rated and all(i.faces for i in rated), rule
+
+
+@pytest.mark.parametrize(
+    "instrument_id", ["participation-child", "participation-adult", "participation-network", "participation-follow-up"]
+)
+def test_participation_scale(catalogue: Catalogue, instrument_id: str) -> None:
+    """INSTRUMENTS.md §2: 5 points helt uenig … helt enig plus "ved ikke"; the open question is optional."""
+    instrument = catalogue.get(instrument_id)
+    *rated, open_question = instrument.items
+    for item in rated:
+        assert (item.points, item.dont_know, item.required) == (5, True, True)
+        assert item.labels("da")[0] == "Helt uenig" and item.labels("da")[-1] == "Helt enig"
+        assert item.divergence == 2.0
+    assert (open_question.type, open_question.required, open_question.max_length) == ("longtext", False, 4000)
+
+
+def test_network_form_is_the_adult_form_plus_own_tasks(catalogue: Catalogue) -> None:
+    """INSTRUMENTS.md §2: network = as adults, plus "I know what I have agreed to do" (same keys, comparable)."""
+    adult = [i.key for i in catalogue.get("participation-adult").items]
+    network = [i.key for i in catalogue.get("participation-network").items]
+    assert network == adult[:-1] + ["own_tasks", adult[-1]]
+
+
+@pytest.mark.parametrize(
+    ("instrument_id", "reliable_change", "item_cutoff", "fall"),
+    [
+        ("fit-outcome", 5.0, None, None),
+        ("fit-outcome-child", 5.0, None, None),
+        ("fit-session", None, 9.0, 1.0),
+        ("fit-session-child", None, 9.0, 1.0),
+    ],
+)
+def test_fit_signal_numbers_live_in_the_files(
+    catalogue: Catalogue, instrument_id: str, reliable_change: float | None, item_cutoff: float | None, fall: float | None
+) -> None:
+    """INSTRUMENTS.md §1: reliable change 5; session item below 9 or a fall of 1 is a signal."""
+    scoring = catalogue.get(instrument_id).scoring
+    assert scoring is not None and scoring.higher_is_better
+    assert (scoring.reliable_change, scoring.item_cutoff, scoring.fall) == (reliable_change, item_cutoff, fall)
+
+
+def test_text_falls_back_to_danish(catalogue: Catalogue) -> None:
+    """Brief: text lookups fall back to Danish, the source language."""
+    instrument = catalogue.get("fit-session")
+    assert instrument.title("uk") == instrument.title("da") == "Hvordan var mødet?"
+    assert instrument.title("en") == "How was the meeting?"
+    item = instrument.item("heard")
+    assert item.text("ar") == item.text("da") != item.text("en")
+    assert item.labels("ar") == item.labels("da") == ("Slet ikke", "Helt og fuldt")
+
+
+BROKEN_CASES = [
+    ("missing-id", "no-id.toml", "'id' is missing"),
+    ("unknown-item-type", "unknown-item-type.toml", "item 'mood': unknown item type 'slider'"),
+    ("scale-without-points", "fit-session.toml", "item 'heard': scale needs 'points'"),
+    ("vas-divergence-not-a-number", "vas-divergence.toml", "item 'heard': 'divergence' must be a number"),
+    ("missing-danish", "missing-danish.toml", "item 'heard': 'text' has no Danish text"),
+    ("duplicate-id", "b-second.toml", "id 'same-id' is already used by"),
+    ("toml-syntax", "toml-syntax.toml", "not valid TOML"),
+    ("unknown-setting", "unknown-setting.toml", "item 'heard': unknown setting 'requird'"),
+    ("unknown-role", "unknown-role.toml", "unknown role 'teacher'"),
+    ("labels-count", "labels-count.toml", "'labels.da' has 4 labels for 5 points"),
+]
+
+
+@pytest.mark.parametrize(("case", "file_name", "problem"), BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
+def test_broken_file_is_refused_naming_file_and_problem(case: str, file_name: str, problem: str) -> None:
+    """Brief: an invalid file raises InstrumentError whose message names the file and the problem."""
+    with pytest.raises(InstrumentError) as raised:
+        load_catalogue(BROKEN / case, ["da", "en"])
+    message = str(raised.value)
+    assert message.startswith(str(Path("tests/broken_forms") / case / file_name) + ": ")
+    assert problem in message
+
+
+@pytest.mark.parametrize("directory", [BROKEN / "nowhere", BROKEN], ids=["missing", "no-toml-files"])
+def test_a_directory_without_instruments_is_refused(directory: Path) -> None:
+    """Brief: the app must not start without a usable catalogue."""
+    with pytest.raises(InstrumentError, match="no such directory|no instrument files"):
+        load_catalogue(directory, ["da", "en"])
+
+
+def test_check_languages_names_file_item_and_language(tmp_path: Path) -> None:
+    """DESIGN.md §4: one message per missing text per language."""
+    text = (FORMS / "fit-session.toml").read_text(encoding="utf-8")
+    text = text.replace('text.en = "We talked about what I wanted to talk about"\n', "")
+    text = text.replace('title.en = "How was the meeting?"\n', "")
+    (tmp_path / "fit-session.toml").write_text(text, encoding="utf-8")
+    catalogue = load_catalogue(tmp_path, ["da", "en", "uk"])
+    problems = check_languages(catalogue)
+    shown = str(tmp_path / "fit-session.toml")
+    assert f"{shown}: title: no 'en' text" in problems
+    assert f"{shown}: item 'topics': text: no 'en' text" in problems
+    assert f"{shown}: item 'heard': labels: no 'uk' text" in problems
+    assert "app/instruments/catalogue.py: WORDS has no 'uk'" in problems
+    assert not any("'da'" in p for p in problems)
+
+
+def _app(directory: Path | None) -> Flask:
+    app = Flask(__name__)
+    if directory is not None:
+        app.config["INSTRUMENTS_DIR"] = directory
+    return app
+
+
+@pytest.mark.parametrize("directory", [FORMS, None], ids=["configured", "default"])
+def test_init_app_stores_the_catalogue(directory: Path | None) -> None:
+    """Brief: init_app loads INSTRUMENTS_DIR (default forms/) into app.extensions["instruments"]."""
+    app = _app(directory)
+    init_app(app)
+    with app.app_context():
+        assert current_catalogue() is app.extensions["instruments"]
+        assert len(current_catalogue()) == 10
+        assert current_catalogue().languages == ("da", "en")
+
+
+@pytest.mark.parametrize("case", [c[0] for c in BROKEN_CASES])
+def test_init_app_refuses_to_start_on_a_broken_file(case: str) -> None:
+    """Brief: the app must refuse to start on an invalid instrument file."""
+    app = _app(BROKEN / case)
+    with pytest.raises(InstrumentError):
+        init_app(app)
+    assert "instruments" not in app.extensions
