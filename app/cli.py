@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.auth.models import ROLES, Team, User
@@ -22,6 +23,7 @@ def _team(name: str) -> Team:
 @click.option("--role", type=click.Choice(ROLES), default="caseworker", show_default=True)
 @click.option("--team", "team_name", help="Team name; created if it does not exist.")
 @click.password_option()
+@with_appcontext
 def create_user(username: str, name: str, role: str, team_name: str | None, password: str) -> None:
     """Create a staff user."""
     if db.session.scalar(select(User).where(User.username == username)):
@@ -36,6 +38,7 @@ def create_user(username: str, name: str, role: str, team_name: str | None, pass
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data() -> None:
     """Create a demo team, the case worker demo/demo and Emma's case with an open round."""
     from app.demo import create_demo

@@ -30,6 +30,7 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     INSTRUMENTS_DIR = ROOT / "forms"
 
+    PASSWORD_HASH_METHOD = "scrypt"
     TOKEN_DAYS = int(os.environ.get("SAMSTEM_TOKEN_DAYS", "14"))
     PROPOSAL_MAX_FORMS = 2
     # Failed token look-ups per client address before it must wait.
@@ -60,6 +61,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     WTF_CSRF_ENABLED = False
+    # Test users need no protection against offline guessing; fast hashes keep tests quick.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"

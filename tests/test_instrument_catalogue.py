@@ -64,7 +64,12 @@ def test_shipped_texts_exist_in_every_language(catalogue: Catalogue) -> None:
 
 
 VAS4 = ("vas",) * 4
-AGREE = "scale"
+PART = "participation"
+
+
+def _agree(n: int) -> tuple[str, ...]:
+    """Return n agreement-scale items followed by the open question."""
+    return ("scale",) * n + ("longtext",)
 
 
 @pytest.mark.parametrize(
@@ -76,10 +81,10 @@ AGREE = "scale"
         ("fit-session", "fit", 20, True, "sum", VAS4, "§1: four VAS items, total 0–40"),
         ("fit-session-child", "fit", 20, True, "sum", VAS4, "§1: four VAS items with faces"),
         ("fit-session-young", "fit", 20, False, None, ("scale",), "§1: one question, five faces, dialogue only"),
-        ("participation-child", "participation", 30, True, "mean", (AGREE,) * 5 + ("longtext",), "§2: five + open"),
-        ("participation-adult", "participation", 30, True, "mean", (AGREE,) * 6 + ("longtext",), "§2: six + open"),
-        ("participation-network", "participation", 30, True, "mean", (AGREE,) * 7 + ("longtext",), "§2: adult + own tasks"),
-        ("participation-follow-up", "participation", 30, True, "mean", (AGREE,) * 3 + ("longtext",), "§2: three + open"),
+        ("participation-child", PART, 30, True, "mean", _agree(5), "§2: five + open"),
+        ("participation-adult", PART, 30, True, "mean", _agree(6), "§2: six + open"),
+        ("participation-network", PART, 30, True, "mean", _agree(7), "§2: adult + own tasks"),
+        ("participation-follow-up", PART, 30, True, "mean", _agree(3), "§2: three + open"),
     ],
 )
 def test_shipped_instrument_shape(
@@ -148,7 +153,11 @@ def test_network_form_is_the_adult_form_plus_own_tasks(catalogue: Catalogue) -> 
     ],
 )
 def test_fit_signal_numbers_live_in_the_files(
-    catalogue: Catalogue, instrument_id: str, reliable_change: float | None, item_cutoff: float | None, fall: float | None
+    catalogue: Catalogue,
+    instrument_id: str,
+    reliable_change: float | None,
+    item_cutoff: float | None,
+    fall: float | None,
 ) -> None:
     """INSTRUMENTS.md §1: reliable change 5; session item below 9 or a fall of 1 is a signal."""
     scoring = catalogue.get(instrument_id).scoring

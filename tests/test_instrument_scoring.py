@@ -36,6 +36,12 @@ CASES: list[tuple[str, str, dict[str, Any], Score]] = [
         Score(total=39.6, mean=None, answered=4, dont_know=0, complete=True),
     ),
     (
+        "§1: one decimal; naive float addition would give 30.800000000000004",
+        "fit-outcome",
+        _answers(OUTCOME, 9.9, 9.9, 9.9, 1.1),
+        Score(total=30.8, mean=None, answered=4, dont_know=0, complete=True),
+    ),
+    (
         "§1: totals run 0–40",
         "fit-session",
         _answers(SESSION, 10.0, 10.0, 10.0, 10.0),

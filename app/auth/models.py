@@ -1,5 +1,6 @@
 """Staff users and teams."""
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -43,7 +44,7 @@ class User(UserMixin, db.Model):
         return self.role in CASE_ROLES and self.team_id is not None
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -457,6 +457,7 @@ def load_instrument(path: Path) -> Instrument:
     if twice:
         raise table.fail(f"item key {twice[0]!r} is used twice")
     raw_scoring = table.get("scoring", (dict,), "a table", None)
+    raw_audiences = table.tables("audiences", "[[audiences]]")
     instrument = Instrument(
         id=instrument_id,
         version=table.integer("version", minimum=1),
@@ -466,7 +467,7 @@ def load_instrument(path: Path) -> Instrument:
         scored=scored,
         titles=table.texts("title"),
         intros=table.texts("intro"),
-        audiences=tuple(_audience(a, f"{where}: audience {n}") for n, a in enumerate(table.tables("audiences", "[[audiences]]"), 1)),
+        audiences=tuple(_audience(a, f"{where}: audience {n}") for n, a in enumerate(raw_audiences, 1)),
         meeting_kinds=_meeting_kinds(table),
         items=items,
         scoring=None if raw_scoring is None else _scoring(raw_scoring, f"{where}: [scoring]", items, scored),

@@ -60,15 +60,13 @@ def parse_vas(text: str) -> float | None:
 class _Answered:
     """Stop with the form's "please answer" message when the item has no answer."""
 
-    # No "required" flag: it would render the HTML attribute, and the browser would then
-    # answer in its own language and block "I don't want to answer". The server checks.
-
+    # No "required" field flag: it would render the HTML attribute, and the browser would
+    # then speak its own language and block "I don't want to answer". The server checks.
     def __init__(self, text: str) -> None:
         self.text = text
 
     def __call__(self, form: Form, field: Field) -> None:
         if _blank(field.data):
-            field.errors[:] = []
             raise StopValidation(self.text)
 
 
@@ -92,6 +90,10 @@ class VasField(_ItemField, Field):
 
     widget = RangeInput(step="0.1", min=0, max=10)
     raw: str | None = None  # what was posted, shown again when it was not a valid number
+
+    def process_data(self, value: Any) -> None:
+        # Prefilled data may be a stored float or the string form_data_from_answers gives.
+        self.data = None if value is None else parse_vas(str(value))
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.raw = str(valuelist[0]) if valuelist else ""
@@ -129,24 +131,24 @@ def _clean_text(value: Any) -> Any:
 
 
 def _radio(item: Item, choices: list[SelectChoice], validators: list[Any], lang: str) -> UnboundField:
-    return AnswerRadioField(
-        item.text(lang), validators, choices=choices, item=item, invalid=message("choice", lang)
-    )
+    return AnswerRadioField(item.text(lang), validators, choices=choices, item=item, invalid=message("choice", lang))
 
 
 def _vas_field(item: Item, validators: list[Any], lang: str) -> UnboundField:
     return VasField(item.text(lang), validators, item=item, invalid=message("vas", lang))
 
 
+def _listed(item: Item, lang: str) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in zip(item.values, item.labels(lang))]
+
+
 def _scale_field(item: Item, validators: list[Any], lang: str) -> UnboundField:
-    choices = [SelectChoice(value, label) for value, label in zip(item.values, item.labels(lang))]
-    if item.dont_know:
-        choices.append(SelectChoice(DONT_KNOW, word(DONT_KNOW, lang)))
-    return _radio(item, choices, validators, lang)
+    extra = [SelectChoice(DONT_KNOW, word(DONT_KNOW, lang))] if item.dont_know else []
+    return _radio(item, _listed(item, lang) + extra, validators, lang)
 
 
 def _choice_field(item: Item, validators: list[Any], lang: str) -> UnboundField:
-    return _radio(item, [SelectChoice(v, label) for v, label in zip(item.values, item.labels(lang))], validators, lang)
+    return _radio(item, _listed(item, lang), validators, lang)
 
 
 def _yesno_field(item: Item, validators: list[Any], lang: str) -> UnboundField:
@@ -177,7 +179,7 @@ FIELD_FACTORIES: dict[str, FieldFactory] = {
     "longtext": _text_field(LongTextField),
 }
 
-# Stored answer -> the string a browser posts, and back; keyed by item type.
+# Per item type: a valid field's data -> the stored answer; a stored answer -> the posted string.
 _TO_ANSWER: dict[str, Callable[[Any], Any]] = {
     "vas": float,
     "scale": lambda data: data if data == DONT_KNOW else int(data),
@@ -225,12 +227,12 @@ def answers_from_form(form: Form, instrument: Instrument) -> dict[str, Any]:
 
 
 def form_data_from_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, str]:
-    """Return stored answers as the strings a browser would post, keyed "<id>.<key>".
+    """Return stored answers as the strings a browser would post, keyed by item.
 
-    Prefill with `FormClass(formdata=MultiDict(form_data_from_answers(...)))`.
+    Prefill with `FormClass(data={instrument.id: form_data_from_answers(instrument, answers)})`.
     """
     return {
-        f"{instrument.id}{SEPARATOR}{item.key}": _TO_FORM[item.type](answers[item.key])
+        item.key: _TO_FORM[item.type](answers[item.key])
         for item in instrument.items
         if item.key in answers and not _blank(answers[item.key])
     }
