@@ -3,11 +3,6 @@
 import re
 from datetime import date
 
-from sqlalchemy import select
-
-from app.extensions import db
-from app.invitations.models import Invitation, Response
-
 
 def test_case_worker_records_meeting_and_gets_proposal(staff, app):
     response = staff.post("/cases/new", data={"child_first_name": "Emma", "child_birth_year": date.today().year - 9})

@@ -4,15 +4,21 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField,
-    TextAreaField, widgets,
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.cases.models import MEETING_KINDS, PERSON_ROLES
+from app.forms import Form
 from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
 
 # Six digits (a birth date), an optional dash, four digits: the shape of a CPR number.
@@ -25,7 +31,7 @@ def no_cpr(form, field) -> None:
         raise ValidationError(_l("Skriv ikke CPR-numre i Samstem."))
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     child_first_name = StringField(
         _l("Barnets fornavn"),
         validators=[DataRequired(_l("Skriv barnets fornavn.")), Length(max=80), no_cpr],
@@ -41,11 +47,11 @@ class CaseForm(FlaskForm):
 
     def validate_child_birth_year(self, field) -> None:
         this_year = date.today().year
-        if field.data is None or not this_year - 25 <= field.data <= this_year:
+        if field.data is not None and not this_year - 25 <= field.data <= this_year:
             raise ValidationError(_l("Fødselsåret skal være mellem %(low)s og %(high)s.", low=this_year - 25, high=this_year))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     role = SelectField(_l("Rolle"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in PERSON_ROLES])
     first_name = StringField(
         _l("Fornavn"), validators=[DataRequired(_l("Skriv et fornavn.")), Length(max=80), no_cpr]
@@ -64,7 +70,8 @@ class PersonForm(FlaskForm):
     )
     language = SelectField(_l("Foretrukket sprog"))
     fit_exempt = BooleanField(_l("Fritaget for FIT-skemaer"))
-    fit_exemption = TextAreaField(_l("Faglig begrundelse for fritagelsen"), validators=[Optional(), Length(max=2000)])
+    # No Optional(): it would stop the chain before the check that a reason is given.
+    fit_exemption = TextAreaField(_l("Faglig begrundelse for fritagelsen"), validators=[Length(max=2000)])
 
     def validate_fit_exemption(self, field) -> None:
         if self.fit_exempt.data and not (field.data or "").strip():
@@ -76,7 +83,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     kind = SelectField(_l("Mødetype"), choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS])
     held_on = DateField(_l("Dato"), validators=[InputRequired(_l("Vælg mødets dato."))])
     participants = MultiCheckboxField(

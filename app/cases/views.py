@@ -13,8 +13,8 @@ from app.cases.forms import CaseForm, MeetingForm, PersonForm
 from app.cases.models import Case, Person
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
-from app.labels import ROLE_LABELS
 from app.invitations.overview import round_overview
+from app.labels import ROLE_LABELS
 
 bp = Blueprint("cases", __name__)
 

@@ -1,10 +1,10 @@
 """The form in which the case worker confirms or changes the proposed forms."""
 
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.cases.forms import MultiCheckboxField
 from app.cases.models import Meeting
+from app.forms import Form
 from app.instruments import Catalogue, Instrument
 
 
@@ -21,7 +21,7 @@ def choices_for(catalogue: Catalogue, role: str, fit_exempt: bool) -> list[Instr
     ]
 
 
-def proposal_form_class(meeting: Meeting, catalogue: Catalogue, lang: str) -> type[FlaskForm]:
+def proposal_form_class(meeting: Meeting, catalogue: Catalogue, lang: str) -> type[Form]:
     """Build a form with one set of checkboxes per participant."""
     fields = {}
     for person in meeting.participants:
@@ -29,4 +29,4 @@ def proposal_form_class(meeting: Meeting, catalogue: Catalogue, lang: str) -> ty
         fields[field_name(person.id)] = MultiCheckboxField(
             person.first_name, choices=[SelectChoice(i.id, i.title(lang)) for i in options]
         )
-    return type("ProposalForm", (FlaskForm,), fields)
+    return type("ProposalForm", (Form,), fields)

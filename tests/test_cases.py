@@ -1,0 +1,155 @@
+"""Cases, people and meetings: what the case worker types, and what is refused."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.audit import AuditEvent
+from app.cases.models import Case, Meeting, Person
+from app.extensions import db
+
+THIS_YEAR = date.today().year
+
+
+def _new_case(staff, **overrides):
+    data = {"child_first_name": "Emma", "child_birth_year": THIS_YEAR - 9, "external_ref": ""} | overrides
+    return staff.post("/cases/new", data=data)
+
+
+def test_case_is_created_with_the_child_as_first_person(staff, app):
+    response = _new_case(staff, external_ref="S-2026-114")
+    assert response.status_code == 302
+    page = staff.get(response.headers["Location"]).text
+    assert "Emma" in page and "S-2026-114" in page and "Barn/ung" in page
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert case.child.first_name == "Emma" and case.child_birth_year == THIS_YEAR - 9
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"child_first_name": ""}, "Skriv barnets fornavn."),
+        ({"child_birth_year": ""}, "Skriv barnets fødselsår"),
+        ({"child_birth_year": "abc"}, "Skriv et helt tal."),
+        ({"child_birth_year": THIS_YEAR + 1}, "Fødselsåret skal være mellem"),
+        ({"child_birth_year": 1900}, "Fødselsåret skal være mellem"),
+        ({"external_ref": "010203-1234"}, "Skriv ikke CPR-numre"),
+        ({"external_ref": "0102031234"}, "Skriv ikke CPR-numre"),
+        ({"child_first_name": "x" * 81}, "80"),
+    ],
+)
+def test_bad_case_input_is_refused_and_kept(staff, app, overrides, message):
+    response = _new_case(staff, **overrides)
+    assert response.status_code == 200
+    assert message in response.text
+    kept = overrides.get("child_first_name", "Emma")
+    if kept:
+        assert f'value="{kept}"' in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Case)) is None
+
+
+def test_person_with_exemption_needs_a_reason(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    url = f"/cases/{ids.case}/people/new"
+    data = {"role": "father", "first_name": "Kim", "relation": "bonusfar", "language": "da", "fit_exempt": "y"}
+    refused = staff.post(url, data=data)
+    assert refused.status_code == 200
+    assert "Skriv en faglig begrundelse" in refused.text and 'value="bonusfar"' in refused.text
+    accepted = staff.post(url, data=data | {"fit_exemption": "Svær krise, aftalt med familien"})
+    assert accepted.status_code == 302
+    assert "Fritaget" in staff.get(f"/cases/{ids.case}").text
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("role", "king", "Vælg en af mulighederne."),
+        ("email", "not-an-address", "Det ligner ikke en e-mailadresse."),
+        ("phone", "call me", "Skriv kun tal"),
+        ("language", "xx", "Vælg en af mulighederne."),
+        ("relation", "cpr 010203-1234", "Skriv ikke CPR-numre"),
+    ],
+)
+def test_bad_person_input_is_refused(staff, make, caseworker, app, field, value, message):
+    ids = make.emma(caseworker, open_round=False)
+    data = {"role": "network", "first_name": "Ib", "language": "da"} | {field: value}
+    response = staff.post(f"/cases/{ids.case}/people/new", data=data)
+    assert response.status_code == 200
+    assert message in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Person).where(Person.first_name == "Ib")) is None
+
+
+def test_person_is_edited_in_place(staff, make, caseworker, app):
+    ids = make.emma(caseworker, open_round=False)
+    url = f"/cases/{ids.case}/people/{ids.people['network']}"
+    assert 'value="Grete"' in staff.get(url).text
+    response = staff.post(url, data={"role": "network", "first_name": "Grethe", "relation": "mormor", "language": "en"})
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.get(Person, ids.people["network"])
+        assert (person.first_name, person.language) == ("Grethe", "en")
+
+
+def test_person_of_another_case_is_not_found(staff, make, caseworker):
+    first = make.emma(caseworker, open_round=False)
+    second = make.emma(caseworker, open_round=False)
+    assert staff.get(f"/cases/{first.case}/people/{second.people['mother']}").status_code == 404
+    assert staff.get("/cases/999999").status_code == 404
+
+
+def test_meeting_is_recorded_with_participants_and_leads_to_feedback(staff, make, caseworker, app):
+    ids = make.emma(caseworker, open_round=False)
+    form = staff.get(f"/cases/{ids.case}/meetings/new").text
+    assert "Netværksmøde" in form and "Familierådslagning" in form
+    response = staff.post(f"/cases/{ids.case}/meetings/new", data={
+        "kind": "follow_up", "held_on": "2026-11-20", "participants": [ids.people["child"], ids.people["mother"]]})
+    assert response.status_code == 302 and "/feedback" in response.headers["Location"]
+    with app.app_context():
+        meeting = db.session.scalars(select(Meeting).where(Meeting.kind == "follow_up")).one()
+        assert [p.first_name for p in meeting.participants] == ["Emma", "Mette"]
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"kind": "follow_up", "held_on": "", "participants": []}, "Vælg mødets dato."),
+        ({"kind": "follow_up", "held_on": "22-11-2026x"}, "Skriv datoen som åååå-mm-dd."),
+        ({"kind": "follow_up", "held_on": "2026-11-20"}, "Vælg mindst én deltager."),
+        ({"kind": "party", "held_on": "2026-11-20"}, "Vælg en af mulighederne."),
+    ],
+)
+def test_bad_meeting_input_is_refused(staff, make, caseworker, data, message):
+    ids = make.emma(caseworker, open_round=False)
+    response = staff.post(f"/cases/{ids.case}/meetings/new", data=data)
+    assert response.status_code == 200
+    assert message in response.text
+
+
+def test_participant_from_another_case_is_refused(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    other = make.emma(caseworker, open_round=False)
+    response = staff.post(f"/cases/{ids.case}/meetings/new", data={
+        "kind": "follow_up", "held_on": "2026-11-20", "participants": [other.people["mother"]]})
+    assert response.status_code == 200
+
+
+def test_every_case_view_and_change_is_audited(staff, make, caseworker, app):
+    ids = make.emma(caseworker, open_round=False)
+    staff.get(f"/cases/{ids.case}")
+    with app.app_context():
+        actions = [e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == ids.case))]
+    assert {"case.create", "person.save", "meeting.create", "case.view"} <= set(actions)
+
+
+def test_no_cpr_field_anywhere(app):
+    # DESIGN.md §3: "no CPR number field anywhere".
+    for table in __import__("app.extensions", fromlist=["db"]).db.metadata.tables.values():
+        for column in table.columns:
+            assert "cpr" not in column.name.lower()
+    for form in ("CaseForm", "PersonForm", "MeetingForm"):
+        fields = vars(__import__("app.cases.forms", fromlist=[form]))[form]
+        assert not any("cpr" in name.lower() for name in dir(fields) if not name.startswith("_"))
