@@ -11,13 +11,13 @@ from flask_wtf import FlaskForm
 MESSAGES = {
     "This field is required.": "Udfyld feltet.",
     "Not a valid choice.": "Vælg en af mulighederne.",
-    "'%(value)s' is not a valid choice for this field.": "Vælg en af mulighederne.",
     "Invalid Choice: could not coerce.": "Vælg en af mulighederne.",
     "Not a valid integer value.": "Skriv et helt tal.",
     "Not a valid date value.": "Skriv datoen som åååå-mm-dd.",
     "Invalid input.": "Det ser ikke rigtigt ud.",
 }
 PLURAL_MESSAGES = {
+    "'%(value)s' is not a valid choice for this field.": ("Vælg en af mulighederne.", "Vælg en af mulighederne."),
     "Field cannot be longer than %(max)d character.": ("Højst %(max)d tegn.", "Højst %(max)d tegn."),
     "Field must be at least %(min)d character long.": ("Mindst %(min)d tegn.", "Mindst %(min)d tegn."),
 }
@@ -49,5 +49,6 @@ if False:  # pragma: no cover
     gettext("Skriv et helt tal.")
     gettext("Skriv datoen som åååå-mm-dd.")
     gettext("Det ser ikke rigtigt ud.")
+    ngettext("Vælg en af mulighederne.", "Vælg en af mulighederne.", 1)
     ngettext("Højst %(max)d tegn.", "Højst %(max)d tegn.", 1)
     ngettext("Mindst %(min)d tegn.", "Mindst %(min)d tegn.", 1)

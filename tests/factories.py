@@ -57,7 +57,7 @@ class Factory:
             user = db.session.get(User, user_id)
             login_user(user)
             today = date.today()
-            case = cases.create_case(user, "Emma", today.year - child_age, "T-1")
+            case = cases.create_case(user, "Emma", today.year - child_age, "Sag-Ø-17")
             ids = CaseIds(case=case.id, people={"child": case.child.id})
             if exempt:
                 case.child.fit_exemption = exempt

@@ -1,12 +1,14 @@
 """Browser fixtures: the app on a live server, one headless Chromium, phones to open links on."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect, sync_playwright
 from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 # Root cannot use the sandbox; the rest keeps Chromium from calling outside hosts.
@@ -20,6 +22,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
@@ -45,6 +48,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the whole run; each test gets fresh contexts."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     yield browser
     browser.close()
@@ -52,13 +56,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @dataclass
 class Phones:
-    """Open pages as on a phone; every request any of them makes is kept in `requests`."""
+    """Open pages as on a phone; every request they make is kept, in all and per page."""
 
     browser: Browser
     contexts: list[BrowserContext] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    _by_context: dict[int, list[Request]] = field(default_factory=dict)
 
     def __call__(self, *, java_script_enabled: bool = True, locale: str = "da-DK") -> Page:
+        """Return a new page in a new context: a phone of its own, with an empty cache."""
         context = self.browser.new_context(
             viewport=PHONE,
             is_mobile=True,
@@ -66,10 +72,21 @@ class Phones:
             java_script_enabled=java_script_enabled,
             locale=locale,
         )
-        context.set_default_timeout(10_000)
-        context.on("request", lambda request: self.requests.append(request))
+        context.set_default_timeout(TIMEOUT_MS)
+        mine: list[Request] = []
+        self._by_context[id(context)] = mine
+
+        def record(request: Request) -> None:
+            self.requests.append(request)
+            mine.append(request)
+
+        context.on("request", record)
         self.contexts.append(context)
         return context.new_page()
+
+    def requests_of(self, page: Page) -> list[Request]:
+        """Return the requests made so far by the phone this page is on."""
+        return self._by_context[id(page.context)]
 
     def close(self) -> None:
         for context in self.contexts:
@@ -78,7 +95,7 @@ class Phones:
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Phones]:
-    """A factory of phone pages (360×640, touch); call it with java_script_enabled=False for no JS."""
+    """A factory of phone pages (360×640, touch); phone(java_script_enabled=False) for no JS."""
     phones = Phones(browser)
     yield phones
     phones.close()
@@ -86,8 +103,25 @@ def phone(browser: Browser) -> Iterator[Phones]:
 
 @pytest.fixture
 def desk(browser: Browser) -> Iterator[Page]:
-    """A desktop browser for the case worker, with its own cookies."""
+    """A desktop browser for the case worker, with cookies of its own."""
     context = browser.new_context(viewport=DESKTOP, locale="da-DK")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def staff_page(desk: Page, live_server: str, caseworker: int) -> Callable[[int], Page]:
+    """Log the case worker in at the desk; return a function that opens a case page."""
+    desk.goto(f"{live_server}/login")
+    desk.locator("input[name=username]").fill("anne")
+    desk.locator("input[name=password]").fill(PASSWORD)
+    desk.get_by_role("button", name="Log ind").click()
+    expect(desk).not_to_have_url(f"{live_server}/login")
+
+    def open_case(case_id: int) -> Page:
+        response = desk.goto(f"{live_server}/cases/{case_id}")
+        assert response is not None and response.status == 200
+        return desk
+
+    return open_case

@@ -1,0 +1,189 @@
+"""Feedback rounds: proposal, confirmation, QR codes, hand-out PDF, re-issue and revocation."""
+
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app import tokens
+from app.extensions import db
+from app.invitations.models import Invitation
+from tests.qr import decode_pdf, decode_svg
+
+
+def _proposal_checked(html: str) -> dict[int, list[str]]:
+    checked: dict[int, list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if "checked" in tag and 'name="person_' in tag:
+            pid = int(re.search(r'name="person_(\d+)"', tag).group(1))
+            checked.setdefault(pid, []).append(re.search(r'value="([^"]+)"', tag).group(1))
+    return checked
+
+
+def _confirm(staff, meeting_id: int, choices: dict[int, list[str]]):
+    data = {f"person_{pid}": ids for pid, ids in choices.items()}
+    return staff.post(f"/meetings/{meeting_id}/feedback", data=data)
+
+
+def test_proposal_follows_role_age_and_meeting(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    checked = _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    # Issue 2: Emma (9) the child scales; parents the outcome scale about Emma and the
+    # session scale; the grandmother the network form; the provider the adult form.
+    assert checked[ids.people["child"]] == ["fit-outcome-child", "fit-session-child"]
+    assert checked[ids.people["mother"]] == ["fit-outcome-child", "fit-session"]
+    assert checked[ids.people["father"]] == ["fit-outcome-child", "fit-session"]
+    assert checked[ids.people["network"]] == ["participation-network"]
+    assert checked[ids.people["provider"]] == ["participation-adult"]
+
+
+def test_exempt_person_is_offered_no_fit_form(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False, exempt="Barnet er i krise")
+    page = staff.get(f"/meetings/{ids.meeting}/feedback").text
+    assert "Fritaget for FIT: Barnet er i krise" in page
+    assert _proposal_checked(page)[ids.people["child"]] == ["participation-child"]
+    # A tampered form that adds a FIT form anyway is refused, and nothing is created.
+    response = _confirm(staff, ids.meeting, {ids.people["child"]: ["fit-outcome-child"]})
+    assert response.status_code == 200
+    assert "Vælg en af mulighederne." in response.text
+
+
+def test_confirming_issues_one_hashed_token_per_participant(staff, make, caseworker, app):
+    ids = make.emma(caseworker, open_round=False)
+    choices = _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    response = _confirm(staff, ids.meeting, choices)
+    assert response.status_code == 302 and "/screen" in response.headers["Location"]
+    screen = staff.get(response.headers["Location"]).text
+    assert "Emma" in screen and "1 / 5" in screen
+    url = decode_svg(re.search(r"<svg.*?</svg>", screen, re.S).group(0))[0]
+    token = url.rsplit("/", 1)[1]
+    with app.app_context():
+        invitations = db.session.scalars(select(Invitation)).all()
+        assert len(invitations) == 5
+        assert {i.token_hash for i in invitations} >= {tokens.hash_token(token)}
+        # Nothing in the database holds the token itself.
+        for table in db.metadata.sorted_tables:
+            for row in db.session.execute(select(table)):
+                assert token not in repr(tuple(row)), table.name
+    # The QR code on the screen opens that person's form.
+    assert staff.application.test_client().get(url.replace("http://localhost", "")).status_code == 200
+
+
+def test_nothing_chosen_gives_a_message(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    response = _confirm(staff, ids.meeting, {})
+    assert response.status_code == 200 and "Vælg mindst ét skema" in response.text
+
+
+def test_unknown_instrument_in_a_tampered_form_is_refused(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    response = _confirm(staff, ids.meeting, {ids.people["mother"]: ["no-such-form"]})
+    assert response.status_code == 200 and "Vælg en af mulighederne." in response.text
+
+
+def test_meeting_screen_shows_each_code_one_at_a_time_and_as_grid(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    _confirm(staff, ids.meeting, _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text))
+    round_url = f"/rounds/{_round_id(staff, ids)}/screen"
+    seen = {}
+    for n in range(5):
+        page = staff.get(f"{round_url}?n={n}").text
+        name = re.search(r'<h1 class="qr-name">([^<]+)</h1>', page).group(1)
+        seen[name] = decode_svg(re.search(r"<svg.*?</svg>", page, re.S).group(0))[0]
+    assert sorted(seen) == ["Emma", "Grete", "Jonas", "Lise", "Mette"]
+    assert len(set(seen.values())) == 5
+    grid = staff.get(f"{round_url}?view=grid").text
+    svgs = re.findall(r"<svg.*?</svg>", grid, re.S)
+    assert sorted(decode_svg(s)[0] for s in svgs) == sorted(seen.values())
+    # A position past the end or not a number shows a valid page, never an error.
+    for bad in ["99", "-1", "abc"]:
+        assert staff.get(f"{round_url}?n={bad}").status_code == 200
+
+
+def _round_id(staff, ids) -> int:
+    page = staff.get(f"/cases/{ids.case}").text
+    return int(re.search(r'/rounds/(\d+)"', page).group(1))
+
+
+def test_handout_pdf_has_a_page_per_participant_with_working_codes(staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    _confirm(staff, ids.meeting, _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text))
+    response = staff.get(f"/rounds/{_round_id(staff, ids)}/handout.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = decode_pdf(response.data)
+    assert len(pages) == 5 and all(len(codes) == 1 for codes in pages)
+    texts = [page.extract_text() for page in PdfReader(__import__("io").BytesIO(response.data)).pages]
+    for codes, text in zip(pages, texts):
+        url = codes[0]
+        token = url.rsplit("/", 1)[1]
+        flat = text.replace("\n", "")
+        assert url in flat, "the short link is printed"
+        assert tokens.typed_code(token) in flat, "the typed code is printed"
+        # No personal data: not the child's name, not the case number, not the person's name.
+        for private in ["Emma", "Sag-Ø-17", "Mette", "Jonas", "Grete", "Lise", "mormor"]:
+            assert private not in text
+    assert all(staff.application.test_client().get(c[0]).status_code == 200 for c in pages)
+
+
+def test_codes_are_shown_only_in_the_issuing_session(make, caseworker, app):
+    from tests.factories import login
+
+    ids = make.emma(caseworker)  # issued outside this browser session
+    other = app.test_client()
+    login(other)
+    page = other.get(f"/rounds/{ids.round}/screen").text
+    assert "Ingen QR-koder at vise" in page
+    assert other.get(f"/rounds/{ids.round}/handout.pdf").mimetype == "text/html"
+    response = other.post(f"/rounds/{ids.round}/reissue")
+    assert response.status_code == 302
+    screen = other.get(response.headers["Location"]).text
+    assert "1 / 5" in screen
+    # The old links stopped working; the new ones work.
+    anonymous = app.test_client()
+    assert anonymous.get(f"/r/{ids.tokens['child']}").status_code == 404
+    url = decode_svg(re.search(r"<svg.*?</svg>", screen, re.S).group(0))[0]
+    assert anonymous.get(url).status_code == 200
+
+
+def test_reissue_one_link_stops_the_old_one(staff, make, caseworker, app):
+    ids = make.emma(caseworker)
+    old = ids.tokens["mother"]
+    anonymous = app.test_client()
+    assert anonymous.get(f"/r/{old}").status_code == 200
+    response = staff.post(f"/invitations/{ids.invitations['mother']}/reissue")
+    assert response.status_code == 302
+    assert "Mette har fået et nyt link" in staff.get(response.headers["Location"]).text
+    assert anonymous.get(f"/r/{old}").status_code == 404
+
+
+def test_revoked_link_stops_working_and_shows_as_revoked(staff, make, caseworker, app):
+    ids = make.emma(caseworker)
+    response = staff.post(f"/invitations/{ids.invitations['father']}/revoke")
+    assert response.status_code == 302
+    page = staff.get(f"/cases/{ids.case}").text
+    assert "Tilbagekaldt" in page
+    assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 404
+    # Revoking twice is harmless.
+    assert staff.post(f"/invitations/{ids.invitations['father']}/revoke").status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/rounds/999999", "/rounds/999999/screen", "/rounds/999999/handout.pdf",
+                                 "/meetings/999999/feedback"])
+def test_unknown_rounds_and_meetings_are_not_found(staff, url):
+    assert staff.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/invitations/999999/revoke", "/invitations/999999/reissue", "/rounds/999999/reissue"])
+def test_unknown_invitations_are_not_found(staff, url):
+    assert staff.post(url).status_code == 404
+
+
+def test_round_page_shows_status_of_everyone(staff, make, caseworker, app):
+    ids = make.emma(caseworker)
+    anonymous = app.test_client()
+    anonymous.get(f"/r/{ids.tokens['mother']}")
+    anonymous.post(f"/r/{ids.tokens['father']}/decline")
+    page = staff.get(f"/rounds/{ids.round}").text
+    statuses = dict(re.findall(r"<td>(\w+)</td>\s*<td>[^<]*</td>\s*<td>\d+</td>\s*<td><span class=\"badge (\w+)\"", page))
+    assert statuses == {"Emma": "waiting", "Mette": "opened", "Jonas": "declined", "Grete": "waiting", "Lise": "waiting"}
