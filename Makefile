@@ -33,7 +33,7 @@ system-test-deps: system-deps
 	@scripts/apt-ensure.sh postgresql chromium
 
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d translations
+	@$(VENV)/bin/pybabel compile -q -d translations
 
 instance/settings.py:
 	mkdir -p instance
@@ -50,7 +50,7 @@ demo: install translations instance/settings.py migrate
 # Extract the Danish source texts and merge them into every catalogue.
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --width 0
 
 bench: install translations
 	$(PY) bench/page_weight.py

@@ -8,10 +8,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.extensions import db
 
 MESSAGES = {
-    400: _l("Noget i det, der blev sendt, var ikke i orden. Gå tilbage og prøv igen."),
+    400: _l("Der var en fejl i det, du sendte. Gå tilbage, og prøv igen."),
     403: _l("Du har ikke adgang til denne side."),
     404: _l("Siden findes ikke."),
-    405: _l("Siden kan ikke bruges på den måde."),
+    405: _l("Det kan man ikke gøre på denne side."),
     413: _l("Det, der blev sendt, var for stort."),
     429: _l("Der har været for mange forsøg. Vent lidt, og prøv igen."),
     500: _l("Der skete en fejl hos os. Prøv igen om lidt."),

@@ -32,7 +32,7 @@ STAFF_ROLE_LABELS = {
 STATUS_LABELS = {
     "waiting": _l("Venter"),
     "opened": _l("Åbnet"),
-    "answered": _l("Svaret"),
+    "answered": _l("Besvaret"),
     "declined": _l("Vil ikke svare"),
     "expired": _l("Udløbet"),
     "revoked": _l("Tilbagekaldt"),

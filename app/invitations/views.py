@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import case_work_required, check_case_access
@@ -124,7 +125,8 @@ def reissue_unused(round_id: int):
     fresh = {inv.id: services.reissue(inv) for inv in _open_invitations(round_) if inv.opened_at is None}
     db.session.commit()
     issued.remember(round_.id, fresh)
-    flash(_("Der er lavet nye links til %(count)s personer. De gamle links virker ikke længere.", count=len(fresh)), "info")
+    flash(ngettext("Der er lavet et nyt link til %(num)s person. Det gamle link virker ikke længere.",
+                   "Der er lavet nye links til %(num)s personer. De gamle links virker ikke længere.", len(fresh)), "info")
     return redirect(url_for("invitations.screen", round_id=round_.id))
 
 

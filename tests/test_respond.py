@@ -1,0 +1,256 @@
+"""The respondent's pages through the Flask client: every answer, refusal and bad input."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.invitations.models import Invitation, Response, Round
+from app.timestamps import utcnow
+
+CHILD_FORM = {
+    **{f"fit-outcome-child.{k}": v for k, v in [("me", "7.5"), ("family", "6"), ("school", "8,2"), ("everything", "7")]},
+    **{f"fit-session-child.{k}": v for k, v in [("listened", "9"), ("mattered", "9.5"), ("liked", "10"), ("overall", "9")]},
+}
+NETWORK_FORM = {f"participation-network.{k}": "4" for k in
+                ["heard_respected", "contributed", "childs_view", "plan_realistic", "backs_plan", "own_part"]} | {
+    "participation-network.own_tasks": "dont_know", "participation-network.comment": "Godt møde. Jeg henter Emma om tirsdagen."}
+
+
+@pytest.fixture
+def emma(make, caseworker):
+    return make.emma(caseworker)
+
+
+@pytest.fixture
+def visitor(app):
+    """A phone that has never logged in."""
+    return app.test_client()
+
+
+def _current(app, invitation_id: int) -> list[Response]:
+    with app.app_context():
+        return db.session.scalars(
+            select(Response).where(Response.invitation_id == invitation_id, Response.superseded_at.is_(None))
+        ).all()
+
+
+def test_intro_says_who_asks_who_reads_that_it_is_voluntary_and_how_long(visitor, emma):
+    adult = visitor.get(f"/r/{emma.tokens['mother']}").text
+    assert "Anne Rådgiver fra Samstem Kommune vil gerne høre, hvordan det går med Emma" in adult
+    assert "Hvem læser svarene? Anne Rådgiver" in adult
+    assert "Det er frivilligt at svare." in adult
+    assert re.search(r"Det tager cirka \d+ minutter", adult)
+    child = visitor.get(f"/r/{emma.tokens['child']}").text
+    assert "Hej!" in child and "Du bestemmer selv, om du vil svare." in child
+
+
+@pytest.mark.parametrize("role", ["child", "mother", "network"])
+def test_respondent_pages_reveal_nothing_beyond_first_name_worker_and_organisation(visitor, emma, role):
+    token = emma.tokens[role]
+    pages = [visitor.get(f"/r/{token}").text, visitor.get(f"/r/{token}/form").text]
+    for page in pages:
+        for private in ["Sag-Ø-17", "mormor", "familiebehandler", "Jonas", "Grete", "Lise"]:
+            assert private not in page, private
+
+
+def test_opening_the_link_marks_it_opened(visitor, emma, app):
+    visitor.get(f"/r/{emma.tokens['child']}")
+    with app.app_context():
+        assert db.session.get(Invitation, emma.invitations["child"]).opened_at is not None
+
+
+def test_child_answers_and_sees_thanks(visitor, emma, app):
+    response = visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
+    assert response.status_code == 302
+    thanks = visitor.get(response.headers["Location"]).text
+    assert "Tak for dine svar!" in thanks
+    current = {r.instrument_id: r.answers for r in _current(app, emma.invitations["child"])}
+    assert current["fit-outcome-child"] == {"me": 7.5, "family": 6.0, "school": 8.2, "everything": 7.0}
+    assert current["fit-session-child"]["mattered"] == 9.5
+
+
+def test_case_page_shows_answers_side_by_side_with_totals(visitor, emma, staff):
+    visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
+    mother = {k: "5" for k in CHILD_FORM if k.startswith("fit-outcome-child")} | {
+        f"fit-session.{k}": "8" for k in ["heard", "topics", "approach", "overall"]}
+    assert visitor.post(f"/r/{emma.tokens['mother']}/form", data=mother).status_code == 302
+    visitor.post(f"/r/{emma.tokens['network']}/form", data=NETWORK_FORM)
+    page = staff.get(f"/cases/{emma.case}").text
+    table = re.search(r"<caption>Hvordan har du det\?</caption>.*?</table>", page, re.S).group(0)
+    headers = re.findall(r'<th scope="col">(\w+)<br>', table)
+    assert headers[:3] == ["Emma", "Mette", "Jonas"]
+    total = re.search(r'<tr class="total">.*?</tr>', table, re.S).group(0)
+    assert re.findall(r'<td class="value">([^<]*)</td>', total)[:2] == ["28.7", "20.0"]
+    assert "Intet svar endnu" in table  # Jonas has not answered
+    assert "Godt møde. Jeg henter Emma om tirsdagen." in page  # free text in full
+    assert "Ved ikke" in page
+
+
+@pytest.mark.parametrize(
+    "lang, change, message",
+    [
+        ("da", {"fit-outcome-child.me": None}, "Svar venligst på dette spørgsmål."),
+        ("en", {"fit-outcome-child.me": None}, "Please answer this question."),
+        ("da", {"fit-outcome-child.me": "11"}, "Vælg et tal fra 0 til 10 med højst én decimal."),
+        ("da", {"fit-outcome-child.me": "-1"}, "Vælg et tal fra 0 til 10 med højst én decimal."),
+        ("da", {"fit-outcome-child.me": "abc"}, "Vælg et tal fra 0 til 10 med højst én decimal."),
+        ("en", {"fit-outcome-child.me": "5.55"}, "Choose a number from 0 to 10, with at most one decimal."),
+    ],
+)
+def test_bad_answers_get_a_message_in_the_respondents_language_and_keep_the_rest(visitor, emma, app, lang, change, message):
+    token = emma.tokens["child"]
+    visitor.get(f"/r/{token}?lang={lang}")
+    data = {k: v for k, v in (CHILD_FORM | change).items() if v is not None}
+    response = visitor.post(f"/r/{token}/form", data=data)
+    assert response.status_code == 200
+    assert message in response.text
+    # Everything else typed is still there.
+    assert 'name="fit-session-child.mattered" min="0" max="10" step="0.1" value="9.5"' in response.text
+    assert _current(app, emma.invitations["child"]) == []
+
+
+def test_too_long_text_is_refused_and_kept(visitor, emma):
+    long_text = "Jeg har meget at sige. " * 300
+    response = visitor.post(f"/r/{emma.tokens['network']}/form", data=NETWORK_FORM | {"participation-network.comment": long_text})
+    assert response.status_code == 200
+    assert "Dit svar må højst være 4000 tegn langt." in response.text
+    assert long_text.strip() in response.text
+
+
+def test_tampered_choice_is_refused(visitor, emma):
+    response = visitor.post(f"/r/{emma.tokens['network']}/form", data=NETWORK_FORM | {"participation-network.backs_plan": "9"})
+    assert response.status_code == 200 and "Vælg et af svarene." in response.text
+
+
+def test_a_huge_request_gets_a_clear_page(visitor, emma):
+    response = visitor.post(f"/r/{emma.tokens['network']}/form", data={"participation-network.comment": "x" * 400_000})
+    assert response.status_code == 413
+    assert "Det gik ikke" in response.text
+
+
+def test_double_click_stores_one_version(visitor, emma, app):
+    for _ in range(2):
+        assert visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM).status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(select(Response).where(Response.invitation_id == emma.invitations["child"])).all()
+    assert len(rows) == 2  # one per form, no duplicate version
+
+
+def test_answering_again_replaces_and_keeps_history(visitor, emma, app):
+    visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
+    form = visitor.get(f"/r/{emma.tokens['child']}/form").text
+    assert 'value="7.5" data-set' in form  # the earlier answer is filled in
+    visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM | {"fit-outcome-child.me": "3"})
+    with app.app_context():
+        rows = db.session.scalars(select(Response).where(
+            Response.invitation_id == emma.invitations["child"], Response.instrument_id == "fit-outcome-child")).all()
+    assert [(r.answers["me"], r.superseded_at is None) for r in rows] == [(7.5, False), (3.0, True)]
+
+
+def test_declining_is_recorded_as_an_answer_and_can_be_undone(visitor, emma, app, staff):
+    response = visitor.post(f"/r/{emma.tokens['father']}/decline")
+    assert response.status_code == 302
+    assert "Vi har skrevet ned, at du ikke vil svare." in visitor.get(response.headers["Location"]).text
+    assert all(r.declined for r in _current(app, emma.invitations["father"]))
+    assert "Vil ikke svare" in staff.get(f"/cases/{emma.case}").text
+    father = {k: "6" for k in CHILD_FORM if k.startswith("fit-outcome-child")} | {
+        f"fit-session.{k}": "7" for k in ["heard", "topics", "approach", "overall"]}
+    visitor.post(f"/r/{emma.tokens['father']}/form", data=father)
+    assert not any(r.declined for r in _current(app, emma.invitations["father"]))
+
+
+@pytest.mark.parametrize("how", ["unknown", "malformed", "expired", "revoked"])
+def test_dead_links_show_one_page_that_reveals_nothing(visitor, emma, app, how):
+    token = emma.tokens["child"]
+    if how == "unknown":
+        token = "0" * 26
+    elif how == "malformed":
+        token = "<script>"
+    else:
+        with app.app_context():
+            invitation = db.session.get(Invitation, emma.invitations["child"])
+            if how == "expired":
+                invitation.expires_at = utcnow() - timedelta(minutes=1)
+            else:
+                invitation.revoked_at = utcnow()
+            db.session.commit()
+    for url in [f"/r/{token}", f"/r/{token}/form", f"/r/{token}/thanks"]:
+        response = visitor.get(url)
+        assert response.status_code == 404
+        assert "Linket virker ikke" in response.text
+        for private in ["Emma", "Anne", "Samstem Kommune"]:
+            assert private not in response.text
+    assert visitor.post(f"/r/{token}/form", data=CHILD_FORM).status_code == 404
+    assert visitor.post(f"/r/{token}/decline").status_code == 404
+
+
+def test_dead_link_page_speaks_english_when_asked(visitor):
+    response = visitor.get("/r/" + "0" * 26, headers={"Accept-Language": "en"})
+    assert "This link does not work" in response.text
+
+
+def test_guessing_tokens_is_slowed_down(visitor, emma, app):
+    app.config["TOKEN_FAILURE_LIMIT"] = "5 per minute"
+    statuses = [visitor.get(f"/r/{'1' * 25}{i}").status_code for i in range(7)]
+    assert statuses[:5] == [404] * 5 and statuses[-1] == 429
+    assert "Vent lidt" in visitor.get(f"/r/{'1' * 26}").text
+
+
+def test_language_choice_and_preference(visitor, emma, make, caseworker, app):
+    english = visitor.get(f"/r/{emma.tokens['mother']}?lang=en").text
+    assert '<html lang="en"' in english and "It is up to you whether you answer." in english
+    form = visitor.get(f"/r/{emma.tokens['mother']}/form").text
+    assert "Send my answers" in form
+    # A person whose preferred language is English gets it without choosing.
+    with app.app_context():
+        from app.cases.models import Person
+        db.session.get(Person, emma.people["provider"]).language = "en"
+        db.session.commit()
+    fresh = app.test_client()
+    assert '<html lang="en"' in fresh.get(f"/r/{emma.tokens['provider']}").text
+    assert '<html lang="da"' in fresh.get(f"/r/{emma.tokens['provider']}?lang=da").text
+    assert '<html lang="da"' in fresh.get(f"/r/{emma.tokens['provider']}?lang=xx").text
+
+
+def test_typed_code_leads_to_the_form(visitor, emma):
+    from app.tokens import typed_code
+
+    page = visitor.get("/code")
+    assert page.status_code == 200 and "Skriv din kode" in page.text
+    code = typed_code(emma.tokens["child"])
+    response = visitor.post("/code", data={"code": code.lower()})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/r/{emma.tokens['child']}")
+    mistyped = code[:-1] + ("0" if code[-1] != "0" else "1")
+    wrong = visitor.post("/code", data={"code": mistyped})
+    assert wrong.status_code == 200 and "Koden passer ikke" in wrong.text and mistyped in wrong.text
+    assert visitor.post("/code", data={"code": ""}).status_code == 200
+
+
+def test_locked_round_thanks_and_accepts_nothing(visitor, emma, app):
+    with app.app_context():
+        db.session.get(Round, emma.round).locked_at = utcnow()
+        db.session.commit()
+    for page in [visitor.get(f"/r/{emma.tokens['child']}"), visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM),
+                 visitor.post(f"/r/{emma.tokens['child']}/decline")]:
+        assert page.status_code == 200 and "Denne runde er afsluttet" in page.text
+    assert _current(app, emma.invitations["child"]) == []
+
+
+def test_stale_form_keeps_the_answers(visitor, emma, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
+    assert response.status_code == 200
+    assert "Siden var for gammel. Dine svar er her stadig" in response.text
+    assert 'value="9.5"' in response.text
+
+
+def test_respondent_pages_load_nothing_from_elsewhere(visitor, emma):
+    token = emma.tokens["child"]
+    for url in [f"/r/{token}", f"/r/{token}/form", "/code", "/r/" + "0" * 26]:
+        page = visitor.get(url).text
+        assert not re.search(r'(src|href)="(https?:)?//', page), url
+        assert "@font-face" not in page and "@import" not in page
+        assert len(re.findall(r'<(script|link)[^>]+(src|href)="/', page)) <= 2
