@@ -1,7 +1,7 @@
 """Language choice: the respondent's pick, then the person's language, then Danish."""
 
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 
 from app.extensions import babel
 
@@ -28,6 +28,11 @@ RTL_LANGUAGES = {"ar"}
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+
+    @app.template_filter("decimal1")
+    def decimal1(value: float | None) -> str:
+        """Show a score with one decimal, with the reader's decimal mark."""
+        return "" if value is None else format_decimal(value, format="0.0")
 
     @app.context_processor
     def language_context() -> dict:

@@ -46,4 +46,4 @@ def test_child_answers_and_case_page_shows_it(staff, app, make, caseworker):
     assert r.status_code == 302, r.text
     assert r.headers["Location"].endswith(f"/r/{token}/thanks")
     case_page = staff.get(f"/cases/{ids.case}").text
-    assert "30.0" in case_page
+    assert "30,0" in case_page

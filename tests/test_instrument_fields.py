@@ -346,7 +346,8 @@ def test_fixed_words_exist_in_the_same_languages() -> None:
 
 # (rule, instrument, item, stored value, language, shown)
 DISPLAY: list[tuple[str, str, str, Any, str, str]] = [
-    ("VAS with one decimal", "fit-session", "heard", 7.3, "da", "7.3"),
+    ("VAS with one decimal, Danish decimal comma", "fit-session", "heard", 7.3, "da", "7,3"),
+    ("VAS with one decimal in English", "fit-session", "heard", 7.3, "en", "7.3"),
     ("VAS whole number", "fit-session", "heard", 10.0, "en", "10.0"),
     ("scale point and label", "participation-adult", "backs_plan", 4, "da", "4 · Enig"),
     ("scale point and label in English", "participation-adult", "backs_plan", 4, "en", "4 · Agree"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import Flask, current_app
 from wtforms import Form
 
@@ -140,7 +141,8 @@ class Item:
         if value == DONT_KNOW:
             return word(DONT_KNOW, lang)
         if self.type == "vas":
-            return f"{float(value):.1f}"
+            # Danish writes 7,3; the locale decides the decimal mark.
+            return format_decimal(float(value), format="0.0", locale=lang)
         if self.type == "yesno":
             return word("yes" if value else "no", lang)
         if self.type in ("scale", "choice") and str(value) in self.values:
