@@ -24,7 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export it, or put it in instance/settings.py")
 
-    from app import errors, extensions, i18n, instruments, labels, models  # noqa: F401
+    from app import errors, extensions, i18n, instruments, labels, models, security  # noqa: F401
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))
@@ -46,6 +46,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(respond.bp)
 
     errors.init_app(app)
+    security.init_app(app)
     from app import cli
 
     cli.init_app(app)

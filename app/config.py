@@ -35,6 +35,8 @@ class Config:
     PROPOSAL_MAX_FORMS = 2
     # Failed token look-ups per client address before it must wait.
     TOKEN_FAILURE_LIMIT = os.environ.get("SAMSTEM_TOKEN_FAILURE_LIMIT", "20 per 10 minutes")
+    # How many proxies (load balancers) stand in front of Samstem and set X-Forwarded-*.
+    PROXY_HOPS = int(os.environ.get("SAMSTEM_PROXY_HOPS", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
 
@@ -65,4 +67,6 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # How many proxies (load balancers) stand in front of Samstem and set X-Forwarded-*.
+    PROXY_HOPS = int(os.environ.get("SAMSTEM_PROXY_HOPS", "0"))
     RATELIMIT_STORAGE_URI = "memory://"

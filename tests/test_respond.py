@@ -254,3 +254,22 @@ def test_respondent_pages_load_nothing_from_elsewhere(visitor, emma):
         assert not re.search(r'(src|href)="(https?:)?//', page), url
         assert "@font-face" not in page and "@import" not in page
         assert len(re.findall(r'<(script|link)[^>]+(src|href)="/', page)) <= 2
+
+
+def test_pages_tell_the_browser_to_load_nothing_from_elsewhere_and_keep_nothing(visitor, emma):
+    response = visitor.get(f"/r/{emma.tokens['child']}/form")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_proxy_hops_give_the_rate_limit_the_client_address(app, emma):
+    from app import create_app
+    from tests.conftest import _config
+
+    proxied = create_app(_config(app.config["SQLALCHEMY_DATABASE_URI"]) | {"PROXY_HOPS": 1, "TOKEN_FAILURE_LIMIT": "2 per minute"})
+    client = proxied.test_client()
+    for address in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"]:
+        assert client.get("/r/" + "0" * 26, headers={"X-Forwarded-For": address}).status_code == 404
+    assert client.get("/r/" + "0" * 26, headers={"X-Forwarded-For": "10.0.0.1"}).status_code == 429

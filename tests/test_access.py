@@ -1,0 +1,70 @@
+"""Every staff route, walked from the URL map: anonymous, wrong role, wrong team."""
+
+import pytest
+
+from tests.factories import login
+
+# Pages anyone logged in may open; all else needs case work on the owning team.
+OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
+OPEN_TO_ANY_CASEWORKER = {"cases.new_case"}
+PUBLIC = {"static", "auth.login_view"}
+
+
+def _staff_routes(app, ids):
+    values = {
+        "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
+        "round_id": ids.round, "invitation_id": ids.invitations["mother"],
+    }
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith("respond."):
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(values[name]))
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule.endpoint, method, url
+
+
+@pytest.fixture
+def setting(app, make):
+    owner = make.user("owner", team=make.team("Team Syd"))
+    ids = make.emma(owner)
+    make.user("leader", role="leader")
+    make.user("admin", role="admin")
+    make.user("stranger", team=make.team("Team Nord"))
+    return ids
+
+
+def test_the_walk_covers_every_staff_area(app, setting):
+    endpoints = {endpoint for endpoint, _, _ in _staff_routes(app, setting)}
+    assert {"cases.show", "cases.edit_person", "invitations.propose", "invitations.handout",
+            "invitations.revoke", "invitations.reissue_unused"} <= endpoints
+
+
+def test_anonymous_visitors_are_sent_to_login(app, setting):
+    client = app.test_client()
+    for endpoint, method, url in _staff_routes(app, setting):
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], (endpoint, method)
+
+
+@pytest.mark.parametrize("username", ["leader", "admin"])
+def test_roles_without_case_work_are_refused(app, setting, username):
+    client = app.test_client()
+    login(client, username)
+    for endpoint, method, url in _staff_routes(app, setting):
+        if endpoint in OPEN_TO_ANY_STAFF:
+            continue
+        response = client.open(url, method=method)
+        assert response.status_code == 403, (endpoint, method)
+        assert "Du har ikke adgang til denne side." in response.text
+
+
+def test_case_workers_of_another_team_are_refused(app, setting):
+    client = app.test_client()
+    login(client, "stranger")
+    for endpoint, method, url in _staff_routes(app, setting):
+        if endpoint in OPEN_TO_ANY_STAFF | OPEN_TO_ANY_CASEWORKER:
+            continue
+        response = client.open(url, method=method)
+        assert response.status_code == 403, (endpoint, method)
