@@ -33,7 +33,7 @@ system-test-deps: system-deps
 	@scripts/apt-ensure.sh postgresql chromium
 
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile -q -d translations
+	@$(VENV)/bin/pybabel -q compile -d translations
 
 instance/settings.py:
 	mkdir -p instance

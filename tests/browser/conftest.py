@@ -30,7 +30,8 @@ def live_server(app) -> Iterator[str]:
     """Serve the app (on this run's backend) on a free local port; yield its base URL."""
     app.config["WTF_CSRF_ENABLED"] = True  # the real CSRF path, as a phone meets it
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # A short poll keeps shutdown quick between tests.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="live-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
