@@ -13,7 +13,7 @@ from app.instruments import current_catalogue
 from app.invitations import issued, services
 from app.invitations.forms import field_name, proposal_form_class
 from app.invitations.handout import handout_pdf
-from app.invitations.links import hand_outs
+from app.invitations.links import HandOut, hand_outs
 from app.invitations.models import Invitation, Round
 from app.invitations.overview import round_overview
 
@@ -82,7 +82,7 @@ def show(round_id: int):
 @case_work_required
 def screen(round_id: int):
     round_ = _round_or_abort(round_id)
-    items = hand_outs(_open_invitations(round_), issued.recall(round_.id))
+    items = _hand_outs(round_)
     if not items:
         return render_template("invitations/screen_missing.html", round=round_)
     if request.args.get("view") == "grid":
@@ -100,11 +100,16 @@ def _open_invitations(round_: Round) -> list[Invitation]:
     return [inv for inv in round_.invitations if inv.usable() and not inv.current_responses]
 
 
+def _hand_outs(round_: Round) -> list[HandOut]:
+    """Return the hand-outs this browser session can show for the round."""
+    return hand_outs(_open_invitations(round_), issued.recall(round_.id))
+
+
 @bp.route("/rounds/<int:round_id>/handout.pdf")
 @case_work_required
 def handout(round_id: int):
     round_ = _round_or_abort(round_id)
-    items = hand_outs(_open_invitations(round_), issued.recall(round_.id))
+    items = _hand_outs(round_)
     if not items:
         return render_template("invitations/screen_missing.html", round=round_)
     pdf = handout_pdf(items, current_app.config["ORGANISATION_NAME"])

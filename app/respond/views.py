@@ -44,11 +44,26 @@ def _choose_language(invitation: Invitation | None) -> None:
         g.lang = invitation.person.language if invitation.person.language in languages else None
 
 
+class RoundClosed(Exception):
+    """The round is locked: the link still works, but only to say thank you."""
+
+    def __init__(self, invitation: Invitation, token: str):
+        self.invitation, self.token = invitation, token
+
+
+@bp.errorhandler(RoundClosed)
+def round_closed(error: RoundClosed):
+    return _page("respond/closed.html", error.invitation, error.token)
+
+
 def _load(token: str) -> Invitation:
+    """Return the token's invitation; 404 for a dead link, the closed page for a locked round."""
     invitation = services.find_invitation(token)
     _choose_language(invitation)
     if invitation is None:
         abort(404)
+    if invitation.round.is_locked:
+        raise RoundClosed(invitation, token)
     return invitation
 
 
@@ -70,8 +85,6 @@ def _page(template: str, invitation: Invitation, token: str, **context):
 @token_failures
 def start(token: str):
     invitation = _load(token)
-    if invitation.round.is_locked:
-        return _page("respond/closed.html", invitation, token)
     services.mark_opened(invitation)
     db.session.commit()
     return _page("respond/intro.html", invitation, token, decline_form=DeclineForm())
@@ -81,8 +94,6 @@ def start(token: str):
 @token_failures
 def answer(token: str):
     invitation = _load(token)
-    if invitation.round.is_locked:
-        return _page("respond/closed.html", invitation, token)
     lang = current_language()
     instruments = services.instruments_of(invitation)
     form_class = build_form_class(instruments, lang)
@@ -109,8 +120,6 @@ def answer(token: str):
 @token_failures
 def decline(token: str):
     invitation = _load(token)
-    if invitation.round.is_locked:
-        return _page("respond/closed.html", invitation, token)
     form = DeclineForm()
     if not form.validate():
         return _page("respond/intro.html", invitation, token, decline_form=form)
@@ -131,8 +140,6 @@ def _commit_and_thank(invitation: Invitation, token: str):
 @token_failures
 def thanks(token: str):
     invitation = _load(token)
-    if invitation.round.is_locked:
-        return _page("respond/closed.html", invitation, token)
     declined = any(r.declined for r in invitation.current_responses)
     return _page("respond/thanks.html", invitation, token, declined=declined)
 
