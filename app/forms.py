@@ -4,7 +4,7 @@ WTForms ships no Danish catalogue, so its built-in messages are mapped to our ow
 Danish source texts here and translated through the Babel catalogues like the rest.
 """
 
-from flask_babel import gettext, get_translations, ngettext
+from flask_babel import get_translations, gettext, ngettext
 from flask_wtf import FlaskForm
 
 # WTForms' English message -> our Danish source text (placeholders kept).
