@@ -270,6 +270,10 @@ def test_proxy_hops_give_the_rate_limit_the_client_address(app, emma):
 
     proxied = create_app(_config(app.config["SQLALCHEMY_DATABASE_URI"]) | {"PROXY_HOPS": 1, "TOKEN_FAILURE_LIMIT": "2 per minute"})
     client = proxied.test_client()
-    for address in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"]:
-        assert client.get("/r/" + "0" * 26, headers={"X-Forwarded-For": address}).status_code == 404
-    assert client.get("/r/" + "0" * 26, headers={"X-Forwarded-For": "10.0.0.1"}).status_code == 429
+    try:
+        for address in ["10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.2"]:
+            assert client.get("/r/" + "0" * 26, headers={"X-Forwarded-For": address}).status_code == 404
+        assert client.get("/r/" + "0" * 26, headers={"X-Forwarded-For": "10.0.0.1"}).status_code == 429
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()

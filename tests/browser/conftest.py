@@ -3,6 +3,7 @@
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect, sync_playwright
@@ -23,6 +24,34 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
+HERE = Path(__file__).parent
+
+# Flask-Compress compresses a static file through a generator and never closes the file:
+# a ResourceWarning per stylesheet or script served, which fails a test under -W error.
+# Until app.extensions.compress closes it (see the fix in the browser-test report), only
+# that warning is let through; with the fix in place this list is empty by itself.
+STATIC_FILE_LEAK = [
+    "ignore:Exception ignored in. <_io.FileIO name='[^']*/static/:pytest.PytestUnraisableExceptionWarning",
+    "ignore:unclosed file <_io.BufferedReader name='[^']*/static/:ResourceWarning",
+]
+
+
+def _static_files_leak() -> bool:
+    """Tell whether the app still uses Flask-Compress's own after_request, which leaks."""
+    import flask_compress
+
+    from app.extensions import compress
+
+    return type(compress).after_request is flask_compress.Compress.after_request
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not _static_files_leak():
+        return
+    for item in items:
+        if HERE in Path(item.path).parents:
+            for spec in STATIC_FILE_LEAK:
+                item.add_marker(pytest.mark.filterwarnings(spec))
 
 
 @pytest.fixture
