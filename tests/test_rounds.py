@@ -187,3 +187,14 @@ def test_round_page_shows_status_of_everyone(staff, make, caseworker, app):
     page = staff.get(f"/rounds/{ids.round}").text
     statuses = dict(re.findall(r"<td>(\w+)</td>\s*<td>[^<]*</td>\s*<td>\d+</td>\s*<td><span class=\"badge (\w+)\"", page))
     assert statuses == {"Emma": "waiting", "Mette": "opened", "Jonas": "declined", "Grete": "waiting", "Lise": "waiting"}
+
+
+def test_round_page_refreshes_itself_while_answers_come_in(staff, make, caseworker, app):
+    ids = make.emma(caseworker)
+    assert '<meta http-equiv="refresh" content="30">' in staff.get(f"/rounds/{ids.round}").text
+    with app.app_context():
+        from app.invitations.models import Round
+        from app.timestamps import utcnow
+        db.session.get(Round, ids.round).locked_at = utcnow()
+        db.session.commit()
+    assert 'http-equiv="refresh"' not in staff.get(f"/rounds/{ids.round}").text
