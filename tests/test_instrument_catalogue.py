@@ -247,3 +247,21 @@ def test_init_app_refuses_to_start_on_a_broken_file(case: str) -> None:
     with pytest.raises(InstrumentError):
         init_app(app)
     assert "instruments" not in app.extensions
+
+
+def test_about_wording_needs_danish_like_every_text(tmp_path) -> None:
+    """DESIGN.md §4: Danish is the source; an `about` wording without Danish is refused."""
+    import shutil
+
+    from app.instruments import InstrumentError, load_catalogue
+
+    source = Path(__file__).resolve().parent.parent / "forms" / "fit-outcome-child.toml"
+    text = source.read_text(encoding="utf-8").replace('about.da = "Hvordan har barnet det med sig selv?"\n', "", 1)
+    (tmp_path / "fit-outcome-child.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(InstrumentError, match="item 'me': 'about' has no Danish text"):
+        load_catalogue(tmp_path, ["da", "en"])
+    shutil.copy(source, tmp_path / "fit-outcome-child.toml")
+    item = load_catalogue(tmp_path, ["da", "en"]).get("fit-outcome-child").item("me")
+    assert item.text("da") == "Hvordan har jeg det med mig selv?"
+    assert item.text("da", about_child=True) == "Hvordan har barnet det med sig selv?"
+    assert item.text("en", about_child=True) == "How does the child feel about themselves?"

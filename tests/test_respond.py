@@ -277,3 +277,12 @@ def test_proxy_hops_give_the_rate_limit_the_client_address(app, emma):
     finally:
         with proxied.app_context():
             db.engine.dispose()
+
+
+def test_adults_read_the_childs_form_worded_about_the_child(visitor, emma):
+    child = visitor.get(f"/r/{emma.tokens['child']}/form").text
+    mother = visitor.get(f"/r/{emma.tokens['mother']}/form").text
+    # Same form and item keys, but the parent is asked about Emma, not about herself.
+    assert "Hvordan har jeg det med mig selv?" in child and "Hvordan har barnet det med sig selv?" not in child
+    assert "Hvordan har barnet det med sig selv?" in mother and "Hvordan har jeg det med mig selv?" not in mother
+    assert 'name="fit-outcome-child.me"' in child and 'name="fit-outcome-child.me"' in mother

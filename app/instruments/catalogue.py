@@ -113,6 +113,8 @@ class Item:
     type: str
     required: bool
     texts: Texts
+    # The question as an adult answering about the child reads it; empty = same as text.
+    about_texts: Texts
     # Per language: scale point labels, choice option labels, or the VAS (low, high) anchors.
     label_texts: Labels
     values: tuple[str, ...] = ()
@@ -126,9 +128,9 @@ class Item:
     def __hash__(self) -> int:
         return hash((self.key, self.type))
 
-    def text(self, lang: str) -> str:
-        """Return the question in the language, falling back to Danish."""
-        return _pick(self.texts, lang)
+    def text(self, lang: str, about_child: bool = False) -> str:
+        """Return the question in the language, worded for someone answering about the child if asked."""
+        return _pick(self.about_texts or self.texts, lang) if about_child else _pick(self.texts, lang)
 
     def labels(self, lang: str) -> tuple[str, ...]:
         """Return the point, option or anchor labels in the language, falling back to Danish."""
@@ -163,6 +165,7 @@ class Instrument:
     scored: bool
     titles: Texts
     intros: Texts
+    intros_about: Texts
     audiences: tuple[Audience, ...]
     meeting_kinds: tuple[str, ...] | None
     items: tuple[Item, ...]
@@ -177,9 +180,9 @@ class Instrument:
         """Return the title in the language, falling back to Danish."""
         return _pick(self.titles, lang)
 
-    def intro(self, lang: str) -> str:
-        """Return the one-line introduction in the language, falling back to Danish."""
-        return _pick(self.intros, lang)
+    def intro(self, lang: str, about_child: bool = False) -> str:
+        """Return the one-line introduction, worded for someone answering about the child if asked."""
+        return _pick(self.intros_about or self.intros, lang) if about_child else _pick(self.intros, lang)
 
     @property
     def is_fit(self) -> bool:
@@ -293,6 +296,10 @@ class _Table:
             raise self.fail(f"'{key}' has no Danish text ('{key}.{SOURCE_LANGUAGE}')")
         return MappingProxyType({lang: text.strip() for lang, text in raw.items() if text.strip()})
 
+    def optional_texts(self, key: str) -> Texts:
+        """Read a per-language text table that may be left out (empty when it is)."""
+        return self.texts(key) if key in self.data else MappingProxyType({})
+
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
@@ -358,6 +365,7 @@ def _item(data: Any, where: str) -> Item:
         raise table.fail(f"unknown item type {kind!r} (known: {', '.join(sorted(ITEM_TYPES))})")
     fields: dict[str, Any] = {"key": key, "type": kind, "required": table.boolean("required", True)}
     fields["texts"] = table.texts("text")
+    fields["about_texts"] = table.optional_texts("about")
     fields["label_texts"] = MappingProxyType({})
     if kind == "vas":
         low, high = table.texts("low"), table.texts("high")
@@ -469,6 +477,7 @@ def load_instrument(path: Path) -> Instrument:
         scored=scored,
         titles=table.texts("title"),
         intros=table.texts("intro"),
+        intros_about=table.optional_texts("intro_about"),
         audiences=tuple(_audience(a, f"{where}: audience {n}") for n, a in enumerate(raw_audiences, 1)),
         meeting_kinds=_meeting_kinds(table),
         items=items,
@@ -500,8 +509,12 @@ def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
 def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]:
     yield "title", instrument.titles
     yield "intro", instrument.intros
+    if instrument.intros_about:
+        yield "intro_about", instrument.intros_about
     for item in instrument.items:
         yield f"item '{item.key}': text", item.texts
+        if item.about_texts:
+            yield f"item '{item.key}': about", item.about_texts
         if item.label_texts:
             yield f"item '{item.key}': labels", item.label_texts
 

@@ -77,6 +77,8 @@ def _page(template: str, invitation: Invitation, token: str, **context):
         caseworker_name=case.caseworker.name,
         organisation=services.organisation(),
         instruments=services.instruments_of(invitation),
+        # Adults answering the child's forms read them worded about the child.
+        about_child=invitation.person.role != "child",
         **context,
     )
 
