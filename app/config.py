@@ -48,8 +48,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAX_CONTENT_LENGTH = 256 * 1024
 
-    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "image/svg+xml"]
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"]
     COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["zstd", "br", "gzip", "deflate"]
     COMPRESS_MIN_SIZE = 200
 
 

@@ -1,7 +1,7 @@
 """Flask extensions, created unbound and bound in the application factory."""
 
+import flask_compress
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,4 +31,16 @@ babel = Babel()
 csrf = CSRFProtect()
 login = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+class Compress(flask_compress.Compress):
+    """Flask-Compress, closing the file it compresses a static response from."""
+
+    def after_request(self, response):
+        original = response.response
+        response = super().after_request(response)
+        # It replaces the body with a generator and never closes the file behind it.
+        if response.response is not original and hasattr(original, "close"):
+            response.call_on_close(original.close)
+        return response
+
+
 compress = Compress()

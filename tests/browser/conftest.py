@@ -26,34 +26,6 @@ DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
 HERE = Path(__file__).parent
 
-# Flask-Compress compresses a static file through a generator and never closes the file:
-# a ResourceWarning per stylesheet or script served, which fails a test under -W error.
-# Until app.extensions.compress closes it (see the fix in the browser-test report), only
-# that warning is let through; with the fix in place this list is empty by itself.
-STATIC_FILE_LEAK = [
-    "ignore:Exception ignored in. <_io.FileIO name='[^']*/static/:pytest.PytestUnraisableExceptionWarning",
-    "ignore:unclosed file <_io.BufferedReader name='[^']*/static/:ResourceWarning",
-]
-
-
-def _static_files_leak() -> bool:
-    """Tell whether the app still uses Flask-Compress's own after_request, which leaks."""
-    import flask_compress
-
-    from app.extensions import compress
-
-    return type(compress).after_request is flask_compress.Compress.after_request
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    if not _static_files_leak():
-        return
-    for item in items:
-        if HERE in Path(item.path).parents:
-            for spec in STATIC_FILE_LEAK:
-                item.add_marker(pytest.mark.filterwarnings(spec))
-
-
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """Serve the app (on this run's backend) on a free local port; yield its base URL."""
