@@ -49,8 +49,8 @@ demo: install translations instance/settings.py migrate
 
 # Extract the Danish source texts and merge them into every catalogue.
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --width 0
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k _plural:1,2 -o translations/messages.pot --no-location --omit-header .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 0
 
 bench: install translations
 	$(PY) bench/page_weight.py

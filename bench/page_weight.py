@@ -29,17 +29,8 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.demo import create_demo  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-PHONE = {"width": 360, "height": 640}
 TARGET_BYTES = 20 * 1024
 TARGET_REQUESTS = 3
 UNKNOWN_TOKEN = "0123456789ABCDEFGHJKMNPQRS"

@@ -1,5 +1,6 @@
 """Build test data through the same services the app uses; hand back ids, not objects."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -8,16 +9,11 @@ from flask_login import login_user
 
 from app.auth.models import Team, User
 from app.cases import services as cases
+from app.demo import PEOPLE as EMMA_PEOPLE
 from app.extensions import db
 from app.invitations import services as rounds
 
 PASSWORD = "correct horse battery"
-EMMA_PEOPLE = [
-    ("mother", "Mette", "mor"),
-    ("father", "Jonas", "far"),
-    ("network", "Grete", "mormor"),
-    ("provider", "Lise", "familiebehandler"),
-]
 
 
 @dataclass
@@ -75,6 +71,16 @@ class Factory:
                     ids.tokens[invitation.person.role] = issued[invitation.id]
             db.session.commit()
             return ids
+
+
+def proposed_forms(html: str) -> dict[int, list[str]]:
+    """Return the forms ticked per person id on the proposal page."""
+    checked: dict[int, list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if "checked" in tag and 'name="person_' in tag:
+            person = int(re.search(r'name="person_(\d+)"', tag).group(1))
+            checked.setdefault(person, []).append(re.search(r'value="([^"]+)"', tag).group(1))
+    return checked
 
 
 def login(client, username: str = "anne", password: str = PASSWORD):

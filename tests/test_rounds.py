@@ -9,16 +9,8 @@ from sqlalchemy import select
 from app import tokens
 from app.extensions import db
 from app.invitations.models import Invitation
+from tests.factories import proposed_forms
 from tests.qr import decode_pdf, decode_svg
-
-
-def _proposal_checked(html: str) -> dict[int, list[str]]:
-    checked: dict[int, list[str]] = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        if "checked" in tag and 'name="person_' in tag:
-            pid = int(re.search(r'name="person_(\d+)"', tag).group(1))
-            checked.setdefault(pid, []).append(re.search(r'value="([^"]+)"', tag).group(1))
-    return checked
 
 
 def _confirm(staff, meeting_id: int, choices: dict[int, list[str]]):
@@ -28,7 +20,7 @@ def _confirm(staff, meeting_id: int, choices: dict[int, list[str]]):
 
 def test_proposal_follows_role_age_and_meeting(staff, make, caseworker):
     ids = make.emma(caseworker, open_round=False)
-    checked = _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    checked = proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)
     # Issue 2: Emma (9) the child scales; parents the outcome scale about Emma and the
     # session scale; the grandmother the network form; the provider the adult form.
     assert checked[ids.people["child"]] == ["fit-outcome-child", "fit-session-child"]
@@ -42,7 +34,7 @@ def test_exempt_person_is_offered_no_fit_form(staff, make, caseworker):
     ids = make.emma(caseworker, open_round=False, exempt="Barnet er i krise")
     page = staff.get(f"/meetings/{ids.meeting}/feedback").text
     assert "Fritaget for FIT: Barnet er i krise" in page
-    assert _proposal_checked(page)[ids.people["child"]] == ["participation-child"]
+    assert proposed_forms(page)[ids.people["child"]] == ["participation-child"]
     # A tampered form that adds a FIT form anyway is refused, and nothing is created.
     response = _confirm(staff, ids.meeting, {ids.people["child"]: ["fit-outcome-child"]})
     assert response.status_code == 200
@@ -51,7 +43,7 @@ def test_exempt_person_is_offered_no_fit_form(staff, make, caseworker):
 
 def test_confirming_issues_one_hashed_token_per_participant(staff, make, caseworker, app):
     ids = make.emma(caseworker, open_round=False)
-    choices = _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    choices = proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)
     response = _confirm(staff, ids.meeting, choices)
     assert response.status_code == 302 and "/screen" in response.headers["Location"]
     screen = staff.get(response.headers["Location"]).text
@@ -84,7 +76,7 @@ def test_unknown_instrument_in_a_tampered_form_is_refused(staff, make, caseworke
 
 def test_meeting_screen_shows_each_code_one_at_a_time_and_as_grid(staff, make, caseworker):
     ids = make.emma(caseworker, open_round=False)
-    _confirm(staff, ids.meeting, _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text))
+    _confirm(staff, ids.meeting, proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text))
     round_url = f"/rounds/{_round_id(staff, ids)}/screen"
     seen = {}
     for n in range(5):
@@ -108,7 +100,7 @@ def _round_id(staff, ids) -> int:
 
 def test_handout_pdf_has_a_page_per_participant_with_working_codes(staff, make, caseworker):
     ids = make.emma(caseworker, open_round=False)
-    _confirm(staff, ids.meeting, _proposal_checked(staff.get(f"/meetings/{ids.meeting}/feedback").text))
+    _confirm(staff, ids.meeting, proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text))
     response = staff.get(f"/rounds/{_round_id(staff, ids)}/handout.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pages = decode_pdf(response.data)

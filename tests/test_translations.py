@@ -18,7 +18,7 @@ def source_texts(tmp_path_factory) -> set:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     babel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
-        [str(babel), "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
+        [str(babel), "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "_plural:1,2", "-o", str(pot), "."],
         cwd=ROOT, check=True,
     )
     with pot.open("rb") as f:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.auth.models import User
@@ -12,7 +13,12 @@ from app.extensions import db
 
 def visible_cases(user: User) -> Select:
     """Return the query for the cases this user's team owns, newest first."""
-    return select(Case).where(Case.team_id == user.team_id).order_by(Case.created_at.desc(), Case.id.desc())
+    return (
+        select(Case)
+        .where(Case.team_id == user.team_id)
+        .options(selectinload(Case.people), selectinload(Case.caseworker))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+    )
 
 
 def create_case(user: User, child_first_name: str, child_birth_year: int, external_ref: str | None) -> Case:

@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
 from app.instruments import Instrument, Item, Score, current_catalogue, score
 from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
@@ -41,21 +45,20 @@ class RoundOverview:
     statuses: list[tuple[Invitation, str]]
     tables: list[InstrumentTable]
 
-    @property
-    def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for _, status in self.statuses:
-            counts[status] = counts.get(status, 0) + 1
-        return counts
-
 
 def round_overview(round_: Round) -> RoundOverview:
     """Gather a round's statuses and every answer, per instrument and item, side by side."""
     catalogue = current_catalogue()
     now = utcnow()
-    statuses = [(inv, inv.status(now)) for inv in round_.invitations]
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.round_id == round_.id)
+        .options(selectinload(Invitation.person), selectinload(Invitation.responses))
+        .order_by(Invitation.id)
+    ).all()
+    statuses = [(inv, inv.status(now)) for inv in invitations]
     tables: dict[str, InstrumentTable] = {}
-    for invitation in round_.invitations:
+    for invitation in invitations:
         current = {r.instrument_id: r for r in invitation.current_responses}
         for instrument_id in invitation.instrument_ids:
             if instrument_id not in catalogue:

@@ -114,7 +114,7 @@ def answer(token: str):
         if form.validate():
             answers = {inst.id: answers_from_form(form, inst) for inst in instruments}
             services.submit(invitation, answers, lang)
-            return _commit_and_thank(invitation, token)
+            return _commit_and_thank(token)
     return _page("respond/form.html", invitation, token, form=form, decline_form=DeclineForm())
 
 
@@ -126,10 +126,10 @@ def decline(token: str):
     if not form.validate():
         return _page("respond/intro.html", invitation, token, decline_form=form)
     services.decline(invitation, current_language())
-    return _commit_and_thank(invitation, token)
+    return _commit_and_thank(token)
 
 
-def _commit_and_thank(invitation: Invitation, token: str):
+def _commit_and_thank(token: str):
     try:
         db.session.commit()
     except IntegrityError:

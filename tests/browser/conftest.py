@@ -9,19 +9,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.factories import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-# Root cannot use the sandbox; the rest keeps Chromium from calling outside hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
 HERE = Path(__file__).parent
