@@ -38,12 +38,18 @@ def create_app(config: type | dict | None = None) -> Flask:
     from app.auth import views as auth
     from app.cases import views as cases
     from app.invitations import views as invitations
+    from app.reconcile import views as reconcile
+    from app.reconcile import wording
+    from app.reports import views as reports
     from app.respond import views as respond
 
     auth.init_app(app)
     app.register_blueprint(cases.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(reconcile.bp)
+    app.register_blueprint(reports.bp)
+    wording.init_app(app)
 
     errors.init_app(app)
     security.init_app(app)

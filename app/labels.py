@@ -38,6 +38,19 @@ STATUS_LABELS = {
     "revoked": _l("Tilbagekaldt"),
 }
 
+# FIT signals are shown in colour and always also in words; these name the colour.
+SIGNAL_LEVEL_LABELS = {
+    "grey": _l("Grå"),
+    "green": _l("Grøn"),
+    "orange": _l("Orange"),
+    "red": _l("Rød"),
+}
+
+OUTCOME_LABELS = {
+    "action": _l("Giver anledning til handling"),
+    "no_adjustment": _l("Giver ikke anledning til justering"),
+}
+
 
 def init_app(app) -> None:
     """Make the labels available to every template."""
@@ -49,4 +62,6 @@ def init_app(app) -> None:
             "meeting_kind_labels": MEETING_KIND_LABELS,
             "status_labels": STATUS_LABELS,
             "staff_role_labels": STAFF_ROLE_LABELS,
+            "signal_level_labels": SIGNAL_LEVEL_LABELS,
+            "outcome_labels": OUTCOME_LABELS,
         }

@@ -4,8 +4,9 @@ from app.audit import AuditEvent
 from app.auth.models import Team, User
 from app.cases.models import Case, Meeting, Person, meeting_participant
 from app.invitations.models import Invitation, Response, Round
+from app.reconcile.models import Decision, decision_round
 
 __all__ = [
-    "AuditEvent", "Case", "Invitation", "Meeting", "Person", "Response", "Round", "Team",
-    "User", "meeting_participant",
+    "AuditEvent", "Case", "Decision", "Invitation", "Meeting", "Person", "Response", "Round", "Team",
+    "User", "decision_round", "meeting_participant",
 ]

@@ -8,10 +8,13 @@ from flask import Flask
 from flask_login import login_user
 
 from app.auth.models import Team, User
+from app.cases.models import Case
 from app.cases import services as cases
 from app.demo import PEOPLE as EMMA_PEOPLE
 from app.extensions import db
 from app.invitations import services as rounds
+from app.invitations.models import Invitation
+from app.respond import services as respond
 
 PASSWORD = "correct horse battery"
 
@@ -71,6 +74,40 @@ class Factory:
                     ids.tokens[invitation.person.role] = issued[invitation.id]
             db.session.commit()
             return ids
+
+    def answer(self, invitation_id: int, answers: dict[str, dict] | None = None, *, declined: bool = False) -> None:
+        """Answer (or decline) an invitation's forms as the respondent would."""
+        with self.app.test_request_context():
+            invitation = db.session.get(Invitation, invitation_id)
+            if declined:
+                respond.decline(invitation, "da")
+            else:
+                respond.submit(invitation, answers or {}, "da")
+            db.session.commit()
+
+    def earlier_round(self, ids: CaseIds, held_on: date, answers: dict[str, dict[str, dict]],
+                      kind: str = "follow_up") -> int:
+        """Add a meeting on an earlier date with a round in which these roles answered."""
+        with self.app.test_request_context():
+            case = db.session.get(Case, ids.case)
+            login_user(case.caseworker)
+            meeting = cases.record_meeting(case, kind, held_on, [p.id for p in case.people])
+            choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
+            round_, _ = rounds.open_round(meeting, case.caseworker, choices)
+            for invitation in round_.invitations:
+                if invitation.person.role in answers:
+                    respond.submit(invitation, answers[invitation.person.role], "da")
+            db.session.commit()
+            return round_.id
+
+
+def vas(*values: float, keys: tuple[str, ...] = ("me", "family", "school", "everything")) -> dict[str, float]:
+    """Four VAS answers, by default to the child outcome form's items."""
+    return dict(zip(keys, values, strict=True))
+
+
+SESSION_KEYS = ("heard", "topics", "approach", "overall")
+SESSION_CHILD_KEYS = ("listened", "mattered", "liked", "overall")
 
 
 def proposed_forms(html: str) -> dict[int, list[str]]:

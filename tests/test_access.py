@@ -38,7 +38,8 @@ def setting(app, make):
 def test_the_walk_covers_every_staff_area(app, setting):
     endpoints = {endpoint for endpoint, _, _ in _staff_routes(app, setting)}
     assert {"cases.show", "cases.edit_person", "invitations.propose", "invitations.handout",
-            "invitations.revoke", "invitations.reissue_unused"} <= endpoints
+            "invitations.revoke", "invitations.reissue_unused", "reconcile.round_view", "reconcile.case_view",
+            "reports.round_pdf", "reports.round_summary"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

@@ -1,11 +1,16 @@
 """Who may see what: roles and team scope, checked in one place."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
 
 from app.auth.models import CASE_ROLES
+from app.extensions import db
+
+T = TypeVar("T")
 
 
 def case_work_required(view):
@@ -25,3 +30,12 @@ def check_case_access(case) -> None:
     """Abort with 403 unless the current user's team owns the case."""
     if case.team_id != current_user.team_id:
         abort(403)
+
+
+def owned_or_abort(model: type[T], object_id: int, case_of: Callable[[T], Any]) -> T:
+    """Load a row by id: 404 if there is none, 403 unless its case is the user's team's."""
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    check_case_access(case_of(found))
+    return found

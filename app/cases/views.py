@@ -7,24 +7,21 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
-from app.auth.access import case_work_required, check_case_access
+from app.auth.access import case_work_required, owned_or_abort
 from app.cases import services
 from app.cases.forms import CaseForm, MeetingForm, PersonForm
 from app.cases.models import Case, Person
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
 from app.invitations.overview import round_overview
+from app.reconcile.reconciliation import undecided_rounds
 from app.labels import ROLE_LABELS
 
 bp = Blueprint("cases", __name__)
 
 
-def _case_or_abort(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
-    check_case_access(case)
-    return case
+def case_or_abort(case_id: int) -> Case:
+    return owned_or_abort(Case, case_id, lambda case: case)
 
 
 @bp.route("/")
@@ -52,12 +49,14 @@ def new_case():
 @bp.route("/cases/<int:case_id>")
 @case_work_required
 def show(case_id: int):
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     audit.record("case.view", case.id)
     db.session.commit()
     latest_round = next((r for m in case.meetings for r in reversed(m.rounds)), None)
     overview = round_overview(latest_round) if latest_round else None
-    return render_template("cases/show.html", case=case, overview=overview, today=date.today())
+    return render_template(
+        "cases/show.html", case=case, overview=overview, today=date.today(), undecided=undecided_rounds(case)
+    )
 
 
 def _person_form(obj: Person | None = None) -> PersonForm:
@@ -71,7 +70,7 @@ def _person_form(obj: Person | None = None) -> PersonForm:
 @bp.route("/cases/<int:case_id>/people/new", methods=["GET", "POST"])
 @case_work_required
 def new_person(case_id: int):
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     form = _person_form()
     if form.validate_on_submit():
         services.save_person(case, None, form.data)
@@ -83,7 +82,7 @@ def new_person(case_id: int):
 @bp.route("/cases/<int:case_id>/people/<int:person_id>", methods=["GET", "POST"])
 @case_work_required
 def edit_person(case_id: int, person_id: int):
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     person = db.session.get(Person, person_id)
     if person is None or person.case_id != case.id:
         abort(404)
@@ -98,7 +97,7 @@ def edit_person(case_id: int, person_id: int):
 @bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])
 @case_work_required
 def new_meeting(case_id: int):
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     form = MeetingForm()
     form.participants.choices = [SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]})") for p in case.people]
     if not form.is_submitted():

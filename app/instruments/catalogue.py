@@ -26,6 +26,8 @@ MEETING_KINDS = frozenset(
 ITEM_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
 NUMERIC_TYPES = frozenset({"vas", "scale"})
 SCORING_METHODS = frozenset({"sum", "mean"})
+# Which FIT signal rules read the thresholds: outcome (cut-off, reliable change) or session.
+SIGNAL_RULES = frozenset({"outcome", "session"})
 DEFAULT_DIVERGENCE = {"vas": 3.0, "scale": 2.0}
 DEFAULT_MAX_LENGTH = {"text": 200, "longtext": 4000}
 
@@ -103,6 +105,8 @@ class Scoring:
     reliable_change: float | None = None
     item_cutoff: float | None = None
     fall: float | None = None
+    # "outcome", "session" or None: which FIT signal rules apply to the totals.
+    signals: str | None = None
 
 
 @dataclass(frozen=True)
@@ -420,6 +424,11 @@ def _scoring(data: Any, where: str, items: tuple[Item, ...], scored: bool) -> Sc
     if not any(i.type in NUMERIC_TYPES for i in items):
         raise table.fail(f"method {method!r} needs at least one vas or scale item")
     raw_cutoffs = table.get("cutoffs", (list,), "a list of [[scoring.cutoffs]]", [])
+    signals = table.get("signals", (str,), "text", None)
+    if signals is not None and signals not in SIGNAL_RULES:
+        raise table.fail(f"unknown signals {signals!r} (known: {', '.join(sorted(SIGNAL_RULES))})")
+    if signals is not None and method != "sum":
+        raise table.fail("signals need method = \"sum\": they read the total")
     scoring = Scoring(
         method=method,
         higher_is_better=table.boolean("higher_is_better"),
@@ -427,6 +436,7 @@ def _scoring(data: Any, where: str, items: tuple[Item, ...], scored: bool) -> Sc
         reliable_change=table.number("reliable_change", None),
         item_cutoff=table.number("item_cutoff", None),
         fall=table.number("fall", None),
+        signals=signals,
     )
     table.done()
     return scoring

@@ -23,10 +23,19 @@ class Round(db.Model):
     invitations: Mapped[list["Invitation"]] = relationship(
         back_populates="round", order_by="Invitation.id", cascade="all, delete-orphan"
     )
+    # Written through Decision.rounds; a correction is a newer decision, never an edit.
+    decisions: Mapped[list["Decision"]] = relationship(  # noqa: F821
+        secondary="decision_round", order_by="Decision.id", viewonly=True
+    )
 
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def decision(self) -> "Decision | None":  # noqa: F821
+        """Return the decision in force: the newest, which corrects any before it."""
+        return next((d for d in reversed(self.decisions) if d.is_current), None)
 
 
 class Invitation(db.Model):

@@ -1,6 +1,7 @@
 """What the case page shows of a round: status per person and answers side by side."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,13 +12,20 @@ from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
 
 
-@dataclass(frozen=True)
+@dataclass
 class Voice:
-    """One respondent's column in an instrument's table."""
+    """One respondent's column in an instrument's table.
+
+    The reconciliation adds the person's history: their previous answer, their FIT
+    signals and their totals over time (see app.reconcile.reconciliation).
+    """
 
     invitation: Invitation
     response: Response | None
     score: Score | None
+    previous: Any = None
+    signals: list[Any] = field(default_factory=list)
+    series: list[Any] = field(default_factory=list)
 
     @property
     def declined(self) -> bool:
@@ -28,6 +36,8 @@ class Voice:
 class InstrumentTable:
     instrument: Instrument
     voices: list[Voice] = field(default_factory=list)
+    # Item key -> where the voices differ by more than the item's threshold.
+    divergences: dict[str, Any] = field(default_factory=dict)
 
     def cells(self, item: Item, lang: str) -> list[str | None]:
         """Return each voice's answer to the item as text; None where there is no answer."""
@@ -38,12 +48,28 @@ class InstrumentTable:
             for v in self.voices
         ]
 
+    def names(self, invitation_ids: tuple[int, ...]) -> list[str]:
+        """Return the first names of the voices with these invitation ids."""
+        return [v.invitation.person.first_name for v in self.voices if v.invitation.id in invitation_ids]
+
+    def previous_cells(self, item: Item, lang: str) -> list[str | None]:
+        """Return each voice's previous answer to the item as text; None where there is none."""
+        return [
+            item.display(v.previous.response.answers.get(item.key), lang) or None if v.previous else None
+            for v in self.voices
+        ]
+
 
 @dataclass(frozen=True)
 class RoundOverview:
     round: Round
     statuses: list[tuple[Invitation, str]]
     tables: list[InstrumentTable]
+
+    @property
+    def waiting(self) -> int:
+        """Count the people who can still answer but have not."""
+        return sum(1 for _, status in self.statuses if status in ("waiting", "opened"))
 
 
 def round_overview(round_: Round) -> RoundOverview:

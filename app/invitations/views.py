@@ -1,11 +1,11 @@
 """Staff pages for feedback rounds: propose, confirm, hand out, follow, revoke."""
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import case_work_required, check_case_access
+from app.auth.access import case_work_required, owned_or_abort
 from app.cases.models import Meeting
 from app.extensions import db
 from app.i18n import current_language
@@ -21,27 +21,15 @@ bp = Blueprint("invitations", __name__)
 
 
 def _meeting_or_abort(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    check_case_access(meeting.case)
-    return meeting
+    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
 
 
-def _round_or_abort(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        abort(404)
-    check_case_access(round_.meeting.case)
-    return round_
+def round_or_abort(round_id: int) -> Round:
+    return owned_or_abort(Round, round_id, lambda round_: round_.meeting.case)
 
 
 def _invitation_or_abort(invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None:
-        abort(404)
-    check_case_access(invitation.round.meeting.case)
-    return invitation
+    return owned_or_abort(Invitation, invitation_id, lambda invitation: invitation.round.meeting.case)
 
 
 @bp.route("/meetings/<int:meeting_id>/feedback", methods=["GET", "POST"])
@@ -70,7 +58,7 @@ def propose(meeting_id: int):
 @bp.route("/rounds/<int:round_id>")
 @case_work_required
 def show(round_id: int):
-    round_ = _round_or_abort(round_id)
+    round_ = round_or_abort(round_id)
     return render_template(
         "invitations/round.html",
         overview=round_overview(round_),
@@ -81,7 +69,7 @@ def show(round_id: int):
 @bp.route("/rounds/<int:round_id>/screen")
 @case_work_required
 def screen(round_id: int):
-    round_ = _round_or_abort(round_id)
+    round_ = round_or_abort(round_id)
     items = _hand_outs(round_)
     if not items:
         return render_template("invitations/screen_missing.html", round=round_)
@@ -108,7 +96,7 @@ def _hand_outs(round_: Round) -> list[HandOut]:
 @bp.route("/rounds/<int:round_id>/handout.pdf")
 @case_work_required
 def handout(round_id: int):
-    round_ = _round_or_abort(round_id)
+    round_ = round_or_abort(round_id)
     items = _hand_outs(round_)
     if not items:
         return render_template("invitations/screen_missing.html", round=round_)
@@ -123,7 +111,7 @@ def handout(round_id: int):
 @bp.route("/rounds/<int:round_id>/reissue", methods=["POST"])
 @case_work_required
 def reissue_unused(round_id: int):
-    round_ = _round_or_abort(round_id)
+    round_ = round_or_abort(round_id)
     if round_.is_locked:
         flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
         return redirect(url_for("invitations.show", round_id=round_.id))

@@ -1,0 +1,1 @@
+"""Reconciliation: answers side by side, signals, divergence and the case worker's decision."""

@@ -1,0 +1,60 @@
+"""The case worker's decisions on new information: kept for good, corrected only by a newer one."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
+
+OUTCOMES = ("action", "no_adjustment")
+
+# The rounds a decision takes a position on: one, or every round that was new on the case.
+decision_round = Table(
+    "decision_round",
+    db.metadata,
+    Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
+    Column("round_id", ForeignKey("round.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class DecisionIsFinal(Exception):
+    """A stored decision was about to change; decisions are corrected by a new one."""
+
+
+class Decision(db.Model):
+    """"Gives rise to action: which" or "no adjustment: why", with who and when."""
+
+    __table_args__ = (CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    # Which action, or why no adjustment: the case worker's own words.
+    text: Mapped[str] = mapped_column(Text)
+    follow_up_needed: Mapped[bool]
+    follow_up_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    # The earlier decision this one corrects; the earlier one stays as it was.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), unique=True)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rounds: Mapped[list["Round"]] = relationship(secondary=decision_round, order_by="Round.id")  # noqa: F821
+    decided_by: Mapped["User"] = relationship()  # noqa: F821
+    follow_up_meeting: Mapped["Meeting | None"] = relationship()  # noqa: F821
+    corrects: Mapped["Decision | None"] = relationship(remote_side=[id], back_populates="corrected_by")
+    corrected_by: Mapped["Decision | None"] = relationship(back_populates="corrects")
+
+    @property
+    def is_current(self) -> bool:
+        return self.corrected_by is None
+
+
+@event.listens_for(Decision, "before_update")
+def _refuse_update(mapper, connection, target: Decision) -> None:
+    # Called for every dirty instance, also when only a newer decision points at it;
+    # only a change to a stored column is refused.
+    state = inspect(target)
+    if any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs):
+        raise DecisionIsFinal(f"decision {target.id} is final; record a correction instead")

@@ -1,0 +1,99 @@
+"""Deciding on new information: the decision is stored, the rounds are locked, a follow-up is planned."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import update
+
+from app import audit
+from app.auth.models import User
+from app.cases.models import Case
+from app.cases.services import record_meeting
+from app.extensions import db
+from app.invitations.models import Round
+from app.reconcile.models import Decision
+from app.timestamps import utcnow
+
+# The same decision posted again this soon (a double click) is the same decision.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+class DecisionError(Exception):
+    """The decision cannot be recorded as asked; the message says why, for the case worker."""
+
+
+def repeated(rounds: list[Round], user: User, outcome: str, text: str) -> Decision | None:
+    """Return the decision this one repeats, if the same was just recorded on the same rounds."""
+    current = rounds[0].decision if rounds else None
+    if (
+        current is not None
+        and current.decided_by_id == user.id
+        and current.outcome == outcome
+        and current.text == text
+        and {r.id for r in current.rounds} == {r.id for r in rounds}
+        and utcnow() - current.decided_at < REPEAT_WINDOW
+    ):
+        return current
+    return None
+
+
+def decide(
+    case: Case,
+    rounds: list[Round],
+    user: User,
+    *,
+    outcome: str,
+    text: str,
+    follow_up_on: date | None,
+    corrects: Decision | None = None,
+) -> Decision:
+    """Record a decision on the rounds and lock them; a correction replaces the decision in force."""
+    if corrects is not None:
+        if corrects.case_id != case.id:
+            raise DecisionError(_("Beslutningen hører ikke til denne sag."))
+        if not corrects.is_current:
+            raise DecisionError(_("Beslutningen er allerede rettet. Se den nyeste, og ret den, hvis det stadig er nødvendigt."))
+        rounds = list(corrects.rounds)
+    if not rounds:
+        raise DecisionError(_("Der er ikke noget nyt at tage stilling til."))
+    if any(r.meeting.case_id != case.id for r in rounds):
+        raise DecisionError(_("Runden hører ikke til denne sag."))
+    now = utcnow()
+    if corrects is None:
+        for round_ in rounds:
+            # One statement per round, so two case workers closing at once cannot both succeed.
+            locked = db.session.execute(
+                update(Round).where(Round.id == round_.id, Round.locked_at.is_(None)).values(locked_at=now)
+            )
+            if locked.rowcount != 1:
+                raise DecisionError(_("Runden er allerede lukket med en beslutning. Vil du ændre den, så ret beslutningen."))
+        for round_ in rounds:
+            db.session.refresh(round_, ["locked_at"])
+    meeting = None
+    if follow_up_on is not None:
+        people = {p.id for r in rounds for p in r.meeting.participants}
+        meeting = record_meeting(case, "follow_up", follow_up_on, sorted(people))
+    decision = Decision(
+        case_id=case.id,
+        outcome=outcome,
+        text=text,
+        follow_up_needed=follow_up_on is not None,
+        follow_up_meeting=meeting,
+        corrects=corrects,
+        decided_by=user,
+        decided_at=now,
+        rounds=rounds,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(
+        "decision.create",
+        case.id,
+        decision_id=decision.id,
+        rounds=[r.id for r in rounds],
+        corrects=corrects.id if corrects else None,
+        follow_up_meeting=meeting.id if meeting else None,
+    )
+    return decision

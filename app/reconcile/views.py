@@ -1,0 +1,135 @@
+"""The case worker's core screen: every voice side by side, signals, and a required decision."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import audit
+from app.auth.access import case_work_required
+from app.cases.models import Case
+from app.cases.views import case_or_abort
+from app.extensions import db
+from app.invitations.models import Round
+from app.invitations.views import round_or_abort
+from app.reconcile import services
+from app.reconcile.forms import DecisionForm
+from app.reconcile.models import Decision
+from app.reconcile.reconciliation import (
+    reconcile_case,
+    reconcile_round,
+    undecided_rounds,
+)
+from app.reports.trends import trend_charts
+from app.security import csp_nonce
+
+bp = Blueprint("reconcile", __name__)
+
+
+def _corrected(form: DecisionForm, case: Case) -> Decision | None:
+    """Return the decision the form corrects, if it names one of this case's decisions."""
+    raw = (form.corrects.data or "").strip()
+    if not raw:
+        return None
+    # A database id has at most 18 digits; anything else was never on the page.
+    decision = db.session.get(Decision, int(raw)) if raw.isdigit() and len(raw) < 19 else None
+    if decision is None or decision.case_id != case.id:
+        raise services.DecisionError(_("Beslutningen hører ikke til denne sag."))
+    return decision
+
+
+def _record(form: DecisionForm, case: Case, rounds: list[Round]) -> str | None:
+    """Store the form's decision; return the problem in words, or None when it is stored."""
+    try:
+        corrects = _corrected(form, case)
+        if corrects is None and services.repeated(rounds, current_user, form.outcome.data, form.text):
+            return None  # a double click: the decision is already there
+        services.decide(
+            case,
+            rounds,
+            current_user,
+            outcome=form.outcome.data,
+            text=form.text,
+            follow_up_on=form.follow_up_on.data if form.follow_up.data == "yes" else None,
+            corrects=corrects,
+        )
+    except services.DecisionError as error:
+        db.session.rollback()
+        return str(error)
+    db.session.commit()
+    return None
+
+
+def _saved_message(form: DecisionForm) -> str:
+    if form.follow_up.data == "yes":
+        return _("Beslutningen er gemt, og opfølgningsmødet er oprettet.")
+    return _("Beslutningen er gemt.")
+
+
+@bp.route("/rounds/<int:round_id>/reconcile", methods=["GET", "POST"])
+@case_work_required
+def round_view(round_id: int):
+    round_ = round_or_abort(round_id)
+    case = round_.meeting.case
+    form = DecisionForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        if form.validate():
+            problem = _record(form, case, [round_])
+            if problem is None:
+                flash(_saved_message(form), "info")
+                return redirect(url_for("reconcile.round_view", round_id=round_.id))
+            status = 409
+        else:
+            status = 400
+    else:
+        audit.record("case.view", case.id, round_id=round_.id)
+        db.session.commit()
+    overview = reconcile_round(round_)
+    return render_template(
+        "reconcile/round.html",
+        case=case,
+        overview=overview,
+        charts=trend_charts([overview], nonce=csp_nonce()),
+        form=form,
+        problem=problem,
+    ), status
+
+
+@bp.route("/cases/<int:case_id>/reconcile", methods=["GET", "POST"])
+@case_work_required
+def case_view(case_id: int):
+    case = case_or_abort(case_id)
+    rounds = undecided_rounds(case)
+    shown = ",".join(str(r.id) for r in rounds)
+    form = DecisionForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        if not form.validate():
+            status = 400
+        elif (form.rounds.data or "") != shown:
+            # New answers or rounds arrived after the page was opened: show them first.
+            problem, status = _("Der er kommet nyt til, siden du åbnede siden. Se det igennem, og gem igen."), 409
+        else:
+            problem = _record(form, case, rounds)
+            if problem is None:
+                flash(_saved_message(form), "info")
+                return redirect(url_for("reconcile.case_view", case_id=case.id))
+            status = 409
+    else:
+        audit.record("case.view", case.id, reconcile=True)
+        db.session.commit()
+    form.rounds.data = shown
+    overviews = reconcile_case(case)
+    decisions = db.session.scalars(
+        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(5)
+    ).all()
+    return render_template(
+        "reconcile/case.html",
+        case=case,
+        overviews=overviews,
+        charts=trend_charts(overviews, nonce=csp_nonce()),
+        decisions=decisions,
+        form=form,
+        problem=problem,
+    ), status
+

@@ -1,0 +1,59 @@
+"""FIT signals in plain words, for the screen, the PDF and the plain-text summary."""
+
+from flask import Flask
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from app.i18n import current_language
+from app.instruments import Instrument
+from app.reconcile.signals import Signal
+
+
+def _number(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    text = format_decimal(abs(value) if signed else value, format="0.0")
+    if signed:
+        return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    return text
+
+
+def signal_text(signal: Signal, instrument: Instrument) -> str:
+    """Say what the signal means, with its numbers, in the reader's language."""
+    value, reference = _number(signal.value), _number(signal.reference)
+    change = _number(signal.value, signed=True)
+    code = signal.code
+    if code == "no_data":
+        return _("Ingen svar endnu.")
+    if code == "not_scored":
+        return _("Samtaleredskab: tælles ikke med.")
+    if code == "no_cutoff":
+        return _("Der er ingen klinisk grænse for barnets alder.")
+    if code == "below_cutoff":
+        return _("Under den kliniske grænse (%(value)s under %(reference)s): det er svært lige nu.", value=value, reference=reference)
+    if code == "above_cutoff":
+        return _("Over den kliniske grænse (%(value)s, grænsen er %(reference)s).", value=value, reference=reference)
+    if code == "no_trend_yet":
+        return _("Ingen udvikling endnu: der er kun én måling.")
+    if code == "recovered":
+        return _("Kommet sig: pålidelig fremgang siden første måling (%(change)s) og nu over grænsen.", change=change)
+    if code == "reliable_improvement":
+        return _("Pålidelig fremgang siden første måling (%(change)s; pålidelig fra %(reference)s).", change=change, reference=reference)
+    if code == "reliable_deterioration":
+        return _("Pålidelig tilbagegang siden første måling (%(change)s; pålidelig fra %(reference)s).", change=change, reference=reference)
+    if code == "no_reliable_change":
+        return _("Ingen pålidelig ændring siden første måling (%(change)s; pålidelig fra %(reference)s).", change=change, reference=reference)
+    if code == "session_below_cutoff":
+        return _("Mødet fik %(value)s, under %(reference)s: tal om samarbejdet.", value=value, reference=reference)
+    if code == "session_item_low":
+        item = instrument.item(signal.item_key).text(current_language()) if signal.item_key else ""
+        return _("«%(item)s» fik %(value)s, under %(reference)s: tal om samarbejdet.", item=item, value=value, reference=reference)
+    if code == "session_fall":
+        return _("Faldet %(value)s point siden sidste møde: tal om samarbejdet.", value=value)
+    if code == "session_ok":
+        return _("Samarbejdet ser godt ud.")
+    return code
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(signal_text)

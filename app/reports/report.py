@@ -1,0 +1,104 @@
+"""The case report of a round: the PDF for the case file and the same summary as plain text."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+
+from app.i18n import current_language
+from app.invitations.overview import RoundOverview
+from app.labels import (
+    MEETING_KIND_LABELS,
+    OUTCOME_LABELS,
+    ROLE_LABELS,
+    SIGNAL_LEVEL_LABELS,
+    STATUS_LABELS,
+)
+from app.pdf import render_pdf
+from app.reconcile.wording import signal_text
+from app.reports.trends import trend_charts
+from app.timestamps import utcnow
+
+
+def report_pdf(overview: RoundOverview) -> bytes:
+    """Render the round's reconciliation, signals, charts and decisions to PDF bytes."""
+    html = render_template(
+        "reports/report.html",
+        overview=overview,
+        case=overview.round.meeting.case,
+        charts=trend_charts([overview]),
+        organisation=current_app.config["ORGANISATION_NAME"],
+        now=utcnow(),
+    )
+    return render_pdf(html)
+
+
+def _person(invitation) -> str:
+    return f"{invitation.person.first_name} ({ROLE_LABELS[invitation.person.role]})"
+
+
+def summary_text(overview: RoundOverview) -> str:
+    """Say the same as the report in plain text, to paste into the municipality's case system."""
+    lang = current_language()
+    round_ = overview.round
+    meeting = round_.meeting
+    case = meeting.case
+    lines = [
+        _("Samstem: feedback efter %(kind)s %(date)s", kind=MEETING_KIND_LABELS[meeting.kind].lower(),
+          date=format_date(meeting.held_on, "d. MMMM yyyy")),
+        _("Barn: %(name)s, født %(year)s", name=case.child.first_name, year=case.child_birth_year)
+        + (f" · {_('Sag')}: {case.external_ref}" if case.external_ref else ""),
+        _("Rådgiver: %(name)s", name=case.caseworker.name),
+        _("Deltagere: %(people)s", people=", ".join(f"{p.first_name} ({ROLE_LABELS[p.role]})" for p in meeting.participants)),
+        _("Svar: %(people)s", people=", ".join(f"{_person(inv)} {STATUS_LABELS[status].lower()}" for inv, status in overview.statuses)),
+    ]
+    for table in overview.tables:
+        instrument = table.instrument
+        lines += ["", f"{instrument.title(lang)} ({instrument.id})"]
+        for item in instrument.items:
+            cells = table.cells(item, lang)
+            before = table.previous_cells(item, lang)
+            said = []
+            for voice, cell, then in zip(table.voices, cells, before, strict=True):
+                if voice.declined:
+                    said.append(f"{voice.invitation.person.first_name}: {_('vil ikke svare')}")
+                elif cell:
+                    said.append(f"{voice.invitation.person.first_name}: {cell}" + (f" ({_('sidst')} {then})" if then else ""))
+            if not said:
+                continue
+            if item.type in ("text", "longtext"):
+                # Free text in full, each on its own lines.
+                lines.append(f"  {item.text(lang)}:")
+                lines += [f"    {line}" for line in said]
+            else:
+                lines.append(f"  {item.text(lang)}: " + " · ".join(said))
+            gap = table.divergences.get(item.key)
+            if gap is not None:
+                lines.append("    " + _("Uenige: %(spread)s fra hinanden; højest %(high)s, lavest %(low)s.",
+                                          spread=_decimal(gap.spread), high=", ".join(table.names(gap.high)),
+                                          low=", ".join(table.names(gap.low))))
+        for voice in table.voices:
+            if voice.score is not None and instrument.scoring is not None:
+                value = voice.score.total if instrument.scoring.method == "sum" else voice.score.mean
+                if value is not None:
+                    lines.append("  " + _("%(name)s i alt: %(value)s", name=voice.invitation.person.first_name, value=_decimal(value)))
+            for signal in voice.signals:
+                lines.append(f"    {SIGNAL_LEVEL_LABELS[signal.level]}: {signal_text(signal, instrument)}")
+    lines.append("")
+    for decision in reversed(round_.decisions):
+        status = "" if decision.is_current else f" [{_('rettet')}]"
+        lines.append(_("Beslutning %(when)s, %(who)s: %(outcome)s", when=format_datetime(decision.decided_at, "d. MMM yyyy HH:mm"),
+                       who=decision.decided_by.name, outcome=OUTCOME_LABELS[decision.outcome]) + status)
+        lines.append(f"  {decision.text}")
+        if decision.follow_up_meeting is not None:
+            lines.append("  " + _("Nyt opfølgningsmøde: %(date)s", date=format_date(decision.follow_up_meeting.held_on, "d. MMMM yyyy")))
+        else:
+            lines.append("  " + _("Intet nyt opfølgningsmøde"))
+    if not round_.decisions:
+        lines.append(_("Der er endnu ikke taget stilling til runden."))
+    return "\n".join(lines) + "\n"
+
+
+def _decimal(value: float) -> str:
+    return format_decimal(value, format="0.0")
