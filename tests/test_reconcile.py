@@ -102,7 +102,7 @@ def test_trend_charts_are_drawn_with_a_text_alternative(staff, emma):
     html = staff.get(f"/rounds/{emma.round}/reconcile").text
     charts = re.findall(r"<figure class=\"trend\">(.*?)</figure>", html, re.S)
     assert len(charts) == 4  # two forms each for Emma and Mette
-    outcome = next(c for c in charts if "Hvordan har du det?" in c and "Emma (Barn/ung)" in c)
+    outcome = next(c for c in charts if "Emma · Hvordan har du det?" in c)
     assert 'role="img"' in outcome and "Højere er bedre" in outcome and "Klinisk grænse" in outcome
     caption = _text(re.search(r"<figcaption>(.*?)</figcaption>", outcome, re.S).group(1))
     assert caption.startswith("Emma: 2 målinger, fra 20,0") and "til 32,0" in caption and "Klinisk grænse: 32,0." in caption

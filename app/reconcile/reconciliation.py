@@ -23,11 +23,10 @@ def with_history(overview: RoundOverview, history: CaseHistory) -> RoundOverview
             person_id = voice.invitation.person_id
             voice.previous = history.previous(person_id, instrument.id, round_)
             voice.series = history.series(person_id, instrument.id, round_)
-            if instrument.is_fit:
-                # Signals speak of this round's answer; without one there is nothing new to read.
-                answered_now = voice.score is not None and voice.score.total is not None
+            # Signals speak of this round's answer; a voice without one has nothing new to read.
+            if instrument.is_fit and voice.score is not None and (voice.score.total is not None or not instrument.scored):
                 measurements = [Measurement(e.total, e.response.answers, e.child_age) for e in voice.series]
-                voice.signals = fit_signals(instrument, measurements if answered_now else [])
+                voice.signals = fit_signals(instrument, measurements)
         for item in instrument.items:
             answers = {
                 v.invitation.id: v.response.answers.get(item.key)

@@ -7,7 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 from app.i18n import current_language
-from app.invitations.overview import RoundOverview
+from app.invitations.overview import InstrumentTable, RoundOverview
 from app.labels import (
     MEETING_KIND_LABELS,
     OUTCOME_LABELS,
@@ -56,35 +56,7 @@ def summary_text(overview: RoundOverview) -> str:
     for table in overview.tables:
         instrument = table.instrument
         lines += ["", f"{instrument.title(lang)} ({instrument.id})"]
-        for item in instrument.items:
-            cells = table.cells(item, lang)
-            before = table.previous_cells(item, lang)
-            said = []
-            for voice, cell, then in zip(table.voices, cells, before, strict=True):
-                if voice.declined:
-                    said.append(f"{voice.invitation.person.first_name}: {_('vil ikke svare')}")
-                elif cell:
-                    said.append(f"{voice.invitation.person.first_name}: {cell}" + (f" ({_('sidst')} {then})" if then else ""))
-            if not said:
-                continue
-            if item.type in ("text", "longtext"):
-                # Free text in full, each on its own lines.
-                lines.append(f"  {item.text(lang)}:")
-                lines += [f"    {line}" for line in said]
-            else:
-                lines.append(f"  {item.text(lang)}: " + " · ".join(said))
-            gap = table.divergences.get(item.key)
-            if gap is not None:
-                lines.append("    " + _("Uenige: %(spread)s fra hinanden; højest %(high)s, lavest %(low)s.",
-                                          spread=_decimal(gap.spread), high=", ".join(table.names(gap.high)),
-                                          low=", ".join(table.names(gap.low))))
-        for voice in table.voices:
-            if voice.score is not None and instrument.scoring is not None:
-                value = voice.score.total if instrument.scoring.method == "sum" else voice.score.mean
-                if value is not None:
-                    lines.append("  " + _("%(name)s i alt: %(value)s", name=voice.invitation.person.first_name, value=_decimal(value)))
-            for signal in voice.signals:
-                lines.append(f"    {SIGNAL_LEVEL_LABELS[signal.level]}: {signal_text(signal, instrument)}")
+        lines += _answer_lines(table, lang) or ["  " + _("Intet svar.")]
     lines.append("")
     for decision in reversed(round_.decisions):
         status = "" if decision.is_current else f" [{_('rettet')}]"
@@ -98,6 +70,44 @@ def summary_text(overview: RoundOverview) -> str:
     if not round_.decisions:
         lines.append(_("Der er endnu ikke taget stilling til runden."))
     return "\n".join(lines) + "\n"
+
+
+def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
+    """Each question with every voice's answer on one line; free text in full; then totals and signals."""
+    instrument = table.instrument
+    lines: list[str] = []
+    for item in instrument.items:
+        said = []
+        for voice, now, then in zip(table.voices, table.cells(item, lang), table.previous_cells(item, lang), strict=True):
+            name = voice.invitation.person.first_name
+            if voice.declined:
+                said.append(f"{name}: {_('vil ikke svare')}")
+            elif now:
+                said.append(f"{name}: {now}" + (f" ({_('sidst')} {then})" if then else ""))
+        if not said:
+            continue
+        if item.type in ("text", "longtext"):
+            lines.append(f"  {item.text(lang)}:")
+            lines += ["    " + answer.replace("\n", "\n      ") for answer in said]
+        else:
+            lines.append(f"  {item.text(lang)}: " + " · ".join(said))
+        gap = table.divergences.get(item.key)
+        if gap is not None:
+            lines.append("    " + _(
+                "Uenige: %(spread)s fra hinanden; højest %(high)s (%(highest)s), lavest %(low)s (%(lowest)s).",
+                spread=_decimal(gap.spread), high=", ".join(table.names(gap.high)), highest=_decimal(gap.highest),
+                low=", ".join(table.names(gap.low)), lowest=_decimal(gap.lowest)))
+    scoring = instrument.scoring
+    for voice in table.voices:
+        name = voice.invitation.person.first_name
+        if voice.score is not None and scoring is not None:
+            if scoring.method == "sum" and voice.score.total is not None:
+                lines.append("  " + _("%(name)s i alt: %(value)s", name=name, value=_decimal(voice.score.total)))
+            elif scoring.method == "mean" and voice.score.mean is not None:
+                lines.append("  " + _("%(name)s i gennemsnit: %(value)s", name=name, value=_decimal(voice.score.mean)))
+        for signal in voice.signals:
+            lines.append(f"    {name}, {SIGNAL_LEVEL_LABELS[signal.level].lower()}: {signal_text(signal, instrument)}")
+    return lines
 
 
 def _decimal(value: float) -> str:
