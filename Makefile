@@ -54,3 +54,4 @@ messages: $(STAMP)
 
 bench: install translations
 	$(PY) bench/page_weight.py
+	$(PY) bench/case_report.py

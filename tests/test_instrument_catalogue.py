@@ -186,6 +186,7 @@ BROKEN_CASES = [
     ("unknown-setting", "unknown-setting.toml", "item 'heard': unknown setting 'requird'"),
     ("unknown-role", "unknown-role.toml", "unknown role 'teacher'"),
     ("labels-count", "labels-count.toml", "'labels.da' has 4 labels for 5 points"),
+    ("unknown-signals", "unknown-signals.toml", "[scoring]: unknown signals 'outcomes' (known: outcome, session)"),
 ]
 
 
