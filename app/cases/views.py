@@ -13,9 +13,8 @@ from app.cases.forms import CaseForm, MeetingForm, PersonForm
 from app.cases.models import Case, Person
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
-from app.invitations.overview import round_overview
-from app.reconcile.reconciliation import undecided_rounds
 from app.labels import ROLE_LABELS
+from app.reconcile.reconciliation import reconcile_round, undecided_rounds
 
 bp = Blueprint("cases", __name__)
 
@@ -53,7 +52,7 @@ def show(case_id: int):
     audit.record("case.view", case.id)
     db.session.commit()
     latest_round = next((r for m in case.meetings for r in reversed(m.rounds)), None)
-    overview = round_overview(latest_round) if latest_round else None
+    overview = reconcile_round(latest_round) if latest_round else None
     return render_template(
         "cases/show.html", case=case, overview=overview, today=date.today(), undecided=undecided_rounds(case)
     )

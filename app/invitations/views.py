@@ -1,6 +1,15 @@
 """Staff pages for feedback rounds: propose, confirm, hand out, follow, revoke."""
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -15,7 +24,7 @@ from app.invitations.forms import field_name, proposal_form_class
 from app.invitations.handout import handout_pdf
 from app.invitations.links import HandOut, hand_outs
 from app.invitations.models import Invitation, Round
-from app.invitations.overview import round_overview
+from app.reconcile.reconciliation import reconcile_round
 
 bp = Blueprint("invitations", __name__)
 
@@ -61,7 +70,7 @@ def show(round_id: int):
     round_ = round_or_abort(round_id)
     return render_template(
         "invitations/round.html",
-        overview=round_overview(round_),
+        overview=reconcile_round(round_),
         known=issued.recall(round_.id),
     )
 
