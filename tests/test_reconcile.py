@@ -94,7 +94,7 @@ def test_fit_signals_in_words_and_colour(staff, emma):
     # Mette's session: 35,5 is under 36, one line at 8,5 is under 9, and 38 → 35,5 is a fall of 2,5.
     assert "orange: Orange: Mødet fik 35,5, under 36,0: tal om samarbejdet." in flat
     assert "«Vi talte om det, jeg gerne ville tale om» fik 8,5, under 9,0: tal om samarbejdet." in flat
-    assert "orange: Orange: Faldet 2,5 point siden sidste møde: tal om samarbejdet." in flat
+    assert "orange: Orange: Mødet fik 2,5 point mindre end sidst: tal om samarbejdet." in flat
     assert "green: Grøn: Samarbejdet ser godt ud." in flat  # Emma's session
 
 

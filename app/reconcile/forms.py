@@ -17,7 +17,7 @@ FOLLOW_UP_HORIZON = timedelta(days=2 * 366)
 
 class DecisionForm(Form):
     outcome = RadioField(
-        _l("Hvad giver det nye anledning til?"),
+        _l("Hvad giver de nye svar anledning til?"),
         choices=[
             SelectChoice("action", _l("Det giver anledning til handling")),
             SelectChoice("no_adjustment", _l("Det giver ikke anledning til justering")),

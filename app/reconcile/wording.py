@@ -26,7 +26,7 @@ def signal_text(signal: Signal, instrument: Instrument) -> str:
     if code == "no_data":
         return _("Ingen svar endnu.")
     if code == "not_scored":
-        return _("Samtaleredskab: tælles ikke med.")
+        return _("Kun til samtale: giver ingen score.")
     if code == "no_cutoff":
         return _("Der er ingen klinisk grænse for barnets alder.")
     if code == "below_cutoff":
@@ -49,7 +49,7 @@ def signal_text(signal: Signal, instrument: Instrument) -> str:
         item = instrument.item(signal.item_key).text(current_language()) if signal.item_key else ""
         return _("«%(item)s» fik %(value)s, under %(reference)s: tal om samarbejdet.", item=item, value=value, reference=reference)
     if code == "session_fall":
-        return _("Faldet %(value)s point siden sidste møde: tal om samarbejdet.", value=value)
+        return _("Mødet fik %(value)s point mindre end sidst: tal om samarbejdet.", value=value)
     if code == "session_ok":
         return _("Samarbejdet ser godt ud.")
     return code

@@ -48,7 +48,7 @@ def summary_text(overview: RoundOverview) -> str:
         _("Samstem: feedback efter %(kind)s %(date)s", kind=MEETING_KIND_LABELS[meeting.kind].lower(),
           date=format_date(meeting.held_on, "d. MMMM yyyy")),
         _("Barn: %(name)s, født %(year)s", name=case.child.first_name, year=case.child_birth_year)
-        + (f" · {_('Sag')}: {case.external_ref}" if case.external_ref else ""),
+        + (" · " + _("Sag: %(ref)s", ref=case.external_ref) if case.external_ref else ""),
         _("Rådgiver: %(name)s", name=case.caseworker.name),
         _("Deltagere: %(people)s", people=", ".join(f"{p.first_name} ({ROLE_LABELS[p.role]})" for p in meeting.participants)),
         _("Svar: %(people)s", people=", ".join(f"{_person(inv)} {STATUS_LABELS[status].lower()}" for inv, status in overview.statuses)),
@@ -59,7 +59,7 @@ def summary_text(overview: RoundOverview) -> str:
         lines += _answer_lines(table, lang) or ["  " + _("Intet svar.")]
     lines.append("")
     for decision in reversed(round_.decisions):
-        status = "" if decision.is_current else f" [{_('rettet')}]"
+        status = "" if decision.is_current else " [" + _("rettet") + "]"
         lines.append(_("Beslutning %(when)s, %(who)s: %(outcome)s", when=format_datetime(decision.decided_at, "d. MMM yyyy HH:mm"),
                        who=decision.decided_by.name, outcome=OUTCOME_LABELS[decision.outcome]) + status)
         lines.append(f"  {decision.text}")
@@ -81,9 +81,9 @@ def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
         for voice, now, then in zip(table.voices, table.cells(item, lang), table.previous_cells(item, lang), strict=True):
             name = voice.invitation.person.first_name
             if voice.declined:
-                said.append(f"{name}: {_('vil ikke svare')}")
+                said.append(_("%(name)s: vil ikke svare", name=name))
             elif now:
-                said.append(f"{name}: {now}" + (f" ({_('sidst')} {then})" if then else ""))
+                said.append(f"{name}: {now}" + (" (" + _("sidst %(value)s", value=then) + ")" if then else ""))
         if not said:
             continue
         if item.type in ("text", "longtext"):
