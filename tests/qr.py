@@ -1,4 +1,4 @@
-"""Decode QR codes the way a phone would see them: rendered to pixels, then read."""
+"""Read rendered output back: QR codes the way a phone sees them, and a PDF's text as a reader copies it."""
 
 import io
 
@@ -31,3 +31,17 @@ def decode_svg(svg: str) -> list[str]:
     html = f'<html><body style="margin:0"><div style="width:80mm">{svg}</div></body></html>'
     pdf = HTML(string=html).write_pdf()
     return decode_pdf(pdf)[0]
+
+
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    """Return each PDF page's text as pdfium reads it, spaces squeezed."""
+    document = pypdfium2.PdfDocument(io.BytesIO(pdf))
+    try:
+        texts = []
+        for page in document:
+            text_page = page.get_textpage()
+            texts.append(" ".join(text_page.get_text_bounded().split()))
+            text_page.close()
+        return texts
+    finally:
+        document.close()

@@ -1,11 +1,9 @@
 """The case report: PDF rendered by WeasyPrint and read back, and the plain-text summary."""
 
 import html
-import io
 import re
 from datetime import date, timedelta
 
-import pypdfium2
 import pytest
 from sqlalchemy import select
 
@@ -13,20 +11,12 @@ from app.audit import AuditEvent
 from app.extensions import db
 from app.pdf import local_only_fetcher, render_pdf
 from tests.factories import SESSION_CHILD_KEYS, SESSION_KEYS, vas
+from tests.qr import pdf_pages_text
 
 
 def pdf_text(data: bytes) -> str:
     """Return the PDF's text as a reader would copy it, spaces squeezed."""
-    document = pypdfium2.PdfDocument(io.BytesIO(data))
-    try:
-        pages = []
-        for page in document:
-            text_page = page.get_textpage()
-            pages.append(text_page.get_text_bounded())
-            text_page.close()
-        return " ".join(" ".join(pages).split())
-    finally:
-        document.close()
+    return " ".join(pdf_pages_text(data))
 
 
 @pytest.fixture

@@ -86,6 +86,8 @@ def round_overview(round_: Round) -> RoundOverview:
     tables: dict[str, InstrumentTable] = {}
     for invitation in invitations:
         current = {r.instrument_id: r for r in invitation.current_responses}
+        if invitation.revoked_at is not None and not current:
+            continue  # a dead link with no answer: the status table says so, the answers need no column
         for instrument_id in invitation.instrument_ids:
             if instrument_id not in catalogue:
                 continue

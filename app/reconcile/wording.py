@@ -32,7 +32,7 @@ def signal_text(signal: Signal, instrument: Instrument) -> str:
     if code == "below_cutoff":
         return _("Under den kliniske grænse (%(value)s under %(reference)s): det er svært lige nu.", value=value, reference=reference)
     if code == "above_cutoff":
-        return _("Over den kliniske grænse (%(value)s, grænsen er %(reference)s).", value=value, reference=reference)
+        return _("På eller over den kliniske grænse (%(value)s, grænsen er %(reference)s).", value=value, reference=reference)
     if code == "no_trend_yet":
         return _("Ingen udvikling endnu: der er kun én måling.")
     if code == "recovered":

@@ -20,7 +20,8 @@ def round_pdf(round_id: int):
     db.session.commit()
     response = make_response(report_pdf(reconcile_round(round_)))
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="samstem-rapport-{round_.id}.pdf"'
+    # A file for the case system: saved, not just shown.
+    response.headers["Content-Disposition"] = f'attachment; filename="samstem-rapport-{round_.id}.pdf"'
     return response
 
 
