@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pypdfium2  # noqa: E402
 from flask_login import login_user  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
@@ -89,7 +90,7 @@ def main() -> None:
                 pdf = report_pdf(reconcile_round(db.session.get(Round, round_id)))
                 times.append(time.perf_counter() - started)
                 cpus.append(time.process_time() - cpu)
-                size, pages = len(pdf), pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+                size, pages = len(pdf), len(pypdfium2.PdfDocument(pdf))
         warm, counted = times[0], times[1:]
         median = statistics.median(counted)
         print(f"case: {args.months} monthly rounds + today's, 6 respondents; report of today's round, {pages} pages")
