@@ -36,7 +36,12 @@ class Trend:
 
 
 def _threshold_name(signals: str | None) -> str:
-    return _("Klinisk grænse") if signals == "outcome" else _("Grænse: tal om samarbejdet")
+    """Name the dashed line by what falling below it means."""
+    if signals == "outcome":
+        return _("Klinisk grænse")
+    if signals == "session":
+        return _("Grænse: tal om samarbejdet")
+    return _("Grænse")
 
 
 def trend(voice: Voice, instrument, nonce: str | None = None) -> Trend | None:
