@@ -1,4 +1,4 @@
-"""Command-line tasks: users and demo data."""
+"""Command-line tasks: users, demo data, and the outbox group."""
 
 import click
 from flask import Flask, current_app
@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.auth.models import ROLES, Team, User
 from app.extensions import db
+from app.outbox.cli import outbox_cli
 
 
 def _team(name: str) -> Team:
@@ -52,3 +53,4 @@ def demo_data() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo_data)
+    app.cli.add_command(outbox_cli)

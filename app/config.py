@@ -14,6 +14,11 @@ def _database_url() -> str | None:
     return url
 
 
+def _flag(name: str) -> bool:
+    """Read an on/off setting: 1, true, yes or on turn it on."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means SQLite in the instance folder; create_app fills in the path.
@@ -39,6 +44,19 @@ class Config:
     PROXY_HOPS = int(os.environ.get("SAMSTEM_PROXY_HOPS", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+
+    # The outbox (flask outbox send). Without MAIL_SERVER, e-mail is written to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")  # STARTTLS
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_FROM = os.environ.get("MAIL_FROM")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # "log", or "package.module:ClassName" constructed with the app config.
+    SMS_SENDER = os.environ.get("SMS_SENDER", "log")
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 
     # A respondent may take a long time over a form; the token is the real key.
     WTF_CSRF_TIME_LIMIT = None
@@ -71,3 +89,6 @@ class TestConfig(Config):
     # How many proxies (load balancers) stand in front of Samstem and set X-Forwarded-*.
     PROXY_HOPS = int(os.environ.get("SAMSTEM_PROXY_HOPS", "0"))
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests start their own SMTP server; a developer's settings must not send real mail.
+    MAIL_SERVER = None
+    SMS_SENDER = "log"

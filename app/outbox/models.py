@@ -1,0 +1,55 @@
+"""The outbox: every e-mail and SMS is a row here before it is delivered.
+
+A message about an invitation holds the placeholder ``{link}`` in its body, never a
+link: a link carries a raw token, and the database keeps tokens only as hashes. The
+link is made (with a fresh token) at delivery time and never written back.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
+
+CHANNELS = ("email", "sms")
+# Where the respondent's personal link goes in a message about an invitation.
+LINK = "{link}"
+
+
+class OutboxMessage(db.Model):
+    """One e-mail or SMS, waiting, sent, or given up."""
+
+    __table_args__ = (CheckConstraint(f"channel IN {CHANNELS}", name="channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    # An e-mail address or a phone number.
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    # The text as written; a message about an invitation holds LINK, never the link.
+    body: Mapped[str] = mapped_column(Text)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The latest failure, tokens hidden; kept when a later attempt succeeds.
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when delivery stopped for good: too many attempts, or a link that must not go out.
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invitation: Mapped["Invitation | None"] = relationship()  # noqa: F821
+
+    @property
+    def status(self) -> str:
+        """One of: sent, given_up, failed (will be retried), waiting (not tried yet)."""
+        if self.sent_at is not None:
+            return "sent"
+        if self.given_up_at is not None:
+            return "given_up"
+        return "failed" if self.attempts else "waiting"
