@@ -1,0 +1,124 @@
+"""When indicator rounds and phone follow-ups are due: pure date arithmetic, standard library only.
+
+DESIGN.md F: the rhythm is "default: intake, then after 3 months, then every 6 months";
+issue 4: "or every 4 months". DESIGN.md H: "phone follow-ups due within 14 days of a
+start-up, follow-up or notification meeting".
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from itertools import takewhile
+
+DEFAULT_RHYTHM_MONTHS = 6
+DEFAULT_FIRST_AFTER_MONTHS = 3
+PHONE_FOLLOW_UP_DAYS = 14
+# Meeting.kind values (GLOSSARY): opstartsmøde, opfølgningsmøde, underretningsmøde.
+PHONE_FOLLOW_UP_KINDS = frozenset({"startup", "follow_up", "notification"})
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, clamped to the month's last day.
+
+    31 January + 1 month is 29 February in a leap year and 28 February otherwise.
+    """
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _months(value: int, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a whole number of months, at least 1, not {value!r}")
+    return value
+
+
+def _schedule(intake: date, rhythm_months: int, first_after_months: int) -> Iterator[date]:
+    """Intake, intake + first, intake + first + rhythm, … without end.
+
+    Every date is counted from the intake, never from the date before it, so clamping at a
+    short month does not drift: 31 Jan → 30 Apr → 31 Oct, not 30 Oct.
+    """
+    rhythm = _months(rhythm_months, "rhythm_months")
+    first = _months(first_after_months, "first_after_months")
+    yield intake
+    offset = first
+    while True:
+        yield add_months(intake, offset)
+        offset += rhythm
+
+
+def measurement_dates(
+    intake: date,
+    rhythm_months: int = DEFAULT_RHYTHM_MONTHS,
+    first_after_months: int = DEFAULT_FIRST_AFTER_MONTHS,
+    *,
+    until: date,
+) -> list[date]:
+    """Every scheduled measurement from the intake up to and including `until`.
+
+    DESIGN.md F: "intake, then after 3 months, then every 6 months" (issue 4: or every 4).
+    Intake 10 January 2024: 10 Apr 2024, then 10 Oct 2024, 10 Apr 2025 … (rhythm 4: 10 Aug
+    2024, 10 Dec 2024 …). `until` before the intake gives [] (no date lies on or before it);
+    `until` on the intake gives [intake]. Months below 1 raise ValueError.
+    """
+    return list(takewhile(lambda scheduled: scheduled <= until, _schedule(intake, rhythm_months, first_after_months)))
+
+
+def next_due(
+    intake: date,
+    done: Sequence[date],
+    today: date,
+    rhythm_months: int = DEFAULT_RHYTHM_MONTHS,
+    first_after_months: int = DEFAULT_FIRST_AFTER_MONTHS,
+) -> date | None:
+    """The scheduled date a measurement is due for now, or None when none is due yet.
+
+    The window of a scheduled date opens half the gap to the scheduled date before it
+    earlier (whole days, rounded down; for the intake: half the gap to the first
+    follow-up) and closes the day
+    before the next scheduled date. A measurement covers the date whose window it lies in;
+    each measurement covers one date at most and each date needs one measurement, matched
+    oldest first (a date takes the earliest measurement still free in its window, so a late
+    measurement covers the round it was late for, and a second one in the same window can
+    be an early measurement for the next round).
+
+    Returned: the first scheduled date not covered whose window is open today (opened on or
+    before today, not yet closed). It is overdue when before today, due on today, and
+    upcoming when after it (measuring from today on covers it). A date whose window closed
+    without a measurement is missed: it is skipped, because no measurement can cover it any
+    more, so the due list shows the round that can still be done. None when every date
+    whose window has opened is covered (the next window opens later). Measurements dated
+    after today are counted like any other: the caller decides what to pass.
+    """
+    measured = sorted(done)
+    free = 0  # measured[:free] are used or too early for every later window
+    schedule = _schedule(intake, rhythm_months, first_after_months)
+    previous: date | None = None
+    current = next(schedule)
+    following = next(schedule)
+    while True:
+        gap = (current - previous) if previous is not None else (following - current)
+        opens = current - timedelta(days=gap.days // 2)
+        if opens > today:
+            return None
+        while free < len(measured) and measured[free] < opens:
+            free += 1  # windows only move later: a measurement before this one is never used
+        if free < len(measured) and measured[free] < following:
+            free += 1  # covered
+        elif today < following:
+            return current
+        previous, current, following = current, following, next(schedule)
+
+
+def phone_follow_up_due(meeting_on: date) -> date:
+    """The phone follow-up is due 14 days after the meeting (DESIGN.md H)."""
+    return meeting_on + timedelta(days=PHONE_FOLLOW_UP_DAYS)
+
+
+def needs_phone_follow_up(kind: str) -> bool:
+    """True for a start-up, follow-up or notification meeting (DESIGN.md H); False for other kinds."""
+    return kind in PHONE_FOLLOW_UP_KINDS
