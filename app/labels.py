@@ -46,6 +46,27 @@ SIGNAL_LEVEL_LABELS = {
     "red": _l("Rød"),
 }
 
+# The life domain a goal concerns: the indicator forms' factors (INSTRUMENTS.md sections 4-5).
+DOMAIN_LABELS = {
+    "development": _l("Udvikling og adfærd"),
+    "family": _l("Familieforhold"),
+    "school": _l("Skole, uddannelse og beskæftigelse"),
+    "health": _l("Sundhed"),
+    "leisure": _l("Fritid og venskaber"),
+    "everyday": _l("Hverdagsliv og selvstændighed"),
+    "other": _l("Andet"),
+}
+
+GOAL_KIND_LABELS = {
+    "improve": _l("Progressionsmål"),
+    "maintain": _l("Fastholdelsesmål"),
+}
+# The same, said so the choice explains itself on the goal form.
+GOAL_KIND_CHOICE_LABELS = {
+    "improve": _l("Noget skal blive bedre (progressionsmål)"),
+    "maintain": _l("Noget godt skal holdes, som det er (fastholdelsesmål)"),
+}
+
 OUTCOME_LABELS = {
     "action": _l("Giver anledning til handling"),
     "no_adjustment": _l("Giver ikke anledning til justering"),
@@ -64,4 +85,6 @@ def init_app(app) -> None:
             "staff_role_labels": STAFF_ROLE_LABELS,
             "signal_level_labels": SIGNAL_LEVEL_LABELS,
             "outcome_labels": OUTCOME_LABELS,
+            "domain_labels": DOMAIN_LABELS,
+            "goal_kind_labels": GOAL_KIND_LABELS,
         }

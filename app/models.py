@@ -2,12 +2,12 @@
 
 from app.audit import AuditEvent
 from app.auth.models import Team, User
-from app.cases.models import Case, Meeting, Person, meeting_participant
+from app.cases.models import Case, Goal, GoalVersion, Meeting, Person, meeting_participant
 from app.invitations.models import Invitation, Response, Round
 from app.outbox.models import OutboxMessage
 from app.reconcile.models import Decision, decision_round
 
 __all__ = [
-    "AuditEvent", "Case", "Decision", "Invitation", "Meeting", "OutboxMessage", "Person", "Response", "Round",
-    "Team", "User", "decision_round", "meeting_participant",
+    "AuditEvent", "Case", "Decision", "Goal", "GoalVersion", "Invitation", "Meeting", "OutboxMessage", "Person",
+    "Response", "Round", "Team", "User", "decision_round", "meeting_participant",
 ]

@@ -25,6 +25,7 @@ class CaseIds:
     people: dict[str, int] = field(default_factory=dict)
     meeting: int | None = None
     round: int | None = None
+    goal: int | None = None
     invitations: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -74,6 +75,16 @@ class Factory:
                     ids.tokens[invitation.person.role] = issued[invitation.id]
             db.session.commit()
             return ids
+
+    def goal(self, case_id: int, text: str = "Emma kommer i skole hver dag.", **fields: str) -> int:
+        """Add a goal to the case as its case worker, through the service."""
+        with self.app.test_request_context():
+            case = db.session.get(Case, case_id)
+            login_user(case.caseworker)
+            data = {"text": text, "domain": "school", "kind": "improve"} | fields
+            goal = cases.add_goal(case, case.caseworker, data)
+            db.session.commit()
+            return goal.id
 
     def answer(self, invitation_id: int, answers: dict[str, dict] | None = None, *, declined: bool = False) -> None:
         """Answer (or decline) an invitation's forms as the respondent would."""

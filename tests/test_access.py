@@ -13,7 +13,7 @@ PUBLIC = {"static", "auth.login_view"}
 def _staff_routes(app, ids):
     values = {
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
-        "round_id": ids.round, "invitation_id": ids.invitations["mother"],
+        "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith("respond."):
@@ -29,6 +29,7 @@ def _staff_routes(app, ids):
 def setting(app, make):
     owner = make.user("owner", team=make.team("Team Syd"))
     ids = make.emma(owner)
+    ids.goal = make.goal(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     make.user("stranger", team=make.team("Team Nord"))
@@ -39,7 +40,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
     endpoints = {endpoint for endpoint, _, _ in _staff_routes(app, setting)}
     assert {"cases.show", "cases.edit_person", "invitations.propose", "invitations.handout",
             "invitations.revoke", "invitations.reissue_unused", "reconcile.round_view", "reconcile.case_view",
-            "reports.round_pdf", "reports.round_summary"} <= endpoints
+            "reports.round_pdf", "reports.round_summary", "cases.new_goal", "cases.edit_goal",
+            "cases.close_goal"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

@@ -11,6 +11,8 @@ from app.auth.models import CASE_ROLES
 from app.extensions import db
 
 T = TypeVar("T")
+# The largest id an integer column holds; a larger number from a URL makes the driver raise.
+MAX_ID = 2**31 - 1
 
 
 def case_work_required(view):
@@ -32,9 +34,14 @@ def check_case_access(case) -> None:
         abort(403)
 
 
+def get_by_id(model: type[T], object_id: int) -> T | None:
+    """Return the row with this id, or None, also for an id no row can have."""
+    return db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+
+
 def owned_or_abort(model: type[T], object_id: int, case_of: Callable[[T], Any]) -> T:
     """Load a row by id: 404 if there is none, 403 unless its case is the user's team's."""
-    found = db.session.get(model, object_id)
+    found = get_by_id(model, object_id)
     if found is None:
         abort(404)
     check_case_access(case_of(found))

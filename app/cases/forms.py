@@ -1,4 +1,4 @@
-"""Forms for cases, people and meetings."""
+"""Forms for cases, people, meetings and the action plan's goals."""
 
 import re
 from datetime import date
@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,9 +19,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from app.cases.models import MEETING_KINDS, PERSON_ROLES
+from app.cases.models import (
+    GOAL_DOMAINS,
+    GOAL_FIELD_LIMIT,
+    GOAL_KINDS,
+    GOAL_TEXT_LIMIT,
+    MEETING_KINDS,
+    PERSON_ROLES,
+)
 from app.forms import Form
-from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
+from app.labels import DOMAIN_LABELS, GOAL_KIND_CHOICE_LABELS, MEETING_KIND_LABELS, ROLE_LABELS
 
 # Six digits (a birth date), an optional dash, four digits: the shape of a CPR number.
 CPR_PATTERN = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
@@ -89,3 +98,31 @@ class MeetingForm(Form):
     participants = MultiCheckboxField(
         _l("Deltagere"), coerce=int, validators=[DataRequired(_l("Vælg mindst én deltager."))]
     )
+
+
+class GoalForm(Form):
+    text = TextAreaField(
+        _l("Målet"),
+        validators=[
+            DataRequired(_l("Skriv målet, gerne med familiens egne ord.")),
+            Length(max=GOAL_TEXT_LIMIT),
+            no_cpr,
+        ],
+    )
+    domain = SelectField(
+        _l("Hvilket område i barnets liv handler målet om?"),
+        choices=[SelectChoice(d, DOMAIN_LABELS[d]) for d in GOAL_DOMAINS],
+    )
+    kind = RadioField(
+        _l("Skal noget blive bedre, eller skal noget holdes?"),
+        choices=[SelectChoice(k, GOAL_KIND_CHOICE_LABELS[k]) for k in GOAL_KINDS],
+        default="improve",
+    )
+    responsible = StringField(
+        _l("Hvem er ansvarlig?"), validators=[Optional(), Length(max=GOAL_FIELD_LIMIT), no_cpr]
+    )
+    documentation = StringField(
+        _l("Hvordan kan vi se, at målet er nået?"), validators=[Optional(), Length(max=GOAL_FIELD_LIMIT), no_cpr]
+    )
+    # The version the page showed, so a rewording made meanwhile by someone else is not overwritten.
+    version = HiddenField()

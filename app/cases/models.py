@@ -1,8 +1,8 @@
-"""Cases, the people around the child, and meetings."""
+"""Cases, the people around the child, meetings, and the action plan's goals."""
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -19,6 +19,11 @@ MEETING_KINDS = (
     "notification",
     "informal",
 )
+# The life domains of the indicator forms and the ICF model (INSTRUMENTS.md sections 4-5).
+GOAL_DOMAINS = ("development", "family", "school", "health", "leisure", "everyday", "other")
+GOAL_KINDS = ("improve", "maintain")
+GOAL_TEXT_LIMIT = 2000
+GOAL_FIELD_LIMIT = 300
 
 meeting_participant = Table(
     "meeting_participant",
@@ -54,6 +59,15 @@ class Case(db.Model):
         order_by="(Meeting.held_on.desc(), Meeting.id.desc())",
         cascade="all, delete-orphan",
     )
+    goals: Mapped[list["Goal"]] = relationship(back_populates="case", order_by="Goal.id", cascade="all, delete-orphan")
+
+    @property
+    def open_goals(self) -> list["Goal"]:
+        return [goal for goal in self.goals if not goal.is_closed]
+
+    @property
+    def closed_goals(self) -> list["Goal"]:
+        return [goal for goal in self.goals if goal.is_closed]
 
     @property
     def child(self) -> "Person | None":
@@ -104,3 +118,72 @@ class Meeting(db.Model):
     rounds: Mapped[list["Round"]] = relationship(  # noqa: F821
         back_populates="meeting", order_by="Round.id", cascade="all, delete-orphan"
     )
+
+
+class Goal(db.Model):
+    """A goal in the case's action plan; its wording lives in versions, newest last."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # Set when the goal is taken out of the plan; its history stays.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="goals")
+    created_by: Mapped["User"] = relationship()  # noqa: F821
+    versions: Mapped[list["GoalVersion"]] = relationship(
+        back_populates="goal", order_by="GoalVersion.number", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def current(self) -> "GoalVersion":
+        """Return the newest wording."""
+        return self.versions[-1]
+
+    @property
+    def times_changed(self) -> int:
+        return len(self.versions) - 1
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class GoalVersionIsFinal(Exception):
+    """A stored wording of a goal was about to change; rewording adds a new version."""
+
+
+class GoalVersion(db.Model):
+    """One wording of a goal, in the family's own words, with who wrote it and when."""
+
+    __table_args__ = (
+        UniqueConstraint("goal_id", "number"),
+        CheckConstraint("number >= 1", name="number"),
+        CheckConstraint(f"domain IN {GOAL_DOMAINS}", name="domain"),
+        CheckConstraint(f"kind IN {GOAL_KINDS}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of its own: the unique (goal_id, number) serves lookups by goal.
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    domain: Mapped[str] = mapped_column(String(20))
+    # Who is responsible, in words: "Lise, familiebehandler", "Mor og far".
+    responsible: Mapped[str | None] = mapped_column(String(GOAL_FIELD_LIMIT))
+    # How achievement will be documented: "skolefravær under 10 %".
+    documentation: Mapped[str | None] = mapped_column(String(GOAL_FIELD_LIMIT))
+    kind: Mapped[str] = mapped_column(String(10))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    written_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    goal: Mapped[Goal] = relationship(back_populates="versions")
+    written_by: Mapped["User"] = relationship(lazy="selectin")  # noqa: F821
+
+
+@event.listens_for(GoalVersion, "before_update")
+def _refuse_update(mapper, connection, target: GoalVersion) -> None:
+    state = inspect(target)
+    if any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs):
+        raise GoalVersionIsFinal(f"goal version {target.id} is final; reword the goal instead")

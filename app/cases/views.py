@@ -1,16 +1,17 @@
-"""Staff pages for cases, their people and meetings."""
+"""Staff pages for cases, their people, meetings and the action plan's goals."""
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
-from app.auth.access import case_work_required, owned_or_abort
+from app.auth.access import case_work_required, get_by_id, owned_or_abort
 from app.cases import services
-from app.cases.forms import CaseForm, MeetingForm, PersonForm
-from app.cases.models import Case, Person
+from app.cases.forms import CaseForm, GoalForm, MeetingForm, PersonForm
+from app.cases.models import Case, Goal, Person
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
 from app.labels import ROLE_LABELS
@@ -82,7 +83,7 @@ def new_person(case_id: int):
 @case_work_required
 def edit_person(case_id: int, person_id: int):
     case = case_or_abort(case_id)
-    person = db.session.get(Person, person_id)
+    person = get_by_id(Person, person_id)
     if person is None or person.case_id != case.id:
         abort(404)
     form = _person_form(person)
@@ -107,3 +108,79 @@ def new_meeting(case_id: int):
         db.session.commit()
         return redirect(url_for("invitations.propose", meeting_id=meeting.id))
     return render_template("cases/meeting.html", case=case, form=form)
+
+
+def _goal_or_abort(case: Case, goal_id: int) -> Goal:
+    goal = get_by_id(Goal, goal_id)
+    if goal is None or goal.case_id != case.id:
+        abort(404)
+    return goal
+
+
+def _version_seen(form: GoalForm) -> int:
+    """Return the version number the page showed; -1 (never current) if it is missing or garbled."""
+    raw = (form.version.data or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
+
+
+def _goals_url(case: Case) -> str:
+    return url_for("cases.show", case_id=case.id, _anchor="goals")
+
+
+@bp.route("/cases/<int:case_id>/goals/new", methods=["GET", "POST"])
+@case_work_required
+def new_goal(case_id: int):
+    case = case_or_abort(case_id)
+    form = GoalForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            services.add_goal(case, current_user, form.data)
+        except services.GoalError as error:
+            db.session.rollback()
+            problem = str(error)
+        else:
+            db.session.commit()
+            flash(_("Målet er føjet til handleplanen."), "info")
+            return redirect(_goals_url(case))
+    status = 400 if form.is_submitted() else 200
+    return render_template("cases/goal.html", case=case, form=form, goal=None, problem=problem), status
+
+
+@bp.route("/cases/<int:case_id>/goals/<int:goal_id>", methods=["GET", "POST"])
+@case_work_required
+def edit_goal(case_id: int, goal_id: int):
+    case = case_or_abort(case_id)
+    goal = _goal_or_abort(case, goal_id)
+    form = GoalForm(obj=goal.current)
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                changed = services.reword_goal(goal, current_user, form.data, based_on=_version_seen(form))
+            except services.GoalError as error:
+                db.session.rollback()
+                problem, status = str(error), 409
+            else:
+                db.session.commit()
+                flash(_("Målet er ændret. Den tidligere formulering er gemt i historikken.") if changed
+                      else _("Der var ingen ændringer at gemme."), "info")
+                return redirect(_goals_url(case))
+    else:
+        audit.record("case.view", case.id, goal_id=goal.id)
+        db.session.commit()
+    # The newest version, so saving again after a conflict builds on what is now stored.
+    form.version.data = str(goal.current.number)
+    return render_template("cases/goal.html", case=case, form=form, goal=goal, problem=problem), status
+
+
+@bp.route("/cases/<int:case_id>/goals/<int:goal_id>/close", methods=["POST"])
+@case_work_required
+def close_goal(case_id: int, goal_id: int):
+    case = case_or_abort(case_id)
+    goal = _goal_or_abort(case, goal_id)
+    if services.close_goal(goal):
+        db.session.commit()
+        flash(_("Målet er taget ud af handleplanen. Historikken er gemt."), "info")
+    return redirect(_goals_url(case))
