@@ -43,7 +43,17 @@ class _Translations:
         return get_translations().ungettext(pair[0], pair[1], n) if pair else (singular if n == 1 else plural)
 
 
+def drop_nul(value):
+    """Remove NUL characters, which PostgreSQL cannot store in text; nothing else changes."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            # Every text a staff form takes in is cleaned of NUL before any check sees it.
+            filters = [*unbound_field.kwargs.get("filters", ()), drop_nul]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})

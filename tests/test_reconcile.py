@@ -286,3 +286,12 @@ def test_the_case_view_refuses_a_decision_on_rounds_it_did_not_show(staff, emma,
 def test_the_case_page_says_what_waits_for_a_decision(staff, emma):
     text = _text(staff.get(f"/cases/{emma.case}").text)
     assert "2 runder venter på, at du tager stilling." in text
+
+
+def test_a_nul_character_in_any_staff_text_never_breaks_the_page(staff, emma, app):
+    # PostgreSQL cannot store NUL in text; the forms drop it before anything is saved.
+    response = _decide(staff, f"/rounds/{emma.round}/reconcile", action_text="Skolen\x00 inddrages.")
+    assert response.status_code == 302
+    assert staff.post("/cases/new", data={"child_first_name": "Al\x00i", "child_birth_year": "2016"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Round, emma.round).decision.text == "Skolen inddrages."
