@@ -22,6 +22,11 @@ def current_language() -> str:
     return str(get_locale() or "da")
 
 
+def decimal1(value: float | None) -> str:
+    """Show a score with one decimal, with the reader's decimal mark: 7,3 in Danish."""
+    return "" if value is None else format_decimal(value, format="0.0")
+
+
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية", "uk": "Українська"}
 RTL_LANGUAGES = {"ar"}
 
@@ -29,10 +34,7 @@ RTL_LANGUAGES = {"ar"}
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
-    @app.template_filter("decimal1")
-    def decimal1(value: float | None) -> str:
-        """Show a score with one decimal, with the reader's decimal mark."""
-        return "" if value is None else format_decimal(value, format="0.0")
+    app.add_template_filter(decimal1)
 
     @app.context_processor
     def language_context() -> dict:

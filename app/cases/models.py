@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint, event, inspect
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.append_only import refuse_updates
 from app.extensions import db
 from app.timestamps import UTCDateTime, utcnow
 
@@ -182,8 +183,4 @@ class GoalVersion(db.Model):
     written_by: Mapped["User"] = relationship(lazy="selectin")  # noqa: F821
 
 
-@event.listens_for(GoalVersion, "before_update")
-def _refuse_update(mapper, connection, target: GoalVersion) -> None:
-    state = inspect(target)
-    if any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs):
-        raise GoalVersionIsFinal(f"goal version {target.id} is final; reword the goal instead")
+refuse_updates(GoalVersion, GoalVersionIsFinal, "reword the goal instead")

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, event, inspect
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.append_only import refuse_updates
 from app.extensions import db
 from app.timestamps import UTCDateTime, utcnow
 
@@ -51,10 +52,4 @@ class Decision(db.Model):
         return self.corrected_by is None
 
 
-@event.listens_for(Decision, "before_update")
-def _refuse_update(mapper, connection, target: Decision) -> None:
-    # Called for every dirty instance, also when only a newer decision points at it;
-    # only a change to a stored column is refused.
-    state = inspect(target)
-    if any(state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs):
-        raise DecisionIsFinal(f"decision {target.id} is final; record a correction instead")
+refuse_updates(Decision, DecisionIsFinal, "record a correction instead")

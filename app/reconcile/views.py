@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit
-from app.auth.access import case_work_required
+from app.auth.access import case_work_required, get_by_id
 from app.cases.models import Case
 from app.cases.views import case_or_abort
 from app.extensions import db
@@ -30,8 +30,7 @@ def _corrected(form: DecisionForm, case: Case) -> Decision | None:
     raw = (form.corrects.data or "").strip()
     if not raw:
         return None
-    # A database id has at most 18 digits; anything else was never on the page.
-    decision = db.session.get(Decision, int(raw)) if raw.isdigit() and len(raw) < 19 else None
+    decision = get_by_id(Decision, int(raw)) if raw.isdigit() else None
     if decision is None or decision.case_id != case.id:
         raise services.DecisionError(_("Beslutningen hører ikke til denne sag."))
     return decision

@@ -1,10 +1,9 @@
 """FIT signals in plain words, for the screen, the PDF and the plain-text summary."""
 
 from flask import Flask
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from app.i18n import current_language
+from app.i18n import current_language, decimal1
 from app.instruments import Instrument
 from app.reconcile.signals import Signal
 
@@ -12,7 +11,7 @@ from app.reconcile.signals import Signal
 def _number(value: float | None, signed: bool = False) -> str:
     if value is None:
         return ""
-    text = format_decimal(abs(value) if signed else value, format="0.0")
+    text = decimal1(abs(value) if signed else value)
     if signed:
         return ("+" if value > 0 else "−" if value < 0 else "±") + text
     return text

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
-from app.i18n import current_language
+from app.i18n import current_language, decimal1
 from app.invitations.overview import InstrumentTable, RoundOverview
 from app.labels import (
     MEETING_KIND_LABELS,
@@ -95,20 +95,16 @@ def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
         if gap is not None:
             lines.append("    " + _(
                 "Uenige: %(spread)s fra hinanden; højest %(high)s (%(highest)s), lavest %(low)s (%(lowest)s).",
-                spread=_decimal(gap.spread), high=", ".join(table.names(gap.high)), highest=_decimal(gap.highest),
-                low=", ".join(table.names(gap.low)), lowest=_decimal(gap.lowest)))
+                spread=decimal1(gap.spread), high=", ".join(table.names(gap.high)), highest=decimal1(gap.highest),
+                low=", ".join(table.names(gap.low)), lowest=decimal1(gap.lowest)))
     scoring = instrument.scoring
     for voice in table.voices:
         name = voice.invitation.person.first_name
         if voice.score is not None and scoring is not None:
             if scoring.method == "sum" and voice.score.total is not None:
-                lines.append("  " + _("%(name)s i alt: %(value)s", name=name, value=_decimal(voice.score.total)))
+                lines.append("  " + _("%(name)s i alt: %(value)s", name=name, value=decimal1(voice.score.total)))
             elif scoring.method == "mean" and voice.score.mean is not None:
-                lines.append("  " + _("%(name)s i gennemsnit: %(value)s", name=name, value=_decimal(voice.score.mean)))
+                lines.append("  " + _("%(name)s i gennemsnit: %(value)s", name=name, value=decimal1(voice.score.mean)))
         for signal in voice.signals:
             lines.append(f"    {name}, {SIGNAL_LEVEL_LABELS[signal.level].lower()}: {signal_text(signal, instrument)}")
     return lines
-
-
-def _decimal(value: float) -> str:
-    return format_decimal(value, format="0.0")

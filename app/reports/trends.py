@@ -6,11 +6,11 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.i18n import current_language
+from app.i18n import current_language, decimal1
 from app.instruments import cutoff_for
 from app.invitations.overview import RoundOverview, Voice
 from app.reports.charts import TrendPoint, trend_chart
@@ -67,13 +67,13 @@ def trend(voice: Voice, instrument, nonce: str | None = None) -> Trend | None:
         "%(name)s: %(count)s målinger, fra %(first)s den %(first_on)s til %(latest)s den %(latest_on)s.",
         name=person.first_name,
         count=len(series),
-        first=format_decimal(first.total, format="0.0"),
+        first=decimal1(first.total),
         first_on=format_date(first.held_on, "d. MMM yyyy"),
-        latest=format_decimal(latest.total, format="0.0"),
+        latest=decimal1(latest.total),
         latest_on=format_date(latest.held_on, "d. MMM yyyy"),
     )
     if threshold is not None:
-        text += f" {_threshold_name(instrument.scoring.signals)}: {format_decimal(threshold, format='0.0')}."
+        text += f" {_threshold_name(instrument.scoring.signals)}: {decimal1(threshold)}."
     text += " " + direction + "."
     svg = trend_chart(
         title=title,
