@@ -1,19 +1,30 @@
 """Feedback rounds, the personal invitations in them, and the responses."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.timestamps import UTCDateTime, utcnow
 
 
+# What a round collects. feedback: forms after a meeting; status: the provider's (or
+# school's) status before a follow-up meeting; see_happen: three wishes before a meeting;
+# indicators: an indicator scoring round.
+ROUND_KINDS = ("feedback", "status", "see_happen", "indicators")
+
+
 class Round(db.Model):
-    """One collection of feedback after a meeting."""
+    """One collection of answers about a meeting: feedback after it, or input before it."""
+
+    __table_args__ = (CheckConstraint(f"kind IN {ROUND_KINDS}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="feedback", server_default="feedback")
+    # When answers are due (status requests); an answer after it is accepted and marked late.
+    due_on: Mapped[date | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the case worker has decided on the round; answers can no longer change.

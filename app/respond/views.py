@@ -10,7 +10,7 @@ from app.extensions import csrf, db, limiter
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
 from app.invitations.models import Invitation
-from app.respond import services
+from app.respond import pages, services
 from app.tokens import token_from_code
 
 bp = Blueprint("respond", __name__)
@@ -53,7 +53,7 @@ class RoundClosed(Exception):
 
 @bp.errorhandler(RoundClosed)
 def round_closed(error: RoundClosed):
-    return _page("respond/closed.html", error.invitation, error.token)
+    return render_page("respond/closed.html", error.invitation, error.token)
 
 
 def _load(token: str) -> Invitation:
@@ -67,7 +67,7 @@ def _load(token: str) -> Invitation:
     return invitation
 
 
-def _page(template: str, invitation: Invitation, token: str, **context):
+def render_page(template: str, invitation: Invitation, token: str, **context):
     case = invitation.round.meeting.case
     return render_template(
         template,
@@ -89,13 +89,16 @@ def start(token: str):
     invitation = _load(token)
     services.mark_opened(invitation)
     db.session.commit()
-    return _page("respond/intro.html", invitation, token, decline_form=DeclineForm())
+    return render_page("respond/intro.html", invitation, token, decline_form=DeclineForm())
 
 
 @bp.route("/r/<token>/form", methods=["GET", "POST"])
 @token_failures
 def answer(token: str):
     invitation = _load(token)
+    own_page = pages.form_page(invitation.round.kind)
+    if own_page is not None:
+        return own_page(invitation, token)
     lang = current_language()
     instruments = services.instruments_of(invitation)
     form_class = build_form_class(instruments, lang)
@@ -114,8 +117,8 @@ def answer(token: str):
         if form.validate():
             answers = {inst.id: answers_from_form(form, inst) for inst in instruments}
             services.submit(invitation, answers, lang)
-            return _commit_and_thank(token)
-    return _page("respond/form.html", invitation, token, form=form, decline_form=DeclineForm())
+            return commit_and_thank(token)
+    return render_page("respond/form.html", invitation, token, form=form, decline_form=DeclineForm())
 
 
 @bp.route("/r/<token>/decline", methods=["POST"])
@@ -124,12 +127,12 @@ def decline(token: str):
     invitation = _load(token)
     form = DeclineForm()
     if not form.validate():
-        return _page("respond/intro.html", invitation, token, decline_form=form)
+        return render_page("respond/intro.html", invitation, token, decline_form=form)
     services.decline(invitation, current_language())
-    return _commit_and_thank(token)
+    return commit_and_thank(token)
 
 
-def _commit_and_thank(token: str):
+def commit_and_thank(token: str):
     try:
         db.session.commit()
     except IntegrityError:
@@ -143,7 +146,7 @@ def _commit_and_thank(token: str):
 def thanks(token: str):
     invitation = _load(token)
     declined = any(r.declined for r in invitation.current_responses)
-    return _page("respond/thanks.html", invitation, token, declined=declined)
+    return render_page("respond/thanks.html", invitation, token, declined=declined)
 
 
 @bp.route("/code", methods=["GET", "POST"])
