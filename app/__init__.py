@@ -37,6 +37,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from app.auth import views as auth
     from app.cases import views as cases
+    from app.due import views as due
     from app.invitations import views as invitations
     from app.reconcile import views as reconcile
     from app.reconcile import wording
@@ -45,6 +46,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     auth.init_app(app)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(due.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(reconcile.bp)

@@ -72,6 +72,11 @@ OUTCOME_LABELS = {
     "no_adjustment": _l("Giver ikke anledning til justering"),
 }
 
+# What a line on the due list asks the case worker to do.
+DUE_KIND_LABELS = {
+    "decision": _l("Tag stilling til nye svar"),
+}
+
 
 def init_app(app) -> None:
     """Make the labels available to every template."""
@@ -87,4 +92,5 @@ def init_app(app) -> None:
             "outcome_labels": OUTCOME_LABELS,
             "domain_labels": DOMAIN_LABELS,
             "goal_kind_labels": GOAL_KIND_LABELS,
+            "due_kind_labels": DUE_KIND_LABELS,
         }

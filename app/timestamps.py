@@ -1,6 +1,7 @@
 """UTC timestamps that compare the same on SQLite and PostgreSQL."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -9,6 +10,18 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)
+
+
+def local_date(moment: datetime) -> date:
+    """Return the calendar date a moment falls on where the organisation is (Danish time)."""
+    from flask import current_app
+
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_today() -> date:
+    """Return today's date where the organisation is."""
+    return local_date(utcnow())
 
 
 class UTCDateTime(TypeDecorator):

@@ -6,7 +6,7 @@ from tests.factories import login
 
 # Pages anyone logged in may open; all else needs case work on the owning team.
 OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
-OPEN_TO_ANY_CASEWORKER = {"cases.new_case"}
+OPEN_TO_ANY_CASEWORKER = {"cases.new_case", "due.index"}
 PUBLIC = {"static", "auth.login_view"}
 
 
@@ -41,7 +41,7 @@ def test_the_walk_covers_every_staff_area(app, setting):
     assert {"cases.show", "cases.edit_person", "invitations.propose", "invitations.handout",
             "invitations.revoke", "invitations.reissue_unused", "reconcile.round_view", "reconcile.case_view",
             "reports.round_pdf", "reports.round_summary", "cases.new_goal", "cases.edit_goal",
-            "cases.close_goal"} <= endpoints
+            "cases.close_goal", "due.index"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

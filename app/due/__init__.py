@@ -1,0 +1,1 @@
+"""The due list: per case worker, everything that is due or waiting on their cases."""

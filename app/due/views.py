@@ -1,0 +1,46 @@
+"""The due list page: what a case worker must do, soonest first."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.access import case_work_required, get_by_id
+from app.auth.models import CASE_ROLES, User
+from app.cases import services as cases
+from app.cases.models import Case
+from app.due import collectors  # noqa: F401  (registers the collectors)
+from app.due.items import HORIZON, due_items
+from app.extensions import db
+from app.timestamps import local_today
+
+bp = Blueprint("due", __name__)
+
+
+def _caseworker() -> User:
+    """Return whose list to show: ?caseworker=<id> from the user's own team, else the user."""
+    raw = request.args.get("caseworker", "")
+    if not raw:
+        return current_user
+    found = get_by_id(User, int(raw)) if raw.isdigit() else None
+    if found is None or found.team_id != current_user.team_id:
+        abort(404)
+    return found
+
+
+@bp.route("/due")
+@case_work_required
+def index():
+    caseworker = _caseworker()
+    query = cases.visible_cases(current_user).where(Case.caseworker_id == caseworker.id, Case.closed_at.is_(None))
+    today = local_today()
+    team = db.session.scalars(
+        select(User).where(User.team_id == current_user.team_id, User.role.in_(CASE_ROLES)).order_by(User.name)
+    ).all()
+    return render_template(
+        "due/index.html",
+        items=due_items(db.session.scalars(query).all(), today),
+        caseworker=caseworker,
+        team=team,
+        today=today,
+        horizon_days=HORIZON.days,
+    )

@@ -1,0 +1,77 @@
+"""The due list (DESIGN.md flow H): per case worker, what is overdue or due soon, oldest first."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.invitations.models import Invitation
+from app.timestamps import utcnow
+from tests.factories import login, vas
+
+
+@pytest.fixture
+def emma(make, caseworker):
+    return make.emma(caseworker)
+
+
+def _rows(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    return [" ".join(row.split()) for row in body.split("</tr>") if "<td>" in row]
+
+
+def test_a_round_is_not_due_before_anyone_answers(staff, emma):
+    page = staff.get("/due")
+    assert page.status_code == 200
+    assert "Der er ikke noget, der skal nås lige nu." in page.text
+
+
+def test_an_answered_round_waits_for_a_decision_and_links_to_it(staff, make, emma):
+    make.answer(emma.invitations["child"], {"fit-outcome-child": vas(7, 6, 5, 6)})
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1
+    assert "Tag stilling til nye svar" in rows[0] and "Emma" in rows[0] and "Netværksmøde" in rows[0]
+    assert f'/rounds/{emma.round}/reconcile' in rows[0]
+
+
+def test_a_round_whose_links_all_ran_out_still_waits_for_a_decision(app, staff, emma):
+    with app.app_context():
+        for invitation in db.session.scalars(db.select(Invitation)):
+            invitation.expires_at = utcnow() - timedelta(days=40)
+        db.session.commit()
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1 and "Overskredet" in rows[0]
+
+
+def test_a_decided_round_drops_off(app, staff, make, emma):
+    make.answer(emma.invitations["child"], {"fit-outcome-child": vas(7, 6, 5, 6)})
+    reply = staff.post(f"/rounds/{emma.round}/reconcile", data={
+        "outcome": "no_adjustment", "reason_text": "Det går godt.", "follow_up": "no",
+    })
+    assert reply.status_code == 302
+    assert "Der er ikke noget, der skal nås lige nu." in staff.get("/due").text
+
+
+def test_only_the_case_workers_own_cases_are_listed(client, make, caseworker, emma):
+    colleague = make.user("bo", team=make.team("Team Syd"), name="Bo Rådgiver")
+    other = make.emma(colleague)
+    make.answer(other.invitations["child"], {"fit-outcome-child": vas(7, 6, 5, 6)})
+    login(client)
+    assert _rows(client.get("/due").text) == []
+
+
+def test_a_colleagues_list_can_be_shown_within_the_team_only(client, app, make, caseworker, emma):
+    with app.app_context():
+        from app.auth.models import User
+
+        team_id = db.session.get(User, caseworker).team_id
+    colleague = make.user("bo", team=team_id, name="Bo Rådgiver")
+    outsider = make.user("eva", team=make.team("Team Vest"), name="Eva Rådgiver")
+    make.answer(emma.invitations["child"], {"fit-outcome-child": vas(7, 6, 5, 6)})
+    login(client, "bo")
+    assert _rows(client.get("/due").text) == []
+    page = client.get(f"/due?caseworker={caseworker}").text
+    assert "Det skal Anne Rådgiver nå" in page and len(_rows(page)) == 1
+    for bad in (str(outsider), "abc", "99999999999999999999", "-1"):
+        assert client.get(f"/due?caseworker={bad}").status_code == 404
+    assert colleague
