@@ -75,6 +75,8 @@ OUTCOME_LABELS = {
 # What a line on the due list asks the case worker to do.
 DUE_KIND_LABELS = {
     "decision": _l("Tag stilling til nye svar"),
+    "status": _l("Status mangler"),
+    "ask_status": _l("Bed om status før mødet"),
 }
 
 

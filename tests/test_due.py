@@ -75,3 +75,50 @@ def test_a_colleagues_list_can_be_shown_within_the_team_only(client, app, make, 
     for bad in (str(outsider), "abc", "99999999999999999999", "-1"):
         assert client.get(f"/due?caseworker={bad}").status_code == 404
     assert colleague
+
+
+def _planned_follow_up(app, case_id: int, days_ahead: int, *, request_due_in: int | None = None) -> int:
+    """Plan a follow-up meeting; with request_due_in, ask the provider for a status due then."""
+    from datetime import date
+
+    from app import tokens
+    from app.cases.models import Case
+    from app.cases.services import record_meeting
+    from app.invitations.models import Round
+
+    with app.test_request_context():
+        case = db.session.get(Case, case_id)
+        meeting = record_meeting(case, "follow_up", date.today() + timedelta(days=days_ahead), [p.id for p in case.people])
+        if request_due_in is not None:
+            provider = next(p for p in case.people if p.role == "provider")
+            round_ = Round(meeting=meeting, kind="status", created_by_id=case.caseworker_id,
+                           due_on=date.today() + timedelta(days=request_due_in))
+            round_.invitations.append(Invitation(
+                person=provider, instrument_ids=["provider-status"], token_hash=tokens.hash_token(tokens.new_token()),
+                expires_at=utcnow() + timedelta(days=30)))
+            db.session.add(round_)
+        db.session.commit()
+        return meeting.id
+
+
+@pytest.fixture
+def quiet_emma(make, caseworker):
+    return make.emma(caseworker, open_round=False)
+
+
+def test_a_planned_follow_up_asks_for_a_status_a_week_before(app, staff, quiet_emma):
+    _planned_follow_up(app, quiet_emma.case, 20)
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1 and "Bed om status før mødet" in rows[0] and "Opfølgningsmøde" in rows[0]
+
+
+def test_a_follow_up_beyond_the_horizon_is_not_listed_yet(app, staff, quiet_emma):
+    _planned_follow_up(app, quiet_emma.case, 60)
+    assert _rows(staff.get("/due").text) == []
+
+
+def test_a_requested_status_is_due_on_its_date_and_names_who_owes_it(app, staff, quiet_emma):
+    _planned_follow_up(app, quiet_emma.case, 20, request_due_in=-2)
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1
+    assert "Status mangler" in rows[0] and "Overskredet" in rows[0] and "(udfører)" in rows[0].lower()

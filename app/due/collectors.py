@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.cases.models import Case
 from app.due.items import DueItem, collector
-from app.labels import MEETING_KIND_LABELS
+from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
 from app.reconcile.reconciliation import undecided_rounds
 from app.timestamps import local_date
 
@@ -38,3 +38,43 @@ def decisions_waiting(case: Case, today: date) -> Iterator[DueItem]:
             endpoint="reconcile.round_view",
             params=(("round_id", round_.id),),
         )
+
+
+# A status is asked for this long before a follow-up meeting, so it arrives in time.
+STATUS_LEAD = timedelta(days=7)
+
+
+@collector
+def statuses_due(case: Case, today: date) -> Iterator[DueItem]:
+    """Provider statuses due: each unanswered status link by its due date, and a planned
+    follow-up meeting no status was asked for, STATUS_LEAD before it, when the case has a
+    provider or a school to ask."""
+    asks_status = any(p.role in ("provider", "school") for p in case.people)
+    for meeting in case.meetings:
+        if meeting.held_on < today:
+            continue
+        requests = [r for r in meeting.rounds if r.kind == "status"]
+        for round_ in requests:
+            if round_.is_locked or round_.due_on is None:
+                continue
+            for invitation in round_.invitations:
+                if invitation.status() in ("waiting", "opened", "expired"):
+                    yield DueItem(
+                        kind="status",
+                        case=case,
+                        due_on=round_.due_on,
+                        what=_("%(name)s (%(role)s) før %(meeting)s %(date)s", name=invitation.person.first_name,
+                               role=ROLE_LABELS[invitation.person.role], meeting=MEETING_KIND_LABELS[meeting.kind],
+                               date=format_date(meeting.held_on)),
+                        endpoint="invitations.show",
+                        params=(("round_id", round_.id),),
+                    )
+        if meeting.kind == "follow_up" and not requests and asks_status:
+            yield DueItem(
+                kind="ask_status",
+                case=case,
+                due_on=meeting.held_on - STATUS_LEAD,
+                what=_("%(meeting)s %(date)s", meeting=MEETING_KIND_LABELS[meeting.kind], date=format_date(meeting.held_on)),
+                endpoint="cases.show",
+                params=(("case_id", case.id),),
+            )
