@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app import audit
@@ -275,8 +276,11 @@ def decision_gate(rounds: Sequence[Round], user: User, reason: str) -> str | Non
         return None
     if not reason:
         count = sum(len(v) for v in missing.values())
-        return _("%(num)s faktorer mangler en endelig status. Sæt status, eller skriv, hvorfor de ikke er scoret.",
-                 num=count)
+        return ngettext(
+            "%(num)s faktor mangler en endelig status. Sæt status, eller skriv, hvorfor den ikke er scoret.",
+            "%(num)s faktorer mangler en endelig status. Sæt status, eller skriv, hvorfor de ikke er scoret.",
+            count,
+        )
     for round_id, keys in missing.items():
         for key in keys:
             db.session.add(FinalScore(round_id=round_id, factor=key, unscored=True, rationale=reason,
