@@ -443,3 +443,11 @@ def test_the_status_chart_puts_the_best_step_on_top():
     labels = re.findall(r'<text[^>]*y="([\d.]+)"[^>]*>([1-5])</text>', svg)
     ys = {int(label): float(y) for y, label in labels}
     assert ys[1] < ys[5]
+
+
+def test_the_external_scorer_may_decline_and_the_intro_says_how_long(app, client, round_ids):
+    intro = client.get(f"/r/{round_ids.tokens['provider']}")
+    assert intro.status_code == 200 and "Det tager cirka 10 minutter." in intro.text
+    assert client.post(f"/r/{round_ids.tokens['provider']}/decline").status_code == 302
+    [answer] = stored(app, round_ids.invitations["provider"])
+    assert answer.declined and answer.instrument_id == "indicators-child-family"
