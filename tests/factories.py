@@ -153,8 +153,8 @@ def _indicator_factory_methods():
             user = db.session.get(User, user_id)
             login_user(user)
             if procedure:
-                settings = dict(scorers=["caseworker", "provider", "parents"], together=False, rhythm_months=6,
-                                default_form=form, family_split=True) | procedure
+                settings = {"scorers": ["caseworker", "provider", "parents"], "together": False,
+                            "rhythm_months": 6, "default_form": form, "family_split": True} | procedure
                 indicators.save_procedure(user, **settings)
             case = db.session.get(Case, ids.case)
             indicators.save_case_settings(case, form, intake or date.today() - timedelta(days=1))

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from app.indicators.catalogue import DEFAULT_DIRECTORY, check_languages, load_form, load_indicator_forms
+from app.indicators.catalogue import (
+    DEFAULT_DIRECTORY,
+    check_languages,
+    load_form,
+    load_indicator_forms,
+)
 from app.instruments import InstrumentError
 
 LANGS = ("da", "en")

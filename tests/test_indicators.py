@@ -5,14 +5,13 @@ decision gate and the classification of the next round, and the charts."""
 from datetime import date, timedelta
 
 import pytest
-from flask_login import login_user
 
 from app.cases.models import Case
 from app.extensions import db
 from app.indicators import services
 from app.indicators.matrix import SPREAD_STEPS, is_spread, spread
 from app.indicators.models import FinalScore, IndicatorProcedure, StaffScoring
-from app.invitations.models import Invitation, Response, Round
+from app.invitations.models import Response, Round
 from tests.factories import login
 
 CHILD_FAMILY = ["development", "family_mother", "family_father", "family_siblings", "school", "health",

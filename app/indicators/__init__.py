@@ -13,7 +13,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Load forms/indicators/ (an invalid file stops start-up), register the pages."""
     from app.indicators import models  # noqa: F401  (the schema)
-    from app.indicators.catalogue import check_languages, configured_directory, load_indicator_forms
+    from app.indicators.catalogue import (
+        check_languages,
+        configured_directory,
+        load_indicator_forms,
+    )
     from app.indicators.section import case_section, category_label
     from app.indicators.views import bp
     from app.instruments.catalogue import configured_languages

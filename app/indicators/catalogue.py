@@ -24,7 +24,15 @@ from typing import Any
 from flask import Flask, current_app
 
 from app.indicators.classification import FUNCTION_LEVELS, OLD_SCALE, SCALE
-from app.instruments.catalogue import _ID, _KEY, SOURCE_LANGUAGE, InstrumentError, _pick, _shown, _Table
+from app.instruments.catalogue import (
+    _ID,
+    _KEY,
+    SOURCE_LANGUAGE,
+    InstrumentError,
+    _pick,
+    _shown,
+    _Table,
+)
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms" / "indicators"
 KINDS = ("factors", "icf")
@@ -44,7 +52,7 @@ class Factor:
     # Per language: one text per step of the scale; empty = the form's [steps].
     guidance_texts: Steps
     # Parts that replace the factor when the family split is on (mother, father, siblings).
-    parts: tuple["Factor", ...] = ()
+    parts: tuple[Factor, ...] = ()
 
     def __hash__(self) -> int:
         return hash(self.key)

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 
 from app.cases.forms import CPR_PATTERN
 from app.indicators.catalogue import Factor, IndicatorForm
-from app.indicators.classification import DONT_KNOW, FUNCTION_LEVELS, GoalWorseThanStatus, goal_kind
+from app.indicators.classification import (
+    DONT_KNOW,
+    FUNCTION_LEVELS,
+    GoalWorseThanStatus,
+    goal_kind,
+)
 
 TEXT_LIMIT = 1000
 LEVEL_FIELD = "function_level"

@@ -5,7 +5,6 @@ final scores, is stopped when one factor lacks a final status, gives the reason,
 from collections.abc import Callable
 
 import pytest
-from flask_login import login_user
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
