@@ -24,7 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export it, or put it in instance/settings.py")
 
-    from app import errors, extensions, i18n, instruments, labels, models, security  # noqa: F401
+    from app import errors, extensions, i18n, indicators, instruments, labels, models, security  # noqa: F401
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))
@@ -34,6 +34,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     instruments.init_app(app)
+    indicators.init_app(app)
 
     from app.auth import views as auth
     from app.cases import views as cases

@@ -96,3 +96,28 @@ def init_app(app) -> None:
             "goal_kind_labels": GOAL_KIND_LABELS,
             "due_kind_labels": DUE_KIND_LABELS,
         }
+
+# Resultatdokumentation (INSTRUMENTS.md §4-5).
+INDICATOR_CATEGORY_LABELS = {
+    "no_problem": _l("Uproblematisk"),
+    "improvement_goal_met": _l("Progressionsmål opfyldt"),
+    "progression": _l("Progression"),
+    "no_progression": _l("Ingen progression"),
+    "hold_goal_met": _l("Fastholdelsesmål opfyldt"),
+    "negative_progression": _l("Negativ progression"),
+    "not_followed_up": _l("Ikke fulgt op"),
+    "not_classifiable": _l("Kan ikke klassificeres"),
+}
+ICF_DEVELOPMENT_LABELS = {
+    "positive": _l("Positiv udvikling"),
+    "none": _l("Ingen udvikling"),
+    "negative": _l("Negativ udvikling"),
+    "missing": _l("Mangler"),
+}
+SCORER_LABELS = {
+    "caseworker": _l("Rådgiver"),
+    "provider": _l("Udfører"),
+    "school": _l("Skole/dagtilbud"),
+    "child": _l("Barn/ung"),
+    "parents": _l("Forældre (mor, far, anden omsorgsperson)"),
+}

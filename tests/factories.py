@@ -111,6 +111,73 @@ class Factory:
             db.session.commit()
             return round_.id
 
+    # --- resultatdokumentation (indicator rounds) --------------------------------------------
+
+    def indicator_case(self, user_id: int, *, form: str = "indicators-child-family", intake: date | None = None,
+                       **procedure) -> CaseIds:
+        """Emma's case with an indicator form chosen; the procedure saved if settings are given."""
+        from datetime import timedelta
+
+        from app.indicators import services as indicators
+
+        ids = self.emma(user_id, open_round=False)
+        with self.app.test_request_context():
+            user = db.session.get(User, user_id)
+            login_user(user)
+            if procedure:
+                settings = {"scorers": ["caseworker", "provider", "parents"], "together": False,
+                            "rhythm_months": 6, "default_form": form, "family_split": True} | procedure
+                indicators.save_procedure(user, **settings)
+            case = db.session.get(Case, ids.case)
+            indicators.save_case_settings(case, form, intake or date.today() - timedelta(days=1))
+            db.session.commit()
+        return ids
+
+    def indicator_round(self, ids: CaseIds, held_on: date | None = None) -> int:
+        """Start an indicator round on a meeting held on `held_on` (default: Emma's meeting)."""
+        from app.cases.models import Meeting
+        from app.indicators import services as indicators
+
+        with self.app.test_request_context():
+            case = db.session.get(Case, ids.case)
+            login_user(case.caseworker)
+            if held_on is None:
+                meeting = db.session.get(Meeting, ids.meeting)
+            else:
+                meeting = cases.record_meeting(case, "follow_up", held_on, [p.id for p in case.people])
+            round_, issued = indicators.start_round(meeting, case.caseworker)
+            db.session.commit()
+            ids.round = round_.id
+            ids.invitations, ids.tokens = {}, {}
+            for invitation in round_.invitations:
+                ids.invitations[invitation.person.role] = invitation.id
+                ids.tokens[invitation.person.role] = issued[invitation.id]
+            return round_.id
+
+    def final_scores(self, round_id: int, entries: dict[str, dict]) -> None:
+        """Set final scores as the case worker: {factor: {"status": 3, "goal": 2}}."""
+        from app.indicators import services as indicators
+        from app.invitations.models import Round
+
+        with self.app.test_request_context():
+            round_ = db.session.get(Round, round_id)
+            login_user(round_.meeting.case.caseworker)
+            indicators.save_final_scores(round_, round_.meeting.case.caseworker, entries)
+            db.session.commit()
+
+    def decide_round(self, round_id: int, reason: str = "") -> None:
+        """Decide on the round (no adjustment) as the case worker, through the service."""
+        from app.invitations.models import Round
+        from app.reconcile import services as reconcile
+
+        with self.app.test_request_context():
+            round_ = db.session.get(Round, round_id)
+            case = round_.meeting.case
+            login_user(case.caseworker)
+            reconcile.decide(case, [round_], case.caseworker, outcome="no_adjustment", text="Planen virker.",
+                             follow_up_on=None, unscored_reason=reason)
+            db.session.commit()
+
 
 def vas(*values: float, keys: tuple[str, ...] = ("me", "family", "school", "everything")) -> dict[str, float]:
     """Four VAS answers, by default to the child outcome form's items."""
@@ -133,3 +200,4 @@ def proposed_forms(html: str) -> dict[int, list[str]]:
 
 def login(client, username: str = "anne", password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
+

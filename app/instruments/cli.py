@@ -36,8 +36,22 @@ def validate_command(directory: Path | None) -> None:
         click.echo(str(error), err=True)
         raise SystemExit(1) from error
     problems = check_languages(catalogue)
+    # The indicator forms (forms/indicators/) are checked too.
+    from app.indicators.catalogue import check_languages as check_indicator_languages
+    from app.indicators.catalogue import configured_directory as indicator_directory
+    from app.indicators.catalogue import load_indicator_forms
+
+    try:
+        indicator_forms = load_indicator_forms(indicator_directory(current_app), languages)
+    except InstrumentError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from error
+    problems += check_indicator_languages(indicator_forms)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(f"OK: {len(catalogue)} instruments, languages {', '.join(catalogue.languages)}")
+    click.echo(
+        f"OK: {len(catalogue)} instruments, {len(indicator_forms)} indicator forms, "
+        f"languages {', '.join(catalogue.languages)}"
+    )

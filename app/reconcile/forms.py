@@ -38,6 +38,10 @@ class DecisionForm(Form):
         validators=[InputRequired(_l("Svar, om der er brug for et nyt opfølgningsmøde."))],
     )
     follow_up_on = DateField(_l("Dato for opfølgningsmødet"), validators=[Optional()])
+    # Indicator rounds: why factors without a final status are decided on anyway (INSTRUMENTS.md §4).
+    unscored_reason = TextAreaField(
+        _l("Hvorfor mangler nogle faktorer en endelig status?"), validators=[Length(max=TEXT_LIMIT), no_cpr]
+    )
     # The decision a correction replaces, and the rounds the page showed (case view).
     corrects = HiddenField()
     rounds = HiddenField()

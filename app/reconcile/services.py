@@ -48,6 +48,7 @@ def decide(
     text: str,
     follow_up_on: date | None,
     corrects: Decision | None = None,
+    unscored_reason: str = "",
 ) -> Decision:
     """Record a decision on the rounds and lock them; a correction replaces the decision in force."""
     if corrects is not None:
@@ -62,6 +63,12 @@ def decide(
         raise DecisionError(_("Runden hører ikke til denne sag."))
     now = utcnow()
     if corrects is None:
+        from app.indicators.services import decision_gate
+
+        # An indicator round with factors lacking a final status needs a reason (INSTRUMENTS.md §4).
+        problem = decision_gate(rounds, user, unscored_reason)
+        if problem is not None:
+            raise DecisionError(problem)
         for round_ in rounds:
             # One statement per round, so two case workers closing at once cannot both succeed.
             locked = db.session.execute(

@@ -50,6 +50,7 @@ def _record(form: DecisionForm, case: Case, rounds: list[Round]) -> str | None:
             text=form.text,
             follow_up_on=form.follow_up_on.data if form.follow_up.data == "yes" else None,
             corrects=corrects,
+            unscored_reason=(form.unscored_reason.data or "").strip(),
         )
     except services.DecisionError as error:
         db.session.rollback()
@@ -91,6 +92,7 @@ def round_view(round_id: int):
         charts=trend_charts([overview], nonce=csp_nonce()),
         form=form,
         problem=problem,
+        show_unscored_reason=round_.kind == "indicators",
     ), status
 
 
@@ -130,5 +132,6 @@ def case_view(case_id: int):
         decisions=decisions,
         form=form,
         problem=problem,
+        show_unscored_reason=any(r.kind == "indicators" for r in rounds),
     ), status
 

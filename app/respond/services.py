@@ -6,6 +6,7 @@ from flask import current_app
 
 from app import tokens
 from app.extensions import db
+from app.indicators.catalogue import current_forms
 from app.instruments import Instrument, current_catalogue
 from app.invitations.models import Invitation, Response
 from app.timestamps import utcnow
@@ -30,6 +31,10 @@ def instruments_of(invitation: Invitation) -> list[Instrument]:
     """Return the invitation's forms that the catalogue still holds, outcome before session."""
     catalogue = current_catalogue()
     found = [catalogue.get(i) for i in invitation.instrument_ids if i in catalogue]
+    # An indicator round's form lives in forms/indicators/; it has the id, version, minutes
+    # and priority a response, the intro page and declining need.
+    indicator_forms = current_forms()
+    found += [indicator_forms.get(i) for i in invitation.instrument_ids if i not in catalogue and i in indicator_forms]
     return sorted(found, key=lambda i: (i.priority, i.id))
 
 

@@ -1,0 +1,126 @@
+"""Resultatdokumentation in Chromium: the mother scores on her phone (no help but the page),
+the provider's scoring is in, and the case worker reads the matrix at her desk, sets the
+final scores, is stopped when one factor lacks a final status, gives the reason, decides."""
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.extensions import db
+from app.indicators import services
+from app.invitations.models import Invitation
+from app.respond import services as respond
+from tests.browser.test_reconcile import axe_violations, settle, watch_for_page_errors
+
+pytestmark = pytest.mark.browser
+
+FACTORS = ["development", "family_mother", "family_father", "family_siblings", "school", "health",
+           "leisure", "self_reliance", "attachment", "crime"]
+PROVIDER = {key: 3 for key in FACTORS} | {"development": 2, "health": 1}  # against the mother's 4s: two spreads
+MOTHER_SAYS = "Emma sover dårligt og har ondt i maven om morgenen."
+REASON = "Skolen var ikke med, og ingen kunne sige noget om Emmas tilknytning."
+
+
+def provider_scores(app, invitation_id: int) -> None:
+    """Lise the provider has scored through her link (stored as the respondent page stores it)."""
+    with app.test_request_context():
+        invitation = db.session.get(Invitation, invitation_id)
+        form = services.form_of(services.indicator_round(invitation.round))
+        answers = {"scores": {k: {"status": v, "goal": min(v, 2), "text": ""} for k, v in PROVIDER.items()}}
+        respond._replace(invitation, form, answers, False, "da")
+        db.session.commit()
+
+
+def mother_scores_on_her_phone(phone: Callable[..., Page], live_server: str, token: str) -> list:
+    page = phone()
+    page.goto(f"{live_server}/r/{token}/form")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indikatorer: børn og familie")
+    expect(page.locator("#factor-health")).to_contain_text("1: Ingen problemer: klarer sig uden støtte")
+    # She starts, writes about her daughter's health, and sends too early.
+    page.locator('input[name="development-status"][value="4"]').check()
+    page.get_by_label("Uddybning (valgfrit) Sundhed").fill(MOTHER_SAYS)
+    page.get_by_role("button", name="Send mine svar").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Vælg en status for «Kriminalitet», eller vælg «Ved ikke».")
+    expect(summary.locator("li")).to_have_count(len(FACTORS) - 1)
+    expect(page.get_by_label("Uddybning (valgfrit) Sundhed")).to_have_value(MOTHER_SAYS)
+    expect(page.locator('input[name="development-status"][value="4"]')).to_be_checked()
+    accessible = axe_violations(page)
+    # A goal worse than the status is refused.
+    for key in FACTORS:
+        page.locator(f'input[name="{key}-status"][value="4"]').check()
+        page.locator(f'input[name="{key}-goal"][value="3"]').check()
+    page.locator('input[name="attachment-status"][value="dont_know"]').check()
+    page.locator('input[name="crime-goal"][value="5"]').check()
+    page.get_by_role("button", name="Send mine svar").click()
+    expect(page.locator(".error-summary")).to_contain_text("Målet for «Kriminalitet» kan ikke være dårligere end status.")
+    page.locator('input[name="crime-goal"][value="4"]').check()
+    page.get_by_role("button", name="Send mine svar").click()
+    page.wait_for_url("**/thanks")
+    return accessible
+
+
+def read_the_matrix(page: Page) -> None:
+    page.locator("table.indicator-summary thead a").first.click()
+    page.wait_for_url("**/rounds/*/indicators")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Indikatormatrix")
+    header = page.locator("table.indicator-matrix thead")
+    expect(header).to_contain_text("Mette")
+    expect(header).to_contain_text("Lise")
+    expect(page.locator("tr.diverges")).to_have_count(2)
+    expect(page.locator("#row-development .spread")).to_have_text("Forskel på 2 trin eller mere")
+    expect(page.locator("#row-health")).to_contain_text(MOTHER_SAYS)
+    expect(page.locator("#row-crime .spread")).to_have_count(0)
+
+
+def set_final_scores(page: Page, leave_out: str) -> None:
+    for key in FACTORS:
+        if key == leave_out:
+            continue
+        page.locator(f"#final-{key}-status").select_option("3")
+        page.locator(f"#final-{key}-goal").select_option("2")
+    page.locator("#final-health-rationale").fill("Lægen har set på det.")
+    page.locator("#final-health-note").fill("Mor oplever det som sværere end Lise.")
+    page.get_by_role("button", name="Gem de endelige scorer").click()
+    expect(page.locator(".flash").first).to_have_text("De endelige scorer er gemt.")
+    expect(page.locator("#unscored")).to_have_text("1 faktor mangler en endelig status.")
+    expect(page.locator("#row-health .family-view")).to_contain_text("Mette (Mor): 4")
+
+
+def decide_without_then_with_a_reason(page: Page) -> None:
+    page.get_by_role("link", name="Tag stilling").click()
+    page.wait_for_url("**/rounds/*/reconcile")
+    page.get_by_label("Det giver ikke anledning til justering").check()
+    page.get_by_label("Hvorfor ingen justering?").fill("Planen holder.")
+    page.get_by_label("Nej", exact=True).check()
+    page.get_by_role("button", name="Gem beslutningen og luk runden").click()
+    expect(page.locator("form.decision-form [role=alert]")).to_have_text(
+        "1 faktor mangler en endelig status. Sæt status, eller skriv, hvorfor den ikke er scoret.")
+    expect(page.get_by_label("Hvorfor ingen justering?")).to_have_value("Planen holder.")
+    page.get_by_label("Hvorfor mangler nogle faktorer en endelig status?").fill(REASON)
+    page.get_by_role("button", name="Gem beslutningen og luk runden").click()
+    expect(page.locator(".flash")).to_have_text("Beslutningen er gemt.")
+
+
+def test_indicator_round_from_phone_to_decision(app, live_server, desk, staff_page, phone, make, caseworker):
+    ids = make.indicator_case(caseworker, scorers=["caseworker", "provider", "parents"])
+    make.indicator_round(ids)
+    provider_scores(app, ids.invitations["provider"])
+    accessible = {"phone with errors": mother_scores_on_her_phone(phone, live_server, ids.tokens["mother"])}
+
+    problems = watch_for_page_errors(desk)
+    page = staff_page(ids.case)
+    read_the_matrix(page)
+    settle(page)
+    assert problems == []
+    accessible["matrix"] = axe_violations(page)
+    set_final_scores(page, leave_out="attachment")
+    decide_without_then_with_a_reason(page)
+    accessible["decided"] = axe_violations(page)
+    # The matrix is now read-only, and says why the factor was not scored.
+    page.get_by_role("link", name="Indikatormatrix og endelige scorer").click()
+    expect(page.get_by_role("button", name="Gem de endelige scorer")).to_have_count(0)
+    expect(page.locator("#row-attachment")).to_contain_text(REASON)
+    accessible["locked matrix"] = axe_violations(page)
+    assert {name: found for name, found in accessible.items() if found} == {}
