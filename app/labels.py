@@ -77,6 +77,7 @@ DUE_KIND_LABELS = {
     "decision": _l("Tag stilling til nye svar"),
     "status": _l("Status mangler"),
     "ask_status": _l("Bed om status før mødet"),
+    "measurement": _l("Måling af indikatorer"),
 }
 
 

@@ -1,6 +1,6 @@
 """The due list (DESIGN.md flow H): per case worker, what is overdue or due soon, oldest first."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -122,3 +122,18 @@ def test_a_requested_status_is_due_on_its_date_and_names_who_owes_it(app, staff,
     rows = _rows(staff.get("/due").text)
     assert len(rows) == 1
     assert "Status mangler" in rows[0] and "Overskredet" in rows[0] and "(udfører)" in rows[0].lower()
+
+
+def test_an_indicator_measurement_is_due_by_the_cases_rhythm(staff, make, caseworker):
+    # Intake 100 days ago: the 3-month measurement (INSTRUMENTS.md §4, DESIGN.md flow F) is overdue.
+    make.indicator_case(caseworker, intake=date.today() - timedelta(days=100))
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1
+    assert "Måling af indikatorer" in rows[0] and "Overskredet" in rows[0] and "Indikatorer: børn og familie" in rows[0]
+
+
+def test_a_measurement_months_away_is_not_listed_yet(staff, make, caseworker):
+    make.indicator_case(caseworker, intake=date.today())
+    # The intake itself is the first measurement: due today.
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1 and "I dag" in rows[0]

@@ -10,6 +10,9 @@ from flask_babel import gettext as _
 
 from app.cases.models import Case
 from app.due.items import DueItem, collector
+from app.i18n import current_language
+from app.indicators.catalogue import current_forms
+from app.indicators.services import case_settings, next_measurement
 from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
 from app.reconcile.reconciliation import undecided_rounds
 from app.timestamps import local_date
@@ -78,3 +81,24 @@ def statuses_due(case: Case, today: date) -> Iterator[DueItem]:
                 endpoint="cases.show",
                 params=(("case_id", case.id),),
             )
+
+
+def _form_title(form_id: str) -> str:
+    forms = current_forms()
+    return forms.get(form_id).title(current_language()) if form_id in forms else form_id
+
+
+@collector
+def measurements_due(case: Case, today: date) -> Iterator[DueItem]:
+    """The indicator measurement due by the case's rhythm (or the next one coming up)."""
+    due = next_measurement(case, today)
+    if due is not None:
+        settings = case_settings(case)
+        yield DueItem(
+            kind="measurement",
+            case=case,
+            due_on=due,
+            what=_form_title(settings.form_id) if settings else "",
+            endpoint="cases.show",
+            params=(("case_id", case.id),),
+        )
