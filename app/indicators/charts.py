@@ -9,16 +9,13 @@ the 1–5 indicator scale lower is better)": the y axis runs with 1 at the top a
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 
 import pygal
 from markupsafe import Markup
-from pygal.etree import etree
 
-from app.reports.charts import HEIGHT, STYLE, STYLESHEET, WIDTH, _name, _strip
+from app.reports.charts import HEIGHT, STYLE, STYLESHEET, WIDTH, render_svg
 
 
 @dataclass(frozen=True)
@@ -26,23 +23,6 @@ class StatusPoint:
     label: str  # the round's date, formatted by the caller
     status: float | None  # None = no final status at that round (a gap)
     goal: float | None = None
-
-
-def _finish(chart, arguments: list, description: str, nonce: str | None) -> Markup:
-    chart.uuid = hashlib.sha256(json.dumps(arguments, default=str).encode()).hexdigest()[:12]
-    svg = chart.render_tree()
-    _strip(svg)
-    svg.set("role", "img")
-    svg.set("aria-label", description)
-    for element in [child for child in svg if _name(child) == "title"]:
-        svg.remove(element)
-    svg.insert(0, etree.Element("title"))
-    svg[0].text = description
-    if nonce:
-        for element in svg.iter():
-            if _name(element) == "style":
-                element.set("nonce", nonce)
-    return Markup(etree.tostring(svg, encoding="unicode"))
 
 
 def _chart(title: str, direction: str, labels: Sequence[str], y_labels: list, y_range: tuple[int, int]):
@@ -64,7 +44,7 @@ def status_chart(*, title: str, points: Sequence[StatusPoint], status_name: str,
     if any(p.goal is not None for p in points):
         chart.add(goal_name, [p.goal for p in points], stroke_style={"dasharray": "8,5"})
     arguments = [title, [astuple(p) for p in points], status_name, goal_name, direction, list(scale)]
-    return _finish(chart, arguments, description, nonce)
+    return render_svg(chart, arguments, description, nonce)
 
 
 def level_chart(*, title: str, labels: Sequence[str], figures: Sequence[int | None], series_name: str,
@@ -73,4 +53,4 @@ def level_chart(*, title: str, labels: Sequence[str], figures: Sequence[int | No
     y_labels = [{"label": letter, "value": n} for n, letter in enumerate("ABCDE")]
     chart = _chart(title, direction, labels, y_labels, (0, 4))
     chart.add(series_name, list(figures))
-    return _finish(chart, [title, list(labels), list(figures), series_name, direction], description, nonce)
+    return render_svg(chart, [title, list(labels), list(figures), series_name, direction], description, nonce)

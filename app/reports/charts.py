@@ -112,9 +112,7 @@ def trend_chart(
         css=[f"file://{STYLESHEET}"],
         disable_xml_declaration=True,
     )
-    # A stable id (it scopes pygal's CSS): the same chart renders to the same bytes.
     arguments = [title, series_name, [astuple(p) for p in points], threshold_name, direction, y_min, y_max]
-    chart.uuid = hashlib.sha256(json.dumps(arguments).encode()).hexdigest()[:12]
     chart.add(series_name, [point.value for point in points])
     if any(point.threshold is not None for point in points):
         chart.add(
@@ -123,6 +121,15 @@ def trend_chart(
             show_dots=False,
             stroke_style={"dasharray": "8,5"},
         )
+    return render_svg(chart, arguments, description, nonce)
+
+
+def render_svg(chart: pygal.graph.graph.Graph, arguments: list, description: str, nonce: str | None) -> Markup:
+    """Render a pygal chart as inline SVG: no script, `description` as its title and label,
+    the page's CSP nonce on its style. `arguments` are what the chart was drawn from: their
+    hash is the chart's id (it scopes pygal's CSS), so the same chart renders to the same bytes.
+    """
+    chart.uuid = hashlib.sha256(json.dumps(arguments, default=str).encode()).hexdigest()[:12]
     svg = chart.render_tree()
     _strip(svg)
     svg.set("role", "img")
