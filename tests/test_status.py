@@ -204,3 +204,166 @@ def test_another_teams_case_worker_cannot_ask(app, make, emma):
     login(client, "stranger")
     assert client.get(f"/cases/{emma.case}/status/new").status_code == 403
     assert _request(client, emma.case, recipients=str(emma.people["provider"])).status_code == 403
+
+
+# ---- The provider answers ------------------------------------------------------------
+
+
+@pytest.fixture
+def asked(app, make, emma):
+    """A status round asking Lise (provider) and Bente (school); returns (round id, tokens, invitation ids)."""
+    make.school(emma.case)
+    return make.status_request(emma, roles=("provider", "school"))
+
+
+def _goal_field(app, emma, name):
+    return f"goal_{emma.goal}_{name}"
+
+
+def _answer(emma, **changes):
+    data = {f"goal_{emma.goal}_attainment": "high", f"goal_{emma.goal}_works": "Morgenruten virker.",
+            "overall": "Emma trives bedre.", "rating": "7", "reviewed": "yes",
+            "reviewed_on": date.today().isoformat(), "family_comments": "Mor er enig."} | changes
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _statuses(app, invitation_id):
+    with app.app_context():
+        return db.session.scalars(select(Response).where(Response.invitation_id == invitation_id).order_by(Response.id)).all()
+
+
+def _set_due(app, round_id, due_on):
+    with app.app_context():
+        db.session.get(Round, round_id).due_on = due_on
+        db.session.commit()
+
+
+def test_the_intro_says_what_is_asked_who_reads_it_and_the_due_date(client, asked):
+    round_id, tokens, _ = asked
+    page = client.get(f"/r/{tokens['provider']}").text
+    assert "Status før opfølgningsmødet" in page
+    assert "Hvem læser den? Anne Rådgiver, som er rådgiver" in page
+    due = date.today() + timedelta(days=7)
+    assert f"Frist: {due.day}. " in page
+    assert "Sag-Ø-17" not in page and "Mette" not in page
+
+
+def test_the_form_shows_one_block_per_open_goal(app, make, client, emma, asked):
+    page = client.get(f"/r/{asked[1]['provider']}/form").text
+    assert "Emma kommer i skole hver dag." in page
+    for label in ["Helt opfyldt", "I høj grad opfyldt", "I nogen grad opfyldt", "Ikke opfyldt", "Ikke relevant",
+                  "Hvad er der gjort for at nå målet?", "Hvad virker?", "Hvad er du bekymret for?",
+                  "Hvad skal der til nu?", "Iagttagelser", "Gennemgået med familien"]:
+        assert label in page, label
+    assert page.count('name="rating"') == 11 and "<script" not in page
+
+
+def test_a_status_is_stored_with_the_goal_as_it_was_asked(app, make, client, emma, asked):
+    round_id, tokens, invitations = asked
+    response = client.post(f"/r/{tokens['provider']}/form", data=_answer(emma))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
+    thanks = client.get(response.headers["Location"]).text
+    assert "Tak for din status!" in thanks and "efter fristen" not in thanks
+    (stored,) = _statuses(app, invitations["provider"])
+    assert stored.instrument_id == "provider-status" and stored.instrument_version == 1
+    assert stored.answers["goals"] == [{"goal_id": emma.goal, "version": 1, "text": "Emma kommer i skole hver dag.",
+                                        "attainment": "high", "done": "", "works": "Morgenruten virker.",
+                                        "worries": "", "next": "", "observations": ""}]
+    assert stored.answers["rating"] == 7
+    # A later rewording changes neither the stored answer nor the form the provider reopens.
+    make_reworded = client.application.test_request_context()
+    with make_reworded:
+        from flask_login import login_user
+
+        from app.cases import services as cases
+        from app.cases.models import Goal
+
+        goal = db.session.get(Goal, emma.goal)
+        login_user(goal.case.caseworker)
+        cases.reword_goal(goal, goal.case.caseworker, {"text": "Emma møder til tiden.", "domain": "school", "kind": "improve"})
+        db.session.commit()
+    again = client.get(f"/r/{tokens['provider']}/form").text
+    assert "Emma kommer i skole hver dag." in again and "Emma møder til tiden." not in again
+    assert "Morgenruten virker." in again
+
+
+def test_missing_answers_get_messages_and_everything_typed_is_kept(app, client, emma, asked):
+    _, tokens, invitations = asked
+    data = _answer(emma, **{f"goal_{emma.goal}_attainment": None, "rating": None, "reviewed_on": "",
+                            "overall": "Emma <trives> & leger."})
+    response = client.post(f"/r/{tokens['provider']}/form", data=data)
+    assert response.status_code == 400
+    page = response.text
+    for message in ["Vælg, hvor langt I er med målet.", "Vælg et tal fra 0 til 10.",
+                    "Skriv datoen, hvor I gennemgik statussen med familien."]:
+        assert message in page
+    assert "Emma &lt;trives&gt; &amp; leger." in page and "Morgenruten virker." in page and "Mor er enig." in page
+    assert 'value="yes" checked' in page
+    assert _statuses(app, invitations["provider"]) == []
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"reviewed_on": (date.today() + timedelta(days=1)).isoformat()}, "Datoen kan ikke ligge i fremtiden."),
+    ({"reviewed_on": "i går"}, "Datoen ser ikke rigtig ud."),
+    ({"reviewed": "no", "reviewed_on": None}, "Skriv, hvorfor statussen ikke er gennemgået med familien."),
+    ({"overall": "x" * 4001}, "Højst 4000 tegn. Du har skrevet 4001."),
+    ({"rating": "ti"}, "Vælg et tal fra 0 til 10."),
+])
+def test_bad_status_input_is_refused_by_the_page(app, client, emma, asked, changes, message):
+    _, tokens, invitations = asked
+    response = client.post(f"/r/{tokens['provider']}/form", data=_answer(emma, **changes))
+    assert response.status_code == 400 and message in response.text
+    assert _statuses(app, invitations["provider"]) == []
+
+
+def test_sending_again_keeps_the_earlier_version_and_a_double_click_adds_none(app, client, emma, asked):
+    _, tokens, invitations = asked
+    url = f"/r/{tokens['provider']}/form"
+    client.post(url, data=_answer(emma))
+    client.post(url, data=_answer(emma))  # the same, twice
+    client.post(url, data=_answer(emma, rating="8"))
+    versions = _statuses(app, invitations["provider"])
+    assert [r.answers["rating"] for r in versions] == [7, 8]
+    assert versions[0].superseded_at is not None and versions[1].superseded_at is None
+
+
+def test_a_status_after_the_due_date_is_accepted_and_marked_late(app, make, client, staff, emma, asked):
+    round_id, tokens, invitations = asked
+    _set_due(app, round_id, date.today() - timedelta(days=1))
+    form = client.get(f"/r/{tokens['provider']}/form").text
+    assert "Fristen er overskredet, men du kan stadig sende statussen." in form
+    response = client.post(f"/r/{tokens['provider']}/form", data=_answer(emma))
+    assert response.status_code == 302
+    thanks = client.get(response.headers["Location"]).text
+    assert "Den kom efter fristen" in thanks and "den er modtaget" in thanks
+    assert len(_statuses(app, invitations["provider"])) == 1
+    round_page = staff.get(f"/rounds/{round_id}").text
+    assert "Indsendt efter fristen" in round_page
+    case_page = staff.get(f"/cases/{emma.case}").text
+    assert "Besvaret efter fristen" in case_page and "Venter" in case_page
+
+
+def test_a_link_reissued_after_the_due_date_still_outlives_it(app, asked):
+    from app.invitations import services as rounds
+
+    round_id, _, invitations = asked
+    with app.test_request_context():
+        invitation = db.session.get(Invitation, invitations["provider"])
+        invitation.round.due_on = date.today() + timedelta(days=40)
+        rounds.reissue(invitation)
+        assert invitation.expires_at.date() >= date.today() + timedelta(days=40 + app.config["TOKEN_DAYS"])
+
+
+def test_a_locked_round_shows_the_closed_page(app, client, emma, asked):
+    round_id, tokens, invitations = asked
+    with app.app_context():
+        db.session.get(Round, round_id).locked_at = utcnow()
+        db.session.commit()
+    for response in (client.get(f"/r/{tokens['provider']}/form"), client.post(f"/r/{tokens['provider']}/form", data=_answer(emma))):
+        assert "Denne runde er lukket" in response.text
+    assert _statuses(app, invitations["provider"]) == []
+
+
+def test_the_provider_page_speaks_english(client, asked):
+    page = client.get(f"/r/{asked[1]['provider']}/form?lang=en").text
+    assert "Largely achieved" in page and "Reviewed with the family" in page
