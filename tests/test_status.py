@@ -367,3 +367,75 @@ def test_a_locked_round_shows_the_closed_page(app, client, emma, asked):
 def test_the_provider_page_speaks_english(client, asked):
     page = client.get(f"/r/{asked[1]['provider']}/form?lang=en").text
     assert "Largely achieved" in page and "Reviewed with the family" in page
+
+
+# ---- The case worker reads and decides -------------------------------------------------
+
+
+@pytest.fixture
+def answered(app, make, client, emma, asked):
+    """Lise answered an earlier status (rating 5); now Lise (late) and Bente (on time) answer the new one."""
+    first_round, first_tokens, _ = make.status_request(emma, due_in=1, meeting_in=2)
+    client.post(f"/r/{first_tokens['provider']}/form", data=_answer(emma, rating="5"))
+    round_id, tokens, _ = asked
+    client.post(f"/r/{tokens['provider']}/form", data=_answer(emma, **{
+        f"goal_{emma.goal}_worries": "Fravær om mandagen.", "rating": "6"}))
+    client.post(f"/r/{tokens['school']}/form", data=_answer(emma, **{
+        f"goal_{emma.goal}_attainment": "some", "rating": "4", "reviewed": "no", "reviewed_on": None,
+        "reason": "Forældrene kom ikke til mødet.", f"goal_{emma.goal}_works": "Lektiecafé."}))
+    _set_due(app, round_id, date.today() - timedelta(days=1))
+    with app.app_context():
+        # Lise's answer came in after the (moved) due date: it was sent "tomorrow".
+        lise = db.session.scalars(select(Response).join(Invitation).where(
+            Invitation.round_id == round_id, Response.superseded_at.is_(None)).order_by(Response.id)).first()
+        lise.submitted_at = utcnow() + timedelta(days=1)
+        db.session.commit()
+    return round_id
+
+
+def test_a_status_round_is_reconciled_side_by_side_with_the_previous_rating(staff, emma, answered):
+    case_page = staff.get(f"/cases/{emma.case}").text
+    assert "runder venter på, at du tager stilling" in case_page
+    for url in (f"/rounds/{answered}/reconcile", f"/cases/{emma.case}/reconcile"):
+        page = staff.get(url).text
+        assert "Status per mål" in page and "Lise (Udfører)" in page and "Bente (Skole/dagtilbud)" in page
+        assert "I høj grad opfyldt" in page and "I nogen grad opfyldt" in page
+        assert "Fravær om mandagen." in page and "Lektiecafé." in page
+        assert re.search(r"6\s*<span class=\"previous\">\(sidst 5, ", page)
+        assert "Forældrene kom ikke til mødet." in page and "Mor er enig." in page
+        assert "Indsendt efter fristen" in page
+    response = staff.post(f"/rounds/{answered}/reconcile", data={
+        "outcome": "action", "action_text": "Fraværet tages op på mødet.", "follow_up": "no"})
+    assert response.status_code == 302
+    assert "Fraværet tages op på mødet." in staff.get(f"/rounds/{answered}/reconcile").text
+
+
+def test_the_report_pdf_and_text_hold_the_status(staff, emma, answered):
+    from tests.qr import pdf_pages_text
+
+    pdf = staff.get(f"/rounds/{answered}/report.pdf")
+    assert pdf.status_code == 200
+    text = " ".join(" ".join(pdf_pages_text(pdf.data)).split())
+    for words in ["Status per mål", "Emma kommer i skole hver dag.", "I høj grad opfyldt", "Fravær om mandagen.",
+                  "Forældrene kom ikke til mødet.", "Indsendt efter fristen", "sidst 5"]:
+        assert words in text, words
+    summary = staff.get(f"/rounds/{answered}/summary").text
+    for words in ["Samstem: status før opfølgningsmøde", "Mål 1: Emma kommer i skole hver dag.",
+                  "Lise: I høj grad opfyldt", "Bekymrer: Fravær om mandagen.", "Tal (0–10): 6 (sidst 5,",
+                  "Lise (Udfører) · Indsendt efter fristen", "Ikke gennemgået med familien: Forældrene kom ikke til mødet."]:
+        assert words in summary, words
+
+
+def test_a_status_round_with_no_answers_prints_without_error(staff, asked):
+    round_id = asked[0]
+    assert staff.get(f"/rounds/{round_id}/report.pdf").status_code == 200
+    assert "Ingen status er kommet endnu." in staff.get(f"/rounds/{round_id}/summary").text
+    assert staff.get(f"/rounds/{round_id}/handout.pdf").status_code == 200
+    assert staff.get(f"/rounds/{round_id}/screen").status_code == 200
+
+
+def test_the_case_page_lists_status_requests_per_recipient(staff, emma, asked):
+    page = staff.get(f"/cases/{emma.case}").text
+    assert "Status fra udfører og skole" in page and "Bed om status" in page
+    assert "Lise:" in page and "Bente:" in page and page.count(">Venter<") >= 2
+    assert f"/rounds/{asked[0]}" in page
