@@ -129,3 +129,22 @@ def test_another_team_cannot_ask_or_read_wishes(app, make, emma):
     assert client.get(f"/meetings/{emma.meeting}/wishes").status_code == 403
     assert client.get(f"/meetings/{emma.meeting}/wishes/new").status_code == 403
     assert client.post(f"/meetings/{emma.meeting}/wishes/new", data={"participants": "1"}).status_code == 403
+
+
+def test_every_staff_page_of_an_answered_see_happen_round_works(app, staff, emma):
+    _plan(app, emma)
+    staff.post(f"/meetings/{emma.meeting}/wishes/new", data={"participants": [str(emma.people["mother"])]})
+    with app.app_context():
+        round_id = db.session.scalar(select(Round).where(Round.kind == "see_happen")).id
+    [token] = _tokens_from_screen(staff, round_id)
+    app.test_client().post(f"/r/{token}/form", data={"see-happen.first": "Faste aftaler med skolen"})
+    round_page = staff.get(f"/rounds/{round_id}")
+    assert round_page.status_code == 200 and "Ønsker før mødet" in round_page.text
+    assert "Faste aftaler med skolen" in round_page.text and "Se alle ønsker til mødet" in round_page.text
+    for url in (f"/rounds/{round_id}/reconcile", f"/rounds/{round_id}/report.pdf", f"/rounds/{round_id}/summary",
+                f"/rounds/{round_id}/screen", f"/rounds/{round_id}/handout.pdf", f"/cases/{emma.case}",
+                f"/cases/{emma.case}/reconcile"):
+        assert staff.get(url).status_code == 200, url
+    assert "Samstem: ønsker før" in staff.get(f"/rounds/{round_id}/summary").text
+    # The wishes are no round waiting for a decision.
+    assert "Der er ikke noget nyt at tage stilling til." in staff.get(f"/cases/{emma.case}/reconcile").text
