@@ -239,7 +239,7 @@ def _set_due(app, round_id, due_on):
 
 
 def test_the_intro_says_what_is_asked_who_reads_it_and_the_due_date(client, asked):
-    round_id, tokens, _ = asked
+    _round_id, tokens, _ = asked
     page = client.get(f"/r/{tokens['provider']}").text
     assert "Status før opfølgningsmødet" in page
     assert "Hvem læser den? Anne Rådgiver, som er rådgiver" in page
@@ -259,7 +259,7 @@ def test_the_form_shows_one_block_per_open_goal(app, make, client, emma, asked):
 
 
 def test_a_status_is_stored_with_the_goal_as_it_was_asked(app, make, client, emma, asked):
-    round_id, tokens, invitations = asked
+    _round_id, tokens, invitations = asked
     response = client.post(f"/r/{tokens['provider']}/form", data=_answer(emma))
     assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
     thanks = client.get(response.headers["Location"]).text
@@ -346,7 +346,7 @@ def test_a_status_after_the_due_date_is_accepted_and_marked_late(app, make, clie
 def test_a_link_reissued_after_the_due_date_still_outlives_it(app, asked):
     from app.invitations import services as rounds
 
-    round_id, _, invitations = asked
+    _round_id, _, invitations = asked
     with app.test_request_context():
         invitation = db.session.get(Invitation, invitations["provider"])
         invitation.round.due_on = date.today() + timedelta(days=40)
@@ -375,7 +375,7 @@ def test_the_provider_page_speaks_english(client, asked):
 @pytest.fixture
 def answered(app, make, client, emma, asked):
     """Lise answered an earlier status (rating 5); now Lise (late) and Bente (on time) answer the new one."""
-    first_round, first_tokens, _ = make.status_request(emma, due_in=1, meeting_in=2)
+    _first_round, first_tokens, _ = make.status_request(emma, due_in=1, meeting_in=2)
     client.post(f"/r/{first_tokens['provider']}/form", data=_answer(emma, rating="5"))
     round_id, tokens, _ = asked
     client.post(f"/r/{tokens['provider']}/form", data=_answer(emma, **{

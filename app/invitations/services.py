@@ -1,7 +1,7 @@
 """Feedback rounds: proposing forms, issuing, re-issuing and revoking personal links."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -49,7 +49,7 @@ def expiry(issued_at: datetime, due_on: date | None) -> datetime:
     expires = issued_at + days
     if due_on is not None:
         # The end of the due day (UTC midnight after it; generous by the zone offset) plus the grace.
-        after_due = datetime.combine(due_on + timedelta(days=1), time(), tzinfo=timezone.utc) + days
+        after_due = datetime.combine(due_on + timedelta(days=1), time(), tzinfo=UTC) + days
         expires = max(expires, after_due)
     return expires
 

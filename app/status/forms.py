@@ -18,6 +18,11 @@ class StatusRequestForm(Form):
     due_on = DateField(_l("Frist for status"), validators=[Optional()])
     recipients = MultiCheckboxField(_l("Hvem skal skrive status?"), coerce=int)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Meeting choice value -> its date; set by the view with the choices.
+        self.meeting_dates: dict[str, date] = {}
+
     def validate(self, extra_validators=None) -> bool:
         """Check each field, then how they fit together: the due date lies from today to the meeting."""
         ok = super().validate(extra_validators)
@@ -49,9 +54,6 @@ class StatusRequestForm(Form):
             self.recipients.errors = [_l("Vælg mindst én modtager.")]
             ok = False
         return ok
-
-    # Meeting choice value -> its date; set by the view with the choices.
-    meeting_dates: dict = {}
 
 
 class SeeHappenForm(Form):

@@ -34,7 +34,7 @@ def status_form(invitation: Invitation, token: str):
         status = 200
     else:
         # Everything typed comes back on the page, whatever is wrong with it.
-        values = {key: services._clean(value) for key, value in request.form.items() if key != "csrf_token"}
+        values = {key: services.clean(value) for key, value in request.form.items() if key != "csrf_token"}
         answers, errors = services.validate(request.form, goals, date.today())
         if not form.validate():
             stale = True

@@ -150,7 +150,7 @@ def goal_field(goal: GoalSnapshot, name: str) -> str:
     return f"goal_{goal.goal_id}_{name}"
 
 
-def _clean(value: str | None) -> str:
+def clean(value: str | None) -> str:
     return (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
 
 
@@ -164,7 +164,7 @@ def validate(data: Mapping[str, str], goals: list[GoalSnapshot], today: date) ->
     errors: dict[str, str] = {}
 
     def text(name: str, limit: int, required: str | None = None) -> str:
-        value = _clean(data.get(name))
+        value = clean(data.get(name))
         if not value and required:
             errors[name] = required
         elif len(value) > limit:

@@ -7,7 +7,12 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.invitations.models import Round
-from tests.browser.test_accessibility import check_axe, check_errors, check_language_and_names, check_targets_and_width
+from tests.browser.test_accessibility import (
+    check_axe,
+    check_errors,
+    check_language_and_names,
+    check_targets_and_width,
+)
 
 pytestmark = pytest.mark.browser
 
