@@ -70,11 +70,6 @@ def status_requests(case):
                   key=lambda r: r.id, reverse=True)
 
 
-@bp.app_template_global()
-def wish_list(meeting):
-    return wishes.wish_list(meeting)
-
-
 def _meeting_label(meeting: Meeting) -> str:
     return f"{MEETING_KIND_LABELS[meeting.kind]} {format_date(meeting.held_on, 'd. MMMM yyyy')}"
 
@@ -98,6 +93,8 @@ def new_request(case_id: int):
     if not form.is_submitted():
         form.meeting.data = str(planned[0].id) if planned else NEW
         form.recipients.data = [p.id for p in people if p.email]
+        audit.record("case.view", case.id, status_request=True)
+        db.session.commit()
     problem, no_email, status = None, [], 200
     if form.is_submitted():
         status = 400
@@ -139,6 +136,8 @@ def ask_wishes(meeting_id: int):
     form.participants.choices = [SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]})") for p in meeting.participants]
     if not form.is_submitted():
         form.participants.data = [p.id for p in meeting.participants]
+        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, ask_wishes=True)
+        db.session.commit()
     problem, status = None, 200
     if meeting.held_on < today:
         problem, status = _("Mødet er holdt. Spørg om ønsker før et møde, der ligger forude."), (409 if _posted() else 200)
