@@ -44,6 +44,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from app.reconcile import wording
     from app.reports import views as reports
     from app.respond import views as respond
+    from app.status import views as status
 
     auth.init_app(app)
     app.register_blueprint(cases.bp)
@@ -52,6 +53,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(respond.bp)
     app.register_blueprint(reconcile.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(status.bp)
     wording.init_app(app)
 
     errors.init_app(app)

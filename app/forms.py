@@ -19,6 +19,7 @@ MESSAGES = {
     "This field is required.": _l("Udfyld feltet."),
     "Not a valid choice.": _l("Vælg en af mulighederne."),
     "Invalid Choice: could not coerce.": _l("Vælg en af mulighederne."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l("Vælg en af mulighederne."),
     "Not a valid integer value.": _l("Skriv et helt tal."),
     "Not a valid date value.": _l("Skriv datoen som åååå-mm-dd."),
     "Invalid input.": _l("Det ser ikke rigtigt ud."),

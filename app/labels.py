@@ -122,3 +122,37 @@ SCORER_LABELS = {
     "child": _l("Barn/ung"),
     "parents": _l("Forældre (mor, far, anden omsorgsperson)"),
 }
+
+# What a round collects (app.invitations.models.ROUND_KINDS).
+ROUND_KIND_LABELS = {
+    "feedback": _l("Feedback"),
+    "status": _l("Status"),
+    "see_happen": _l("Ønsker før mødet"),
+    "indicators": _l("Indikatorscoring"),
+}
+
+# The provider status: how far a goal has come (INSTRUMENTS.md section 3).
+ATTAINMENT_LABELS = {
+    "full": _l("Helt opfyldt"),
+    "high": _l("I høj grad opfyldt"),
+    "some": _l("I nogen grad opfyldt"),
+    "none": _l("Ikke opfyldt"),
+    "not_relevant": _l("Ikke relevant"),
+}
+
+# Where a status request stands for one recipient.
+RECIPIENT_STATUS_LABELS = {
+    "waiting": _l("Venter"),
+    "answered": _l("Besvaret"),
+    "answered_late": _l("Besvaret efter fristen"),
+    "revoked": _l("Tilbagekaldt"),
+    "expired": _l("Udløbet"),
+}
+
+# An outbox message's state (app.outbox.models.OutboxMessage.status).
+OUTBOX_STATE_LABELS = {
+    "waiting": _l("I kø"),
+    "failed": _l("I kø, forsøges igen"),
+    "sent": _l("Sendt"),
+    "given_up": _l("Opgivet"),
+}

@@ -178,6 +178,42 @@ class Factory:
                              follow_up_on=None, unscored_reason=reason)
             db.session.commit()
 
+    # ---- Provider status and wishes before a meeting (issue 4, flows B and C) ----
+
+    def school(self, case_id: int, name: str = "Bente", email: str | None = "bente@skole.dk") -> int:
+        """Add the child's school to the case."""
+        with self.app.test_request_context():
+            case = db.session.get(Case, case_id)
+            person = cases.save_person(case, None, {"role": "school", "first_name": name, "relation": "lærer",
+                                                    "email": email, "language": "da"})
+            db.session.commit()
+            return person.id
+
+    def status_request(self, ids: CaseIds, *, roles: tuple[str, ...] = ("provider",), due_in: int = 7,
+                       meeting_in: int = 14) -> tuple[int, dict[str, str], dict[str, int]]:
+        """Ask the case's provider (and school) for a status before a new follow-up meeting.
+
+        Gives each asked person an e-mail address first; returns the round id, tokens and
+        invitation ids by role.
+        """
+        from datetime import timedelta
+
+        from app.status import services as status
+
+        with self.app.test_request_context():
+            case = db.session.get(Case, ids.case)
+            login_user(case.caseworker)
+            people = [p for p in case.people if p.role in roles]
+            for person in people:
+                person.email = person.email or f"{person.first_name.lower()}@udfoerer.dk"
+            round_, issued = status.request_status(
+                case, case.caseworker, meeting=None, new_meeting_on=date.today() + timedelta(days=meeting_in),
+                due_on=date.today() + timedelta(days=due_in), people=people)
+            db.session.commit()
+            tokens = {inv.person.role: issued[inv.id] for inv in round_.invitations}
+            invitations = {inv.person.role: inv.id for inv in round_.invitations}
+            return round_.id, tokens, invitations
+
 
 def vas(*values: float, keys: tuple[str, ...] = ("me", "family", "school", "everything")) -> dict[str, float]:
     """Four VAS answers, by default to the child outcome form's items."""

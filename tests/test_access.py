@@ -44,7 +44,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "invitations.revoke", "invitations.reissue_unused", "reconcile.round_view", "reconcile.case_view",
             "reports.round_pdf", "reports.round_summary", "cases.new_goal", "cases.edit_goal",
             "cases.close_goal", "due.index", "indicators.admin_procedure", "indicators.case_settings",
-            "indicators.start", "indicators.score", "indicators.matrix"} <= endpoints
+            "indicators.start", "indicators.score", "indicators.matrix", "status.new_request", "status.ask_wishes",
+            "status.wishes_list", "status.send_email", "status.send_sms"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

@@ -39,8 +39,9 @@ def test_every_shipped_file_loads(path: Path) -> None:
     assert load_instrument(path).id == path.stem
 
 
-def test_the_catalogue_holds_the_ten_instruments(catalogue: Catalogue) -> None:
-    """INSTRUMENTS.md §1–2: six FIT forms and four participation forms, sorted by priority then id."""
+def test_the_catalogue_holds_the_eleven_instruments(catalogue: Catalogue) -> None:
+    """INSTRUMENTS.md §1–2 and §6: six FIT forms, four participation forms and see-happen,
+    sorted by priority then id."""
     assert [i.id for i in catalogue.all()] == [
         "fit-outcome",
         "fit-outcome-child",
@@ -52,6 +53,7 @@ def test_the_catalogue_holds_the_ten_instruments(catalogue: Catalogue) -> None:
         "participation-child",
         "participation-follow-up",
         "participation-network",
+        "see-happen",
     ]
     assert "fit-session" in catalogue and "ors" not in catalogue
     with pytest.raises(KeyError):
@@ -237,7 +239,7 @@ def test_init_app_stores_the_catalogue(directory: Path | None) -> None:
     init_app(app)
     with app.app_context():
         assert current_catalogue() is app.extensions["instruments"]
-        assert len(current_catalogue()) == 10
+        assert len(current_catalogue()) == 11
         assert current_catalogue().languages == ("da", "en")
 
 

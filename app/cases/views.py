@@ -52,7 +52,7 @@ def show(case_id: int):
     case = case_or_abort(case_id)
     audit.record("case.view", case.id)
     db.session.commit()
-    latest_round = next((r for m in case.meetings for r in reversed(m.rounds)), None)
+    latest_round = next((r for m in case.meetings for r in reversed(m.rounds) if r.kind == "feedback"), None)
     overview = reconcile_round(latest_round) if latest_round else None
     return render_template(
         "cases/show.html", case=case, overview=overview, today=date.today(), undecided=undecided_rounds(case)

@@ -20,7 +20,7 @@ from app.instruments.catalogue import (
 )
 from app.instruments.cli import instruments_cli
 from app.instruments.fields import answers_from_form, build_form_class, form_data_from_answers
-from app.instruments.proposal import propose
+from app.instruments.proposal import for_feedback, propose
 from app.instruments.scoring import Score, cutoff_for, score
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "check_languages",
     "current_catalogue",
     "cutoff_for",
+    "for_feedback",
     "form_data_from_answers",
     "init_app",
     "load_catalogue",

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from app.instruments.catalogue import Catalogue, Instrument
 
+# Groups of forms asked before a meeting, in rounds of their own: never proposed or chosen as feedback.
+NOT_FEEDBACK_GROUPS = frozenset({"see_happen"})
+
+
+def for_feedback(instrument: Instrument) -> bool:
+    """Tell whether the form belongs in a feedback round after a meeting."""
+    return instrument.group not in NOT_FEEDBACK_GROUPS
+
 
 def propose(
     catalogue: Catalogue,
@@ -19,6 +27,8 @@ def propose(
     fitting = [
         instrument
         for instrument in catalogue.all()
-        if instrument.fits(role, child_age, meeting_kind) and not (fit_exempt and instrument.is_fit)
+        if for_feedback(instrument)
+        and instrument.fits(role, child_age, meeting_kind)
+        and not (fit_exempt and instrument.is_fit)
     ]
     return fitting[: max(max_forms, 0)]

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from app.cases.forms import MultiCheckboxField
 from app.cases.models import Meeting
 from app.forms import Form
-from app.instruments import Catalogue, Instrument
+from app.instruments import Catalogue, Instrument, for_feedback
 
 
 def field_name(person_id: int) -> str:
@@ -17,7 +17,7 @@ def choices_for(catalogue: Catalogue, role: str, fit_exempt: bool) -> list[Instr
     return [
         i
         for i in catalogue.all()
-        if any(role in a.roles for a in i.audiences) and not (fit_exempt and i.is_fit)
+        if for_feedback(i) and any(role in a.roles for a in i.audiences) and not (fit_exempt and i.is_fit)
     ]
 
 

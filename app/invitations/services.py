@@ -1,7 +1,7 @@
 """Feedback rounds: proposing forms, issuing, re-issuing and revoking personal links."""
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -36,39 +36,73 @@ def proposal(meeting: Meeting, catalogue: Catalogue | None = None) -> dict[int, 
     }
 
 
+# Round kinds whose form is drawn by its own page (app.respond.pages), not the catalogue.
+OWN_FORMS = {"status": "provider-status"}
+
+
+def expiry(issued_at: datetime, due_on: date | None) -> datetime:
+    """Return when a link issued now stops working: TOKEN_DAYS on, and never before TOKEN_DAYS past the due date.
+
+    An answer after the due date is still accepted (and marked late), so a link must outlive it.
+    """
+    days = timedelta(days=current_app.config["TOKEN_DAYS"])
+    expires = issued_at + days
+    if due_on is not None:
+        # The end of the due day (UTC midnight after it; generous by the zone offset) plus the grace.
+        after_due = datetime.combine(due_on + timedelta(days=1), time(), tzinfo=UTC) + days
+        expires = max(expires, after_due)
+    return expires
+
+
 def _issue(invitation: Invitation) -> str:
     """Give the invitation a fresh token and expiry; return the token (never stored)."""
     token = tokens.new_token()
     invitation.token_hash = tokens.hash_token(token)
     invitation.issued_at = utcnow()
-    invitation.expires_at = invitation.issued_at + timedelta(days=current_app.config["TOKEN_DAYS"])
+    invitation.expires_at = expiry(invitation.issued_at, invitation.round.due_on if invitation.round else None)
     invitation.revoked_at = None
     return token
 
 
-def open_round(meeting: Meeting, user: User, choices: Mapping[int, Sequence[str]]) -> tuple[Round, dict[int, str]]:
-    """Open a round with one invitation per chosen participant; return the tokens by invitation id."""
+def open_round(
+    meeting: Meeting,
+    user: User,
+    choices: Mapping[int, Sequence[str]],
+    *,
+    kind: str = "feedback",
+    due_on: date | None = None,
+) -> tuple[Round, dict[int, str]]:
+    """Open a round with one invitation per chosen person; return the tokens by invitation id.
+
+    A feedback or see-happen round asks the meeting's participants; a status round asks
+    any of the case's people (the provider need not sit at the meeting) for its own form.
+    """
     catalogue = current_catalogue()
-    people = {p.id: p for p in meeting.participants}
+    own_form = OWN_FORMS.get(kind)
+    people = {p.id: p for p in (meeting.case.people if own_form else meeting.participants)}
     chosen = {pid: list(ids) for pid, ids in choices.items() if ids}
     if not chosen:
         raise RoundError(_("Vælg mindst ét skema til mindst én deltager."))
-    round_ = Round(meeting=meeting, created_by_id=user.id)
+    round_ = Round(meeting=meeting, created_by_id=user.id, kind=kind, due_on=due_on)
     db.session.add(round_)
     pending: list[tuple[Invitation, str]] = []
     for person_id, instrument_ids in chosen.items():
         person = people.get(person_id)
         if person is None:
             raise RoundError(_("En af de valgte personer deltog ikke i mødet."))
-        instruments = sorted((catalogue.get(i) for i in instrument_ids), key=lambda i: (i.priority, i.id))
-        if person.fit_exempt and any(i.is_fit for i in instruments):
-            raise RoundError(_("%(name)s er fritaget for FIT og kan ikke få et FIT-skema.", name=person.first_name))
-        invitation = Invitation(person=person, instrument_ids=[i.id for i in instruments])
+        if own_form:
+            ids = [own_form]
+        else:
+            instruments = sorted((catalogue.get(i) for i in instrument_ids), key=lambda i: (i.priority, i.id))
+            if person.fit_exempt and any(i.is_fit for i in instruments):
+                raise RoundError(_("%(name)s er fritaget for FIT og kan ikke få et FIT-skema.", name=person.first_name))
+            ids = [i.id for i in instruments]
+        invitation = Invitation(person=person, instrument_ids=ids)
         round_.invitations.append(invitation)
         pending.append((invitation, _issue(invitation)))
     db.session.flush()
     issued = {invitation.id: token for invitation, token in pending}
-    audit.record("round.open", meeting.case_id, round_id=round_.id, invitations=list(issued))
+    audit.record("round.open", meeting.case_id, round_id=round_.id, kind=kind, invitations=list(issued))
     return round_, issued
 
 

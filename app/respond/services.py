@@ -85,3 +85,17 @@ def decline(invitation: Invitation, lang: str) -> None:
 
 def organisation() -> str:
     return current_app.config["ORGANISATION_NAME"]
+
+
+class OwnForm:
+    """A form a round kind draws itself (e.g. the provider status): its id and version for the response."""
+
+    def __init__(self, instrument_id: str, version: int) -> None:
+        self.id, self.version = instrument_id, version
+
+
+def submit_own(invitation: Invitation, form: OwnForm, answers: dict, lang: str) -> None:
+    """Store the answer to a round kind's own form; an earlier answer stays as history."""
+    _replace(invitation, form, answers, False, lang)  # type: ignore[arg-type]
+    mark_opened(invitation)
+    log.info("invitation %s answered", invitation.id)

@@ -1,0 +1,100 @@
+"""Sending a round's personal link by e-mail or SMS through the outbox.
+
+The message holds LINK; the outbox mints a fresh token when it delivers, so the link
+printed or shown as a QR code before stops working.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.invitations.models import Invitation, Round
+from app.outbox import queue_email, queue_sms
+from app.outbox.models import LINK, OutboxMessage
+from app.status import services as status
+
+
+class SendError(Exception):
+    """The link cannot be sent as asked; the message says why, for the case worker."""
+
+
+def _texts(invitation: Invitation) -> tuple[str, str]:
+    """Return the subject and body for the invitation's round kind, in the current locale."""
+    round_ = invitation.round
+    if round_.kind == "status":
+        return status.request_email(invitation)
+    case = round_.meeting.case
+    child = case.child.first_name if case.child else ""
+    caseworker, organisation = case.caseworker.name, current_app.config["ORGANISATION_NAME"]
+    meeting_on = format_date(round_.meeting.held_on, "d. MMMM yyyy")
+    if round_.kind == "see_happen":
+        subject = _("Hvad vil du gerne se ske? Før mødet %(date)s", date=meeting_on)
+        ask = _("%(caseworker)s fra %(organisation)s vil gerne vide, hvad du gerne vil se ske for %(child)s, før mødet %(date)s.",
+                caseworker=caseworker, organisation=organisation, child=child, date=meeting_on)
+    else:
+        subject = _("Hvordan var mødet %(date)s?", date=meeting_on)
+        ask = _("%(caseworker)s fra %(organisation)s vil gerne høre, hvordan det går med %(child)s, og hvordan mødet %(date)s var for dig.",
+                caseworker=caseworker, organisation=organisation, child=child, date=meeting_on)
+    body = "\n\n".join([
+        _("Hej %(name)s", name=invitation.person.first_name),
+        ask,
+        _("Dit personlige link:") + "\n" + LINK,
+        _("Det er frivilligt at svare. Linket er kun til dig."),
+        _("Venlig hilsen") + "\n" + caseworker + "\n" + organisation,
+    ])
+    return subject, body
+
+
+def sms_text(invitation: Invitation) -> str:
+    """Return a short SMS: who asks, about what, the link."""
+    round_ = invitation.round
+    case = round_.meeting.case
+    child = case.child.first_name if case.child else ""
+    if round_.kind == "status":
+        ask = _("%(caseworker)s beder om status om %(child)s senest %(due)s:", caseworker=case.caseworker.name, child=child,
+                due=format_date(round_.due_on, "d. MMMM yyyy"))
+    elif round_.kind == "see_happen":
+        ask = _("%(caseworker)s vil gerne vide, hvad du gerne vil se ske for %(child)s:", caseworker=case.caseworker.name, child=child)
+    else:
+        ask = _("%(caseworker)s vil gerne høre, hvordan mødet var for dig:", caseworker=case.caseworker.name)
+    return _("Hej %(name)s.", name=invitation.person.first_name) + " " + ask + " " + LINK
+
+
+def send(invitation: Invitation, channel: str) -> OutboxMessage:
+    """Queue the invitation's link by e-mail or SMS, in the person's language where there is one."""
+    person = invitation.person
+    if invitation.round.is_locked:
+        raise SendError(_("Runden er afsluttet. Der kan ikke sendes nye links."))
+    if invitation.revoked_at is not None:
+        raise SendError(_("Linket til %(name)s er tilbagekaldt. Lav et nyt link først.", name=person.first_name))
+    address = person.email if channel == "email" else person.phone
+    if not address:
+        if channel == "email":
+            raise SendError(_("%(name)s har ingen e-mailadresse. Tilføj den på personens side.", name=person.first_name))
+        raise SendError(_("%(name)s har intet telefonnummer. Tilføj det på personens side.", name=person.first_name))
+    locale = person.language if person.language in current_app.config["LANGUAGES"] else "da"
+    with force_locale(locale):
+        if channel == "email":
+            subject, body = _texts(invitation)
+            message = queue_email(address, subject, body, invitation=invitation)
+        else:
+            message = queue_sms(address, sms_text(invitation), invitation=invitation)
+    audit.record("invitation.send", invitation.round.meeting.case_id, invitation_id=invitation.id, channel=channel)
+    return message
+
+
+def latest_messages(round_: Round) -> dict[int, OutboxMessage]:
+    """Return each invitation's newest outbox message, by invitation id."""
+    from app.extensions import db
+
+    ids = [inv.id for inv in round_.invitations]
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.invitation_id.in_(ids)).order_by(OutboxMessage.id)
+    ).all()
+    return {m.invitation_id: m for m in rows}

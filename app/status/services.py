@@ -1,0 +1,376 @@
+"""The provider status (INSTRUMENTS.md section 3): the request, the form's rules, and what it said.
+
+A status round (Round.kind "status") asks the case's provider and school, with a due
+date, for a status per action-plan goal before a meeting. The goals are those open when
+the request was made; each answer stores the goal's id, version and wording it was given,
+so a later rewording does not change what was answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from app.auth.models import User
+from app.cases.forms import CPR_PATTERN
+from app.cases.models import Case, Meeting, Person
+from app.cases.services import record_meeting
+from app.extensions import db
+from app.invitations import services as rounds
+from app.invitations.models import Invitation, Response, Round
+from app.outbox import queue_email
+from app.outbox.models import LINK
+from app.respond.services import OwnForm, submit_own
+from app.timestamps import utcnow
+
+FORM = OwnForm("provider-status", 1)
+RECIPIENT_ROLES = ("provider", "school")
+ATTAINMENTS = ("full", "high", "some", "none", "not_relevant")
+# What the provider writes per goal, each optional, with its length limit.
+GOAL_TEXTS = ("done", "works", "worries", "next", "observations")
+GOAL_TEXT_LIMIT = 2000
+OVERALL_LIMIT = 4000
+COMMENTS_LIMIT = 2000
+REASON_LIMIT = 1000
+RATINGS = tuple(range(11))
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class StatusRequestError(Exception):
+    """The request cannot be made as asked; the message tells the case worker why."""
+
+
+@dataclass(frozen=True)
+class GoalSnapshot:
+    """A goal as it stood when the status was asked for."""
+
+    goal_id: int
+    version: int
+    text: str
+
+
+def local_date(moment) -> date:
+    """Return the calendar day of a UTC moment where the municipality is."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def goals_at(round_: Round) -> list[GoalSnapshot]:
+    """Return the case's goals that were open when the round was opened, worded as they were then."""
+    asked_at = round_.created_at or utcnow()
+    found = []
+    for goal in round_.meeting.case.goals:
+        if goal.created_at > asked_at or (goal.closed_at is not None and goal.closed_at <= asked_at):
+            continue
+        versions = [v for v in goal.versions if v.written_at <= asked_at] or goal.versions[:1]
+        found.append(GoalSnapshot(goal.id, versions[-1].number, versions[-1].text))
+    return found
+
+
+def recipients(case: Case) -> list[Person]:
+    """Return the people who can be asked for a status: the case's provider and school."""
+    return [p for p in case.people if p.role in RECIPIENT_ROLES]
+
+
+def planned_meetings(case: Case, today: date) -> list[Meeting]:
+    """Return the case's meetings on or after today, soonest first."""
+    return sorted((m for m in case.meetings if m.held_on >= today), key=lambda m: (m.held_on, m.id))
+
+
+def request_status(case: Case, user: User, *, meeting: Meeting | None, new_meeting_on: date | None,
+                   due_on: date, people: list[Person]) -> tuple[Round, dict[int, str]]:
+    """Ask the people for a status before the meeting (or a new follow-up meeting), by e-mail.
+
+    The checks the form makes are made again here, so no caller can skip them.
+    """
+    today = date.today()
+    if not case.open_goals:
+        raise StatusRequestError(_("Sagen har ingen mål i handleplanen. Tilføj mindst ét mål, før du beder om status."))
+    if not people:
+        raise StatusRequestError(_("Vælg mindst én modtager."))
+    if any(p.case_id != case.id or p.role not in RECIPIENT_ROLES for p in people):
+        raise StatusRequestError(_("Kun sagens udfører og skole kan bedes om status."))
+    missing = [p.first_name for p in people if not p.email]
+    if missing:
+        raise StatusRequestError(_("%(names)s har ingen e-mailadresse. Tilføj den på personens side.", names=", ".join(missing)))
+    if meeting is None:
+        if new_meeting_on is None or new_meeting_on < today:
+            raise StatusRequestError(_("Opfølgningsmødet kan ikke ligge før i dag."))
+        meeting = record_meeting(case, "follow_up", new_meeting_on, [p.id for p in case.people])
+    elif meeting.case_id != case.id or meeting.held_on < today:
+        raise StatusRequestError(_("Vælg et af sagens planlagte møder."))
+    if due_on < today:
+        raise StatusRequestError(_("Fristen kan ikke ligge før i dag."))
+    if due_on > meeting.held_on:
+        raise StatusRequestError(_("Fristen skal ligge senest på mødedagen."))
+    round_, tokens = rounds.open_round(meeting, user, {p.id: [FORM.id] for p in people}, kind="status", due_on=due_on)
+    for invitation in round_.invitations:
+        with force_locale(_locale(invitation.person)):
+            subject, body = request_email(invitation)
+        queue_email(invitation.person.email, subject, body, invitation=invitation)
+    return round_, tokens
+
+
+def _locale(person: Person) -> str:
+    return person.language if person.language in current_app.config["LANGUAGES"] else "da"
+
+
+def request_email(invitation: Invitation) -> tuple[str, str]:
+    """Return the subject and body asking for a status; the body holds LINK where the link goes."""
+    round_ = invitation.round
+    case = round_.meeting.case
+    child = case.child.first_name if case.child else ""
+    caseworker, organisation = case.caseworker.name, current_app.config["ORGANISATION_NAME"]
+    due = format_date(round_.due_on, "d. MMMM yyyy")
+    subject = _("Status om %(child)s senest %(due)s", child=child, due=due)
+    body = "\n\n".join([
+        _("Hej %(name)s", name=invitation.person.first_name),
+        _("%(caseworker)s fra %(organisation)s beder om din status om %(child)s før mødet %(meeting)s. "
+          "Skriv status senest %(due)s.",
+          caseworker=caseworker, organisation=organisation, child=child,
+          meeting=format_date(round_.meeting.held_on, "d. MMMM yyyy"), due=due),
+        _("Du skriver kort om hvert mål i handleplanen, giver en samlet vurdering og fortæller, om du har gennemgået statussen med familien."),
+        _("Dit personlige link:") + "\n" + LINK,
+        _("Linket er kun til dig. %(caseworker)s, som er rådgiver, læser det, du skriver, og det gemmes i sagen.", caseworker=caseworker),
+        _("Venlig hilsen") + "\n" + caseworker + "\n" + organisation,
+    ])
+    return subject, body
+
+
+# ---- The provider's form -------------------------------------------------------------
+
+
+def goal_field(goal: GoalSnapshot, name: str) -> str:
+    return f"goal_{goal.goal_id}_{name}"
+
+
+def clean(value: str | None) -> str:
+    return (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
+
+
+def validate(data: Mapping[str, str], goals: list[GoalSnapshot], today: date) -> tuple[dict, dict[str, str]]:
+    """Check a submitted status form; return the answers to store and the problems by field name.
+
+    INSTRUMENTS.md section 3: attainment per goal is required; the overall text and a whole
+    0-10 rating are required; "reviewed with the family" needs a date (not in the future),
+    "not reviewed" needs a reason. Free texts have length limits and hold no CPR numbers.
+    """
+    errors: dict[str, str] = {}
+
+    def text(name: str, limit: int, required: str | None = None) -> str:
+        value = clean(data.get(name))
+        if not value and required:
+            errors[name] = required
+        elif len(value) > limit:
+            errors[name] = _("Højst %(max)s tegn. Du har skrevet %(count)s.", max=limit, count=len(value))
+        elif CPR_PATTERN.search(value):
+            errors[name] = _("Skriv ikke CPR-numre.")
+        return value
+
+    goal_answers = []
+    for goal in goals:
+        name = goal_field(goal, "attainment")
+        attainment = data.get(name) or ""
+        if attainment not in ATTAINMENTS:
+            errors[name] = _("Vælg, hvor langt I er med målet.")
+        entry = {"goal_id": goal.goal_id, "version": goal.version, "text": goal.text, "attainment": attainment}
+        for key in GOAL_TEXTS:
+            entry[key] = text(goal_field(goal, key), GOAL_TEXT_LIMIT)
+        goal_answers.append(entry)
+    overall = text("overall", OVERALL_LIMIT, _("Skriv din samlede vurdering af barnets trivsel og udvikling."))
+    raw_rating = (data.get("rating") or "").strip()
+    rating = int(raw_rating) if raw_rating.isdigit() and len(raw_rating) <= 2 and int(raw_rating) in RATINGS else None
+    if rating is None:
+        errors["rating"] = _("Vælg et tal fra 0 til 10.")
+    reviewed = data.get("reviewed") or ""
+    answers: dict = {"goals": goal_answers, "overall": overall, "rating": rating, "reviewed": reviewed}
+    if reviewed == "yes":
+        raw_date = (data.get("reviewed_on") or "").strip()
+        answers["reviewed_on"] = raw_date
+        if not raw_date:
+            errors["reviewed_on"] = _("Skriv datoen, hvor I gennemgik statussen med familien.")
+        else:
+            parsed = _parse_date(raw_date)
+            if parsed is None:
+                errors["reviewed_on"] = _("Datoen ser ikke rigtig ud. Skriv den som åååå-mm-dd, fx 2026-03-14.")
+            elif parsed > today:
+                errors["reviewed_on"] = _("Datoen kan ikke ligge i fremtiden.")
+        answers["family_comments"] = text("family_comments", COMMENTS_LIMIT)
+    elif reviewed == "no":
+        answers["reason"] = text("reason", REASON_LIMIT, _("Skriv, hvorfor statussen ikke er gennemgået med familien."))
+    else:
+        errors["reviewed"] = _("Svar på, om statussen er gennemgået med familien.")
+    return answers, errors
+
+
+def _parse_date(raw: str) -> date | None:
+    if not _DATE.match(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def form_values(answers: Mapping) -> dict[str, str]:
+    """Return the form's field values from stored answers, to show them again for changing."""
+    values = {key: str(answers.get(key) or "") for key in ("overall", "reviewed", "reviewed_on", "family_comments", "reason")}
+    if answers.get("rating") is not None:
+        values["rating"] = str(answers["rating"])
+    for entry in answers.get("goals", []):
+        goal = GoalSnapshot(entry["goal_id"], entry["version"], entry["text"])
+        for key in ("attainment", *GOAL_TEXTS):
+            values[goal_field(goal, key)] = entry.get(key) or ""
+    return values
+
+
+def submit(invitation: Invitation, answers: dict, lang: str) -> None:
+    """Store the status through the supersede-never-overwrite path of every response."""
+    submit_own(invitation, FORM, answers, lang)
+
+
+def current_status(invitation: Invitation) -> Response | None:
+    return next((r for r in invitation.current_responses if r.instrument_id == FORM.id and not r.declined), None)
+
+
+def is_late(response: Response | None, round_: Round) -> bool:
+    """Tell whether the answer arrived after the due date (it is kept all the same)."""
+    return response is not None and round_.due_on is not None and local_date(response.submitted_at) > round_.due_on
+
+
+def recipient_status(invitation: Invitation) -> str:
+    """One of: waiting, answered, answered_late, revoked, expired."""
+    response = current_status(invitation)
+    if response is not None:
+        return "answered_late" if is_late(response, invitation.round) else "answered"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    return "expired" if not invitation.usable() else "waiting"
+
+
+# ---- What the case worker reads ------------------------------------------------------
+
+
+@dataclass
+class Voice:
+    invitation: Invitation
+    response: Response | None
+    late: bool
+    previous_rating: int | None = None
+    previous_on: date | None = None
+
+    @property
+    def answers(self) -> dict:
+        return self.response.answers if self.response else {}
+
+    @property
+    def reviewed_on(self) -> date | None:
+        return _parse_date(str(self.answers.get("reviewed_on") or ""))
+
+
+@dataclass
+class GoalRow:
+    goal_id: int
+    text: str
+    # One per voice: that voice's answer about the goal, or None.
+    answers: list[dict | None] = field(default_factory=list)
+
+
+@dataclass
+class StatusView:
+    round: Round
+    voices: list[Voice]
+    goals: list[GoalRow]
+
+    @property
+    def answered(self) -> list[Voice]:
+        return [v for v in self.voices if v.response is not None]
+
+
+def status_view(round_: Round) -> StatusView:
+    """Gather a status round's answers: goals with every voice side by side, each rating beside the last."""
+    voices = []
+    for invitation in round_.invitations:
+        response = current_status(invitation)
+        voice = Voice(invitation, response, is_late(response, round_))
+        previous = _previous(invitation, round_)
+        if previous is not None:
+            voice.previous_rating, voice.previous_on = previous.answers.get("rating"), previous.invitation.round.meeting.held_on
+        voices.append(voice)
+    rows: dict[int, GoalRow] = {}
+    for goal in goals_at(round_):
+        rows[goal.goal_id] = GoalRow(goal.goal_id, goal.text)
+    for voice in voices:
+        for entry in voice.answers.get("goals", []):
+            rows.setdefault(entry["goal_id"], GoalRow(entry["goal_id"], entry["text"]))
+    for row in rows.values():
+        for voice in voices:
+            row.answers.append(next((e for e in voice.answers.get("goals", []) if e["goal_id"] == row.goal_id), None))
+    return StatusView(round_, voices, list(rows.values()))
+
+
+def _previous(invitation: Invitation, round_: Round) -> Response | None:
+    """Return the same person's status answer in the case's latest earlier status round."""
+    earlier = db.session.scalars(
+        db.select(Response)
+        .join(Response.invitation)
+        .join(Invitation.round)
+        .join(Round.meeting)
+        .where(
+            Invitation.person_id == invitation.person_id,
+            Response.instrument_id == FORM.id,
+            Response.superseded_at.is_(None),
+            Response.declined.is_(False),
+            Round.kind == "status",
+            Round.id != round_.id,
+            Meeting.case_id == round_.meeting.case_id,
+        )
+        .order_by(Meeting.held_on.desc(), Round.id.desc())
+    ).all()
+    mine = (round_.meeting.held_on, round_.id)
+    return next((r for r in earlier if (r.invitation.round.meeting.held_on, r.invitation.round_id) < mine), None)
+
+
+def status_lines(round_: Round) -> list[str]:
+    """Say a status round's content in plain text, for the case system."""
+    from app.labels import ATTAINMENT_LABELS, ROLE_LABELS
+
+    view = status_view(round_)
+    lines = ["", _("Status med frist %(due)s", due=format_date(round_.due_on, "d. MMMM yyyy")) if round_.due_on else _("Status")]
+    if not view.answered:
+        return [*lines, "  " + _("Ingen status er kommet endnu.")]
+    for index, row in enumerate(view.goals, 1):
+        lines.append(_("Mål %(num)s: %(text)s", num=index, text=row.text))
+        for voice, entry in zip(view.voices, row.answers, strict=True):
+            if entry is None:
+                continue
+            lines.append(f"  {voice.invitation.person.first_name}: {ATTAINMENT_LABELS.get(entry['attainment'], entry['attainment'])}")
+            for key, label in (("done", _("Gjort")), ("works", _("Virker")), ("worries", _("Bekymrer")),
+                               ("next", _("Skal ske nu")), ("observations", _("Iagttagelser"))):
+                if entry.get(key):
+                    lines.append(f"    {label}: " + entry[key].replace("\n", "\n      "))
+    for voice in view.answered:
+        person = voice.invitation.person
+        lines.append("")
+        lines.append(f"{person.first_name} ({ROLE_LABELS[person.role]})"
+                     + (" · " + _("Indsendt efter fristen") if voice.late else ""))
+        lines.append("  " + _("Samlet vurdering: %(text)s", text=str(voice.answers.get("overall", "")).replace("\n", "\n    ")))
+        rating = _("Tal (0–10): %(value)s", value=voice.answers.get("rating"))
+        if voice.previous_rating is not None:
+            rating += " (" + _("sidst %(value)s, %(date)s", value=voice.previous_rating,
+                                date=format_date(voice.previous_on, "d. MMM yyyy")) + ")"
+        lines.append("  " + rating)
+        if voice.answers.get("reviewed") == "yes":
+            reviewed = voice.reviewed_on
+            lines.append("  " + _("Gennemgået med familien %(date)s", date=format_date(reviewed, "d. MMMM yyyy") if reviewed else ""))
+            if voice.answers.get("family_comments"):
+                lines.append("  " + _("Familiens kommentarer: %(text)s", text=voice.answers["family_comments"]))
+        else:
+            lines.append("  " + _("Ikke gennemgået med familien: %(reason)s", reason=voice.answers.get("reason", "")))
+    return lines

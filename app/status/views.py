@@ -1,0 +1,201 @@
+"""Staff pages: ask for a status, ask for wishes before a meeting, send a link by e-mail or SMS."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app import audit
+from app.auth.access import case_work_required, owned_or_abort
+from app.cases.models import Meeting
+from app.cases.views import case_or_abort
+from app.extensions import db
+from app.invitations import issued
+from app.invitations.models import Invitation
+from app.labels import (
+    ATTAINMENT_LABELS,
+    MEETING_KIND_LABELS,
+    OUTBOX_STATE_LABELS,
+    RECIPIENT_STATUS_LABELS,
+    ROLE_LABELS,
+    ROUND_KIND_LABELS,
+)
+from app.status import respond as _registers_the_status_form  # noqa: F401
+from app.status import sending, services, wishes
+from app.status.forms import NEW, SeeHappenForm, StatusRequestForm
+
+bp = Blueprint("status", __name__)
+
+
+@bp.app_context_processor
+def labels() -> dict:
+    return {
+        "round_kind_labels": ROUND_KIND_LABELS,
+        "attainment_labels": ATTAINMENT_LABELS,
+        "recipient_status_labels": RECIPIENT_STATUS_LABELS,
+        "outbox_state_labels": OUTBOX_STATE_LABELS,
+    }
+
+
+@bp.app_template_global()
+def status_view(round_):
+    """The status round's answers, for the round, reconciliation and report pages."""
+    return services.status_view(round_)
+
+
+@bp.app_template_global()
+def recipient_status(invitation):
+    return services.recipient_status(invitation)
+
+
+@bp.app_template_global()
+def latest_messages(round_):
+    return sending.latest_messages(round_)
+
+
+@bp.app_template_global()
+def status_is_late(invitation):
+    return services.is_late(services.current_status(invitation), invitation.round)
+
+
+@bp.app_template_global()
+def status_requests(case):
+    """The case's status rounds, newest first."""
+    return sorted((r for m in case.meetings for r in m.rounds if r.kind == "status"),
+                  key=lambda r: r.id, reverse=True)
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    return f"{MEETING_KIND_LABELS[meeting.kind]} {format_date(meeting.held_on, 'd. MMMM yyyy')}"
+
+
+@bp.route("/cases/<int:case_id>/status/new", methods=["GET", "POST"])
+@case_work_required
+def new_request(case_id: int):
+    case = case_or_abort(case_id)
+    today = date.today()
+    if not case.open_goals:
+        # A goal-less status request: there would be nothing to write a status about.
+        return render_template("status/no_goals.html", case=case), 409 if _posted() else 200
+    planned = services.planned_meetings(case, today)
+    people = services.recipients(case)
+    form = StatusRequestForm()
+    form.meeting.choices = [SelectChoice(str(m.id), _meeting_label(m)) for m in planned] + [
+        SelectChoice(NEW, _("Et nyt opfølgningsmøde"))]
+    form.meeting_dates = {str(m.id): m.held_on for m in planned}
+    form.recipients.choices = [SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]})" + (f", {p.email}" if p.email else ""))
+                               for p in people]
+    if not form.is_submitted():
+        form.meeting.data = str(planned[0].id) if planned else NEW
+        form.recipients.data = [p.id for p in people if p.email]
+        audit.record("case.view", case.id, status_request=True)
+        db.session.commit()
+    problem, no_email, status = None, [], 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            chosen = [p for p in people if p.id in set(form.recipients.data)]
+            no_email = [p for p in chosen if not p.email]
+            if not no_email:
+                meeting = None if form.meeting.data == NEW else next(m for m in planned if str(m.id) == form.meeting.data)
+                try:
+                    round_, tokens = services.request_status(
+                        case, current_user, meeting=meeting, new_meeting_on=form.new_meeting_on.data,
+                        due_on=form.due_on.data, people=chosen)
+                except services.StatusRequestError as error:
+                    db.session.rollback()
+                    problem, status = str(error), 409
+                else:
+                    db.session.commit()
+                    issued.remember(round_.id, tokens)
+                    flash(_("Anmodningen om status er lagt i udbakken og sendes på e-mail."), "info")
+                    return redirect(url_for("invitations.show", round_id=round_.id))
+    return render_template("status/request.html", case=case, form=form, people=people, no_email=no_email,
+                           problem=problem), status
+
+
+def _posted() -> bool:
+    return request.method == "POST"
+
+
+def _meeting_or_abort(meeting_id: int) -> Meeting:
+    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
+
+
+@bp.route("/meetings/<int:meeting_id>/wishes/new", methods=["GET", "POST"])
+@case_work_required
+def ask_wishes(meeting_id: int):
+    meeting = _meeting_or_abort(meeting_id)
+    today = date.today()
+    form = SeeHappenForm()
+    form.participants.choices = [SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]})") for p in meeting.participants]
+    if not form.is_submitted():
+        form.participants.data = [p.id for p in meeting.participants]
+        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, ask_wishes=True)
+        db.session.commit()
+    problem, status = None, 200
+    if meeting.held_on < today:
+        problem, status = _("Mødet er holdt. Spørg om ønsker før et møde, der ligger forude."), (409 if _posted() else 200)
+    elif form.is_submitted():
+        status = 400
+        if form.validate():
+            chosen = [p for p in meeting.participants if p.id in set(form.participants.data)]
+            try:
+                round_, tokens = wishes.ask(meeting, current_user, chosen, today)
+            except wishes.WishesError as error:
+                db.session.rollback()
+                problem, status = str(error), 409
+            else:
+                db.session.commit()
+                issued.remember(round_.id, tokens)
+                flash(_("Linkene er klar. Del dem med QR-kode, på papir, e-mail eller SMS."), "info")
+                return redirect(url_for("invitations.show", round_id=round_.id))
+    return render_template("status/ask_wishes.html", meeting=meeting, case=meeting.case, form=form,
+                           problem=problem, today=today), status
+
+
+@bp.route("/meetings/<int:meeting_id>/wishes")
+@case_work_required
+def wishes_list(meeting_id: int):
+    meeting = _meeting_or_abort(meeting_id)
+    audit.record("case.view", meeting.case_id, meeting_id=meeting.id, wishes=True)
+    db.session.commit()
+    return render_template("status/wishes.html", meeting=meeting, case=meeting.case, wishes=wishes.wish_list(meeting),
+                           today=date.today())
+
+
+def _invitation_or_abort(invitation_id: int) -> Invitation:
+    return owned_or_abort(Invitation, invitation_id, lambda invitation: invitation.round.meeting.case)
+
+
+@bp.route("/invitations/<int:invitation_id>/send-email", methods=["POST"])
+@case_work_required
+def send_email(invitation_id: int):
+    return _send(invitation_id, "email")
+
+
+@bp.route("/invitations/<int:invitation_id>/send-sms", methods=["POST"])
+@case_work_required
+def send_sms(invitation_id: int):
+    return _send(invitation_id, "sms")
+
+
+def _send(invitation_id: int, channel: str):
+    invitation = _invitation_or_abort(invitation_id)
+    try:
+        sending.send(invitation, channel)
+    except sending.SendError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        # The printed or shown link stops working when the outbox sends the new one.
+        issued.forget(invitation.round_id, invitation.id)
+        flash(_("Beskeden til %(name)s er lagt i udbakken. Når den sendes, virker det tidligere link ikke længere.",
+                name=invitation.person.first_name), "info")
+    return redirect(url_for("invitations.show", round_id=invitation.round_id, _anchor="sending"))
