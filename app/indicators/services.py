@@ -29,7 +29,7 @@ from app.indicators.models import (
 )
 from app.indicators.scoring import LEVEL_FIELD
 from app.invitations.models import Invitation, Round
-from app.invitations.services import _issue
+from app.invitations.services import issue_token
 from app.timestamps import utcnow
 
 PROCEDURE_ID = 1
@@ -173,7 +173,7 @@ def start_round(meeting: Meeting, user: User) -> tuple[Round, dict[int, str]]:
     for person in people:
         invitation = Invitation(person=person, instrument_ids=[form.id])
         round_.invitations.append(invitation)
-        pending.append((invitation, _issue(invitation)))
+        pending.append((invitation, issue_token(invitation)))
     db.session.flush()
     db.session.add(IndicatorRound(
         round_id=round_.id, form_id=form.id, form_version=form.version,

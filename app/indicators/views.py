@@ -274,8 +274,7 @@ def respondent_form(invitation: Invitation, token: str):
         errors = _messages(result, lang)
         if not errors and not csrf_problem:
             # The form has the id and version a Response records, like an instrument.
-            respond._replace(invitation, form, result.answers, False, lang)
-            respond.mark_opened(invitation)
+            respond.submit_own(invitation, form, result.answers, lang)
             return commit_and_thank(token)
         status = 400
     else:

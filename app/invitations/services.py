@@ -54,7 +54,7 @@ def expiry(issued_at: datetime, due_on: date | None) -> datetime:
     return expires
 
 
-def _issue(invitation: Invitation) -> str:
+def issue_token(invitation: Invitation) -> str:
     """Give the invitation a fresh token and expiry; return the token (never stored)."""
     token = tokens.new_token()
     invitation.token_hash = tokens.hash_token(token)
@@ -99,7 +99,7 @@ def open_round(
             ids = [i.id for i in instruments]
         invitation = Invitation(person=person, instrument_ids=ids)
         round_.invitations.append(invitation)
-        pending.append((invitation, _issue(invitation)))
+        pending.append((invitation, issue_token(invitation)))
     db.session.flush()
     issued = {invitation.id: token for invitation, token in pending}
     audit.record("round.open", meeting.case_id, round_id=round_.id, kind=kind, invitations=list(issued))
@@ -108,7 +108,7 @@ def open_round(
 
 def reissue(invitation: Invitation) -> str:
     """Replace the invitation's token: the old link stops working at once."""
-    token = _issue(invitation)
+    token = issue_token(invitation)
     audit.record("invitation.reissue", invitation.round.meeting.case_id, invitation_id=invitation.id)
     return token
 

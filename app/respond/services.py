@@ -95,7 +95,8 @@ class OwnForm:
 
 
 def submit_own(invitation: Invitation, form: OwnForm, answers: dict, lang: str) -> None:
-    """Store the answer to a round kind's own form; an earlier answer stays as history."""
+    """Store the answer to a round kind's own form (anything with an id and a version, such as
+    an indicator form); an earlier answer stays as history."""
     _replace(invitation, form, answers, False, lang)  # type: ignore[arg-type]
     mark_opened(invitation)
     log.info("invitation %s answered", invitation.id)
