@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, format_date
@@ -28,7 +27,7 @@ from app.invitations.models import Invitation, Response, Round
 from app.outbox import queue_email
 from app.outbox.models import LINK
 from app.respond.services import OwnForm, submit_own
-from app.timestamps import utcnow
+from app.timestamps import local_date, utcnow
 
 FORM = OwnForm("provider-status", 1)
 RECIPIENT_ROLES = ("provider", "school")
@@ -54,11 +53,6 @@ class GoalSnapshot:
     goal_id: int
     version: int
     text: str
-
-
-def local_date(moment) -> date:
-    """Return the calendar day of a UTC moment where the municipality is."""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def goals_at(round_: Round) -> list[GoalSnapshot]:
