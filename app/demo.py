@@ -11,8 +11,11 @@ from app.extensions import db
 from app.invitations import services as rounds
 from app.instruments import Instrument
 from app.invitations.links import respondent_url
+from app.indicators import services as indicators
 from app.reconcile import services as decisions
 from app.respond import services as respond
+from app.status import services as status
+from app.status import wishes
 
 PEOPLE = [
     ("mother", "Mette", "mor"),
@@ -20,6 +23,25 @@ PEOPLE = [
     ("network", "Grete", "mormor"),
     ("provider", "Lise", "familiebehandler"),
 ]
+# Demo addresses on a reserved domain: nothing can ever reach a real inbox.
+EMAILS = {"provider": "lise@familiehuset.example", "school": "bente@skolen.example"}
+
+GOALS = [
+    {"text": "Emma kommer i skole hver dag og bliver der hele dagen.", "domain": "school", "kind": "improve",
+     "responsible": "Mor, far og skolen", "documentation": "Skolefravær under 10 %"},
+    {"text": "Emma sover i sin egen seng og er udhvilet om morgenen.", "domain": "health", "kind": "improve",
+     "responsible": "Mor og far, med Lise", "documentation": "Forældrene fortæller det på opfølgningsmødet"},
+    {"text": "Emma ser sin mormor hver uge, som hun gør nu.", "domain": "family", "kind": "maintain",
+     "responsible": "Mormor og mor", "documentation": "Mormor fortæller det"},
+]
+
+# Final indicator status (1 best) at the intake and three months later, and the goal set at
+# the intake (INSTRUMENTS.md section 4); the second round shows every classification.
+INDICATORS = {
+    "development": (3, 2, 3), "family_mother": (2, 2, 2), "family_father": (3, 2, 4), "family_siblings": (1, 1, 1),
+    "school": (4, 3, 3), "health": (3, 2, 2), "leisure": (3, 2, 2), "self_reliance": (2, 2, 2),
+    "attachment": (2, 1, 1), "crime": (1, 1, 1),
+}
 
 
 def create_demo() -> list[tuple[str, str]]:
@@ -34,13 +56,22 @@ def create_demo() -> list[tuple[str, str]]:
     today = date.today()
     case = cases.create_case(user, "Emma", today.year - 9, "DEMO-1")
     for role, name, relation in PEOPLE:
-        cases.save_person(case, None, {"role": role, "first_name": name, "relation": relation, "language": "da"})
+        cases.save_person(case, None, {"role": role, "first_name": name, "relation": relation, "language": "da",
+                                       "email": EMAILS.get(role)})
+    for goal in GOALS:
+        cases.add_goal(case, user, goal)
+    indicators.save_procedure(user, scorers=["caseworker", "provider", "parents"], together=False, rhythm_months=6,
+                              default_form="indicators-child-family", family_split=True)
+    indicators.save_case_settings(case, "indicators-child-family", today - timedelta(days=150))
     add_history(case, user, months=5, rng=random.Random(9))
+    add_indicator_rounds(case, user)
     meeting = cases.record_meeting(case, "network_meeting", today, [p.id for p in case.people])
     choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
     round_, issued = rounds.open_round(meeting, user, choices)
+    links = [(inv.person.role, respondent_url(issued[inv.id])) for inv in round_.invitations]
+    links += add_status_and_wishes(case, user)
     db.session.commit()
-    return [(inv.person.role, respondent_url(issued[inv.id])) for inv in round_.invitations]
+    return links
 
 
 COMMENTS = ["Det går lidt bedre i skolen.", "Vi har haft en svær uge.", "Godt møde, tak.", "Emma sover bedre nu."]
@@ -76,3 +107,65 @@ def add_history(case, user: User, months: int, rng: random.Random) -> None:
             answers = {i.id: plausible_answers(i, level, rng) for i in proposed[invitation.person_id]}
             respond.submit(invitation, answers, invitation.person.language)
         decisions.decide(case, [round_], user, outcome="no_adjustment", text="Planen følges.", follow_up_on=None)
+
+
+def add_indicator_rounds(case, user: User) -> None:
+    """Score Emma's indicators at the intake meeting and three months later, and decide both."""
+    today = date.today()
+    meetings = sorted((m for m in case.meetings if m.held_on in (today - timedelta(days=150), today - timedelta(days=60))),
+                      key=lambda m: m.held_on)
+    for number, meeting in enumerate(meetings):
+        round_, _ = indicators.start_round(meeting, user)
+        scores = {key: values[0 if number == 0 else 2] for key, values in INDICATORS.items()}
+        goals = {key: values[1] for key, values in INDICATORS.items()}
+        for invitation in round_.invitations:
+            # The provider agrees with the final status; the mother sees health two steps worse now.
+            seen = dict(scores)
+            if number == 1 and invitation.person.role == "mother":
+                seen["health"] = min(5, seen["health"] + 2)
+            answers = {"scores": {k: {"status": v, "goal": min(v, goals[k]), "text": ""} for k, v in seen.items()}}
+            respond.submit_own(invitation, indicators.form_of(indicators.indicator_round(round_)), answers, "da")
+        indicators.save_final_scores(round_, user, {
+            key: {"status": scores[key], "goal": min(scores[key], goals[key]) if number == 0 else goals[key],
+                  "rationale": "Samlet vurdering på mødet."}
+            for key in INDICATORS
+        })
+        decisions.decide(case, [round_], user, outcome="no_adjustment", text="Planen følges.", follow_up_on=None)
+
+
+def add_status_and_wishes(case, user: User) -> list[tuple[str, str]]:
+    """Plan a follow-up meeting in two weeks: the provider's status is in, the school's is
+    awaited; the family is asked what they want to see happen. Returns the open links."""
+    today = date.today()
+    school = cases.save_person(case, None, {"role": "school", "first_name": "Bente", "relation": "lærer",
+                                            "language": "da", "email": EMAILS["school"]})
+    asked = [p for p in case.people if p.role == "provider"] + [school]
+    round_, issued = status.request_status(case, user, meeting=None, new_meeting_on=today + timedelta(days=14),
+                                           due_on=today + timedelta(days=7), people=asked)
+    goals = status.goals_at(round_)
+    form = {status.goal_field(g, "attainment"): a for g, a in zip(goals, ("some", "high", "full"))}
+    form[status.goal_field(goals[0], "works")] = "Morgenaftalen med skolen: Emma bliver hentet af Bente ved porten."
+    form[status.goal_field(goals[1], "worries")] = "Hun vågner stadig nogle nætter og går ind til mor."
+    form |= {"overall": "Emma er mere glad og tryg end i foråret. Fraværet er faldet.", "rating": "7",
+             "reviewed": "yes", "reviewed_on": today.isoformat(), "family_comments": "Mor er enig. Far vil gerne tale om weekenderne."}
+    answers, problems = status.validate(form, goals, today)
+    assert not problems, problems
+    provider = next(inv for inv in round_.invitations if inv.person.role == "provider")
+    status.submit(provider, answers, "da")
+    meeting = round_.meeting
+    family = [p for p in case.people if p.role in ("child", "mother", "father")]
+    meeting.participants.extend(p for p in family if p not in meeting.participants)
+    wishes_round, wish_tokens = wishes.ask(meeting, user, family, today)
+    said = {"child": ("At jeg må blive længere hos mormor.", "At far kommer til fodbold.", ""),
+            "mother": ("At Emma sover hele natten.", "At vi har en rolig morgen.", "")}
+    for invitation in wishes_round.invitations:
+        if invitation.person.role in said:
+            first, second, third = said[invitation.person.role]
+            respond.submit(invitation, {"see-happen": {k: v for k, v in
+                                                       zip(("first", "second", "third"), (first, second, third)) if v}},
+                           "da")
+    waiting = [inv for inv in round_.invitations if inv.person.role == "school"]
+    return [("school-status", respondent_url(issued[inv.id])) for inv in waiting] + [
+        (f"{inv.person.role}-wishes", respondent_url(wish_tokens[inv.id]))
+        for inv in wishes_round.invitations if inv.person.role == "father"
+    ]

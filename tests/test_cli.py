@@ -12,19 +12,27 @@ def test_demo_data_prints_a_working_link_per_open_invitation(runner, app):
     result = runner.invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert [line.split()[0] for line in lines] == ["child", "mother", "father", "network", "provider"]
+    assert [line.split()[0] for line in lines] == [
+        "child", "mother", "father", "network", "provider", "school-status", "father-wishes"]
     client = app.test_client()
     for line in lines:
         role, url = line.split()
         assert re.fullmatch(r"http://127\.0\.0\.1:5000/r/[0-9A-Z]{26}", url)
         assert client.get(url.removeprefix("http://127.0.0.1:5000")).status_code == 200
     with app.app_context():
-        # Today's open round, and five months of decided rounds behind it for the trend charts.
         rounds = db.session.scalars(select(Round)).all()
-        assert sorted(r.is_locked for r in rounds) == [False] + [True] * 5
-        assert db.session.scalar(select(func.count()).select_from(Invitation).join(Round).where(Round.locked_at.is_(None))) == 5
+        open_rounds = sorted(r.kind for r in rounds if not r.is_locked)
+        # Today's feedback round, the provider and school's status and the family's wishes
+        # before the follow-up meeting in two weeks.
+        assert open_rounds == ["feedback", "see_happen", "status"]
+        # Five months of decided feedback rounds for the trend charts, two indicator rounds.
+        assert sorted(r.kind for r in rounds if r.is_locked) == ["feedback"] * 5 + ["indicators"] * 2
+        feedback = select(func.count()).select_from(Response).join(Invitation).join(Round)
         # Everyone answered every form: 2 each for Emma and her parents, 1 each for Grete and Lise.
-        assert db.session.scalar(select(func.count()).select_from(Response)) == 5 * 8
+        assert db.session.scalar(feedback.where(Round.kind == "feedback")) == 5 * 8
+        # Lise's status is in; Bente's is awaited. Emma and Mette said what they wish for.
+        assert db.session.scalar(feedback.where(Round.kind == "status")) == 1
+        assert db.session.scalar(feedback.where(Round.kind == "see_happen")) == 2
     login = app.test_client().post("/login", data={"username": "demo", "password": "demo"})
     assert login.status_code == 302
 

@@ -13,7 +13,7 @@ from app.due.items import DueItem, collector
 from app.i18n import current_language
 from app.indicators.catalogue import current_forms
 from app.indicators.services import case_settings, next_measurement
-from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
+from app.labels import MEETING_KIND_LABELS, ROLE_LABELS, ROUND_KIND_LABELS
 from app.reconcile.reconciliation import undecided_rounds
 from app.timestamps import local_date
 
@@ -37,7 +37,8 @@ def decisions_waiting(case: Case, today: date) -> Iterator[DueItem]:
             kind="decision",
             case=case,
             due_on=since,
-            what=_("%(meeting)s %(date)s", meeting=MEETING_KIND_LABELS[meeting.kind], date=format_date(meeting.held_on)),
+            what=_("%(kind)s · %(meeting)s %(date)s", kind=ROUND_KIND_LABELS[round_.kind],
+                   meeting=MEETING_KIND_LABELS[meeting.kind], date=format_date(meeting.held_on)),
             endpoint="reconcile.round_view",
             params=(("round_id", round_.id),),
         )
