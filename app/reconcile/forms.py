@@ -38,9 +38,10 @@ class DecisionForm(Form):
         validators=[InputRequired(_l("Svar, om der er brug for et nyt opfølgningsmøde."))],
     )
     follow_up_on = DateField(_l("Dato for opfølgningsmødet"), validators=[Optional()])
-    # The decision a correction replaces, and the rounds the page showed (case view).
+    # The decision a correction replaces, and the rounds and observations the page showed (case view).
     corrects = HiddenField()
     rounds = HiddenField()
+    observations = HiddenField()
 
     @property
     def text(self) -> str:
