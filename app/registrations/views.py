@@ -86,7 +86,7 @@ def phone_follow_up(meeting_id: int, person_id: int):
         status = 400
         if form.validate():
             try:
-                _, stored = services.record_phone_follow_up(meeting, person, current_user, form.values)
+                _recorded, stored = services.record_phone_follow_up(meeting, person, current_user, form.values)
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
@@ -122,7 +122,7 @@ def method(meeting_id: int):
         status = 400
         if form.validate():
             try:
-                _, stored = services.register_method(meeting, current_user, form.values)
+                _recorded, stored = services.register_method(meeting, current_user, form.values)
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
