@@ -20,7 +20,7 @@ CSRF_MESSAGE = _l("Siden var for gammel. Gå tilbage, opdatér siden, og prøv i
 
 
 def _is_respondent_request() -> bool:
-    return request.blueprint == "respond" or request.path.startswith(("/r/", "/code"))
+    return request.blueprint in ("respond", "observe") or request.path.startswith(("/r/", "/code", "/o/"))
 
 
 def handle_http_error(error: HTTPException):

@@ -156,3 +156,43 @@ OUTBOX_STATE_LABELS = {
     "sent": _l("Sendt"),
     "given_up": _l("Opgivet"),
 }
+
+# Everyday observations from the network (DESIGN.md D).
+OBSERVATION_KIND_LABELS = {
+    "positive": _l("Positiv"),
+    "negative": _l("Negativ"),
+    "mixed": _l("Både og"),
+}
+
+# Phone follow-up (INSTRUMENTS.md §6): has the intervention started?
+STARTED_LABELS = {
+    "yes": _l("Ja"),
+    "partly": _l("Delvist"),
+    "no": _l("Nej"),
+}
+
+# Method registration (INSTRUMENTS.md §6, DESIGN.md G).
+METHOD_LABELS = {
+    "network_meeting": _l("Netværksmøde"),
+    "family_group_conference": _l("Familierådslagning"),
+}
+TARGET_GROUP_LABELS = {
+    "vulnerable": _l("Udsatte børn og unge"),
+    "disability": _l("Børn og unge med funktionsnedsættelse"),
+    "young_adults": _l("Unge 18-22 år (efterværn)"),
+    "infants": _l("Gravide og familier med spædbørn"),
+    "other": _l("Anden målgruppe"),
+}
+CASE_TYPE_LABELS = {
+    "notification": _l("Underretning"),
+    "application": _l("Henvendelse eller ansøgning fra familien"),
+    "investigation": _l("Børnefaglig undersøgelse"),
+    "ongoing_measure": _l("Igangværende foranstaltning"),
+    "after_care": _l("Efterværn"),
+    "other": _l("Anden sagstype"),
+}
+METHOD_OUTCOME_LABELS = {
+    "closed": _l("Sagen er lukket uden yderligere foranstaltning"),
+    "measure": _l("En foranstaltning er sat i gang"),
+    "continues": _l("Sagen fortsætter"),
+}

@@ -11,3 +11,10 @@ __all__ = [
     "AuditEvent", "Case", "Decision", "Goal", "GoalVersion", "Invitation", "Meeting", "OutboxMessage", "Person",
     "Response", "Round", "Team", "User", "decision_round", "meeting_participant",
 ]
+from app.observations.models import Observation, ObservationLink  # noqa: E402
+from app.reconcile.models import decision_observation  # noqa: E402
+from app.registrations.models import MethodRegistration, PhoneFollowUp, Reopening  # noqa: E402
+
+__all__ += [
+    "MethodRegistration", "Observation", "ObservationLink", "PhoneFollowUp", "Reopening", "decision_observation",
+]

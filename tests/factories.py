@@ -215,6 +215,32 @@ class Factory:
             return round_.id, tokens, invitations
 
 
+    def observation_link(self, case_id: int, person_id: int) -> tuple[int, str]:
+        """Give a person of the case a standing observation link; return its id and raw token."""
+        from app.observations import services as observations
+
+        with self.app.test_request_context():
+            case = db.session.get(Case, case_id)
+            login_user(case.caseworker)
+            person = next(p for p in case.people if p.id == person_id)
+            link, token = observations.create_link(case, person, case.caseworker)
+            db.session.commit()
+            return link.id, token
+
+    def observation(self, token: str, kind: str = "positive", text: str = "Emma lo hele vejen hjem.",
+                    goal_id: int | None = None) -> int:
+        """Send an observation through a standing link, as the network member would."""
+        from app.cases.models import Goal
+        from app.observations import services as observations
+
+        with self.app.test_request_context():
+            link = observations.find_link(token)
+            goal = db.session.get(Goal, goal_id) if goal_id else None
+            observation = observations.submit(link, kind, text, goal, "da")
+            db.session.commit()
+            return observation.id
+
+
 def vas(*values: float, keys: tuple[str, ...] = ("me", "family", "school", "everything")) -> dict[str, float]:
     """Four VAS answers, by default to the child outcome form's items."""
     return dict(zip(keys, values, strict=True))

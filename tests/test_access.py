@@ -16,9 +16,10 @@ def _staff_routes(app, ids):
     values = {
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
+        "link_id": ids.link,
     }
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC or rule.endpoint.startswith("respond."):
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
             continue
         url = rule.rule
         for name in rule.arguments:
@@ -32,6 +33,7 @@ def setting(app, make):
     owner = make.user("owner", team=make.team("Team Syd"))
     ids = make.emma(owner)
     ids.goal = make.goal(ids.case)
+    ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     make.user("stranger", team=make.team("Team Nord"))
@@ -45,7 +47,9 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "reports.round_pdf", "reports.round_summary", "cases.new_goal", "cases.edit_goal",
             "cases.close_goal", "due.index", "indicators.admin_procedure", "indicators.case_settings",
             "indicators.start", "indicators.score", "indicators.matrix", "status.new_request", "status.ask_wishes",
-            "status.wishes_list", "status.send_email", "status.send_sms"} <= endpoints
+            "status.wishes_list", "status.send_email", "status.send_sms", "observations.new_link",
+            "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
+            "registrations.method", "registrations.new_reopening"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

@@ -44,4 +44,4 @@ def test_demo_data_can_run_twice(runner):
 
 def test_instruments_validate_on_the_shipped_forms(runner):
     result = runner.invoke(args=["instruments", "validate"])
-    assert result.exit_code == 0 and "OK: 11 instruments" in result.output
+    assert result.exit_code == 0 and "OK: 12 instruments" in result.output

@@ -39,9 +39,9 @@ def test_every_shipped_file_loads(path: Path) -> None:
     assert load_instrument(path).id == path.stem
 
 
-def test_the_catalogue_holds_the_eleven_instruments(catalogue: Catalogue) -> None:
-    """INSTRUMENTS.md §1–2 and §6: six FIT forms, four participation forms and see-happen,
-    sorted by priority then id."""
+def test_the_catalogue_holds_the_shipped_instruments(catalogue: Catalogue) -> None:
+    """INSTRUMENTS.md §1–2, §6: six FIT forms, four participation forms, see-happen and the
+    well-being ruler, sorted by priority then id."""
     assert [i.id for i in catalogue.all()] == [
         "fit-outcome",
         "fit-outcome-child",
@@ -53,6 +53,7 @@ def test_the_catalogue_holds_the_eleven_instruments(catalogue: Catalogue) -> Non
         "participation-child",
         "participation-follow-up",
         "participation-network",
+        "wellbeing-ruler",
         "see-happen",
     ]
     assert "fit-session" in catalogue and "ors" not in catalogue
@@ -239,7 +240,7 @@ def test_init_app_stores_the_catalogue(directory: Path | None) -> None:
     init_app(app)
     with app.app_context():
         assert current_catalogue() is app.extensions["instruments"]
-        assert len(current_catalogue()) == 11
+        assert len(current_catalogue()) == len(list(FORMS.glob("*.toml")))
         assert current_catalogue().languages == ("da", "en")
 
 
@@ -268,3 +269,140 @@ def test_about_wording_needs_danish_like_every_text(tmp_path) -> None:
     assert item.text("da") == "Hvordan har jeg det med mig selv?"
     assert item.text("da", about_child=True) == "Hvordan har barnet det med sig selv?"
     assert item.text("en", about_child=True) == "How does the child feel about themselves?"
+
+
+# --- coloured bands on a VAS line (INSTRUMENTS.md §6 wellbeing-ruler) -----------------------
+
+RULER_BANDS = """
+[[items.bands]]
+from = 0
+to = 3
+colour = "red"
+label.da = "Rød"
+label.en = "Red"
+
+[[items.bands]]
+from = 4
+to = 6
+colour = "yellow"
+label.da = "Gul"
+label.en = "Yellow"
+
+[[items.bands]]
+from = 7
+to = 10
+colour = "green"
+label.da = "Grøn"
+label.en = "Green"
+"""
+
+RULER_FILE = """
+id = "ruler"
+version = 1
+group = "ruler"
+priority = 40
+minutes = 1
+title.da = "Lineal"
+title.en = "Ruler"
+intro.da = "Flyt prikken."
+intro.en = "Move the dot."
+
+[[audiences]]
+roles = ["mother"]
+
+[[items]]
+key = "number"
+type = "vas"
+text.da = "Hvordan?"
+text.en = "How?"
+low.da = "Skidt"
+low.en = "Bad"
+high.da = "Godt"
+high.en = "Good"
+"""
+
+
+def test_the_ruler_has_three_bands_from_red_to_green(catalogue: Catalogue) -> None:
+    """INSTRUMENTS.md §6: one 0–10 scale in red (0–3), yellow (4–6), green (7–10)."""
+    ruler = catalogue.get("wellbeing-ruler")
+    item = ruler.item("number")
+    assert [(b.low, b.high, b.colour) for b in item.bands] == [(0, 3, "red"), (4, 6, "yellow"), (7, 10, "green")]
+    assert [b.width for b in item.bands] == [4, 3, 4]
+    assert item.bands[0].label("da") == "Rød: det er svært" and item.bands[2].label("en") == "Green: things are good"
+    assert [ruler.item(k).type for k in ("why", "step")] == ["longtext", "longtext"]
+    assert not ruler.item("why").required and not ruler.item("step").required
+    assert item.text("da") != item.text("da", about_child=True)  # child and adult wording
+
+
+@pytest.mark.parametrize(
+    ("value", "colour"),
+    [(0, "red"), (3, "red"), (3.9, "red"), (4, "yellow"), (6.9, "yellow"), (7, "green"), (10, "green"), (None, None)],
+)
+def test_a_value_lies_in_the_band_of_its_whole_number(catalogue: Catalogue, value, colour) -> None:
+    """INSTRUMENTS.md §6: red 0–3, yellow 4–6, green 7–10; a decimal belongs to its whole number's band."""
+    band = catalogue.get("wellbeing-ruler").item("number").band(value)
+    assert (band.colour if band else None) == colour
+
+
+def test_a_banded_answer_is_shown_with_its_band_in_words(catalogue: Catalogue) -> None:
+    item = catalogue.get("wellbeing-ruler").item("number")
+    assert item.display(3.5, "da") == "3,5 · Rød: det er svært"
+    assert item.display(8, "en") == "8.0 · Green: things are good"
+    assert catalogue.get("fit-outcome-child").item("me").display(3.5, "da") == "3,5"  # no bands, plain number
+
+
+def test_the_ruler_is_offered_but_not_proposed(catalogue: Catalogue) -> None:
+    """Brief: choosable in any feedback round without crowding out the FIT forms proposed by default."""
+    from app.instruments import propose
+    from app.invitations.forms import choices_for
+
+    assert catalogue.get("wellbeing-ruler").proposed is False
+    assert all(i.proposed for i in catalogue.all() if i.id != "wellbeing-ruler")
+    for role in ("child", "mother", "network", "provider"):
+        proposed = propose(catalogue, role=role, child_age=9, meeting_kind="follow_up", fit_exempt=False, max_forms=5)
+        assert "wellbeing-ruler" not in [i.id for i in proposed]
+        assert "wellbeing-ruler" in [i.id for i in choices_for(catalogue, role, fit_exempt=True)]
+
+
+BROKEN_BANDS = [
+    ("gap", RULER_BANDS.replace("from = 4", "from = 5"), "band 2: starts at 5, but must start at 4"),
+    ("overlap", RULER_BANDS.replace("from = 4", "from = 3"), "band 2: starts at 3, but must start at 4"),
+    ("not-from-zero", RULER_BANDS.replace("from = 0", "from = 1"), "band 1: starts at 1, but must start at 0"),
+    ("short", RULER_BANDS.replace("to = 10", "to = 9"), "the last band ends at 9"),
+    ("beyond-ten", RULER_BANDS.replace("to = 10", "to = 11"), "band 3: from 7 to 11 is not a stretch"),
+    ("backwards", RULER_BANDS.replace("to = 3", "to = -1"), "band 1: 'to' must be at least 0"),
+    ("colour", RULER_BANDS.replace('"yellow"', '"purple"'), "band 2: unknown colour 'purple'"),
+    ("no-danish", RULER_BANDS.replace('label.da = "Gul"\n', ""), "band 2: 'label' has no Danish text"),
+    ("unknown-setting", RULER_BANDS.replace('colour = "red"', 'colour = "red"\ncolor = "red"'),
+     "band 1: unknown setting 'color'"),
+    ("not-a-list", '\nbands = "red"\n', "'bands' must be a list of [[items.bands]] tables"),
+]
+
+
+@pytest.mark.parametrize(("bands", "problem"), [c[1:] for c in BROKEN_BANDS], ids=[c[0] for c in BROKEN_BANDS])
+def test_broken_bands_are_refused(tmp_path: Path, bands: str, problem: str) -> None:
+    """Bands must cover the line 0–10 in order, with no gap and no overlap, in known colours, named in Danish."""
+    (tmp_path / "ruler.toml").write_text(RULER_FILE + bands, encoding="utf-8")
+    with pytest.raises(InstrumentError) as raised:
+        load_catalogue(tmp_path, ["da", "en"])
+    assert "item 'number'" in str(raised.value) and problem in str(raised.value)
+
+
+def test_bands_belong_on_a_vas_item_only(tmp_path: Path) -> None:
+    text = RULER_FILE.replace('type = "vas"', 'type = "scale"\npoints = 2\nlabels.da = ["a", "b"]\nlabels.en = ["a", "b"]')
+    text = text.replace('low.da = "Skidt"\nlow.en = "Bad"\nhigh.da = "Godt"\nhigh.en = "Good"\n', "")
+    (tmp_path / "ruler.toml").write_text(text + RULER_BANDS, encoding="utf-8")
+    with pytest.raises(InstrumentError, match="'bands' belong on a vas item only"):
+        load_catalogue(tmp_path, ["da", "en"])
+
+
+def test_a_band_label_missing_in_a_language_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "ruler.toml").write_text(RULER_FILE + RULER_BANDS.replace('label.en = "Yellow"\n', ""), encoding="utf-8")
+    problems = check_languages(load_catalogue(tmp_path, ["da", "en"]))
+    assert problems == [f"{tmp_path / 'ruler.toml'}: item 'number': band 2: label: no 'en' text"]
+
+
+def test_proposed_must_be_true_or_false(tmp_path: Path) -> None:
+    (tmp_path / "ruler.toml").write_text('proposed = "no"\n' + RULER_FILE, encoding="utf-8")
+    with pytest.raises(InstrumentError, match="'proposed' must be true or false"):
+        load_catalogue(tmp_path, ["da", "en"])

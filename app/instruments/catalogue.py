@@ -30,6 +30,9 @@ SCORING_METHODS = frozenset({"sum", "mean"})
 SIGNAL_RULES = frozenset({"outcome", "session"})
 DEFAULT_DIVERGENCE = {"vas": 3.0, "scale": 2.0}
 DEFAULT_MAX_LENGTH = {"text": 200, "longtext": 4000}
+# Colours a VAS line's bands may have (a traffic light); the page also names each band in words.
+BAND_COLOURS = frozenset({"red", "yellow", "green"})
+VAS_MIN, VAS_MAX = 0, 10
 
 # Respondent-facing words that belong to no instrument; a new language needs them here too.
 WORDS: dict[str, dict[str, str]] = {
@@ -110,6 +113,33 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class Band:
+    """A stretch of a VAS line, whole numbers from `low` to `high` (both included), in a colour.
+
+    A value with a decimal belongs to the band its whole part is in: 3.9 is in 0-3.
+    """
+
+    low: int
+    high: int
+    colour: str
+    label_texts: Texts
+
+    def __hash__(self) -> int:
+        return hash((self.low, self.high, self.colour))
+
+    def label(self, lang: str) -> str:
+        return _pick(self.label_texts, lang)
+
+    @property
+    def width(self) -> int:
+        """How many whole numbers the band spans: its share of the line."""
+        return self.high - self.low + 1
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value < self.high + 1
+
+
+@dataclass(frozen=True)
 class Item:
     """One question of an instrument."""
 
@@ -127,6 +157,8 @@ class Item:
     dont_know: bool = False
     max_length: int | None = None
     divergence: float | None = None
+    # A VAS line's coloured bands, covering it from 0 to 10 in order; empty = a plain line.
+    bands: tuple[Band, ...] = ()
 
     # Text mappings are not hashable; the key and type identify an item within its instrument.
     def __hash__(self) -> int:
@@ -140,6 +172,12 @@ class Item:
         """Return the point, option or anchor labels in the language, falling back to Danish."""
         return _pick(self.label_texts, lang) if self.label_texts else ()
 
+    def band(self, value: float | None) -> Band | None:
+        """Return the band a VAS value lies in, or None (no bands, or no value)."""
+        if value is None or value == DONT_KNOW:
+            return None
+        return next((b for b in self.bands if b.holds(float(value))), None)
+
     def display(self, value: Any, lang: str) -> str:
         """Return a stored answer as a reader sees it: "7.3", "4 · Enig", "Ja"."""
         if value is None:
@@ -148,7 +186,9 @@ class Item:
             return word(DONT_KNOW, lang)
         if self.type == "vas":
             # Danish writes 7,3; the locale decides the decimal mark.
-            return format_decimal(float(value), format="0.0", locale=lang)
+            number = format_decimal(float(value), format="0.0", locale=lang)
+            band = self.band(value)
+            return f"{number} · {band.label(lang)}" if band else number
         if self.type == "yesno":
             return word("yes" if value else "no", lang)
         if self.type in ("scale", "choice") and str(value) in self.values:
@@ -175,6 +215,8 @@ class Instrument:
     items: tuple[Item, ...]
     scoring: Scoring | None
     path: Path
+    # False: offered to every fitting participant, but not ticked in the proposal.
+    proposed: bool = True
 
     # Text mappings are not hashable; id and version identify an instrument.
     def __hash__(self) -> int:
@@ -374,6 +416,10 @@ def _item(data: Any, where: str) -> Item:
     if kind == "vas":
         low, high = table.texts("low"), table.texts("high")
         fields["label_texts"] = MappingProxyType({lang: (low[lang], high[lang]) for lang in set(low) & set(high)})
+        if "bands" in data:
+            fields["bands"] = _bands(table)
+    elif "bands" in data:
+        raise table.fail("'bands' belong on a vas item only")
     elif kind == "scale":
         if "points" not in data:
             raise table.fail("scale needs 'points'")
@@ -390,6 +436,28 @@ def _item(data: Any, where: str) -> Item:
         fields["divergence"] = table.number("divergence", DEFAULT_DIVERGENCE[kind])
     table.done()
     return Item(**fields)
+
+
+def _bands(table: _Table) -> tuple[Band, ...]:
+    """Read [[items.bands]]: whole-number stretches that cover the line 0-10 in order, no gap, no overlap."""
+    bands = []
+    for number, data in enumerate(table.tables("bands", "[[items.bands]] tables"), 1):
+        band = _Table(data, f"{table.where}: band {number}", "each [[items.bands]] entry")
+        low, high = band.integer("from", minimum=VAS_MIN), band.integer("to", minimum=VAS_MIN)
+        colour = band.string("colour")
+        if colour not in BAND_COLOURS:
+            raise band.fail(f"unknown colour {colour!r} (known: {', '.join(sorted(BAND_COLOURS))})")
+        if low > high or high > VAS_MAX:
+            raise band.fail(f"from {low} to {high} is not a stretch of the line {VAS_MIN}-{VAS_MAX}")
+        expected = bands[-1].high + 1 if bands else VAS_MIN
+        if low != expected:
+            raise band.fail(f"starts at {low}, but must start at {expected}: bands cover the line in order, "
+                            "with no gap and no overlap")
+        bands.append(Band(low, high, colour, band.texts("label")))
+        band.done()
+    if bands[-1].high != VAS_MAX:
+        raise table.fail(f"the last band ends at {bands[-1].high}, but the bands must cover the line up to {VAS_MAX}")
+    return tuple(bands)
 
 
 def _audience(data: Any, where: str) -> Audience:
@@ -493,6 +561,7 @@ def load_instrument(path: Path) -> Instrument:
         items=items,
         scoring=None if raw_scoring is None else _scoring(raw_scoring, f"{where}: [scoring]", items, scored),
         path=path,
+        proposed=table.boolean("proposed", True),
     )
     table.done()
     return instrument
@@ -527,6 +596,8 @@ def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]
             yield f"item '{item.key}': about", item.about_texts
         if item.label_texts:
             yield f"item '{item.key}': labels", item.label_texts
+        for number, band in enumerate(item.bands, 1):
+            yield f"item '{item.key}': band {number}: label", band.label_texts
 
 
 def check_languages(catalogue: Catalogue) -> list[str]:

@@ -22,12 +22,17 @@ def propose(
     fit_exempt: bool,
     max_forms: int = 2,
 ) -> list[Instrument]:
-    """Return the forms that fit the participant, outcome before session, at most max_forms."""
+    """Return the forms that fit the participant, outcome before session, at most max_forms.
+
+    A form whose file says `proposed = false` is never ticked here; the case worker can
+    still choose it for anyone it fits (invitations/forms.py offers every fitting form).
+    """
     # A role or kind no file names simply gets nothing: the case worker can still add forms.
     fitting = [
         instrument
         for instrument in catalogue.all()
         if for_feedback(instrument)
+        and instrument.proposed
         and instrument.fits(role, child_age, meeting_kind)
         and not (fit_exempt and instrument.is_fit)
     ]

@@ -42,9 +42,10 @@ class DecisionForm(Form):
     unscored_reason = TextAreaField(
         _l("Hvorfor mangler nogle faktorer en endelig status?"), validators=[Length(max=TEXT_LIMIT), no_cpr]
     )
-    # The decision a correction replaces, and the rounds the page showed (case view).
+    # The decision a correction replaces, and the rounds and observations the page showed (case view).
     corrects = HiddenField()
     rounds = HiddenField()
+    observations = HiddenField()
 
     @property
     def text(self) -> str:

@@ -18,6 +18,13 @@ decision_round = Table(
     Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
     Column("round_id", ForeignKey("round.id", ondelete="CASCADE"), primary_key=True),
 )
+# The observations from the network a decision takes a position on (DESIGN.md D).
+decision_observation = Table(
+    "decision_observation",
+    db.metadata,
+    Column("decision_id", ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True),
+    Column("observation_id", ForeignKey("observation.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class DecisionIsFinal(Exception):
@@ -42,6 +49,9 @@ class Decision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rounds: Mapped[list["Round"]] = relationship(secondary=decision_round, order_by="Round.id")  # noqa: F821
+    observations: Mapped[list["Observation"]] = relationship(  # noqa: F821
+        secondary=decision_observation, order_by="Observation.id"
+    )
     decided_by: Mapped["User"] = relationship()  # noqa: F821
     follow_up_meeting: Mapped["Meeting | None"] = relationship()  # noqa: F821
     corrects: Mapped["Decision | None"] = relationship(remote_side=[id], back_populates="corrected_by")

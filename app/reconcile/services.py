@@ -13,6 +13,7 @@ from app.cases.models import Case
 from app.cases.services import record_meeting
 from app.extensions import db
 from app.invitations.models import Round
+from app.observations.models import Observation
 from app.reconcile.models import Decision
 from app.timestamps import utcnow
 
@@ -24,15 +25,19 @@ class DecisionError(Exception):
     """The decision cannot be recorded as asked; the message says why, for the case worker."""
 
 
-def repeated(rounds: list[Round], user: User, outcome: str, text: str) -> Decision | None:
-    """Return the decision this one repeats, if the same was just recorded on the same rounds."""
-    current = rounds[0].decision if rounds else None
+def repeated(
+    rounds: list[Round], user: User, outcome: str, text: str, observations: list[Observation] = ()
+) -> Decision | None:
+    """Return the decision this one repeats, if the same was just recorded on the same rounds and observations."""
+    first = rounds[0] if rounds else (observations[0] if observations else None)
+    current = first.decision if first is not None else None
     if (
         current is not None
         and current.decided_by_id == user.id
         and current.outcome == outcome
         and current.text == text
         and {r.id for r in current.rounds} == {r.id for r in rounds}
+        and {o.id for o in current.observations} == {o.id for o in observations}
         and utcnow() - current.decided_at < REPEAT_WINDOW
     ):
         return current
@@ -49,18 +54,24 @@ def decide(
     follow_up_on: date | None,
     corrects: Decision | None = None,
     unscored_reason: str = "",
+    observations: list[Observation] = (),
 ) -> Decision:
-    """Record a decision on the rounds and lock them; a correction replaces the decision in force."""
+    """Record a decision on the rounds and observations and lock them; a correction replaces
+    the decision in force and covers the same rounds and observations."""
+    observations = list(observations)
     if corrects is not None:
         if corrects.case_id != case.id:
             raise DecisionError(_("Beslutningen hører ikke til denne sag."))
         if not corrects.is_current:
             raise DecisionError(_("Beslutningen er allerede rettet. Se den nyeste, og ret den, hvis det stadig er nødvendigt."))
         rounds = list(corrects.rounds)
-    if not rounds:
+        observations = list(corrects.observations)
+    if not rounds and not observations:
         raise DecisionError(_("Der er ikke noget nyt at tage stilling til."))
     if any(r.meeting.case_id != case.id for r in rounds):
         raise DecisionError(_("Runden hører ikke til denne sag."))
+    if any(o.case_id != case.id for o in observations):
+        raise DecisionError(_("Observationen hører ikke til denne sag."))
     now = utcnow()
     if corrects is None:
         from app.indicators.services import decision_gate
@@ -76,11 +87,21 @@ def decide(
             )
             if locked.rowcount != 1:
                 raise DecisionError(_("Runden er allerede lukket med en beslutning. Vil du ændre den, så ret beslutningen."))
+        for observation in observations:
+            taken = db.session.execute(
+                update(Observation)
+                .where(Observation.id == observation.id, Observation.decided_at.is_(None))
+                .values(decided_at=now)
+            )
+            if taken.rowcount != 1:
+                raise DecisionError(_("Der er allerede taget stilling til observationen. Vil du ændre det, så ret beslutningen."))
         for round_ in rounds:
             db.session.refresh(round_, ["locked_at"])
+        for observation in observations:
+            db.session.refresh(observation, ["decided_at"])
     meeting = None
     if follow_up_on is not None:
-        people = {p.id for r in rounds for p in r.meeting.participants}
+        people = {p.id for r in rounds for p in r.meeting.participants} | {o.link.person_id for o in observations}
         meeting = record_meeting(case, "follow_up", follow_up_on, sorted(people))
     decision = Decision(
         case_id=case.id,
@@ -92,6 +113,7 @@ def decide(
         decided_by=user,
         decided_at=now,
         rounds=rounds,
+        observations=observations,
     )
     db.session.add(decision)
     db.session.flush()
@@ -100,6 +122,7 @@ def decide(
         case.id,
         decision_id=decision.id,
         rounds=[r.id for r in rounds],
+        observations=[o.id for o in observations],
         corrects=corrects.id if corrects else None,
         follow_up_meeting=meeting.id if meeting else None,
     )

@@ -11,6 +11,8 @@ from app.cases.views import case_or_abort
 from app.extensions import db
 from app.invitations.models import Round
 from app.invitations.views import round_or_abort
+from app.observations.models import Observation
+from app.observations.services import undecided_observations
 from app.reconcile import services
 from app.reconcile.forms import DecisionForm
 from app.reconcile.models import Decision
@@ -36,11 +38,11 @@ def _corrected(form: DecisionForm, case: Case) -> Decision | None:
     return decision
 
 
-def _record(form: DecisionForm, case: Case, rounds: list[Round]) -> str | None:
+def _record(form: DecisionForm, case: Case, rounds: list[Round], observations: list[Observation] = ()) -> str | None:
     """Store the form's decision; return the problem in words, or None when it is stored."""
     try:
         corrects = _corrected(form, case)
-        if corrects is None and services.repeated(rounds, current_user, form.outcome.data, form.text):
+        if corrects is None and services.repeated(rounds, current_user, form.outcome.data, form.text, observations):
             return None  # a double click: the decision is already there
         services.decide(
             case,
@@ -51,6 +53,7 @@ def _record(form: DecisionForm, case: Case, rounds: list[Round]) -> str | None:
             follow_up_on=form.follow_up_on.data if form.follow_up.data == "yes" else None,
             corrects=corrects,
             unscored_reason=(form.unscored_reason.data or "").strip(),
+            observations=observations,
         )
     except services.DecisionError as error:
         db.session.rollback()
@@ -101,17 +104,19 @@ def round_view(round_id: int):
 def case_view(case_id: int):
     case = case_or_abort(case_id)
     rounds = undecided_rounds(case)
+    observations = undecided_observations(case)
     shown = ",".join(str(r.id) for r in rounds)
+    shown_observations = ",".join(str(o.id) for o in observations)
     form = DecisionForm()
     problem, status = None, 200
     if form.is_submitted():
         if not form.validate():
             status = 400
-        elif (form.rounds.data or "") != shown:
+        elif (form.rounds.data or "") != shown or (form.observations.data or "") != shown_observations:
             # New answers or rounds arrived after the page was opened: show them first.
             problem, status = _("Der er kommet nyt til, siden du åbnede siden. Se det igennem, og gem igen."), 409
         else:
-            problem = _record(form, case, rounds)
+            problem = _record(form, case, rounds, observations)
             if problem is None:
                 flash(_saved_message(form), "info")
                 return redirect(url_for("reconcile.case_view", case_id=case.id))
@@ -120,6 +125,7 @@ def case_view(case_id: int):
         audit.record("case.view", case.id, reconcile=True)
         db.session.commit()
     form.rounds.data = shown
+    form.observations.data = shown_observations
     overviews = reconcile_case(case)
     decisions = db.session.scalars(
         db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(5)
@@ -128,6 +134,7 @@ def case_view(case_id: int):
         "reconcile/case.html",
         case=case,
         overviews=overviews,
+        observations=observations,
         charts=trend_charts(overviews, nonce=csp_nonce()),
         decisions=decisions,
         form=form,

@@ -1,0 +1,1 @@
+"""Everyday observations from the network through standing, revocable links (DESIGN.md D)."""

@@ -1,0 +1,68 @@
+"""The observation form a network member fills in, and the staff form that makes a link."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from app.cases.forms import no_cpr
+from app.cases.models import Case
+from app.forms import Form
+from app.labels import ROLE_LABELS
+from app.observations.models import OBSERVATION_TEXT_LIMIT
+from app.observations.services import may_hold_link
+
+NO_GOAL = ""
+
+
+def _required_text(form, field) -> None:
+    if not (field.data or "").strip():
+        raise ValidationError(_l("Skriv, hvad du så."))
+
+
+class ObservationForm(Form):
+    kind = RadioField(
+        _l("Hvordan var det, du så?"),
+        choices=[
+            SelectChoice("positive", _l("Godt")),
+            SelectChoice("negative", _l("Ikke godt")),
+            SelectChoice("mixed", _l("Både godt og skidt")),
+        ],
+        validators=[InputRequired(_l("Vælg, om det var godt, ikke godt eller både og."))],
+    )
+    text = TextAreaField(
+        _l("Hvad så du?"),
+        validators=[
+            _required_text,
+            Length(max=OBSERVATION_TEXT_LIMIT, message=_l("Teksten er for lang. Skriv højst %(max)d tegn.")),
+            no_cpr,
+        ],
+    )
+    goal = RadioField(_l("Handler det om et af målene? (valgfrit)"), validate_choice=True, default=NO_GOAL)
+
+
+def observation_form(case: Case) -> ObservationForm:
+    """Build the form with the case's open goals, as they are worded now, to choose from."""
+    form = ObservationForm()
+    form.goal.choices = [SelectChoice(NO_GOAL, _l("Ikke et bestemt mål"))] + [
+        SelectChoice(str(goal.id), goal.current.text) for goal in case.open_goals
+    ]
+    if form.goal.data is None:
+        form.goal.data = NO_GOAL
+    return form
+
+
+class LinkForm(Form):
+    person = RadioField(
+        _l("Hvem skal have linket?"), coerce=int, validators=[InputRequired(_l("Vælg, hvem der skal have linket."))]
+    )
+
+
+def link_form(case: Case) -> LinkForm:
+    form = LinkForm()
+    form.person.choices = [
+        SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]}{', ' + p.relation if p.relation else ''})")
+        for p in case.people
+        if may_hold_link(p)
+    ]
+    return form

@@ -1,0 +1,76 @@
+"""Standing observation links and the observations sent through them."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
+
+OBSERVATION_KINDS = ("positive", "negative", "mixed")
+OBSERVATION_TEXT_LIMIT = 4000
+
+
+class ObservationLink(db.Model):
+    """A person's standing link for reporting observations; no expiry, only revocation.
+
+    The token itself is never stored: it is shown once, when the link is made.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped["Case"] = relationship()  # noqa: F821
+    person: Mapped["Person"] = relationship()  # noqa: F821
+    created_by: Mapped["User"] = relationship()  # noqa: F821
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class Observation(db.Model):
+    """One observation as it was sent; it waits for the case worker's decision (flow E)."""
+
+    __table_args__ = (CheckConstraint(f"kind IN {OBSERVATION_KINDS}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("observation_link.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    # The goal it concerns, and the wording (version number) the person saw.
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="SET NULL"))
+    goal_version: Mapped[int | None]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    language: Mapped[str] = mapped_column(String(8))
+    # Set when a decision takes a position on it, like a round's locked_at.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    link: Mapped[ObservationLink] = relationship()
+    goal: Mapped["Goal | None"] = relationship()  # noqa: F821
+    decisions: Mapped[list["Decision"]] = relationship(  # noqa: F821
+        secondary="decision_observation", order_by="Decision.id", viewonly=True
+    )
+
+    @property
+    def person(self) -> "Person":  # noqa: F821
+        return self.link.person
+
+    @property
+    def goal_text(self) -> str | None:
+        """Return the goal's wording as the person saw it when they wrote."""
+        if self.goal is None:
+            return None
+        seen = next((v for v in self.goal.versions if v.number == self.goal_version), None)
+        return (seen or self.goal.current).text
+
+    @property
+    def decision(self) -> "Decision | None":  # noqa: F821
+        return next((d for d in reversed(self.decisions) if d.is_current), None)

@@ -1,0 +1,124 @@
+"""Standing observation links: make, find by token, revoke; observations: store, list undecided."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import audit, tokens
+from app.auth.models import User
+from app.cases.models import Case, Goal, Person
+from app.extensions import db
+from app.observations.models import Observation, ObservationLink
+from app.timestamps import utcnow
+
+log = logging.getLogger(__name__)
+
+# Roles that may hold a standing link: the adults around the child, never the child.
+LINK_ROLES = ("network", "mother", "father", "carer", "provider", "school")
+# The same observation sent again this soon (a double click) is the same observation.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+class LinkError(ValueError):
+    """The link cannot be made as asked; the message says why, for the case worker."""
+
+
+def may_hold_link(person: Person) -> bool:
+    return person.role in LINK_ROLES
+
+
+def create_link(case: Case, person: Person, user: User) -> tuple[ObservationLink, str]:
+    """Make a standing link for a person of the case; return it and the raw token (never stored).
+
+    A person holds one working link: an earlier one still working is revoked, so a link
+    shown on a screen nobody saw (a double click, a closed tab) never stays open.
+    """
+    if person.case_id != case.id or not may_hold_link(person):
+        raise LinkError("person")
+    for earlier in db.session.scalars(
+        select(ObservationLink).where(ObservationLink.person_id == person.id, ObservationLink.revoked_at.is_(None))
+    ):
+        revoke(earlier)
+    token = tokens.new_token()
+    link = ObservationLink(case_id=case.id, person=person, token_hash=tokens.hash_token(token), created_by=user)
+    db.session.add(link)
+    db.session.flush()
+    audit.record("observation_link.create", case.id, link_id=link.id, person_id=person.id)
+    return link, token
+
+
+def revoke(link: ObservationLink) -> bool:
+    """Stop the link from working; return False when it was already revoked."""
+    if link.revoked_at is not None:
+        return False
+    link.revoked_at = utcnow()
+    audit.record("observation_link.revoke", link.case_id, link_id=link.id)
+    return True
+
+
+def find_link(token: str) -> ObservationLink | None:
+    """Return the link a token opens, revoked or not; None for an unknown or malformed token."""
+    if not tokens.is_well_formed(token):
+        return None
+    return db.session.scalar(select(ObservationLink).where(ObservationLink.token_hash == tokens.hash_token(token)))
+
+
+def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang: str) -> Observation:
+    """Store an observation; the same one sent twice in a row (a double click) is stored once."""
+    text = text.strip()
+    latest = db.session.scalar(
+        select(Observation).where(Observation.link_id == link.id).order_by(Observation.id.desc()).limit(1)
+    )
+    goal_id = goal.id if goal is not None else None
+    if (
+        latest is not None
+        and (latest.kind, latest.text, latest.goal_id) == (kind, text, goal_id)
+        and utcnow() - latest.submitted_at < REPEAT_WINDOW
+    ):
+        return latest
+    observation = Observation(
+        case_id=link.case_id,
+        link=link,
+        kind=kind,
+        text=text,
+        goal_id=goal_id,
+        goal_version=goal.current.number if goal is not None else None,
+        language=lang,
+        submitted_at=utcnow(),
+    )
+    db.session.add(observation)
+    log.info("observation link %s: observation sent", link.id)
+    return observation
+
+
+def undecided_observations(case: Case) -> list[Observation]:
+    """Return the case's observations no decision has taken a position on yet, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Observation)
+            .where(Observation.case_id == case.id, Observation.decided_at.is_(None))
+            .order_by(Observation.submitted_at, Observation.id)
+        )
+    )
+
+
+def recent_observations(case: Case, limit: int = 10) -> list[Observation]:
+    return list(
+        db.session.scalars(
+            select(Observation)
+            .where(Observation.case_id == case.id)
+            .order_by(Observation.submitted_at.desc(), Observation.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def links_of(case: Case) -> list[ObservationLink]:
+    return list(
+        db.session.scalars(
+            select(ObservationLink).where(ObservationLink.case_id == case.id).order_by(ObservationLink.id.desc())
+        )
+    )

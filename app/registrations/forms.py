@@ -1,0 +1,140 @@
+"""Staff forms: phone follow-up with a parent, method registration, re-opening of a case."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.cases.forms import no_cpr
+from app.forms import Form
+from app.labels import (
+    CASE_TYPE_LABELS,
+    METHOD_LABELS,
+    METHOD_OUTCOME_LABELS,
+    STARTED_LABELS,
+    TARGET_GROUP_LABELS,
+)
+from app.registrations.models import (
+    CASE_TYPES,
+    MAX_COUNT,
+    METHOD_OUTCOMES,
+    METHODS,
+    NOTES_LIMIT,
+    REASON_LIMIT,
+    STARTED,
+    TARGET_GROUPS,
+)
+
+YES_NO = [SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nej"))]
+
+
+def _choices(codes, labels) -> list[SelectChoice]:
+    return [SelectChoice(code, labels[code]) for code in codes]
+
+
+def _one_to_five(low: str, high: str) -> list[SelectChoice]:
+    return [SelectChoice("1", _l("1 · %(words)s", words=low))] + [SelectChoice(str(n), str(n)) for n in (2, 3, 4)] + [
+        SelectChoice("5", _l("5 · %(words)s", words=high))
+    ]
+
+
+class PhoneFollowUpForm(Form):
+    reached = RadioField(
+        _l("Fik du fat i forælderen?"), choices=YES_NO,
+        validators=[InputRequired(_l("Svar, om du fik fat i forælderen."))],
+    )
+    started = RadioField(_l("Er indsatsen gået i gang?"), choices=_choices(STARTED, STARTED_LABELS),
+                         validators=[Optional()])
+    helps = RadioField(_l("Hjælper det? (1-5)"), choices=_one_to_five(_l("slet ikke"), _l("i høj grad")),
+                       validators=[Optional()])
+    notes = TextAreaField(_l("Noter (valgfrit)"), validators=[Length(max=NOTES_LIMIT), no_cpr])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.reached.data == "yes":
+            if not self.started.data and not self.started.errors:
+                self.started.errors.append(str(_l("Svar, om indsatsen er gået i gang.")))
+                valid = False
+            if not self.helps.data and not self.helps.errors:
+                self.helps.errors.append(str(_l("Svar, hvor meget det hjælper.")))
+                valid = False
+        return valid
+
+    @property
+    def values(self) -> dict:
+        return {
+            "reached": self.reached.data == "yes",
+            "started": self.started.data,
+            "helps": self.helps.data,
+            "notes": self.notes.data,
+        }
+
+
+def _count(label) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(_l("Skriv et tal, også hvis det er 0.")),
+            NumberRange(0, MAX_COUNT, _l("Skriv et tal fra 0 til %(max)s.", max=MAX_COUNT)),
+        ],
+    )
+
+
+class MethodForm(Form):
+    method = RadioField(_l("Metode"), choices=_choices(METHODS, METHOD_LABELS),
+                        validators=[InputRequired(_l("Vælg metoden."))])
+    target_group = SelectField(_l("Målgruppe"), choices=_choices(TARGET_GROUPS, TARGET_GROUP_LABELS),
+                               validators=[InputRequired(_l("Vælg målgruppen."))])
+    case_type = SelectField(_l("Sagstype"), choices=_choices(CASE_TYPES, CASE_TYPE_LABELS),
+                            validators=[InputRequired(_l("Vælg sagstypen."))])
+    child_took_part = RadioField(_l("Deltog barnet eller den unge?"), choices=YES_NO,
+                                 validators=[InputRequired(_l("Svar, om barnet deltog."))])
+    parents_took_part = RadioField(_l("Deltog forældrene?"), choices=YES_NO,
+                                   validators=[InputRequired(_l("Svar, om forældrene deltog."))])
+    network_count = _count(_l("Antal deltagere fra det private netværk"))
+    professional_count = _count(_l("Antal fagpersoner"))
+    plan_coverage = RadioField(
+        _l("Hvor godt dækker planen formålet med mødet? (1-5)"),
+        choices=_one_to_five(_l("slet ikke"), _l("helt")),
+        validators=[InputRequired(_l("Vælg, hvor godt planen dækker formålet."))],
+    )
+    outcome = RadioField(_l("Udfald"), choices=_choices(METHOD_OUTCOMES, METHOD_OUTCOME_LABELS),
+                         validators=[InputRequired(_l("Vælg udfaldet."))])
+
+    @property
+    def values(self) -> dict:
+        return {
+            "method": self.method.data,
+            "target_group": self.target_group.data,
+            "case_type": self.case_type.data,
+            "child_took_part": self.child_took_part.data == "yes",
+            "parents_took_part": self.parents_took_part.data == "yes",
+            "network_count": self.network_count.data,
+            "professional_count": self.professional_count.data,
+            "plan_coverage": int(self.plan_coverage.data),
+            "outcome": self.outcome.data,
+        }
+
+    def fill_from(self, registration) -> None:
+        for key in ("method", "target_group", "case_type", "network_count", "professional_count", "outcome"):
+            self[key].data = getattr(registration, key)
+        self.child_took_part.data = "yes" if registration.child_took_part else "no"
+        self.parents_took_part.data = "yes" if registration.parents_took_part else "no"
+        self.plan_coverage.data = str(registration.plan_coverage)
+
+
+def _required_reason(form, field) -> None:
+    if not (field.data or "").strip():
+        raise ValidationError(_l("Skriv, hvorfor sagen blev genåbnet."))
+
+
+class ReopeningForm(Form):
+    reopened_on = DateField(_l("Dato for genåbning"), validators=[InputRequired(_l("Skriv datoen som åååå-mm-dd."))])
+    reason = TextAreaField(_l("Hvorfor blev sagen genåbnet?"),
+                           validators=[_required_reason, Length(max=REASON_LIMIT), no_cpr])
+
+    def validate_reopened_on(self, field) -> None:
+        if field.data is not None and field.data > date.today():
+            raise ValidationError(_l("Datoen kan ikke ligge i fremtiden."))

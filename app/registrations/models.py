@@ -1,0 +1,122 @@
+"""Phone follow-ups with each parent, method registrations, and re-openings of a case.
+
+Phone follow-ups and method registrations are kept as written: a change is a correction,
+a new row that names the row it corrects; the earlier one stays in the history. A partial
+unique index allows one first recording per parent and meeting (per meeting for a method
+registration), and a unique `corrects_id` keeps the corrections in one line.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.append_only import refuse_updates
+from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
+
+STARTED = ("yes", "partly", "no")
+METHODS = ("network_meeting", "family_group_conference")
+TARGET_GROUPS = ("vulnerable", "disability", "young_adults", "infants", "other")
+CASE_TYPES = ("notification", "application", "investigation", "ongoing_measure", "after_care", "other")
+METHOD_OUTCOMES = ("closed", "measure", "continues")
+NOTES_LIMIT = 4000
+REASON_LIMIT = 2000
+MAX_COUNT = 99
+
+
+class RecordIsFinal(Exception):
+    """A stored recording was about to change; a change is a correction, a new row."""
+
+
+class PhoneFollowUp(db.Model):
+    """The case worker's phone call with one parent after a meeting (INSTRUMENTS.md §6)."""
+
+    __tablename__ = "phone_follow_up"
+    __table_args__ = (
+        CheckConstraint(f"started IN {STARTED}", name="started"),
+        CheckConstraint("helps BETWEEN 1 AND 5", name="helps"),
+        Index("uq_phone_follow_up_first", "meeting_id", "person_id", unique=True,
+              sqlite_where=text("corrects_id IS NULL"), postgresql_where=text("corrects_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    reached: Mapped[bool]
+    # Left empty when the parent was not reached.
+    started: Mapped[str | None] = mapped_column(String(10))
+    helps: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("phone_follow_up.id"), unique=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped["Meeting"] = relationship()  # noqa: F821
+    person: Mapped["Person"] = relationship()  # noqa: F821
+    recorded_by: Mapped["User"] = relationship()  # noqa: F821
+    corrects: Mapped["PhoneFollowUp | None"] = relationship(remote_side=[id], back_populates="corrected_by")
+    corrected_by: Mapped["PhoneFollowUp | None"] = relationship(back_populates="corrects")
+
+    @property
+    def is_current(self) -> bool:
+        return self.corrected_by is None
+
+
+class MethodRegistration(db.Model):
+    """Method, participants, plan coverage and outcome after a network meeting or conference."""
+
+    __tablename__ = "method_registration"
+    __table_args__ = (
+        CheckConstraint(f"method IN {METHODS}", name="method"),
+        CheckConstraint(f"target_group IN {TARGET_GROUPS}", name="target_group"),
+        CheckConstraint(f"case_type IN {CASE_TYPES}", name="case_type"),
+        CheckConstraint(f"outcome IN {METHOD_OUTCOMES}", name="outcome"),
+        CheckConstraint(f"network_count BETWEEN 0 AND {MAX_COUNT}", name="network_count"),
+        CheckConstraint(f"professional_count BETWEEN 0 AND {MAX_COUNT}", name="professional_count"),
+        CheckConstraint("plan_coverage BETWEEN 1 AND 5", name="plan_coverage"),
+        Index("uq_method_registration_first", "meeting_id", unique=True,
+              sqlite_where=text("corrects_id IS NULL"), postgresql_where=text("corrects_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(30))
+    target_group: Mapped[str] = mapped_column(String(20))
+    case_type: Mapped[str] = mapped_column(String(20))
+    child_took_part: Mapped[bool]
+    parents_took_part: Mapped[bool]
+    network_count: Mapped[int]
+    professional_count: Mapped[int]
+    plan_coverage: Mapped[int]
+    outcome: Mapped[str] = mapped_column(String(20))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("method_registration.id"), unique=True)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped["Meeting"] = relationship()  # noqa: F821
+    registered_by: Mapped["User"] = relationship()  # noqa: F821
+    corrects: Mapped["MethodRegistration | None"] = relationship(remote_side=[id], back_populates="corrected_by")
+    corrected_by: Mapped["MethodRegistration | None"] = relationship(back_populates="corrects")
+
+    @property
+    def is_current(self) -> bool:
+        return self.corrected_by is None
+
+
+class Reopening(db.Model):
+    """A later re-opening of the case: when and why. A case may be re-opened several times."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    reopened_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped["User"] = relationship()  # noqa: F821
+
+
+refuse_updates(PhoneFollowUp, RecordIsFinal, "record a correction instead")
+refuse_updates(MethodRegistration, RecordIsFinal, "record a correction instead")
+refuse_updates(Reopening, RecordIsFinal, "record a new re-opening instead")

@@ -1,0 +1,194 @@
+"""Phone follow-ups, method registrations and re-openings: recorded, corrected, and what is due."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from app import audit
+from app.auth.models import User
+from app.cases.models import PARENT_ROLES, Case, Meeting, Person
+from app.extensions import db
+from app.indicators.schedule import needs_phone_follow_up, phone_follow_up_due
+from app.registrations.models import MethodRegistration, PhoneFollowUp, Reopening
+from app.timestamps import utcnow
+
+METHOD_MEETING_KINDS = ("network_meeting", "family_group_conference")
+PHONE_FIELDS = ("reached", "started", "helps", "notes")
+METHOD_FIELDS = (
+    "method", "target_group", "case_type", "child_took_part", "parents_took_part",
+    "network_count", "professional_count", "plan_coverage", "outcome",
+)
+# The same re-opening recorded again this soon (a double click) is the same re-opening.
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+# --- phone follow-ups (INSTRUMENTS.md §6 phone-follow-up, DESIGN.md H) -------------------
+
+
+def parents_at(meeting: Meeting) -> list[Person]:
+    """Return the parents and carers who took part in the meeting: one follow-up each."""
+    return [p for p in meeting.participants if p.role in PARENT_ROLES]
+
+
+def takes_phone_follow_up(meeting: Meeting, person: Person) -> bool:
+    return needs_phone_follow_up(meeting.kind) and person in parents_at(meeting)
+
+
+def phone_history(meeting: Meeting, person: Person) -> list[PhoneFollowUp]:
+    """Every recording for the parent and meeting, oldest first; the last is in force."""
+    return list(
+        db.session.scalars(
+            select(PhoneFollowUp)
+            .where(PhoneFollowUp.meeting_id == meeting.id, PhoneFollowUp.person_id == person.id)
+            .order_by(PhoneFollowUp.id)
+        )
+    )
+
+
+def _clean_phone(data: dict) -> dict:
+    reached = bool(data["reached"])
+    notes = (data.get("notes") or "").strip() or None
+    if not reached:
+        return {"reached": False, "started": None, "helps": None, "notes": notes}
+    return {"reached": True, "started": data["started"], "helps": int(data["helps"]), "notes": notes}
+
+
+def record_phone_follow_up(meeting: Meeting, person: Person, user: User, data: dict) -> tuple[PhoneFollowUp, bool]:
+    """Record the call; a second recording corrects the one in force, which stays as history.
+
+    Returns the recording in force and whether anything new was stored (the same answers
+    again, e.g. a double click, store nothing).
+    """
+    values = _clean_phone(data)
+    history = phone_history(meeting, person)
+    current = history[-1] if history else None
+    if current is not None and all(getattr(current, k) == values[k] for k in PHONE_FIELDS):
+        return current, False
+    row = PhoneFollowUp(meeting=meeting, person=person, recorded_by=user, recorded_at=utcnow(), corrects=current, **values)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("phone_follow_up.create", meeting.case_id, follow_up_id=row.id, meeting_id=meeting.id,
+                 person_id=person.id, corrects=current.id if current else None)
+    return row, True
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    """One phone follow-up still to be made: one parent, one meeting."""
+
+    case_id: int
+    meeting: Meeting
+    person: Person
+    due_on: date
+    overdue: bool
+
+
+def phone_follow_ups_due(cases: Case | Iterable[Case], today: date) -> list[FollowUpDue]:
+    """Return one entry per parent per start-up, follow-up or notification meeting held on or
+    before today with no phone follow-up recorded, earliest due first (DESIGN.md H).
+
+    Due 14 days after the meeting (schedule.phone_follow_up_due); overdue when that day is
+    past. A meeting planned for a later day is not due yet. A recording, also "not
+    reached", takes the entry off the list; correcting it later keeps it off.
+    """
+    cases = [cases] if isinstance(cases, Case) else list(cases)
+    if not cases:
+        return []
+    meetings = [m for case in cases for m in case.meetings if needs_phone_follow_up(m.kind) and m.held_on <= today]
+    if not meetings:
+        return []
+    recorded = {
+        (meeting_id, person_id)
+        for meeting_id, person_id in db.session.execute(
+            select(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id).where(
+                PhoneFollowUp.meeting_id.in_([m.id for m in meetings])
+            )
+        )
+    }
+    due = []
+    for meeting in meetings:
+        for person in parents_at(meeting):
+            if (meeting.id, person.id) in recorded:
+                continue
+            on = phone_follow_up_due(meeting.held_on)
+            due.append(FollowUpDue(meeting.case_id, meeting, person, on, on < today))
+    return sorted(due, key=lambda d: (d.due_on, d.meeting.id, d.person.id))
+
+
+def phone_follow_ups_of(case: Case) -> list[PhoneFollowUp]:
+    """Return the recordings in force on the case, newest meeting first."""
+    rows = db.session.scalars(
+        select(PhoneFollowUp).join(PhoneFollowUp.meeting).where(Meeting.case_id == case.id)
+        .order_by(Meeting.held_on.desc(), PhoneFollowUp.meeting_id.desc(), PhoneFollowUp.person_id)
+    )
+    return [r for r in rows if r.is_current]
+
+
+# --- method registration (INSTRUMENTS.md §6 method-registration, DESIGN.md G) -----------
+
+
+def takes_method_registration(meeting: Meeting) -> bool:
+    return meeting.kind in METHOD_MEETING_KINDS
+
+
+def method_history(meeting: Meeting) -> list[MethodRegistration]:
+    return list(
+        db.session.scalars(
+            select(MethodRegistration).where(MethodRegistration.meeting_id == meeting.id).order_by(MethodRegistration.id)
+        )
+    )
+
+
+def register_method(meeting: Meeting, user: User, data: dict) -> tuple[MethodRegistration, bool]:
+    """Register the method; registering again corrects the one in force, which stays as history."""
+    values = {k: data[k] for k in METHOD_FIELDS}
+    history = method_history(meeting)
+    current = history[-1] if history else None
+    if current is not None and all(getattr(current, k) == values[k] for k in METHOD_FIELDS):
+        return current, False
+    row = MethodRegistration(meeting=meeting, registered_by=user, registered_at=utcnow(), corrects=current, **values)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("method_registration.create", meeting.case_id, registration_id=row.id, meeting_id=meeting.id,
+                 corrects=current.id if current else None)
+    return row, True
+
+
+def method_registrations_of(case: Case) -> dict[int, MethodRegistration]:
+    """Return the registration in force per meeting id."""
+    rows = db.session.scalars(
+        select(MethodRegistration).join(MethodRegistration.meeting).where(Meeting.case_id == case.id)
+    )
+    return {r.meeting_id: r for r in rows if r.is_current}
+
+
+# --- re-openings --------------------------------------------------------------------------
+
+
+def reopenings_of(case: Case) -> list[Reopening]:
+    return list(
+        db.session.scalars(
+            select(Reopening).where(Reopening.case_id == case.id).order_by(Reopening.reopened_on.desc(), Reopening.id.desc())
+        )
+    )
+
+
+def record_reopening(case: Case, user: User, reopened_on: date, reason: str) -> tuple[Reopening, bool]:
+    """Record a re-opening; the same one again within a short while (a double click) is stored once."""
+    reason = reason.strip()
+    latest = db.session.scalar(select(Reopening).where(Reopening.case_id == case.id).order_by(Reopening.id.desc()).limit(1))
+    if (
+        latest is not None
+        and (latest.reopened_on, latest.reason, latest.recorded_by_id) == (reopened_on, reason, user.id)
+        and utcnow() - latest.recorded_at < REPEAT_WINDOW
+    ):
+        return latest, False
+    row = Reopening(case_id=case.id, reopened_on=reopened_on, reason=reason, recorded_by=user, recorded_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    audit.record("reopening.create", case.id, reopening_id=row.id)
+    return row, True

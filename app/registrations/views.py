@@ -1,0 +1,165 @@
+"""Staff pages: a meeting's follow-up page, phone follow-ups, method registration, re-openings."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.auth.access import case_work_required, get_by_id, owned_or_abort
+from app.cases.models import Meeting, Person
+from app.cases.views import case_or_abort
+from app.extensions import db
+from app.labels import (
+    CASE_TYPE_LABELS,
+    METHOD_LABELS,
+    METHOD_OUTCOME_LABELS,
+    STARTED_LABELS,
+    TARGET_GROUP_LABELS,
+)
+from app.registrations import services
+from app.registrations.forms import MethodForm, PhoneFollowUpForm, ReopeningForm
+
+bp = Blueprint("registrations", __name__)
+
+
+@bp.app_context_processor
+def helpers() -> dict:
+    return {
+        "started_labels": STARTED_LABELS,
+        "method_labels": METHOD_LABELS,
+        "target_group_labels": TARGET_GROUP_LABELS,
+        "case_type_labels": CASE_TYPE_LABELS,
+        "method_outcome_labels": METHOD_OUTCOME_LABELS,
+        "phone_follow_ups_due": services.phone_follow_ups_due,
+        "phone_follow_ups_of": services.phone_follow_ups_of,
+        "method_registrations_of": services.method_registrations_of,
+        "reopenings_of": services.reopenings_of,
+        "takes_method_registration": services.takes_method_registration,
+    }
+
+
+def _meeting_or_abort(meeting_id: int) -> Meeting:
+    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return url_for("registrations.meeting", meeting_id=meeting.id)
+
+
+@bp.route("/meetings/<int:meeting_id>/registrations")
+@case_work_required
+def meeting(meeting_id: int):
+    meeting = _meeting_or_abort(meeting_id)
+    audit.record("case.view", meeting.case_id, meeting_id=meeting.id)
+    db.session.commit()
+    today = date.today()
+    due = {(d.meeting.id, d.person.id): d for d in services.phone_follow_ups_due(meeting.case, today)}
+    calls = {p.id: services.phone_history(meeting, p) for p in services.parents_at(meeting)}
+    return render_template(
+        "registrations/meeting.html",
+        meeting=meeting,
+        case=meeting.case,
+        phone=services.needs_phone_follow_up(meeting.kind),
+        due=due,
+        calls=calls,
+        due_on=services.phone_follow_up_due(meeting.held_on),
+        method_history=services.method_history(meeting) if services.takes_method_registration(meeting) else [],
+        today=today,
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/phone-follow-ups/<int:person_id>", methods=["GET", "POST"])
+@case_work_required
+def phone_follow_up(meeting_id: int, person_id: int):
+    meeting = _meeting_or_abort(meeting_id)
+    person = get_by_id(Person, person_id)
+    if person is None or person.case_id != meeting.case_id or not services.takes_phone_follow_up(meeting, person):
+        abort(404)
+    history = services.phone_history(meeting, person)
+    current = history[-1] if history else None
+    form = PhoneFollowUpForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                _recorded, stored = services.record_phone_follow_up(meeting, person, current_user, form.values)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                problem, status = _("Opringningen er lige blevet registreret af en anden. Se den nedenfor, og ret den, hvis det er nødvendigt."), 409
+            else:
+                flash(_("Opringningen er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
+                return redirect(_meeting_url(meeting))
+    else:
+        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, person_id=person.id)
+        db.session.commit()
+        if current is not None:
+            form.reached.data = "yes" if current.reached else "no"
+            form.started.data = current.started
+            form.helps.data = str(current.helps) if current.helps else None
+            form.notes.data = current.notes
+    history = services.phone_history(meeting, person)
+    return render_template(
+        "registrations/phone.html", meeting=meeting, case=meeting.case, person=person, form=form,
+        history=history, due_on=services.phone_follow_up_due(meeting.held_on), problem=problem,
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/method", methods=["GET", "POST"])
+@case_work_required
+def method(meeting_id: int):
+    meeting = _meeting_or_abort(meeting_id)
+    if not services.takes_method_registration(meeting):
+        abort(404)
+    history = services.method_history(meeting)
+    form = MethodForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                _recorded, stored = services.register_method(meeting, current_user, form.values)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                problem, status = _("Metoden er lige blevet registreret af en anden. Se registreringen nedenfor, og ret den, hvis det er nødvendigt."), 409
+            else:
+                flash(_("Metoden er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
+                return redirect(_meeting_url(meeting))
+    else:
+        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, method=True)
+        db.session.commit()
+        if history:
+            form.fill_from(history[-1])
+        else:
+            form.method.data = meeting.kind
+            form.child_took_part.data = "yes" if any(p.role == "child" for p in meeting.participants) else None
+            form.parents_took_part.data = "yes" if services.parents_at(meeting) else None
+    history = services.method_history(meeting)
+    return render_template(
+        "registrations/method.html", meeting=meeting, case=meeting.case, form=form, history=history, problem=problem
+    ), status
+
+
+@bp.route("/cases/<int:case_id>/reopenings/new", methods=["GET", "POST"])
+@case_work_required
+def new_reopening(case_id: int):
+    case = case_or_abort(case_id)
+    form = ReopeningForm()
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            services.record_reopening(case, current_user, form.reopened_on.data, form.reason.data)
+            db.session.commit()
+            flash(_("Genåbningen er registreret."), "info")
+            return redirect(url_for("cases.show", case_id=case.id, _anchor="registrations"))
+    else:
+        audit.record("case.view", case.id, reopening=True)
+        db.session.commit()
+        form.reopened_on.data = date.today()
+    return render_template("registrations/reopening.html", case=case, form=form), status

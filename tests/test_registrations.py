@@ -1,0 +1,288 @@
+"""Phone follow-ups (DESIGN.md H, INSTRUMENTS.md §6 phone-follow-up), method registration and
+re-openings (DESIGN.md G, INSTRUMENTS.md §6 method-registration)."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cases import services as cases
+from app.cases.models import Case, Meeting
+from app.extensions import db
+from app.registrations import services
+from app.registrations.models import MethodRegistration, PhoneFollowUp, RecordIsFinal, Reopening
+from tests.factories import login
+
+TODAY = date(2026, 3, 20)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _meeting(app, case_id: int, kind: str, held_on: date, roles: tuple[str, ...] | None = None) -> int:
+    with app.test_request_context():
+        case = db.session.get(Case, case_id)
+        people = [p.id for p in case.people if roles is None or p.role in roles]
+        meeting = cases.record_meeting(case, kind, held_on, people)
+        db.session.commit()
+        return meeting.id
+
+
+@pytest.fixture
+def emma(make, caseworker):
+    """Emma's case: child, mother, father, grandmother, provider; a network meeting today."""
+    return make.emma(caseworker, open_round=False)
+
+
+# --- what is due (DESIGN.md H) -------------------------------------------------------------
+
+# DESIGN.md H: "phone follow-ups due within 14 days of a start-up, follow-up or notification
+# meeting — one for each parent separately".
+DUE_CASES = [
+    # kind, held, today, participants, expected [(role, due, overdue)]
+    ("startup", date(2026, 3, 10), TODAY, None, [("mother", date(2026, 3, 24), False), ("father", date(2026, 3, 24), False)]),
+    ("follow_up", date(2026, 3, 6), TODAY, None, [("mother", date(2026, 3, 20), False), ("father", date(2026, 3, 20), False)]),
+    ("notification", date(2026, 3, 5), TODAY, None, [("mother", date(2026, 3, 19), True), ("father", date(2026, 3, 19), True)]),
+    ("notification", date(2026, 3, 5), TODAY, ("child", "mother", "network"), [("mother", date(2026, 3, 19), True)]),
+    ("startup", TODAY, TODAY, ("child", "network", "provider"), []),  # no parent took part
+    ("network_meeting", date(2026, 3, 10), TODAY, None, []),
+    ("family_group_conference", date(2026, 3, 10), TODAY, None, []),
+    ("action_plan", date(2026, 3, 10), TODAY, None, []),
+    ("informal", date(2026, 3, 10), TODAY, None, []),
+    ("startup", TODAY + timedelta(days=1), TODAY, None, []),  # not held yet
+    ("startup", TODAY, TODAY, None, [("mother", date(2026, 4, 3), False), ("father", date(2026, 4, 3), False)]),
+]
+
+
+@pytest.mark.parametrize(("kind", "held", "today", "roles", "expected"), DUE_CASES)
+def test_phone_follow_ups_due(app, emma, kind, held, today, roles, expected):
+    """One per parent who took part, due 14 days after a start-up, follow-up or notification meeting."""
+    meeting_id = _meeting(app, emma.case, kind, held, roles)
+    with app.app_context():
+        due = services.phone_follow_ups_due(db.session.get(Case, emma.case), today)
+        assert [(d.person.role, d.due_on, d.overdue) for d in due] == expected
+        assert all(d.meeting.id == meeting_id and d.case_id == emma.case for d in due)
+
+
+def test_a_carer_counts_as_a_parent_and_a_recorded_call_drops_out(app, emma, make):
+    meeting_id = _meeting(app, emma.case, "startup", date(2026, 3, 1))
+    with app.test_request_context():
+        case = db.session.get(Case, emma.case)
+        carer = cases.save_person(case, None, {"role": "carer", "first_name": "Bo", "relation": "plejefar", "language": "da"})
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.participants.append(carer)
+        db.session.commit()
+        assert [d.person.role for d in services.phone_follow_ups_due(case, TODAY)] == ["mother", "father", "carer"]
+        mother = next(p for p in case.people if p.role == "mother")
+        services.record_phone_follow_up(meeting, mother, case.caseworker, {"reached": False})
+        db.session.commit()
+        assert [d.person.role for d in services.phone_follow_ups_due(case, TODAY)] == ["father", "carer"]
+        # A list of cases gives the same, and an empty list nothing.
+        assert [d.person.role for d in services.phone_follow_ups_due([case], TODAY)] == ["father", "carer"]
+        assert services.phone_follow_ups_due([], TODAY) == []
+
+
+# --- the phone follow-up form -------------------------------------------------------------
+
+
+@pytest.fixture
+def startup(app, emma):
+    emma.meeting = _meeting(app, emma.case, "startup", date.today() - timedelta(days=20))
+    return emma
+
+
+def _call_url(ids, role="mother"):
+    return f"/meetings/{ids.meeting}/phone-follow-ups/{ids.people[role]}"
+
+
+def test_the_meeting_and_case_pages_show_what_is_due_and_what_is_done(app, staff, startup):
+    meeting_page = _text(staff.get(f"/meetings/{startup.meeting}/registrations").text)
+    assert meeting_page.count("Forsinket") == 2 and "Registrér opringning" in meeting_page
+    case_page = _text(staff.get(f"/cases/{startup.case}").text)
+    assert "Ring til Mette senest" in case_page and "Ring til Jonas senest" in case_page
+    response = staff.post(_call_url(startup), data={"reached": "yes", "started": "partly", "helps": "4", "notes": "Godt opkald."})
+    assert response.status_code == 302
+    meeting_page = _text(staff.get(f"/meetings/{startup.meeting}/registrations").text)
+    assert "Talt med" in meeting_page and "Delvist" in meeting_page and meeting_page.count("Forsinket") == 1
+    case_page = _text(staff.get(f"/cases/{startup.case}").text)
+    assert "Ring til Mette" not in case_page and "Mette: talt med, hjælper 4/5" in case_page
+
+
+def test_not_reached_needs_nothing_more(app, staff, startup):
+    response = staff.post(_call_url(startup), data={"reached": "no", "started": "yes", "helps": "5"})
+    assert response.status_code == 302
+    with app.app_context():
+        call = db.session.scalar(select(PhoneFollowUp))
+        assert (call.reached, call.started, call.helps) == (False, None, None)
+
+
+PHONE_BAD = [
+    ("nothing", {}, "Svar, om du fik fat i forælderen."),
+    ("reached-no-more", {"reached": "yes"}, "Svar, om indsatsen er gået i gang."),
+    ("reached-no-helps", {"reached": "yes", "started": "yes"}, "Svar, hvor meget det hjælper."),
+    ("helps-out-of-range", {"reached": "yes", "started": "yes", "helps": "6"}, "Vælg en af mulighederne."),
+    ("started-garbage", {"reached": "yes", "started": "maybe", "helps": "3"}, "Vælg en af mulighederne."),
+    ("notes-too-long", {"reached": "no", "notes": "x" * 4001}, "Højst 4000 tegn."),
+    ("cpr", {"reached": "no", "notes": "Mor 010203-1234"}, "Skriv ikke CPR-numre i Samstem."),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), [c[1:] for c in PHONE_BAD], ids=[c[0] for c in PHONE_BAD])
+def test_phone_follow_up_bad_input(app, staff, startup, data, message):
+    response = staff.post(_call_url(startup), data=data)
+    assert response.status_code == 400 and message in _text(response.text)
+    assert _count(app, PhoneFollowUp) == 0
+
+
+def test_a_second_recording_is_a_correction_and_history_is_kept(app, staff, startup):
+    assert staff.post(_call_url(startup), data={"reached": "no", "notes": "Tog ikke telefonen."}).status_code == 302
+    form = staff.get(_call_url(startup)).text
+    assert "bliver det en rettelse" in form and "Tog ikke telefonen." in form
+    # The same again (a double click) stores nothing new.
+    staff.post(_call_url(startup), data={"reached": "no", "notes": "Tog ikke telefonen."})
+    assert _count(app, PhoneFollowUp) == 1
+    assert staff.post(_call_url(startup), data={"reached": "yes", "started": "no", "helps": "2"}).status_code == 302
+    with app.app_context():
+        first, second = db.session.scalars(select(PhoneFollowUp).order_by(PhoneFollowUp.id)).all()
+        assert second.corrects_id == first.id and not first.is_current and second.is_current
+        first.notes = "ændret"
+        with pytest.raises(RecordIsFinal):
+            db.session.flush()
+    page = _text(staff.get(_call_url(startup)).text)
+    assert "Historik" in page and "Rettet" in page and "ikke fået fat i" in page
+
+
+@pytest.mark.parametrize("who", ["network", "child", "other-case", "huge"])
+def test_only_parents_of_a_qualifying_meeting_get_the_form(staff, startup, make, who):
+    other = make.emma(make.user("other", team=make.team("Team Syd")), open_round=False)
+    person = {"network": startup.people["network"], "child": startup.people["child"],
+              "other-case": other.people["mother"], "huge": 99999999999}[who]
+    assert staff.get(f"/meetings/{startup.meeting}/phone-follow-ups/{person}").status_code == 404
+
+
+def test_no_phone_follow_up_after_a_network_meeting(staff, emma):
+    assert staff.get(_call_url(emma)).status_code == 404
+
+
+# --- method registration (DESIGN.md G) ------------------------------------------------------
+
+METHOD = {
+    "method": "network_meeting", "target_group": "vulnerable", "case_type": "notification",
+    "child_took_part": "yes", "parents_took_part": "yes", "network_count": "3", "professional_count": "2",
+    "plan_coverage": "4", "outcome": "measure",
+}
+
+
+def test_a_method_is_registered_and_corrected_with_history(app, staff, emma):
+    form = staff.get(f"/meetings/{emma.meeting}/method")
+    assert form.status_code == 200
+    assert re.search(r'<input checked[^>]*value="network_meeting"', form.text)  # the meeting's own kind
+    assert staff.post(f"/meetings/{emma.meeting}/method", data=METHOD).status_code == 302
+    page = _text(staff.get(f"/meetings/{emma.meeting}/registrations").text)
+    assert "Udsatte børn og unge" in page and "Underretning" in page and "fra netværket: 3" in page
+    assert "En foranstaltning er sat i gang" in page and "4/5" in page
+    assert staff.post(f"/meetings/{emma.meeting}/method", data=METHOD).status_code == 302  # double click
+    assert _count(app, MethodRegistration) == 1
+    changed = {**METHOD, "outcome": "closed", "network_count": "0"}
+    assert staff.post(f"/meetings/{emma.meeting}/method", data=changed).status_code == 302
+    with app.app_context():
+        first, second = db.session.scalars(select(MethodRegistration).order_by(MethodRegistration.id)).all()
+        assert second.corrects_id == first.id and (second.outcome, second.network_count) == ("closed", 0)
+        assert (first.outcome, first.child_took_part, first.plan_coverage) == ("measure", True, 4)
+    history = _text(staff.get(f"/meetings/{emma.meeting}/method").text)
+    assert "Historik" in history and "Rettet" in history
+    case_page = _text(staff.get(f"/cases/{emma.case}").text)
+    assert "Sagen er lukket uden yderligere foranstaltning" in case_page
+
+
+METHOD_BAD = [
+    ("count-negative", {"network_count": "-1"}, "Skriv et tal fra 0 til 99."),
+    ("count-too-big", {"professional_count": "100"}, "Skriv et tal fra 0 til 99."),
+    ("count-missing", {"network_count": ""}, "Skriv et tal, også hvis det er 0."),
+    ("count-garbage", {"network_count": "tre"}, "Skriv et helt tal."),
+    ("coverage", {"plan_coverage": "6"}, "Vælg en af mulighederne."),
+    ("method", {"method": "startup"}, "Vælg en af mulighederne."),
+    ("target-group", {"target_group": "everyone"}, "Vælg en af mulighederne."),
+    ("outcome-missing", {"outcome": None}, "Vælg udfaldet."),
+    ("child-missing", {"child_took_part": None}, "Svar, om barnet deltog."),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), [c[1:] for c in METHOD_BAD], ids=[c[0] for c in METHOD_BAD])
+def test_method_registration_bad_input(app, staff, emma, change, message):
+    data = {k: v for k, v in {**METHOD, **change}.items() if v is not None}
+    response = staff.post(f"/meetings/{emma.meeting}/method", data=data)
+    assert response.status_code == 400 and message in _text(response.text)
+    assert _count(app, MethodRegistration) == 0
+
+
+def test_method_registration_only_after_a_network_meeting_or_conference(app, staff, emma):
+    startup = _meeting(app, emma.case, "startup", date.today())
+    assert staff.get(f"/meetings/{startup}/method").status_code == 404
+    conference = _meeting(app, emma.case, "family_group_conference", date.today())
+    assert staff.post(f"/meetings/{conference}/method", data={**METHOD, "method": "family_group_conference"}).status_code == 302
+
+
+# --- re-openings ---------------------------------------------------------------------------
+
+
+def test_reopenings_are_recorded_several_times_from_the_case_page(app, staff, emma):
+    assert "Registrér genåbning" in staff.get(f"/cases/{emma.case}").text
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    data = {"reopened_on": yesterday, "reason": "Ny underretning fra skolen."}
+    assert staff.post(f"/cases/{emma.case}/reopenings/new", data=data).status_code == 302
+    assert staff.post(f"/cases/{emma.case}/reopenings/new", data=data).status_code == 302  # double click
+    assert staff.post(f"/cases/{emma.case}/reopenings/new",
+                      data={"reopened_on": date.today().isoformat(), "reason": "Mor ringede."}).status_code == 302
+    assert _count(app, Reopening) == 2
+    page = _text(staff.get(f"/cases/{emma.case}").text)
+    assert "Ny underretning fra skolen." in page and "Mor ringede." in page
+
+
+REOPEN_BAD = [
+    ("future", {"reopened_on": (date.today() + timedelta(days=1)).isoformat(), "reason": "x"}, "Datoen kan ikke ligge i fremtiden."),
+    ("no-date", {"reopened_on": "", "reason": "x"}, "Skriv datoen som åååå-mm-dd."),
+    ("bad-date", {"reopened_on": "2026-02-30", "reason": "x"}, "Skriv datoen som åååå-mm-dd."),
+    ("no-reason", {"reopened_on": date.today().isoformat(), "reason": "  "}, "Skriv, hvorfor sagen blev genåbnet."),
+    ("long-reason", {"reopened_on": date.today().isoformat(), "reason": "x" * 2001}, "Højst 2000 tegn."),
+    ("nul", {"reopened_on": date.today().isoformat(), "reason": "\x00"}, "Skriv, hvorfor sagen blev genåbnet."),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), [c[1:] for c in REOPEN_BAD], ids=[c[0] for c in REOPEN_BAD])
+def test_reopening_bad_input(app, staff, emma, data, message):
+    response = staff.post(f"/cases/{emma.case}/reopenings/new", data=data)
+    assert response.status_code == 400 and message in _text(response.text)
+    assert _count(app, Reopening) == 0
+
+
+def test_nul_bytes_are_dropped_from_notes(app, staff, emma):
+    meeting = _meeting(app, emma.case, "follow_up", date.today())
+    response = staff.post(f"/meetings/{meeting}/phone-follow-ups/{emma.people['father']}",
+                          data={"reached": "no", "notes": "Ring\x00 igen"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(PhoneFollowUp.notes)) == "Ring igen"
+
+
+def test_leaders_and_admins_and_other_teams_are_refused(app, emma, make):
+    meeting = _meeting(app, emma.case, "startup", date.today())
+    make.user("boss", role="leader")
+    make.user("root", role="admin")
+    make.user("stranger", team=make.team("Team Nord-Vest"))
+    for username in ("boss", "root", "stranger"):
+        client = app.test_client()
+        login(client, username)
+        for url, data in ((f"/meetings/{meeting}/phone-follow-ups/{emma.people['mother']}", {"reached": "no"}),
+                          (f"/meetings/{emma.meeting}/method", METHOD),
+                          (f"/cases/{emma.case}/reopenings/new", {"reopened_on": date.today().isoformat(), "reason": "x"})):
+            assert client.post(url, data=data).status_code == 403, (username, url)
+            assert client.get(url).status_code == 403
+    assert _count(app, PhoneFollowUp) + _count(app, MethodRegistration) + _count(app, Reopening) == 0
