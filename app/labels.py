@@ -78,6 +78,8 @@ DUE_KIND_LABELS = {
     "status": _l("Status mangler"),
     "ask_status": _l("Bed om status før mødet"),
     "measurement": _l("Måling af indikatorer"),
+    "observations": _l("Tag stilling til nye observationer"),
+    "phone_follow_up": _l("Ring og følg op"),
 }
 
 

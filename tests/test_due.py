@@ -137,3 +137,38 @@ def test_a_measurement_months_away_is_not_listed_yet(staff, make, caseworker):
     # The intake itself is the first measurement: due today.
     rows = _rows(staff.get("/due").text)
     assert len(rows) == 1 and "I dag" in rows[0]
+
+
+def test_observations_wait_for_a_decision_on_the_case(staff, make, quiet_emma):
+    _, token = make.observation_link(quiet_emma.case, quiet_emma.people["network"])
+    make.observation(token)
+    make.observation(token, kind="mixed", text="Hun var stille i dag.")
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1
+    assert "Tag stilling til nye observationer" in rows[0] and "2 observationer" in rows[0]
+    assert f"/cases/{quiet_emma.case}/reconcile" in rows[0]
+
+
+@pytest.mark.parametrize("kind, days_ago, listed, overdue", [
+    # DESIGN.md flow H: within 14 days of a start-up, follow-up or notification meeting, one per parent.
+    ("startup", 3, True, False),
+    ("follow_up", 14, True, False),
+    ("notification", 15, True, True),
+    ("network_meeting", 3, False, False),
+])
+def test_phone_follow_ups_are_due_per_parent(app, staff, make, quiet_emma, kind, days_ago, listed, overdue):
+    from app.cases.models import Case
+    from app.cases.services import record_meeting
+
+    with app.test_request_context():
+        case = db.session.get(Case, quiet_emma.case)
+        record_meeting(case, kind, date.today() - timedelta(days=days_ago), [p.id for p in case.people])
+        db.session.commit()
+    rows = [row for row in _rows(staff.get("/due").text) if "Ring og følg op" in row]
+    if not listed:
+        assert rows == []
+        return
+    assert len(rows) == 2
+    assert any("Mette (Mor)" in row for row in rows) and any("Jonas (Far)" in row for row in rows)
+    assert all(("Overskredet" in row) == overdue for row in rows)
+    assert "/phone-follow-ups/" in rows[0]

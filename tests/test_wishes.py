@@ -141,10 +141,30 @@ def test_every_staff_page_of_an_answered_see_happen_round_works(app, staff, emma
     round_page = staff.get(f"/rounds/{round_id}")
     assert round_page.status_code == 200 and "Ønsker før mødet" in round_page.text
     assert "Faste aftaler med skolen" in round_page.text and "Se alle ønsker til mødet" in round_page.text
-    for url in (f"/rounds/{round_id}/reconcile", f"/rounds/{round_id}/report.pdf", f"/rounds/{round_id}/summary",
+    # Nothing is decided on wishes: the decision page leads to the list, and a posted decision is refused.
+    assert staff.get(f"/rounds/{round_id}/reconcile").headers["Location"] == f"/meetings/{emma.meeting}/wishes"
+    posted = staff.post(f"/rounds/{round_id}/reconcile", data={"outcome": "no_adjustment", "reason_text": "Ok",
+                                                               "follow_up": "no"})
+    assert posted.status_code == 302
+    with app.app_context():
+        assert db.session.get(Round, round_id).locked_at is None
+    for url in (f"/rounds/{round_id}/report.pdf", f"/rounds/{round_id}/summary",
                 f"/rounds/{round_id}/screen", f"/rounds/{round_id}/handout.pdf", f"/cases/{emma.case}",
                 f"/cases/{emma.case}/reconcile"):
         assert staff.get(url).status_code == 200, url
     assert "Samstem: ønsker før" in staff.get(f"/rounds/{round_id}/summary").text
     # The wishes are no round waiting for a decision.
     assert "Der er ikke noget nyt at tage stilling til." in staff.get(f"/cases/{emma.case}/reconcile").text
+
+
+def test_a_decision_on_wishes_is_refused_by_the_service(app, staff, emma):
+    from app.cases.models import Case
+    from app.reconcile import services as decisions
+
+    _plan(app, emma)
+    staff.post(f"/meetings/{emma.meeting}/wishes/new", data={"participants": [str(emma.people["mother"])]})
+    with app.test_request_context():
+        round_ = db.session.scalar(select(Round).where(Round.kind == "see_happen"))
+        case = db.session.get(Case, emma.case)
+        with pytest.raises(decisions.DecisionError, match="Der skal ikke tages stilling til dem"):
+            decisions.decide(case, [round_], case.caseworker, outcome="no_adjustment", text="Ok", follow_up_on=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from app.cases.models import Case
@@ -14,7 +14,9 @@ from app.i18n import current_language
 from app.indicators.catalogue import current_forms
 from app.indicators.services import case_settings, next_measurement
 from app.labels import MEETING_KIND_LABELS, ROLE_LABELS, ROUND_KIND_LABELS
+from app.observations.services import undecided_observations
 from app.reconcile.reconciliation import undecided_rounds
+from app.registrations.services import phone_follow_ups_due
 from app.timestamps import local_date
 
 
@@ -102,4 +104,35 @@ def measurements_due(case: Case, today: date) -> Iterator[DueItem]:
             what=_form_title(settings.form_id) if settings else "",
             endpoint="cases.show",
             params=(("case_id", case.id),),
+        )
+
+
+@collector
+def observations_waiting(case: Case, today: date) -> Iterator[DueItem]:
+    """Everyday observations wait for a decision from the day the first one arrived."""
+    waiting = undecided_observations(case)
+    if waiting:
+        yield DueItem(
+            kind="observations",
+            case=case,
+            due_on=min(local_date(o.submitted_at) for o in waiting),
+            what=ngettext("%(num)s observation", "%(num)s observationer", len(waiting)),
+            endpoint="reconcile.case_view",
+            params=(("case_id", case.id),),
+        )
+
+
+@collector
+def phone_follow_ups(case: Case, today: date) -> Iterator[DueItem]:
+    """One phone follow-up per parent, due 14 days after a start-up, follow-up or notification meeting."""
+    for due in phone_follow_ups_due(case, today):
+        yield DueItem(
+            kind="phone_follow_up",
+            case=case,
+            due_on=due.due_on,
+            what=_("%(name)s (%(role)s) efter %(meeting)s %(date)s", name=due.person.first_name,
+                   role=ROLE_LABELS[due.person.role], meeting=MEETING_KIND_LABELS[due.meeting.kind],
+                   date=format_date(due.meeting.held_on)),
+            endpoint="registrations.phone_follow_up",
+            params=(("meeting_id", due.meeting.id), ("person_id", due.person.id)),
         )

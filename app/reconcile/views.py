@@ -17,6 +17,7 @@ from app.reconcile import services
 from app.reconcile.forms import DecisionForm
 from app.reconcile.models import Decision
 from app.reconcile.reconciliation import (
+    NO_DECISION_KINDS,
     reconcile_case,
     reconcile_round,
     undecided_rounds,
@@ -72,6 +73,9 @@ def _saved_message(form: DecisionForm) -> str:
 @case_work_required
 def round_view(round_id: int):
     round_ = round_or_abort(round_id)
+    if round_.kind in NO_DECISION_KINDS:
+        # Wishes before a meeting are read as one list; nothing is decided on them.
+        return redirect(url_for("status.wishes_list", meeting_id=round_.meeting_id))
     case = round_.meeting.case
     form = DecisionForm()
     problem, status = None, 200
