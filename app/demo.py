@@ -12,7 +12,9 @@ from app.invitations import services as rounds
 from app.instruments import Instrument
 from app.invitations.links import respondent_url
 from app.indicators import services as indicators
+from app.observations import services as observations
 from app.reconcile import services as decisions
+from app.registrations import services as registrations
 from app.respond import services as respond
 from app.status import services as status
 from app.status import wishes
@@ -65,9 +67,18 @@ def create_demo() -> list[tuple[str, str]]:
     indicators.save_case_settings(case, "indicators-child-family", today - timedelta(days=150))
     add_history(case, user, months=5, rng=random.Random(9))
     add_indicator_rounds(case, user)
+    add_phone_follow_ups(case, user)
+    add_observations(case, user)
     meeting = cases.record_meeting(case, "network_meeting", today, [p.id for p in case.people])
     choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
+    # Emma also gets the well-being ruler, which is offered but never ticked by itself.
+    choices[case.child.id].append("wellbeing-ruler")
     round_, issued = rounds.open_round(meeting, user, choices)
+    registrations.register_method(meeting, user, {
+        "method": "network_meeting", "target_group": "vulnerable", "case_type": "ongoing_measure",
+        "child_took_part": True, "parents_took_part": True, "network_count": 1, "professional_count": 2,
+        "plan_coverage": 4, "outcome": "continues",
+    })
     links = [(inv.person.role, respondent_url(issued[inv.id])) for inv in round_.invitations]
     links += add_status_and_wishes(case, user)
     db.session.commit()
@@ -169,3 +180,26 @@ def add_status_and_wishes(case, user: User) -> list[tuple[str, str]]:
         (f"{inv.person.role}-wishes", respondent_url(wish_tokens[inv.id]))
         for inv in wishes_round.invitations if inv.person.role == "father"
     ]
+
+
+def add_phone_follow_ups(case, user: User) -> None:
+    """Record the calls to both parents after each follow-up meeting, except the father's
+    after the latest: that one is on the due list, overdue."""
+    today = date.today()
+    for meeting in case.meetings:
+        for person in registrations.parents_at(meeting):
+            if registrations.takes_phone_follow_up(meeting, person) and not (
+                meeting.held_on == today - timedelta(days=30) and person.role == "father"
+            ):
+                registrations.record_phone_follow_up(meeting, person, user, {
+                    "reached": True, "started": "yes", "helps": 4, "notes": "Det går bedre med morgenerne."})
+
+
+def add_observations(case, user: User) -> None:
+    """Grete, Emma's grandmother, holds a standing link and has told two things not yet decided on."""
+    grete = next(p for p in case.people if p.role == "network")
+    link, _ = observations.create_link(case, grete, user)
+    weekly = next(g for g in case.open_goals if g.current.domain == "family")
+    observations.submit(link, "positive", "Emma var hos mig hele lørdagen og ville gerne blive til aftensmad.",
+                        weekly, "da")
+    observations.submit(link, "mixed", "Hun var glad, men sagde, at hun er træt om morgenen før skole.", None, "da")

@@ -1,6 +1,7 @@
 """Command-line tasks through the test runner."""
 
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -33,6 +34,14 @@ def test_demo_data_prints_a_working_link_per_open_invitation(runner, app):
         # Lise's status is in; Bente's is awaited. Emma and Mette said what they wish for.
         assert db.session.scalar(feedback.where(Round.kind == "status")) == 1
         assert db.session.scalar(feedback.where(Round.kind == "see_happen")) == 2
+        # Grete's two observations wait for a decision; the father's latest call is still to make.
+        from app.cases.models import Case
+        from app.observations.services import undecided_observations
+        from app.registrations.services import phone_follow_ups_due
+
+        case = db.session.scalar(select(Case))
+        assert len(undecided_observations(case)) == 2
+        assert [d.person.role for d in phone_follow_ups_due(case, date.today())] == ["father"]
     login = app.test_client().post("/login", data={"username": "demo", "password": "demo"})
     assert login.status_code == 302
 
