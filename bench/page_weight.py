@@ -115,9 +115,28 @@ def build_app(folder: str):
 
 
 def demo_links(app, base: str) -> dict[str, str]:
-    """Create Emma's demo case; return each role's personal link, pointing at base."""
+    """Create Emma's demo case; return each role's personal link, pointing at base.
+
+    Besides the demo's own links: an indicator scoring link for the mother on today's
+    meeting, and a standing observation link for Grete.
+    """
+    from app.cases.models import Case
+    from app.extensions import db
+    from app.indicators import services as indicators
+    from app.invitations.links import respondent_url
+    from app.observations import services as observations
+
     with app.test_request_context(base_url=base):
         pairs = create_demo()
+        case = db.session.scalar(db.select(Case).order_by(Case.id.desc()))
+        today = max(case.meetings, key=lambda m: (m.kind == "network_meeting", m.held_on))
+        round_, issued = indicators.start_round(today, case.caseworker)
+        mother = next(i for i in round_.invitations if i.person.role == "mother")
+        pairs.append(("mother-indicators", respondent_url(issued[mother.id])))
+        grete = next(p for p in case.people if p.role == "network")
+        _, token = observations.create_link(case, grete, case.caseworker)
+        pairs.append(("network-observation", f"{base}/o/{token}"))
+        db.session.commit()
     links = {}
     for role, url in pairs:
         parts = urlsplit(url)
@@ -144,6 +163,10 @@ def run(show_requests: bool) -> list[Load]:
                     ]
                     for role in ["child", "mother", "father", "network", "provider"]:
                         loads.append(measure(browser, f"form ({role})", links[role] + "/form"))
+                    loads.append(measure(browser, "status (school)", links["school-status"] + "/form"))
+                    loads.append(measure(browser, "wishes (father)", links["father-wishes"] + "/form"))
+                    loads.append(measure(browser, "indicators (mother)", links["mother-indicators"] + "/form"))
+                    loads.append(measure(browser, "observation", links["network-observation"]))
                     answer_every_line(browser, links["child"])
                     loads.append(measure(browser, "thanks", links["child"] + "/thanks"))
                     decline(browser, links["father"])
