@@ -32,6 +32,7 @@ from app.instruments.catalogue import (
     _pick,
     _shown,
     _Table,
+    load_directory,
 )
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms" / "indicators"
@@ -231,19 +232,7 @@ def load_form(path: Path) -> IndicatorForm:
 
 def load_indicator_forms(directory: Path, languages: Sequence[str]) -> IndicatorCatalogue:
     """Load every *.toml in the directory; raise InstrumentError on the first problem."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise InstrumentError(f"{_shown(directory)}: no such directory of indicator forms")
-    paths = sorted(directory.glob("*.toml"))
-    if not paths:
-        raise InstrumentError(f"{_shown(directory)}: no indicator forms (*.toml)")
-    seen: dict[str, IndicatorForm] = {}
-    for path in paths:
-        form = load_form(path)
-        if form.id in seen:
-            raise InstrumentError(f"{_shown(path)}: id '{form.id}' is already used by {_shown(seen[form.id].path)}")
-        seen[form.id] = form
-    return IndicatorCatalogue(list(seen.values()), languages)
+    return IndicatorCatalogue(load_directory(directory, load_form, "indicator forms"), languages)
 
 
 def _texts_of(form: IndicatorForm) -> Iterator[tuple[str, Mapping[str, Any]]]:

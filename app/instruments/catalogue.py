@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app
@@ -45,6 +45,7 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 # Names a form already uses for itself; a field of that name would break the form.
 _RESERVED = frozenset(dir(Form)) | {"csrf_token", "instrument", "instruments", "lang"}
 
+T = TypeVar("T")
 Texts = Mapping[str, str]
 Labels = Mapping[str, tuple[str, ...]]
 
@@ -567,22 +568,28 @@ def load_instrument(path: Path) -> Instrument:
     return instrument
 
 
-def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
-    """Load every *.toml file in the directory; raise InstrumentError on the first problem."""
+def load_directory(directory: Path, load: Callable[[Path], T], what: str) -> list[T]:
+    """Load every *.toml file in the directory with `load`; raise InstrumentError on the first
+    problem, also when two files use the same id. `what` names the files in messages."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InstrumentError(f"{_shown(directory)}: no such directory of instrument files")
+        raise InstrumentError(f"{_shown(directory)}: no such directory of {what}")
     paths = sorted(directory.glob("*.toml"))
     if not paths:
-        raise InstrumentError(f"{_shown(directory)}: no instrument files (*.toml)")
-    seen: dict[str, Instrument] = {}
+        raise InstrumentError(f"{_shown(directory)}: no {what} (*.toml)")
+    seen: dict[str, T] = {}
     for path in paths:
-        instrument = load_instrument(path)
-        if instrument.id in seen:
-            other = _shown(seen[instrument.id].path)
-            raise InstrumentError(f"{_shown(path)}: id '{instrument.id}' is already used by {other}")
-        seen[instrument.id] = instrument
-    return Catalogue(list(seen.values()), languages)
+        loaded = load(path)
+        if loaded.id in seen:
+            other = _shown(seen[loaded.id].path)
+            raise InstrumentError(f"{_shown(path)}: id '{loaded.id}' is already used by {other}")
+        seen[loaded.id] = loaded
+    return list(seen.values())
+
+
+def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
+    """Load every *.toml file in the directory; raise InstrumentError on the first problem."""
+    return Catalogue(load_directory(directory, load_instrument, "instrument files"), languages)
 
 
 def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]:
