@@ -59,6 +59,31 @@ def test_spread_marks_two_steps_or_more(statuses, steps, marked):
     assert is_spread(statuses) is marked
 
 
+# --- a rationale where the scorers differ by 2 or more steps -----------------------------------
+
+@pytest.mark.parametrize("posted, spread_keys, needed", [
+    # Issue 4: the case worker "sets the final status and goal per factor with a rationale";
+    # required where the factor's spread is marked (matrix.is_spread), optional elsewhere.
+    ({"final-health-status": "3"}, {"health"}, True),
+    ({"final-health-status": "3", "final-health-rationale": "   "}, {"health"}, True),  # blank is no rationale
+    ({"final-health-status": "dont_know"}, {"health"}, True),  # "Ved ikke" is a final status too
+    ({"final-health-status": "3", "final-health-rationale": "Lægen har set på det."}, {"health"}, False),
+    ({"final-health-status": "3"}, set(), False),  # no spread: optional
+    ({"final-health-status": "3"}, {"school"}, False),  # another factor's spread
+    ({"final-health-goal": ""}, {"health"}, False),  # no final status set: nothing to explain
+    ({"final-health-status": "9"}, {"health"}, False),  # a malformed status is reported as that alone
+])
+def test_a_final_status_on_a_spread_factor_needs_a_rationale(posted, spread_keys, needed):
+    from app.indicators import scoring
+    from app.indicators.catalogue import DEFAULT_DIRECTORY, load_indicator_forms
+
+    form = load_indicator_forms(DEFAULT_DIRECTORY, ("da", "en")).get("indicators-child-family")
+    result = scoring.read_finals(form, form.factors(), posted, spread_keys)
+    assert (result.problems.get("final-health-rationale", (None,))[0] == scoring.RATIONALE_NEEDED) is needed
+    assert [k for k, (code, _) in result.problems.items() if code == scoring.RATIONALE_NEEDED] == (
+        ["final-health-rationale"] if needed else [])
+
+
 # --- the procedure -----------------------------------------------------------------------------
 
 def test_only_an_administrator_sets_the_procedure(app, make, client, caseworker):
@@ -316,6 +341,34 @@ def test_bad_final_scores_are_refused_and_kept(app, staff, round_ids, change, me
         assert db.session.scalars(db.select(FinalScore)).all() == []
 
 
+def test_a_spread_factor_needs_a_rationale_before_anything_is_saved(app, client, staff, round_ids):
+    client.post(f"/r/{round_ids.tokens['mother']}/form", data=scored(status="4", goal="3"))
+    client.post(f"/r/{round_ids.tokens['provider']}/form", data=scored(status="2", goal="2", crime__status="3"))
+    url = f"/rounds/{round_ids.round}/indicators"
+    page = staff.get(url)
+    assert "skal udfyldes, når du sætter status, fordi der er forskel på 2 trin eller mere" in page.text
+    # Health is spread (4 against 2), crime is not (4 against 3).
+    data = {"final-health-status": "3", "final-health-goal": "2", "final-health-note": "Mor synes, det er svært.",
+            "final-crime-status": "3"}
+    refused = staff.post(url, data=data)
+    assert refused.status_code == 400
+    message = ("Skriv en begrundelse for den endelige status for «Sundhed». "
+               "Dem, der har scoret, er 2 trin eller mere fra hinanden.")
+    assert refused.text.count(message) == 2  # in the summary and next to the factor
+    assert "«Kriminalitet»" not in refused.text.split("</h1>")[1].split("<form")[0]
+    assert '<a href="#final-health-rationale">' in refused.text
+    assert "Mor synes, det er svært." in refused.text
+    assert '<option value="3" selected>3</option>' in refused.text
+    with app.app_context():
+        assert db.session.scalars(db.select(FinalScore)).all() == []
+    saved = staff.post(url, data=data | {"final-health-rationale": "Lægen har set på det."})
+    assert saved.status_code == 302
+    with app.app_context():
+        finals_in_force = services.final_scores(round_ids.round)
+        assert finals_in_force["health"].rationale == "Lægen har set på det."
+        assert finals_in_force["crime"].status == 3 and not finals_in_force["crime"].rationale
+
+
 DECIDE = {"outcome": "no_adjustment", "reason_text": "Planen virker.", "follow_up": "no"}
 
 
@@ -450,3 +503,54 @@ def test_the_external_scorer_may_decline_and_the_intro_says_how_long(app, client
     assert client.post(f"/r/{round_ids.tokens['provider']}/decline").status_code == 302
     [answer] = stored(app, round_ids.invitations["provider"])
     assert answer.declined and answer.instrument_id == "indicators-child-family"
+
+
+# --- the respondent's intro says what an indicator scoring is ---------------------------------
+
+FEEDBACK_WORDS = ("hvordan mødet var for dig", "Hvordan går det?")
+
+
+@pytest.mark.parametrize("role, says", [
+    ("provider", ["Sådan går det for Emma",
+                  "beder dig give en score for, hvordan det går for Emma på hvert område",
+                  "Du giver hvert område et tal fra 1 til 5. 1 er bedst: ingen problemer.",
+                  "Hvem læser svarene? Anne Rådgiver, som er rådgiver.", "Det er frivilligt at svare.",
+                  "Det tager cirka 10 minutter.", "Jeg vil ikke svare"]),
+    ("child", ["Hej!", "vil gerne vide, hvordan det går for dig på forskellige områder",
+               "Du giver hvert område et tal fra 1 til 5. 1 betyder, at det går godt.",
+               "Det er Anne Rådgiver, der læser dine svar.", "Du bestemmer selv, om du vil svare.",
+               "Det tager cirka 10 minutter."]),
+])
+def test_the_indicator_intro_says_what_a_scoring_is_and_not_a_meeting_feedback(make, client, caseworker,
+                                                                               role, says):
+    ids = make.indicator_case(caseworker, scorers=["provider", "child"])
+    make.indicator_round(ids)
+    intro = client.get(f"/r/{ids.tokens[role]}")
+    assert intro.status_code == 200
+    for text in says:
+        assert text in intro.text, text
+    for text in FEEDBACK_WORDS:
+        assert text not in intro.text
+
+
+def test_the_icf_intro_names_its_own_scale(make, client, caseworker):
+    ids = make.indicator_case(caseworker, form="icf", scorers=["provider"])
+    make.indicator_round(ids)
+    intro = client.get(f"/r/{ids.tokens['provider']}")
+    assert "Du giver hvert område et tal fra 0 til 4. 0 er bedst: ingen problemer." in intro.text
+
+
+def test_the_indicator_intro_in_english(make, client, caseworker):
+    ids = make.indicator_case(caseworker, scorers=["provider"])
+    make.indicator_round(ids)
+    intro = client.get(f"/r/{ids.tokens['provider']}?lang=en")
+    assert "1 is best" in intro.text and "meeting was" not in intro.text
+
+
+def test_the_feedback_intro_still_asks_about_the_meeting(make, client, caseworker):
+    ids = make.emma(caseworker)
+    adult = client.get(f"/r/{ids.tokens['mother']}")
+    assert "Hvordan går det?" in adult.text and "og hvordan mødet var for dig." in adult.text
+    assert "score" not in adult.text
+    child = client.get(f"/r/{ids.tokens['child']}")
+    assert "hvordan du har det, og hvordan mødet var for dig." in child.text

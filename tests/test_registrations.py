@@ -286,3 +286,69 @@ def test_leaders_and_admins_and_other_teams_are_refused(app, emma, make):
             assert client.post(url, data=data).status_code == 403, (username, url)
             assert client.get(url).status_code == 403
     assert _count(app, PhoneFollowUp) + _count(app, MethodRegistration) + _count(app, Reopening) == 0
+
+
+# --- the case page's meeting list leads to each meeting's registrations ---------------------
+
+OPEN_CASES = [
+    # kind, held, calls recorded (roles), method registered, expected missing (None = left out)
+    ("startup", TODAY - timedelta(days=3), (), False, 2),  # one call per parent: mother, father
+    ("follow_up", TODAY - timedelta(days=30), ("mother",), False, 1),  # overdue or not, still missing
+    ("notification", TODAY, ("mother", "father"), False, None),  # everyone called
+    ("startup", TODAY + timedelta(days=1), (), False, None),  # planned: not due yet
+    ("network_meeting", TODAY, (), False, 1),
+    ("family_group_conference", TODAY - timedelta(days=5), (), True, None),
+    ("family_group_conference", TODAY + timedelta(days=2), (), False, None),  # planned
+    ("action_plan", TODAY - timedelta(days=5), (), False, None),  # takes neither
+]
+
+
+@pytest.mark.parametrize(("kind", "held", "called", "registered", "expected"), OPEN_CASES)
+def test_open_registrations_per_meeting(app, make, caseworker, kind, held, called, registered, expected):
+    """DESIGN.md H (a phone follow-up per parent after start-up, follow-up and notification
+    meetings) and G (method registration after network meetings and family group conferences)."""
+    ids = make.emma(caseworker, open_round=False, kind="action_plan")
+    meeting_id = _meeting(app, ids.case, kind, held)
+    with app.test_request_context():
+        case = db.session.get(Case, ids.case)
+        meeting = db.session.get(Meeting, meeting_id)
+        for person in case.people:
+            if person.role in called:
+                services.record_phone_follow_up(meeting, person, case.caseworker, {"reached": False})
+        if registered:
+            services.register_method(meeting, case.caseworker, {
+                "method": "family_group_conference", "target_group": "vulnerable", "case_type": "notification",
+                "child_took_part": True, "parents_took_part": True, "network_count": 3, "professional_count": 2,
+                "plan_coverage": 4, "outcome": "measure"})
+        db.session.commit()
+        assert services.open_registrations(case, TODAY).get(meeting_id) == expected
+        assert ids.meeting not in services.open_registrations(case, TODAY)  # the action plan meeting
+
+
+def _meeting_items(html: str) -> dict[int, str]:
+    """The case page's meeting list: each item's text, by the meeting its registrations link names."""
+    listing = html.split('<ul class="meetings">')[1].split("</ul>")[0]
+    items = {}
+    for item in listing.split("<li>")[1:]:
+        found = re.search(r'href="/meetings/(\d+)/registrations"', item)
+        items[int(found.group(1)) if found else 0] = _text(item)
+    return items
+
+
+def test_the_meeting_list_links_to_calls_and_method_saying_what_is_missing(app, staff, emma):
+    held = date.today() - timedelta(days=20)
+    startup = _meeting(app, emma.case, "startup", held)
+    action_plan = _meeting(app, emma.case, "action_plan", held)
+    items = _meeting_items(staff.get(f"/cases/{emma.case}").text)
+    assert "Opfølgningsopkald 2 opkald mangler" in items[startup]
+    assert "Metoderegistrering Metoden mangler" in items[emma.meeting]  # the network meeting held today
+    assert 0 in items and "Opfølgningsopkald" not in items[0] and "Metoderegistrering" not in items[0]
+    assert f'/meetings/{action_plan}/registrations' not in staff.get(f"/cases/{emma.case}").text
+    # Calls and the method recorded: the links stay, nothing is said to be missing.
+    for role in ("mother", "father"):
+        staff.post(f"/meetings/{startup}/phone-follow-ups/{emma.people[role]}", data={"reached": "no"})
+    staff.post(f"/meetings/{emma.meeting}/method", data=METHOD)
+    items = _meeting_items(staff.get(f"/cases/{emma.case}").text)
+    assert "Opfølgningsopkald" in items[startup] and "mangler" not in items[startup]
+    assert "Metoderegistrering" in items[emma.meeting] and "mangler" not in items[emma.meeting]
+    assert staff.get(f"/meetings/{startup}/registrations").status_code == 200

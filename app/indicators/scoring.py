@@ -12,7 +12,7 @@ The answers stored (in a Response, or a StaffScoring) look like
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.cases.forms import CPR_PATTERN
@@ -33,6 +33,7 @@ MALFORMED = "malformed"
 GOAL_WORSE = "goal_worse"
 TOO_LONG = "too_long"
 CPR = "cpr"
+RATIONALE_NEEDED = "rationale_needed"
 
 
 @dataclass
@@ -125,13 +126,20 @@ def values_from_answers(answers: Mapping) -> dict[str, str]:
 FINAL_TEXT_LIMIT = 4000
 
 
-def read_finals(form: IndicatorForm, factors: Sequence[Factor], data: Mapping[str, str]) -> Scoring:
+def read_finals(
+    form: IndicatorForm, factors: Sequence[Factor], data: Mapping[str, str], spread: Collection[str] = ()
+) -> Scoring:
     """Read the case worker's final status, goal, rationale and family note per factor.
 
     Field names: "final-<factor>-status" (a step, "dont_know" or empty = not set yet),
     "final-<factor>-goal", "final-<factor>-rationale", "final-<factor>-note", and for ICF
     forms "final-function_level-level". Returns answers {factor: entry} for
     services.save_final_scores, or problems per field (never a partial save).
+
+    `spread` holds the keys of the factors whose scorers differ by 2 or more steps
+    (matrix.is_spread). Issue 4: the case worker "sets the final status and goal per factor
+    with a rationale": where the scorers disagree that much, a final status (a step or "Ved
+    ikke") needs a rationale; elsewhere the rationale stays optional.
     """
     entries: dict[str, dict] = {}
     problems: dict[str, tuple[str, Factor | None]] = {}
@@ -165,6 +173,8 @@ def read_finals(form: IndicatorForm, factors: Sequence[Factor], data: Mapping[st
             elif CPR_PATTERN.search(text):
                 problems[f"{prefix}-{part}"] = (CPR, factor)
             texts[part] = text
+        if factor.key in spread and (status is not None or dont_know) and not texts["rationale"]:
+            problems[f"{prefix}-rationale"] = (RATIONALE_NEEDED, factor)
         entries[factor.key] = {"status": status, "dont_know": dont_know, "goal": goal, "level": None,
                                "rationale": texts["rationale"], "family_note": texts["note"]}
     if form.is_icf:

@@ -65,6 +65,9 @@ def problem_message(code: str, factor, lang: str) -> str:
         return _("Teksten ved «%(factor)s» er for lang.", factor=name)
     if code == scoring.CPR:
         return _("Skriv ikke CPR-numre i Samstem.")
+    if code == scoring.RATIONALE_NEEDED:
+        return _("Skriv en begrundelse for den endelige status for «%(factor)s». Dem, der har scoret, er 2 trin "
+                 "eller mere fra hinanden.", factor=name)
     return _("Vælg en af mulighederne ved «%(factor)s».", factor=name)
 
 
@@ -229,7 +232,8 @@ def matrix(round_id: int):
         names = [f"final-{f.key}-{p}" for f in factors for p in ("status", "goal", "rationale", "note")]
         names.append(f"final-{scoring.LEVEL_FIELD}-level")
         values = {n: request.form.get(n, "") for n in names if request.form.get(n)}
-        result = scoring.read_finals(form, factors, request.form)
+        spread = {row.factor.key for row in built.rows if row.spread}
+        result = scoring.read_finals(form, factors, request.form, spread)
         errors = _messages(result, lang)
         if round_.is_locked:
             errors["round"] = _("Runden er afsluttet. De endelige scorer kan ikke ændres.")

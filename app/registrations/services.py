@@ -166,6 +166,24 @@ def method_registrations_of(case: Case) -> dict[int, MethodRegistration]:
     return {r.meeting_id: r for r in rows if r.is_current}
 
 
+# --- what a case's meetings still lack (the case page's meeting list) ---------------------
+
+
+def open_registrations(case: Case, today: date) -> dict[int, int]:
+    """Return, per meeting held on or before today, how many registrations are still to be
+    made: one per parent not yet called after a start-up, follow-up or notification meeting
+    (as phone_follow_ups_due counts them), one for a network meeting or family group
+    conference with no method registered. Meetings with nothing missing are left out."""
+    missing: dict[int, int] = {}
+    for item in phone_follow_ups_due(case, today):
+        missing[item.meeting.id] = missing.get(item.meeting.id, 0) + 1
+    registered = method_registrations_of(case)
+    for meeting in case.meetings:
+        if takes_method_registration(meeting) and meeting.held_on <= today and meeting.id not in registered:
+            missing[meeting.id] = 1
+    return missing
+
+
 # --- re-openings --------------------------------------------------------------------------
 
 

@@ -38,6 +38,8 @@ def helpers() -> dict:
         "method_registrations_of": services.method_registrations_of,
         "reopenings_of": services.reopenings_of,
         "takes_method_registration": services.takes_method_registration,
+        "needs_phone_follow_up": services.needs_phone_follow_up,
+        "open_registrations": services.open_registrations,
     }
 
 

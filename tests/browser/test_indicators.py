@@ -19,6 +19,8 @@ FACTORS = ["development", "family_mother", "family_father", "family_siblings", "
            "leisure", "self_reliance", "attachment", "crime"]
 PROVIDER = {key: 3 for key in FACTORS} | {"development": 2, "health": 1}  # against the mother's 4s: two spreads
 MOTHER_SAYS = "Emma sover dårligt og har ondt i maven om morgenen."
+DEVELOPMENT_NEEDS = ("Skriv en begrundelse for den endelige status for «Udvikling og adfærd». "
+                     "Dem, der har scoret, er 2 trin eller mere fra hinanden.")
 REASON = "Skolen var ikke med, og ingen kunne sige noget om Emmas tilknytning."
 
 
@@ -82,6 +84,14 @@ def set_final_scores(page: Page, leave_out: str) -> None:
         page.locator(f"#final-{key}-goal").select_option("2")
     page.locator("#final-health-rationale").fill("Lægen har set på det.")
     page.locator("#final-health-note").fill("Mor oplever det som sværere end Lise.")
+    page.get_by_role("button", name="Gem de endelige scorer").click()
+    # Development is spread too (the mother's 4 against Lise's 2): its final status needs a rationale.
+    expect(page.locator(".error-summary li")).to_have_text([DEVELOPMENT_NEEDS])
+    expect(page.locator("#row-development .error")).to_have_text(DEVELOPMENT_NEEDS)
+    expect(page.locator("#final-health-rationale")).to_have_value("Lægen har set på det.")
+    expect(page.locator("#final-development-status")).to_have_value("3")
+    expect(page.locator(".error-summary a")).to_have_attribute("href", "#final-development-rationale")
+    page.locator("#final-development-rationale").fill("Lise ser hende hver dag; mor ser morgenerne.")
     page.get_by_role("button", name="Gem de endelige scorer").click()
     expect(page.locator(".flash").first).to_have_text("De endelige scorer er gemt.")
     expect(page.locator("#unscored")).to_have_text("1 faktor mangler en endelig status.")
