@@ -24,7 +24,16 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export it, or put it in instance/settings.py")
 
-    from app import errors, extensions, i18n, indicators, instruments, labels, models, security  # noqa: F401
+    from app import (  # noqa: F401
+        errors,
+        extensions,
+        i18n,
+        indicators,
+        instruments,
+        labels,
+        models,
+        security,
+    )
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))

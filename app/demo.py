@@ -8,10 +8,10 @@ from sqlalchemy import select
 from app.auth.models import Team, User
 from app.cases import services as cases
 from app.extensions import db
-from app.invitations import services as rounds
-from app.instruments import Instrument
-from app.invitations.links import respondent_url
 from app.indicators import services as indicators
+from app.instruments import Instrument
+from app.invitations import services as rounds
+from app.invitations.links import respondent_url
 from app.observations import services as observations
 from app.reconcile import services as decisions
 from app.registrations import services as registrations

@@ -2,7 +2,14 @@
 
 from app.audit import AuditEvent
 from app.auth.models import Team, User
-from app.cases.models import Case, Goal, GoalVersion, Meeting, Person, meeting_participant
+from app.cases.models import (
+    Case,
+    Goal,
+    GoalVersion,
+    Meeting,
+    Person,
+    meeting_participant,
+)
 from app.invitations.models import Invitation, Response, Round
 from app.outbox.models import OutboxMessage
 from app.reconcile.models import Decision, decision_round

@@ -8,8 +8,8 @@ from flask import Flask
 from flask_login import login_user
 
 from app.auth.models import Team, User
-from app.cases.models import Case
 from app.cases import services as cases
+from app.cases.models import Case
 from app.demo import PEOPLE as EMMA_PEOPLE
 from app.extensions import db
 from app.invitations import services as rounds

@@ -11,7 +11,12 @@ from app.cases import services as cases
 from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.registrations import services
-from app.registrations.models import MethodRegistration, PhoneFollowUp, RecordIsFinal, Reopening
+from app.registrations.models import (
+    MethodRegistration,
+    PhoneFollowUp,
+    RecordIsFinal,
+    Reopening,
+)
 from tests.factories import login
 
 TODAY = date(2026, 3, 20)

@@ -19,7 +19,11 @@ from app.instruments.catalogue import (
     load_catalogue,
 )
 from app.instruments.cli import instruments_cli
-from app.instruments.fields import answers_from_form, build_form_class, form_data_from_answers
+from app.instruments.fields import (
+    answers_from_form,
+    build_form_class,
+    form_data_from_answers,
+)
 from app.instruments.proposal import for_feedback, propose
 from app.instruments.scoring import Score, cutoff_for, score
 

@@ -2,12 +2,19 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.timestamps import UTCDateTime, utcnow
-
 
 # What a round collects. feedback: forms after a meeting; status: the provider's (or
 # school's) status before a follow-up meeting; see_happen: three wishes before a meeting;

@@ -1,6 +1,15 @@
 """Observation links: staff make and revoke them; the public page /o/<token> takes observations."""
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +26,7 @@ from app.observations import services
 from app.observations.forms import NO_GOAL, link_form, observation_form
 from app.observations.models import ObservationLink
 from app.respond.services import organisation
-from app.respond.views import token_failures
+from app.respond.views import choose_language, token_failures
 
 bp = Blueprint("observations", __name__)
 public = Blueprint("observe", __name__)
@@ -84,19 +93,10 @@ def revoke_link(case_id: int, link_id: int):
 # --- the public page -------------------------------------------------------------------
 
 
-def _choose_language(link: ObservationLink | None) -> None:
-    languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang")
-    if chosen in languages:
-        session["lang"] = chosen
-    elif session.get("lang") not in languages and link is not None:
-        g.lang = link.person.language if link.person.language in languages else None
-
-
 def _load(token: str) -> ObservationLink:
     """Return the link; 404 (counted as a failure) for an unknown token."""
     link = services.find_link(token)
-    _choose_language(link)
+    choose_language(link.person if link else None)
     if link is None:
         abort(404)
     return link

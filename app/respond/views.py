@@ -1,11 +1,22 @@
 """The public respondent pages, reached by a personal token. No login, no staff data."""
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import StringField
 
+from app.cases.models import Person
 from app.extensions import csrf, db, limiter
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
@@ -34,14 +45,14 @@ class CodeForm(FlaskForm):
     code = StringField()
 
 
-def _choose_language(invitation: Invitation | None) -> None:
-    """Take ?lang= as the respondent's choice; otherwise their stored preference."""
+def choose_language(person: Person | None) -> None:
+    """Take ?lang= as the respondent's choice; otherwise the person's stored preference."""
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
-    elif session.get("lang") not in languages and invitation is not None:
-        g.lang = invitation.person.language if invitation.person.language in languages else None
+    elif session.get("lang") not in languages and person is not None:
+        g.lang = person.language if person.language in languages else None
 
 
 class RoundClosed(Exception):
@@ -59,7 +70,7 @@ def round_closed(error: RoundClosed):
 def _load(token: str) -> Invitation:
     """Return the token's invitation; 404 for a dead link, the closed page for a locked round."""
     invitation = services.find_invitation(token)
-    _choose_language(invitation)
+    choose_language(invitation.person if invitation else None)
     if invitation is None:
         abort(404)
     if invitation.round.is_locked:
@@ -152,7 +163,7 @@ def thanks(token: str):
 @bp.route("/code", methods=["GET", "POST"])
 @token_failures
 def enter_code():
-    _choose_language(None)
+    choose_language(None)
     form = CodeForm()
     if form.validate_on_submit():
         token = token_from_code(form.code.data or "")

@@ -5,9 +5,8 @@ Revises: 4ff068fc71c0
 Create Date: 2026-11-22 13:50:58.745664
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '35dd355c380f'

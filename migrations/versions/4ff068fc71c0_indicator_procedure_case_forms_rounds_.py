@@ -5,9 +5,8 @@ Revises: 5df6295cd127
 Create Date: 2026-11-22 13:52:03.184810
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4ff068fc71c0'

@@ -5,9 +5,8 @@ Revises: 359530d2a8d7
 Create Date: 2026-11-22 13:44:23.748507
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5df6295cd127'

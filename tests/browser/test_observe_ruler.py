@@ -13,7 +13,12 @@ from app.extensions import db
 from app.invitations import services as rounds
 from app.invitations.models import Response
 from app.observations.models import Observation
-from tests.browser.test_accessibility import check_axe, check_errors, check_language_and_names, check_targets_and_width
+from tests.browser.test_accessibility import (
+    check_axe,
+    check_errors,
+    check_language_and_names,
+    check_targets_and_width,
+)
 
 pytestmark = pytest.mark.browser
 
