@@ -63,12 +63,23 @@ def test_a_goal_is_added_and_shown_on_the_case(staff, app, emma):
     assert "goal.create" in _actions(app, emma.case)
 
 
-def test_optional_fields_may_wait_and_are_trimmed(staff, app, emma):
+def test_who_is_responsible_and_how_it_is_documented_are_required(staff, app, emma):
     data = GOAL | {"text": "  Emma går til fodbold.  ", "responsible": "   ", "documentation": ""}
+    refused = staff.post(f"/cases/{emma.case}/goals/new", data=data)
+    assert refused.status_code == 400
+    assert "Skriv, hvem der er ansvarlig for målet." in refused.text
+    assert "Skriv, hvordan I kan se, at målet er nået" in refused.text
+    assert "Emma går til fodbold." in refused.text  # what was typed stays
+    assert _goal_count(app) == 0
+    data |= {"responsible": "  Far  ", "documentation": " Emma fortæller det "}
     assert staff.post(f"/cases/{emma.case}/goals/new", data=data).status_code == 302
     with app.app_context():
         version = db.session.scalar(select(GoalVersion))
-        assert (version.text, version.responsible, version.documentation) == ("Emma går til fodbold.", None, None)
+        assert (version.text, version.responsible, version.documentation) == ("Emma går til fodbold.", "Far", "Emma fortæller det")
+
+
+def test_a_goal_written_before_the_fields_were_required_shows_them_as_missing(staff, make, emma):
+    make.goal(emma.case)  # the service still stores a goal without them
     assert "Ikke udfyldt" in staff.get(f"/cases/{emma.case}").text
 
 

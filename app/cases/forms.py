@@ -118,11 +118,19 @@ class GoalForm(Form):
         choices=[SelectChoice(k, GOAL_KIND_CHOICE_LABELS[k]) for k in GOAL_KINDS],
         default="improve",
     )
+    # Every goal says who is responsible and how achievement will be documented (issue 4):
+    # a goal nobody owns or nobody can check cannot be followed up.
     responsible = StringField(
-        _l("Hvem er ansvarlig?"), validators=[Optional(), Length(max=GOAL_FIELD_LIMIT), no_cpr]
+        _l("Hvem er ansvarlig?"),
+        validators=[DataRequired(_l("Skriv, hvem der er ansvarlig for målet.")), Length(max=GOAL_FIELD_LIMIT), no_cpr],
     )
     documentation = StringField(
-        _l("Hvordan kan vi se, at målet er nået?"), validators=[Optional(), Length(max=GOAL_FIELD_LIMIT), no_cpr]
+        _l("Hvordan kan vi se, at målet er nået?"),
+        validators=[
+            DataRequired(_l("Skriv, hvordan I kan se, at målet er nået, fx »skolefravær under 10 %«.")),
+            Length(max=GOAL_FIELD_LIMIT),
+            no_cpr,
+        ],
     )
     # The version the page showed, so a rewording made meanwhile by someone else is not overwritten.
     version = HiddenField()
