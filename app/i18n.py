@@ -22,6 +22,11 @@ def current_language() -> str:
     return str(get_locale() or "da")
 
 
+def person_language(person) -> str:
+    """Return the language to write to a person in: theirs if Samstem speaks it, else Danish."""
+    return person.language if person.language in current_app.config["LANGUAGES"] else "da"
+
+
 def decimal1(value: float | None) -> str:
     """Show a score with one decimal, with the reader's decimal mark: 7,3 in Danish."""
     return "" if value is None else format_decimal(value, format="0.0")

@@ -14,7 +14,6 @@ is on.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +27,11 @@ from app.instruments.catalogue import (
     _ID,
     _KEY,
     SOURCE_LANGUAGE,
-    InstrumentError,
     _pick,
     _shown,
     _Table,
     load_directory,
+    read_table,
 )
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms" / "indicators"
@@ -185,15 +184,8 @@ def _factor(data: Any, where: str, steps: int, *, part: bool = False) -> Factor:
 
 def load_form(path: Path) -> IndicatorForm:
     """Read and check one indicator form file; InstrumentError names the file and the problem."""
-    where = _shown(path)
-    try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
-    except tomllib.TOMLDecodeError as error:
-        raise InstrumentError(f"{where}: not valid TOML: {error}") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise InstrumentError(f"{where}: cannot be read: {error}") from error
-    table = _Table(data, where)
+    table = read_table(path)
+    where = table.where
     form_id = table.string("id", _ID)
     kind = table.string("kind")
     if kind not in KINDS:

@@ -17,12 +17,15 @@ from app.extensions import db
 from app.i18n import current_language
 from app.indicators import scoring, services
 from app.indicators.catalogue import current_forms
+from app.indicators.forms import CaseIndicatorsForm, ProcedureForm
 from app.indicators.matrix import build
 from app.indicators.models import RHYTHMS
 from app.invitations import issued
 from app.invitations.models import Invitation, Round
 from app.invitations.views import round_or_abort
 from app.respond import pages
+from app.respond import services as respond
+from app.respond.views import commit_and_thank, render_page
 
 bp = Blueprint("indicators", __name__)
 
@@ -80,7 +83,6 @@ def _messages(result: scoring.Scoring, lang: str) -> dict[str, str]:
 @bp.route("/admin/indicators", methods=["GET", "POST"])
 @admin_required
 def admin_procedure():
-    from app.indicators.forms import ProcedureForm
 
     current = services.procedure()
     form = ProcedureForm()
@@ -111,7 +113,6 @@ def admin_procedure():
 @bp.route("/cases/<int:case_id>/indicators", methods=["GET", "POST"])
 @case_work_required
 def case_settings(case_id: int):
-    from app.indicators.forms import CaseIndicatorsForm
 
     case = case_or_abort(case_id)
     settings = services.case_settings(case)
@@ -258,9 +259,6 @@ class _CsrfOnly(FlaskForm):
 
 @pages.register("indicators")
 def respondent_form(invitation: Invitation, token: str):
-    from app.respond import services as respond
-    from app.respond.views import commit_and_thank, render_page
-
     round_: Round = invitation.round
     info = services.indicator_round(round_)
     form = services.form_of(info) if info else None

@@ -523,8 +523,8 @@ def _meeting_kinds(table: _Table) -> tuple[str, ...] | None:
     return tuple(kinds)
 
 
-def load_instrument(path: Path) -> Instrument:
-    """Read and check one instrument file."""
+def read_table(path: Path) -> _Table:
+    """Read a TOML file as a table whose errors name the file; InstrumentError if it cannot be read."""
     where = _shown(path)
     try:
         with path.open("rb") as file:
@@ -533,7 +533,13 @@ def load_instrument(path: Path) -> Instrument:
         raise InstrumentError(f"{where}: not valid TOML: {error}") from error
     except (OSError, UnicodeDecodeError) as error:
         raise InstrumentError(f"{where}: cannot be read: {error}") from error
-    table = _Table(data, where)
+    return _Table(data, where)
+
+
+def load_instrument(path: Path) -> Instrument:
+    """Read and check one instrument file."""
+    table = read_table(path)
+    where = table.where
     instrument_id = table.string("id", _ID)
     if instrument_id in _RESERVED:
         raise table.fail(f"id {instrument_id!r} is reserved; choose another")

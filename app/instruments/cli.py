@@ -36,7 +36,8 @@ def validate_command(directory: Path | None) -> None:
         click.echo(str(error), err=True)
         raise SystemExit(1) from error
     problems = check_languages(catalogue)
-    # The indicator forms (forms/indicators/) are checked too.
+    # The indicator forms (forms/indicators/) are checked too; imported here, because
+    # app.indicators.catalogue itself imports this package.
     from app.indicators.catalogue import check_languages as check_indicator_languages
     from app.indicators.catalogue import configured_directory as indicator_directory
     from app.indicators.catalogue import load_indicator_forms

@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
+from app.extensions import db
+from app.i18n import person_language
 from app.invitations.models import Invitation, Round
 from app.outbox import queue_email, queue_sms
 from app.outbox.models import LINK, OutboxMessage
@@ -76,8 +78,7 @@ def send(invitation: Invitation, channel: str) -> OutboxMessage:
         if channel == "email":
             raise SendError(_("%(name)s har ingen e-mailadresse. Tilføj den på personens side.", name=person.first_name))
         raise SendError(_("%(name)s har intet telefonnummer. Tilføj det på personens side.", name=person.first_name))
-    locale = person.language if person.language in current_app.config["LANGUAGES"] else "da"
-    with force_locale(locale):
+    with force_locale(person_language(person)):
         if channel == "email":
             subject, body = _texts(invitation)
             message = queue_email(address, subject, body, invitation=invitation)
@@ -89,8 +90,6 @@ def send(invitation: Invitation, channel: str) -> OutboxMessage:
 
 def latest_messages(round_: Round) -> dict[int, OutboxMessage]:
     """Return each invitation's newest outbox message, by invitation id."""
-    from app.extensions import db
-
     ids = [inv.id for inv in round_.invitations]
     if not ids:
         return {}

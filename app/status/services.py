@@ -22,8 +22,10 @@ from app.cases.forms import CPR_PATTERN
 from app.cases.models import Case, Meeting, Person
 from app.cases.services import record_meeting
 from app.extensions import db
+from app.i18n import person_language
 from app.invitations import services as rounds
 from app.invitations.models import Invitation, Response, Round
+from app.labels import ATTAINMENT_LABELS, ROLE_LABELS
 from app.outbox import queue_email
 from app.outbox.models import LINK
 from app.respond.services import OwnForm, submit_own
@@ -105,14 +107,10 @@ def request_status(case: Case, user: User, *, meeting: Meeting | None, new_meeti
         raise StatusRequestError(_("Fristen skal ligge senest på mødedagen."))
     round_, tokens = rounds.open_round(meeting, user, {p.id: [FORM.id] for p in people}, kind="status", due_on=due_on)
     for invitation in round_.invitations:
-        with force_locale(_locale(invitation.person)):
+        with force_locale(person_language(invitation.person)):
             subject, body = request_email(invitation)
         queue_email(invitation.person.email, subject, body, invitation=invitation)
     return round_, tokens
-
-
-def _locale(person: Person) -> str:
-    return person.language if person.language in current_app.config["LANGUAGES"] else "da"
 
 
 def request_email(invitation: Invitation) -> tuple[str, str]:
@@ -333,8 +331,6 @@ def _previous(invitation: Invitation, round_: Round) -> Response | None:
 
 def status_lines(round_: Round) -> list[str]:
     """Say a status round's content in plain text, for the case system."""
-    from app.labels import ATTAINMENT_LABELS, ROLE_LABELS
-
     view = status_view(round_)
     lines = ["", _("Status med frist %(due)s", due=format_date(round_.due_on, "d. MMMM yyyy")) if round_.due_on else _("Status")]
     if not view.answered:
