@@ -25,6 +25,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set: export it, or put it in instance/settings.py")
 
     from app import (  # noqa: F401
+        boundary,
         errors,
         extensions,
         i18n,
@@ -36,6 +37,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     )
 
     extensions.db.init_app(app)
+    boundary.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)

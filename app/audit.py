@@ -2,12 +2,15 @@
 
 from datetime import datetime
 
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.timestamps import UTCDateTime, utcnow
+
+VIEW = "case.view"
 
 
 class AuditEvent(db.Model):
@@ -19,9 +22,32 @@ class AuditEvent(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+def _user_id() -> int | None:
+    return current_user.id if current_user and current_user.is_authenticated else None
+
+
 def record(action: str, case_id: int | None = None, **detail) -> AuditEvent:
-    """Add an audit event for the current user; the request commits it."""
-    user_id = current_user.id if current_user and current_user.is_authenticated else None
-    event = AuditEvent(action=action, case_id=case_id, user_id=user_id, detail=detail)
+    """Add an audit event of a change for the current user; it commits or rolls back with the change."""
+    event = AuditEvent(action=action, case_id=case_id, user_id=_user_id(), detail=detail)
     db.session.add(event)
     return event
+
+
+def read(case_id: int, **detail) -> None:
+    """Note that this request shows the case's personal data; one entry per case per request.
+
+    The request boundary (app.boundary) writes it whether or not the request's changes are
+    kept, so a refused form that showed the case is still audited.
+    """
+    if not has_request_context():
+        return
+    reads = g.setdefault("audit_reads", {})
+    reads.setdefault(case_id, {}).update(detail)
+
+
+def pending_reads() -> list[AuditEvent]:
+    """Return (and forget) the reads this request noted, as audit events."""
+    reads = g.pop("audit_reads", {})
+    user_id = _user_id()
+    return [AuditEvent(action=VIEW, case_id=case_id, user_id=user_id, detail=detail)
+            for case_id, detail in reads.items()]
