@@ -17,7 +17,14 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.cases.models import (
     GOAL_DOMAINS,
@@ -28,7 +35,12 @@ from app.cases.models import (
     PERSON_ROLES,
 )
 from app.forms import Form
-from app.labels import DOMAIN_LABELS, GOAL_KIND_CHOICE_LABELS, MEETING_KIND_LABELS, ROLE_LABELS
+from app.labels import (
+    DOMAIN_LABELS,
+    GOAL_KIND_CHOICE_LABELS,
+    MEETING_KIND_LABELS,
+    ROLE_LABELS,
+)
 
 # Six digits (a birth date), an optional dash, four digits: the shape of a CPR number.
 CPR_PATTERN = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")

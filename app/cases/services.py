@@ -11,7 +11,15 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.auth.models import User
 from app.cases.forms import CPR_PATTERN
-from app.cases.models import GOAL_DOMAINS, GOAL_KINDS, Case, Goal, GoalVersion, Meeting, Person
+from app.cases.models import (
+    GOAL_DOMAINS,
+    GOAL_KINDS,
+    Case,
+    Goal,
+    GoalVersion,
+    Meeting,
+    Person,
+)
 from app.extensions import db
 from app.timestamps import utcnow
 

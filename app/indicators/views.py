@@ -25,7 +25,7 @@ from app.invitations.models import Invitation, Round
 from app.invitations.views import round_or_abort
 from app.respond import pages
 from app.respond import services as respond
-from app.respond.views import commit_and_thank, render_page
+from app.respond.pages import commit_and_thank, render_page
 
 bp = Blueprint("indicators", __name__)
 

@@ -25,8 +25,8 @@ from app.labels import OBSERVATION_KIND_LABELS
 from app.observations import services
 from app.observations.forms import NO_GOAL, link_form, observation_form
 from app.observations.models import ObservationLink
+from app.respond.pages import choose_language, token_failures
 from app.respond.services import organisation
-from app.respond.views import choose_language, token_failures
 
 bp = Blueprint("observations", __name__)
 public = Blueprint("observe", __name__)

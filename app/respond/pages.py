@@ -1,18 +1,41 @@
-"""Form pages for round kinds that the instrument engine's generic form does not draw.
+"""What every public page reached by a token shares: the limit on wrong tokens, the
+language choice, the page frame, the thank-you redirect, and the form pages of round kinds.
 
-A provider status or an indicator scoring has its own form; its module registers a page
-for its round kind, and /r/<token>/form hands such an invitation to that page. The page
-gets the invitation (already checked: usable, round not locked) and the token.
+A provider status or an indicator scoring has its own form; its area's public module
+registers a page for its round kind, and /r/<token>/form hands such an invitation to that
+page. The page gets the invitation (already checked: usable, round not locked) and the token.
+This module is not a view module: the public pages of every area import it, never each other.
 """
 
 from collections.abc import Callable
 
+from flask import (
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 
+from app.cases.models import Person
+from app.extensions import db, limiter
 from app.invitations.models import Invitation
+from app.respond import services
 
 FormPage = Callable[[Invitation, str], ResponseReturnValue]
 _pages: dict[str, FormPage] = {}
+
+# Failed look-ups count against the client; correct tokens never do.
+token_failures = limiter.shared_limit(
+    lambda: current_app.config["TOKEN_FAILURE_LIMIT"],
+    scope="token-failures",
+    deduct_when=lambda response: response.status_code == 404,
+)
 
 
 def register(kind: str) -> Callable[[FormPage], FormPage]:
@@ -28,3 +51,56 @@ def register(kind: str) -> Callable[[FormPage], FormPage]:
 def form_page(kind: str) -> FormPage | None:
     """Return the registered form page of the round kind, or None for the generic form."""
     return _pages.get(kind)
+
+
+def choose_language(person: Person | None) -> None:
+    """Take ?lang= as the respondent's choice; otherwise the person's stored preference."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+    elif session.get("lang") not in languages and person is not None:
+        g.lang = person.language if person.language in languages else None
+
+
+class RoundClosed(Exception):
+    """The round is locked: the link still works, but only to say thank you."""
+
+    def __init__(self, invitation: Invitation, token: str):
+        self.invitation, self.token = invitation, token
+
+
+def load_invitation(token: str) -> Invitation:
+    """Return the token's invitation; 404 for a dead link, the closed page for a locked round."""
+    invitation = services.find_invitation(token)
+    choose_language(invitation.person if invitation else None)
+    if invitation is None:
+        abort(404)
+    if invitation.round.is_locked:
+        raise RoundClosed(invitation, token)
+    return invitation
+
+
+def render_page(template: str, invitation: Invitation, token: str, **context):
+    case = invitation.round.meeting.case
+    return render_template(
+        template,
+        token=token,
+        invitation=invitation,
+        child_name=case.child.first_name if case.child else "",
+        caseworker_name=case.caseworker.name,
+        organisation=services.organisation(),
+        instruments=services.instruments_of(invitation),
+        # Adults answering the child's forms read them worded about the child.
+        about_child=invitation.person.role != "child",
+        **context,
+    )
+
+
+def commit_and_thank(token: str):
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double click: the first request already stored the same answers.
+        db.session.rollback()
+    return redirect(url_for("respond.thanks", token=token))

@@ -3,39 +3,33 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
-    g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 from wtforms import StringField
 
-from app.cases.models import Person
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
-from app.invitations.models import Invitation
 from app.respond import pages, services
+from app.respond.pages import (
+    RoundClosed,
+    choose_language,
+    commit_and_thank,
+    load_invitation,
+    render_page,
+    token_failures,
+)
 from app.tokens import token_from_code
 
 bp = Blueprint("respond", __name__)
 # The respondent's form keeps what was typed when its CSRF check fails; a global
 # CSRF error page would throw the answers away.
 csrf.exempt(bp)
-
-# Failed look-ups count against the client; correct tokens never do.
-token_failures = limiter.shared_limit(
-    lambda: current_app.config["TOKEN_FAILURE_LIMIT"],
-    scope="token-failures",
-    deduct_when=lambda response: response.status_code == 404,
-)
-
 
 class DeclineForm(FlaskForm):
     """Only the CSRF check: declining is one button."""
@@ -45,59 +39,15 @@ class CodeForm(FlaskForm):
     code = StringField()
 
 
-def choose_language(person: Person | None) -> None:
-    """Take ?lang= as the respondent's choice; otherwise the person's stored preference."""
-    languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang")
-    if chosen in languages:
-        session["lang"] = chosen
-    elif session.get("lang") not in languages and person is not None:
-        g.lang = person.language if person.language in languages else None
-
-
-class RoundClosed(Exception):
-    """The round is locked: the link still works, but only to say thank you."""
-
-    def __init__(self, invitation: Invitation, token: str):
-        self.invitation, self.token = invitation, token
-
-
 @bp.errorhandler(RoundClosed)
 def round_closed(error: RoundClosed):
     return render_page("respond/closed.html", error.invitation, error.token)
 
 
-def _load(token: str) -> Invitation:
-    """Return the token's invitation; 404 for a dead link, the closed page for a locked round."""
-    invitation = services.find_invitation(token)
-    choose_language(invitation.person if invitation else None)
-    if invitation is None:
-        abort(404)
-    if invitation.round.is_locked:
-        raise RoundClosed(invitation, token)
-    return invitation
-
-
-def render_page(template: str, invitation: Invitation, token: str, **context):
-    case = invitation.round.meeting.case
-    return render_template(
-        template,
-        token=token,
-        invitation=invitation,
-        child_name=case.child.first_name if case.child else "",
-        caseworker_name=case.caseworker.name,
-        organisation=services.organisation(),
-        instruments=services.instruments_of(invitation),
-        # Adults answering the child's forms read them worded about the child.
-        about_child=invitation.person.role != "child",
-        **context,
-    )
-
-
 @bp.route("/r/<token>")
 @token_failures
 def start(token: str):
-    invitation = _load(token)
+    invitation = load_invitation(token)
     services.mark_opened(invitation)
     db.session.commit()
     return render_page("respond/intro.html", invitation, token, decline_form=DeclineForm())
@@ -106,7 +56,7 @@ def start(token: str):
 @bp.route("/r/<token>/form", methods=["GET", "POST"])
 @token_failures
 def answer(token: str):
-    invitation = _load(token)
+    invitation = load_invitation(token)
     own_page = pages.form_page(invitation.round.kind)
     if own_page is not None:
         return own_page(invitation, token)
@@ -135,7 +85,7 @@ def answer(token: str):
 @bp.route("/r/<token>/decline", methods=["POST"])
 @token_failures
 def decline(token: str):
-    invitation = _load(token)
+    invitation = load_invitation(token)
     form = DeclineForm()
     if not form.validate():
         return render_page("respond/intro.html", invitation, token, decline_form=form)
@@ -143,19 +93,10 @@ def decline(token: str):
     return commit_and_thank(token)
 
 
-def commit_and_thank(token: str):
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # A double click: the first request already stored the same answers.
-        db.session.rollback()
-    return redirect(url_for("respond.thanks", token=token))
-
-
 @bp.route("/r/<token>/thanks")
 @token_failures
 def thanks(token: str):
-    invitation = _load(token)
+    invitation = load_invitation(token)
     declined = any(r.declined for r in invitation.current_responses)
     return render_page("respond/thanks.html", invitation, token, declined=declined)
 

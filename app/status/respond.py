@@ -12,7 +12,7 @@ from app.i18n import current_language
 from app.invitations.models import Invitation
 from app.respond import pages
 from app.respond import services as respond
-from app.respond.views import commit_and_thank, render_page
+from app.respond.pages import commit_and_thank, render_page
 from app.status import services
 
 
