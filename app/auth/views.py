@@ -42,7 +42,6 @@ def login_view():
         if user is not None and user.active and user.check_password(form.password.data):
             login_user(user)
             audit.record("login")
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("cases.index"))
         flash(_("Brugernavn eller adgangskode er forkert."), "error")
     return render_template("auth/login.html", form=form), 200

@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from app import audit
-from app.auth.access import case_work_required, owned_or_abort
-from app.cases.models import Meeting
-from app.cases.views import case_or_abort
+from app.auth.access import (
+    case_or_abort,
+    case_work_required,
+    meeting_or_abort,
+    round_or_abort,
+)
 from app.extensions import db
 from app.i18n import current_language
 from app.indicators import scoring, services
@@ -22,7 +24,6 @@ from app.indicators.matrix import build
 from app.indicators.models import RHYTHMS
 from app.invitations import issued
 from app.invitations.models import Invitation, Round
-from app.invitations.views import round_or_abort
 from app.respond import pages
 from app.respond import services as respond
 from app.respond.pages import commit_and_thank, render_page
@@ -101,7 +102,6 @@ def admin_procedure():
                 rhythm_months=int(form.rhythm.data), default_form=form.default_form.data,
                 family_split=form.family_split.data == "yes",
             )
-            db.session.commit()
             flash(_("Proceduren er gemt."), "info")
             return redirect(url_for("indicators.admin_procedure"))
         status = 400
@@ -125,13 +125,9 @@ def case_settings(case_id: int):
     if form.is_submitted():
         if form.validate():
             services.save_case_settings(case, form.form_id.data, form.intake_on.data)
-            db.session.commit()
             flash(_("Resultatdokumentationen er gemt."), "info")
             return redirect(url_for("cases.show", case_id=case.id, _anchor="indicators"))
         status = 400
-    else:
-        audit.record("case.view", case.id, indicators=True)
-        db.session.commit()
     return render_template("indicators/case_settings.html", case=case, form=form), status
 
 
@@ -140,7 +136,7 @@ def case_settings(case_id: int):
 @bp.route("/meetings/<int:meeting_id>/indicators", methods=["GET", "POST"])
 @case_work_required
 def start(meeting_id: int):
-    meeting = owned_or_abort(Meeting, meeting_id, lambda m: m.case)
+    meeting = meeting_or_abort(meeting_id)
     case = meeting.case
     settings = services.case_settings(case)
     proc = services.procedure()
@@ -152,7 +148,6 @@ def start(meeting_id: int):
             db.session.rollback()
             problem, status = str(error), 409
         else:
-            db.session.commit()
             issued.remember(round_.id, tokens)
             if tokens:
                 return redirect(url_for("invitations.screen", round_id=round_.id))
@@ -203,13 +198,9 @@ def score(round_id: int):
         if not errors:
             services.save_staff_scoring(round_, current_user, result.answers, together=info.together,
                                         took_part=sorted(took_part))
-            db.session.commit()
             flash(_("Din scoring er gemt."), "info")
             return redirect(url_for("indicators.matrix", round_id=round_.id))
         status = 409 if "round" in errors else 400
-    else:
-        audit.record("case.view", round_.meeting.case_id, round_id=round_.id, indicators="score")
-        db.session.commit()
     return render_template("indicators/score.html", round=round_, info=info, form=form, factors=factors,
                            values=values, errors=errors, people=people, took_part=took_part), status
 
@@ -240,13 +231,9 @@ def matrix(round_id: int):
             errors["round"] = _("Runden er afsluttet. De endelige scorer kan ikke ændres.")
         if not errors:
             services.save_final_scores(round_, current_user, result.answers)
-            db.session.commit()
             flash(_("De endelige scorer er gemt."), "info")
             return redirect(url_for("indicators.matrix", round_id=round_.id))
         status = 409 if "round" in errors else 400
-    else:
-        audit.record("case.view", round_.meeting.case_id, round_id=round_.id, indicators="matrix")
-        db.session.commit()
     return render_template("indicators/matrix.html", m=built, case=round_.meeting.case, values=values,
                            errors=errors), status
 
@@ -283,6 +270,5 @@ def respondent_form(invitation: Invitation, token: str):
         previous = [r for r in invitation.current_responses if r.instrument_id == form.id and not r.declined]
         values = scoring.values_from_answers(previous[0].answers) if previous else {}
         respond.mark_opened(invitation)
-        db.session.commit()
     return render_page("indicators/respond.html", invitation, token, form=form, factors=factors, values=values,
                        errors=errors, csrf_problem=csrf_problem, csrf_form=_CsrfOnly()), status

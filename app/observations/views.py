@@ -12,13 +12,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id
+from app.auth.access import case_or_abort, case_work_required, get_by_id
 from app.cases.models import Case, Goal, Person
-from app.cases.views import case_or_abort
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.i18n import current_language
 from app.invitations.links import base_url, qr_svg
 from app.labels import OBSERVATION_KIND_LABELS
@@ -62,7 +59,6 @@ def new_link(case_id: int):
     if form.validate_on_submit():
         person = get_by_id(Person, form.person.data)
         link, token = services.create_link(case, person, current_user)
-        db.session.commit()
         url = observation_url(token)
         # Shown once: the token is in this page only, never stored or kept in the session.
         response = current_app.make_response(
@@ -70,9 +66,6 @@ def new_link(case_id: int):
         )
         response.headers["Cache-Control"] = "no-store"
         return response
-    if not form.is_submitted():
-        audit.record("case.view", case.id, observation_links=True)
-        db.session.commit()
     status = 400 if form.is_submitted() else 200
     return render_template("observations/new_link.html", case=case, form=form), status
 
@@ -85,7 +78,6 @@ def revoke_link(case_id: int, link_id: int):
     if link is None or link.case_id != case.id:
         abort(404)
     if services.revoke(link):
-        db.session.commit()
         flash(_("Linket til %(name)s virker ikke længere.", name=link.person.first_name), "info")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="observations"))
 
@@ -127,10 +119,6 @@ def report(token: str):
         if form.goal.data != NO_GOAL:
             goal = get_by_id(Goal, int(form.goal.data))
         services.submit(link, form.kind.data, form.text.data, goal, current_language())
-        try:
-            db.session.commit()
-        except IntegrityError:  # pragma: no cover - nothing unique to collide on today
-            db.session.rollback()
         return redirect(url_for("observe.thanks", token=token))
     status = 400 if form.is_submitted() else 200
     return _render("observations/report.html", link, token, status, form=form)

@@ -4,13 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id
+from app.auth.access import case_or_abort, case_work_required, get_by_id, round_or_abort
 from app.cases.models import Case
-from app.cases.views import case_or_abort
 from app.extensions import db
 from app.invitations.models import Round
-from app.invitations.views import round_or_abort
 from app.observations.models import Observation
 from app.observations.services import undecided_observations
 from app.reconcile import services
@@ -59,7 +56,6 @@ def _record(form: DecisionForm, case: Case, rounds: list[Round], observations: l
     except services.DecisionError as error:
         db.session.rollback()
         return str(error)
-    db.session.commit()
     return None
 
 
@@ -88,9 +84,6 @@ def round_view(round_id: int):
             status = 409
         else:
             status = 400
-    else:
-        audit.record("case.view", case.id, round_id=round_.id)
-        db.session.commit()
     overview = reconcile_round(round_)
     return render_template(
         "reconcile/round.html",
@@ -125,9 +118,6 @@ def case_view(case_id: int):
                 flash(_saved_message(form), "info")
                 return redirect(url_for("reconcile.case_view", case_id=case.id))
             status = 409
-    else:
-        audit.record("case.view", case.id, reconcile=True)
-        db.session.commit()
     form.rounds.data = shown
     form.observations.data = shown_observations
     overviews = reconcile_case(case)

@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id, owned_or_abort
+from app.auth.access import (
+    case_or_abort,
+    case_work_required,
+    get_by_id,
+    meeting_or_abort,
+)
 from app.cases.models import Meeting, Person
-from app.cases.views import case_or_abort
 from app.extensions import db
 from app.labels import (
     CASE_TYPE_LABELS,
@@ -43,10 +46,6 @@ def helpers() -> dict:
     }
 
 
-def _meeting_or_abort(meeting_id: int) -> Meeting:
-    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
-
-
 def _meeting_url(meeting: Meeting) -> str:
     return url_for("registrations.meeting", meeting_id=meeting.id)
 
@@ -54,9 +53,7 @@ def _meeting_url(meeting: Meeting) -> str:
 @bp.route("/meetings/<int:meeting_id>/registrations")
 @case_work_required
 def meeting(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
-    audit.record("case.view", meeting.case_id, meeting_id=meeting.id)
-    db.session.commit()
+    meeting = meeting_or_abort(meeting_id)
     today = date.today()
     due = {(d.meeting.id, d.person.id): d for d in services.phone_follow_ups_due(meeting.case, today)}
     calls = {p.id: services.phone_history(meeting, p) for p in services.parents_at(meeting)}
@@ -76,7 +73,7 @@ def meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/phone-follow-ups/<int:person_id>", methods=["GET", "POST"])
 @case_work_required
 def phone_follow_up(meeting_id: int, person_id: int):
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = meeting_or_abort(meeting_id)
     person = get_by_id(Person, person_id)
     if person is None or person.case_id != meeting.case_id or not services.takes_phone_follow_up(meeting, person):
         abort(404)
@@ -89,7 +86,6 @@ def phone_follow_up(meeting_id: int, person_id: int):
         if form.validate():
             try:
                 _recorded, stored = services.record_phone_follow_up(meeting, person, current_user, form.values)
-                db.session.commit()
             except IntegrityError:
                 db.session.rollback()
                 problem, status = _("Opringningen er lige blevet registreret af en anden. Se den nedenfor, og ret den, hvis det er nødvendigt."), 409
@@ -97,8 +93,6 @@ def phone_follow_up(meeting_id: int, person_id: int):
                 flash(_("Opringningen er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
                 return redirect(_meeting_url(meeting))
     else:
-        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, person_id=person.id)
-        db.session.commit()
         if current is not None:
             form.reached.data = "yes" if current.reached else "no"
             form.started.data = current.started
@@ -114,7 +108,7 @@ def phone_follow_up(meeting_id: int, person_id: int):
 @bp.route("/meetings/<int:meeting_id>/method", methods=["GET", "POST"])
 @case_work_required
 def method(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = meeting_or_abort(meeting_id)
     if not services.takes_method_registration(meeting):
         abort(404)
     history = services.method_history(meeting)
@@ -125,7 +119,6 @@ def method(meeting_id: int):
         if form.validate():
             try:
                 _recorded, stored = services.register_method(meeting, current_user, form.values)
-                db.session.commit()
             except IntegrityError:
                 db.session.rollback()
                 problem, status = _("Metoden er lige blevet registreret af en anden. Se registreringen nedenfor, og ret den, hvis det er nødvendigt."), 409
@@ -133,8 +126,6 @@ def method(meeting_id: int):
                 flash(_("Metoden er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
                 return redirect(_meeting_url(meeting))
     else:
-        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, method=True)
-        db.session.commit()
         if history:
             form.fill_from(history[-1])
         else:
@@ -157,11 +148,8 @@ def new_reopening(case_id: int):
         status = 400
         if form.validate():
             services.record_reopening(case, current_user, form.reopened_on.data, form.reason.data)
-            db.session.commit()
             flash(_("Genåbningen er registreret."), "info")
             return redirect(url_for("cases.show", case_id=case.id, _anchor="registrations"))
     else:
-        audit.record("case.view", case.id, reopening=True)
-        db.session.commit()
         form.reopened_on.data = date.today()
     return render_template("registrations/reopening.html", case=case, form=form), status

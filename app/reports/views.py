@@ -3,10 +3,8 @@
 from flask import Blueprint, make_response, render_template
 
 from app import audit
-from app.auth.access import case_work_required
-from app.extensions import db
+from app.auth.access import case_work_required, round_or_abort
 from app.invitations.overview import RoundOverview
-from app.invitations.views import round_or_abort
 from app.reconcile.reconciliation import reconcile_round
 from app.reports.report import report_pdf, summary_text
 
@@ -17,7 +15,6 @@ def _exported(round_id: int, format: str) -> RoundOverview:
     """Load the round's reconciliation for an export, and log who took it out and how."""
     round_ = round_or_abort(round_id)
     audit.record("case.export", round_.meeting.case_id, round_id=round_.id, format=format)
-    db.session.commit()
     return reconcile_round(round_)
 
 
