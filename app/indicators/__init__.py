@@ -11,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Load forms/indicators/ (an invalid file stops start-up), register the pages."""
+    """Load forms/indicators/ (an invalid file stops start-up)."""
     from app.indicators import models  # noqa: F401  (the schema)
     from app.indicators.catalogue import (
         check_languages,
@@ -19,13 +19,11 @@ def init_app(app: Flask) -> None:
         load_indicator_forms,
     )
     from app.indicators.section import case_section, category_label
-    from app.indicators.views import bp
     from app.instruments.catalogue import configured_languages
 
     forms = load_indicator_forms(configured_directory(app), configured_languages(app))
     for problem in check_languages(forms):
         app.logger.warning("indicator form text missing: %s", problem)
     app.extensions["indicator_forms"] = forms
-    app.register_blueprint(bp)
     app.add_template_global(case_section, "indicator_section")
     app.add_template_global(category_label)
