@@ -17,7 +17,8 @@ from app import config as config_module
 
 
 def create_app(config: type | dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, instruments, blueprints, error handlers, CLI."""
+    """Build the application: configuration, extensions, instruments and kinds of round, blueprints,
+    error handlers, CLI."""
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -66,6 +67,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_instruments(app: Flask) -> None:
     from app import indicators, instruments
+    from app.indicators import kinds as _indicator_rounds  # noqa: F401  (the kinds of round register
+    from app.status import kinds as _status_rounds  # noqa: F401  themselves; feedback's is in invitations)
 
     instruments.init_app(app)
     indicators.init_app(app)

@@ -28,8 +28,8 @@ from app.indicators.models import (
     scorer_roles,
 )
 from app.indicators.scoring import LEVEL_FIELD
-from app.invitations.models import Invitation, Round
-from app.invitations.services import issue_token
+from app.invitations import services as rounds
+from app.invitations.models import Round
 from app.timestamps import utcnow
 
 PROCEDURE_ID = 1
@@ -167,20 +167,11 @@ def start_round(meeting: Meeting, user: User) -> tuple[Round, dict[int, str]]:
     people = [] if proc.together else external_scorers(meeting, proc.scorers)
     if not proc.together and not people and "caseworker" not in proc.scorers:
         raise IndicatorError(_("Ingen af mødets deltagere skal score efter proceduren."))
-    round_ = Round(meeting=meeting, created_by_id=user.id, kind="indicators")
-    db.session.add(round_)
-    pending = []
-    for person in people:
-        invitation = Invitation(person=person, instrument_ids=[form.id])
-        round_.invitations.append(invitation)
-        pending.append((invitation, issue_token(invitation)))
-    db.session.flush()
+    round_, issued = rounds.start_round(meeting, user, "indicators", [(person, [form.id]) for person in people])
     db.session.add(IndicatorRound(
         round_id=round_.id, form_id=form.id, form_version=form.version,
         family_split=proc.family_split and form.family_split, together=proc.together, scorers=list(proc.scorers),
     ))
-    issued = {invitation.id: token for invitation, token in pending}
-    audit.record("round.open", meeting.case_id, round_id=round_.id, kind="indicators", invitations=list(issued))
     return round_, issued
 
 

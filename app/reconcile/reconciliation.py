@@ -6,10 +6,8 @@ from sqlalchemy import select
 
 from app.cases.models import Case, Meeting
 from app.extensions import db
+from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Round
-
-# Rounds that bring no new information to decide on: wishes before a meeting feed its agenda.
-NO_DECISION_KINDS = ("see_happen",)
 from app.invitations.overview import RoundOverview, round_overview
 from app.reconcile.divergence import divergence
 from app.reconcile.history import CaseHistory
@@ -53,7 +51,7 @@ def undecided_rounds(case: Case) -> list[Round]:
         db.session.scalars(
             select(Round)
             .join(Round.meeting)
-            .where(Meeting.case_id == case.id, Round.locked_at.is_(None), Round.kind.not_in(NO_DECISION_KINDS))
+            .where(Meeting.case_id == case.id, Round.locked_at.is_(None), Round.kind.not_in(no_decision_kinds()))
             .order_by(Meeting.held_on, Round.id)
         )
     )

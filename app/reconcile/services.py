@@ -13,10 +13,10 @@ from app.cases.models import Case
 from app.cases.services import record_meeting
 from app.extensions import db
 from app.indicators.services import decision_gate
+from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Round
 from app.observations.models import Observation
 from app.reconcile.models import Decision
-from app.reconcile.reconciliation import NO_DECISION_KINDS
 from app.timestamps import utcnow
 
 # The same decision posted again this soon (a double click) is the same decision.
@@ -59,7 +59,7 @@ def _covered(case: Case, rounds: list[Round], observations: list[Observation],
         raise DecisionError(_("Der er ikke noget nyt at tage stilling til."))
     if any(r.meeting.case_id != case.id for r in rounds):
         raise DecisionError(_("Runden hører ikke til denne sag."))
-    if any(r.kind in NO_DECISION_KINDS for r in rounds):
+    if any(r.kind in no_decision_kinds() for r in rounds):
         raise DecisionError(_("Ønsker før et møde er til dagsordenen. Der skal ikke tages stilling til dem."))
     if any(o.case_id != case.id for o in observations):
         raise DecisionError(_("Observationen hører ikke til denne sag."))

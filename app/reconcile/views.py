@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.auth.access import case_or_abort, case_work_required, get_by_id, round_or_abort
 from app.cases.models import Case
 from app.extensions import db
+from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Round
 from app.observations.models import Observation
 from app.observations.services import undecided_observations
@@ -14,7 +15,6 @@ from app.reconcile import services
 from app.reconcile.forms import DecisionForm
 from app.reconcile.models import Decision
 from app.reconcile.reconciliation import (
-    NO_DECISION_KINDS,
     reconcile_case,
     reconcile_round,
     undecided_rounds,
@@ -69,7 +69,7 @@ def _saved_message(form: DecisionForm) -> str:
 @case_work_required
 def round_view(round_id: int):
     round_ = round_or_abort(round_id)
-    if round_.kind in NO_DECISION_KINDS:
+    if round_.kind in no_decision_kinds():
         # Wishes before a meeting are read as one list; nothing is decided on them.
         return redirect(url_for("status.wishes_list", meeting_id=round_.meeting_id))
     case = round_.meeting.case
