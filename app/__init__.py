@@ -50,11 +50,13 @@ def create_app(config: type | dict | None = None) -> Flask:
     from app.auth import views as auth
     from app.cases import views as cases
     from app.due import views as due
+    from app.indicators import public as _indicator_public_page  # noqa: F401  (registers its form page)
     from app.invitations import views as invitations
     from app.reconcile import views as reconcile
     from app.reconcile import wording
     from app.reports import views as reports
     from app.respond import views as respond
+    from app.status import public as _status_public_page  # noqa: F401  (registers its form page)
     from app.status import views as status
 
     auth.init_app(app)

@@ -23,7 +23,10 @@ ROLES = frozenset({"child", "mother", "father", "carer", "network", "provider", 
 MEETING_KINDS = frozenset(
     {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal"}
 )
-ITEM_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
+# What a file in forms/ may ask; an area's pages also ask blocks and their parts (blocks.py).
+QUESTION_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
+BLOCK_TYPES = frozenset({"goal_status", "factor", "final_factor", "pick", "menu", "level", "prose", "day"})
+ITEM_TYPES = QUESTION_TYPES | BLOCK_TYPES
 NUMERIC_TYPES = frozenset({"vas", "scale"})
 SCORING_METHODS = frozenset({"sum", "mean"})
 # Which FIT signal rules read the thresholds: outcome (cut-off, reliable change) or session.
@@ -408,8 +411,8 @@ def _item(data: Any, where: str) -> Item:
     if key in _RESERVED:
         raise table.fail("this key is reserved; choose another")
     kind = table.string("type")
-    if kind not in ITEM_TYPES:
-        raise table.fail(f"unknown item type {kind!r} (known: {', '.join(sorted(ITEM_TYPES))})")
+    if kind not in QUESTION_TYPES:
+        raise table.fail(f"unknown item type {kind!r} (known: {', '.join(sorted(QUESTION_TYPES))})")
     fields: dict[str, Any] = {"key": key, "type": kind, "required": table.boolean("required", True)}
     fields["texts"] = table.texts("text")
     fields["about_texts"] = table.optional_texts("about")
