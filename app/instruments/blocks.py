@@ -222,7 +222,9 @@ def _final_factor(block: Block, validators: Sequence[Any] = (), lang: str = "") 
         goal = Part("goal", "menu", block.goal_label, block.goal_choices, subject=block.subject)
         fields["goal"] = _part_field(goal, [_goal_check(block, needs_status=True)])
     for number, text in enumerate(block.texts):
-        fields[text.name] = _part_field(replace(text, needed_with="status") if number == 0 and block.needs_text else text)
+        # The first text is the rationale a set status needs where the scorers disagree.
+        needed = number == 0 and block.needs_text
+        fields[text.name] = _part_field(replace(text, needed_with="status") if needed else text)
     return _subform(block, fields)
 
 
