@@ -67,8 +67,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_instruments(app: Flask) -> None:
     from app import indicators, instruments
-    from app.indicators import kinds as _indicator_rounds  # noqa: F401  (the kinds of round register
-    from app.status import kinds as _status_rounds  # noqa: F401  themselves; feedback's is in invitations)
+
+    # The kinds of round and the public form pages register themselves when imported.
+    from app.indicators import kinds as _indicator_rounds  # noqa: F401
+    from app.indicators import public as _indicator_form_page  # noqa: F401
+    from app.status import kinds as _status_rounds  # noqa: F401
+    from app.status import public as _status_form_page  # noqa: F401
 
     instruments.init_app(app)
     indicators.init_app(app)

@@ -19,11 +19,16 @@ def init_app(app: Flask) -> None:
         load_indicator_forms,
     )
     from app.indicators.section import case_section, category_label
-    from app.instruments.catalogue import configured_languages
+    from app.instruments import configured_languages, register_forms
 
-    forms = load_indicator_forms(configured_directory(app), configured_languages(app))
+    def load(app: Flask):
+        return load_indicator_forms(configured_directory(app), configured_languages(app))
+
+    forms = load(app)
     for problem in check_languages(forms):
         app.logger.warning("indicator form text missing: %s", problem)
     app.extensions["indicator_forms"] = forms
+    # The respondent's pages find an indicator round's form by id through the engine.
+    register_forms(app, "indicator forms", forms, load, check_languages)
     app.add_template_global(case_section, "indicator_section")
     app.add_template_global(category_label)
