@@ -17,13 +17,14 @@ from wtforms.fields.choices import SelectChoice
 
 from app import audit
 from app.auth.access import case_work_required, get_by_id, owned_or_abort
+from app.cases import section as _registers_the_case_sections  # noqa: F401
 from app.cases import services
 from app.cases.forms import CaseForm, GoalForm, MeetingForm, PersonForm
 from app.cases.models import Case, Goal, Person
+from app.cases.page import build_case_page
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
 from app.labels import ROLE_LABELS
-from app.reconcile.reconciliation import reconcile_round, undecided_rounds
 
 bp = Blueprint("cases", __name__)
 
@@ -58,13 +59,9 @@ def new_case():
 @case_work_required
 def show(case_id: int):
     case = case_or_abort(case_id)
-    audit.record("case.view", case.id)
-    db.session.commit()
-    latest_round = next((r for m in case.meetings for r in reversed(m.rounds) if r.kind == "feedback"), None)
-    overview = reconcile_round(latest_round) if latest_round else None
-    return render_template(
-        "cases/show.html", case=case, overview=overview, today=date.today(), undecided=undecided_rounds(case)
-    )
+    audit.read(case.id)
+    today = date.today()
+    return render_template("cases/show.html", page=build_case_page(case, today), today=today)
 
 
 def _person_form(obj: Person | None = None) -> PersonForm:

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
         configured_directory,
         load_indicator_forms,
     )
-    from app.indicators.section import case_section, category_label
+    from app.indicators.section import category_label  # also registers the case page's section
     from app.indicators.views import bp
     from app.instruments.catalogue import configured_languages
 
@@ -27,5 +27,4 @@ def init_app(app: Flask) -> None:
         app.logger.warning("indicator form text missing: %s", problem)
     app.extensions["indicator_forms"] = forms
     app.register_blueprint(bp)
-    app.add_template_global(case_section, "indicator_section")
     app.add_template_global(category_label)

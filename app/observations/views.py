@@ -22,6 +22,7 @@ from app.extensions import csrf, db
 from app.i18n import current_language
 from app.invitations.links import base_url, qr_svg
 from app.labels import OBSERVATION_KIND_LABELS
+from app.observations import section as _registers_the_case_page_section  # noqa: F401
 from app.observations import services
 from app.observations.forms import NO_GOAL, link_form, observation_form
 from app.observations.models import ObservationLink

@@ -13,6 +13,7 @@ from app.invitations.models import Round
 from app.invitations.views import round_or_abort
 from app.observations.models import Observation
 from app.observations.services import undecided_observations
+from app.reconcile import section as _registers_the_case_page_section  # noqa: F401
 from app.reconcile import services
 from app.reconcile.forms import DecisionForm
 from app.reconcile.models import Decision

@@ -19,6 +19,7 @@ from app.labels import (
     STARTED_LABELS,
     TARGET_GROUP_LABELS,
 )
+from app.registrations import section as _registers_the_case_page_section  # noqa: F401
 from app.registrations import services
 from app.registrations.forms import MethodForm, PhoneFollowUpForm, ReopeningForm
 

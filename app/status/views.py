@@ -25,6 +25,7 @@ from app.labels import (
     ROLE_LABELS,
     ROUND_KIND_LABELS,
 )
+from app.status import section as _registers_the_case_page_section  # noqa: F401
 from app.status import respond as _registers_the_status_form  # noqa: F401
 from app.status import sending, services, wishes
 from app.status.forms import NEW, SeeHappenForm, StatusRequestForm
