@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
         configured_directory,
         load_indicator_forms,
     )
-    from app.indicators.section import category_label  # also registers the case page's section
+    from app.indicators.section import category_label  # noqa: I001  (importing it registers the case page's section)
     from app.indicators.views import bp
     from app.instruments.catalogue import configured_languages
 

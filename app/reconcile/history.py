@@ -53,9 +53,9 @@ class CaseHistory:
                 .options(
                     selectinload(Round.meeting),
                     selectinload(Round.invitations).selectinload(Invitation.responses),
-                    selectinload(Round.invitations).selectinload(Invitation.person),
                 )
             ).all()
+            case.people  # noqa: B018  (each invitation's person, from the session, in one query)
         self._entries: dict[tuple[int, str], list[Entry]] = defaultdict(list)
         for round_ in sorted(rounds, key=_order):
             held_on = round_.meeting.held_on

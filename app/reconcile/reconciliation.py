@@ -10,7 +10,7 @@ from app.invitations.models import Round
 
 # Rounds that bring no new information to decide on: wishes before a meeting feed its agenda.
 NO_DECISION_KINDS = ("see_happen",)
-from app.invitations.overview import RoundOverview, round_overview
+from app.invitations.overview import RoundOverview, overview_of
 from app.reconcile.divergence import divergence
 from app.reconcile.history import CaseHistory
 from app.reconcile.signals import Measurement, fit_signals
@@ -43,8 +43,13 @@ def with_history(overview: RoundOverview, history: CaseHistory) -> RoundOverview
 
 
 def reconcile_round(round_: Round, history: CaseHistory | None = None) -> RoundOverview:
-    """Build one round's reconciliation."""
-    return with_history(round_overview(round_), history or CaseHistory(round_.meeting.case))
+    """Build one round's reconciliation.
+
+    The history loads every round of the case with its invitations, people and answers, this
+    round's among them, so the overview needs no query of its own.
+    """
+    history = history or CaseHistory(round_.meeting.case)
+    return with_history(overview_of(round_, sorted(round_.invitations, key=lambda i: i.id)), history)
 
 
 def undecided_rounds(case: Case) -> list[Round]:

@@ -16,10 +16,17 @@ from app.observations.services import undecided_observations
 from app.reconcile import section as _registers_the_case_page_section  # noqa: F401
 from app.reconcile import services
 from app.reconcile.forms import DecisionForm
+from app.reconcile.history import CaseHistory
 from app.reconcile.models import Decision
+from app.reconcile.pages import (
+    latest_decisions,
+    load_case,
+    load_observations,
+    load_round,
+    shown_with,
+)
 from app.reconcile.reconciliation import (
     NO_DECISION_KINDS,
-    reconcile_case,
     reconcile_round,
     undecided_rounds,
 )
@@ -90,9 +97,9 @@ def round_view(round_id: int):
         else:
             status = 400
     else:
-        audit.record("case.view", case.id, round_id=round_.id)
-        db.session.commit()
-    overview = reconcile_round(round_)
+        audit.read(case.id, round_id=round_.id)
+    history = CaseHistory(load_case(case))
+    overview = reconcile_round(load_round(round_), history)
     return render_template(
         "reconcile/round.html",
         case=case,
@@ -101,6 +108,7 @@ def round_view(round_id: int):
         form=form,
         problem=problem,
         show_unscored_reason=round_.kind == "indicators",
+        **shown_with([overview], history),
     ), status
 
 
@@ -127,23 +135,21 @@ def case_view(case_id: int):
                 return redirect(url_for("reconcile.case_view", case_id=case.id))
             status = 409
     else:
-        audit.record("case.view", case.id, reconcile=True)
-        db.session.commit()
+        audit.read(case.id, reconcile=True)
     form.rounds.data = shown
     form.observations.data = shown_observations
-    overviews = reconcile_case(case)
-    decisions = db.session.scalars(
-        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(5)
-    ).all()
+    history = CaseHistory(load_case(case))
+    overviews = [reconcile_round(r, history) for r in undecided_rounds(case)]
     return render_template(
         "reconcile/case.html",
         case=case,
         overviews=overviews,
-        observations=observations,
+        observations=load_observations(case, observations),
         charts=trend_charts(overviews, nonce=csp_nonce()),
-        decisions=decisions,
+        decisions=latest_decisions(case),
         form=form,
         problem=problem,
         show_unscored_reason=any(r.kind == "indicators" for r in rounds),
+        **shown_with(overviews, history),
     ), status
 

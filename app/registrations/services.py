@@ -126,15 +126,6 @@ def follow_ups_due_from(meetings: Iterable[Meeting], recorded: set[tuple[int, in
     return sorted(due, key=lambda d: (d.due_on, d.meeting.id, d.person.id))
 
 
-def phone_follow_ups_of(case: Case) -> list[PhoneFollowUp]:
-    """Return the recordings in force on the case, newest meeting first."""
-    rows = db.session.scalars(
-        select(PhoneFollowUp).join(PhoneFollowUp.meeting).where(Meeting.case_id == case.id)
-        .order_by(Meeting.held_on.desc(), PhoneFollowUp.meeting_id.desc(), PhoneFollowUp.person_id)
-    )
-    return [r for r in rows if r.is_current]
-
-
 # --- method registration (INSTRUMENTS.md §6 method-registration, DESIGN.md G) -----------
 
 
@@ -192,14 +183,6 @@ def open_registrations(case: Case, today: date) -> dict[int, int]:
 
 
 # --- re-openings --------------------------------------------------------------------------
-
-
-def reopenings_of(case: Case) -> list[Reopening]:
-    return list(
-        db.session.scalars(
-            select(Reopening).where(Reopening.case_id == case.id).order_by(Reopening.reopened_on.desc(), Reopening.id.desc())
-        )
-    )
 
 
 def record_reopening(case: Case, user: User, reopened_on: date, reason: str) -> tuple[Reopening, bool]:

@@ -1,13 +1,17 @@
-"""The case page's status section: status requests to provider and school, wishes before planned meetings."""
+"""The case page's status section (status requests, wishes before planned meetings), and each status
+round's answers for the round, reconciliation and report pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from app.cases.models import Case
 from app.cases.page import section
-from app.status.services import recipient_status
+from app.invitations.models import Invitation, Response, Round
+from app.reconcile.history import CaseHistory
+from app.status.services import FORM, StatusView, recipient_status, status_view
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,17 @@ def status_section(case: Case, today: date) -> StatusSection:
         for m in reversed(case.meetings) if m.held_on >= today
     ]
     return StatusSection(requests, planned)
+
+
+def status_views(rounds: Iterable[Round], history: CaseHistory) -> dict[int, StatusView]:
+    """Gather each status round's answers before the page renders, by round id (others are left out).
+
+    Each voice's previous rating comes from the case's history, already loaded.
+    """
+    def earlier(round_: Round) -> Callable[[Invitation], Response | None]:
+        def previous_of(invitation: Invitation) -> Response | None:
+            entry = history.previous(invitation.person_id, FORM.id, round_)
+            return entry.response if entry else None
+        return previous_of
+
+    return {r.id: status_view(r, earlier(r)) for r in rounds if r.kind == "status"}
