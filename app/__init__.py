@@ -11,13 +11,15 @@ How the code is layered; imports point down this list only (tests/test_layers.py
 boundary.py commits once per request; create_app below only wires the layers together.
 """
 
+from importlib import import_module
+
 from flask import Flask
 
 from app import config as config_module
 
 
 def create_app(config: type | dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, instruments and kinds of round, blueprints,
+    """Build the application: configuration, extensions, forms and registries, blueprints,
     error handlers, CLI."""
     app = Flask(
         __name__,
@@ -27,7 +29,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     )
     _configure(app, config)
     _init_extensions(app)
-    _init_instruments(app)
+    _init_registries(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     _init_errors_and_cli(app)
@@ -65,17 +67,24 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
 
 
-def _init_instruments(app: Flask) -> None:
-    from app import indicators, instruments
+# Modules that add entries to a registry when imported: the kinds of round (feedback's is in
+# app.invitations.kinds), the public form pages of round kinds, the case page's sections.
+REGISTERING_MODULES = (
+    "app.status.kinds", "app.indicators.kinds",
+    "app.status.public", "app.indicators.public",
+    "app.cases.section", "app.indicators.section", "app.status.section", "app.reconcile.section",
+    "app.observations.section", "app.registrations.section",
+)
 
-    # The kinds of round and the public form pages register themselves when imported.
-    from app.indicators import kinds as _indicator_rounds  # noqa: F401
-    from app.indicators import public as _indicator_form_page  # noqa: F401
-    from app.status import kinds as _status_rounds  # noqa: F401
-    from app.status import public as _status_form_page  # noqa: F401
+
+def _init_registries(app: Flask) -> None:
+    """Load the forms; import the modules that register kinds of round, form pages and case page sections."""
+    from app import indicators, instruments
 
     instruments.init_app(app)
     indicators.init_app(app)
+    for module in REGISTERING_MODULES:
+        import_module(module)
 
 
 def _blueprints() -> list:

@@ -23,10 +23,10 @@ from app.auth.access import (
 from app.cases import services
 from app.cases.forms import CaseForm, GoalForm, MeetingForm, PersonForm
 from app.cases.models import Case, Person
+from app.cases.page import build_case_page
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
 from app.labels import ROLE_LABELS
-from app.reconcile.reconciliation import reconcile_round, undecided_rounds
 
 bp = Blueprint("cases", __name__)
 
@@ -56,11 +56,8 @@ def new_case():
 @case_work_required
 def show(case_id: int):
     case = case_or_abort(case_id)
-    latest_round = next((r for m in case.meetings for r in reversed(m.rounds) if r.kind == "feedback"), None)
-    overview = reconcile_round(latest_round) if latest_round else None
-    return render_template(
-        "cases/show.html", case=case, overview=overview, today=date.today(), undecided=undecided_rounds(case)
-    )
+    today = date.today()
+    return render_template("cases/show.html", page=build_case_page(case, today), today=today)
 
 
 def _person_form(obj: Person | None = None) -> PersonForm:

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
         configured_directory,
         load_indicator_forms,
     )
-    from app.indicators.section import case_section, category_label
+    from app.indicators.section import category_label
     from app.instruments import configured_languages, register_forms
 
     def load(app: Flask):
@@ -30,5 +30,4 @@ def init_app(app: Flask) -> None:
     app.extensions["indicator_forms"] = forms
     # The respondent's pages find an indicator round's form by id through the engine.
     register_forms(app, "indicator forms", forms, load, check_languages)
-    app.add_template_global(case_section, "indicator_section")
     app.add_template_global(category_label)

@@ -28,7 +28,10 @@ from app.invitations.forms import field_name, proposal_form_class
 from app.invitations.handout import handout_pdf
 from app.invitations.links import HandOut, hand_outs
 from app.invitations.models import Invitation, Round
+from app.reconcile.history import CaseHistory
+from app.reconcile.pages import load_case, shown_with
 from app.reconcile.reconciliation import reconcile_round
+from app.status.sending import latest_messages
 
 bp = Blueprint("invitations", __name__)
 
@@ -59,10 +62,14 @@ def propose(meeting_id: int):
 @case_work_required
 def show(round_id: int):
     round_ = round_or_abort(round_id)
+    history = CaseHistory(load_case(round_.meeting.case))
+    overview = reconcile_round(round_, history)
     return render_template(
         "invitations/round.html",
-        overview=reconcile_round(round_),
+        overview=overview,
         known=issued.recall(round_.id),
+        messages={} if round_.is_locked else latest_messages(round_),
+        **shown_with([overview], history),
     )
 
 

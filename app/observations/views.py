@@ -35,9 +35,6 @@ csrf.exempt(public)
 def labels() -> dict:
     return {
         "observation_kind_labels": OBSERVATION_KIND_LABELS,
-        "recent_observations": services.recent_observations,
-        "observation_links": services.links_of,
-        "undecided_observations": services.undecided_observations,
     }
 
 

@@ -8,7 +8,7 @@ from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Round
-from app.invitations.overview import RoundOverview, round_overview
+from app.invitations.overview import RoundOverview, overview_of
 from app.reconcile.divergence import divergence
 from app.reconcile.history import CaseHistory
 from app.reconcile.signals import Measurement, fit_signals
@@ -41,8 +41,13 @@ def with_history(overview: RoundOverview, history: CaseHistory) -> RoundOverview
 
 
 def reconcile_round(round_: Round, history: CaseHistory | None = None) -> RoundOverview:
-    """Build one round's reconciliation."""
-    return with_history(round_overview(round_), history or CaseHistory(round_.meeting.case))
+    """Build one round's reconciliation.
+
+    The history loads every round of the case with its invitations, people and answers, this
+    round's among them, so the overview needs no query of its own.
+    """
+    history = history or CaseHistory(round_.meeting.case)
+    return with_history(overview_of(round_, sorted(round_.invitations, key=lambda i: i.id)), history)
 
 
 def undecided_rounds(case: Case) -> list[Round]:

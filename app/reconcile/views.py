@@ -13,9 +13,16 @@ from app.observations.models import Observation
 from app.observations.services import undecided_observations
 from app.reconcile import services
 from app.reconcile.forms import DecisionForm
+from app.reconcile.history import CaseHistory
 from app.reconcile.models import Decision
+from app.reconcile.pages import (
+    latest_decisions,
+    load_case,
+    load_observations,
+    load_round,
+    shown_with,
+)
 from app.reconcile.reconciliation import (
-    reconcile_case,
     reconcile_round,
     undecided_rounds,
 )
@@ -84,7 +91,8 @@ def round_view(round_id: int):
             status = 409
         else:
             status = 400
-    overview = reconcile_round(round_)
+    history = CaseHistory(load_case(case))
+    overview = reconcile_round(load_round(round_), history)
     return render_template(
         "reconcile/round.html",
         case=case,
@@ -93,6 +101,7 @@ def round_view(round_id: int):
         form=form,
         problem=problem,
         show_unscored_reason=round_.kind == "indicators",
+        **shown_with([overview], history),
     ), status
 
 
@@ -120,19 +129,18 @@ def case_view(case_id: int):
             status = 409
     form.rounds.data = shown
     form.observations.data = shown_observations
-    overviews = reconcile_case(case)
-    decisions = db.session.scalars(
-        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(5)
-    ).all()
+    history = CaseHistory(load_case(case))
+    overviews = [reconcile_round(r, history) for r in undecided_rounds(case)]
     return render_template(
         "reconcile/case.html",
         case=case,
         overviews=overviews,
-        observations=observations,
+        observations=load_observations(case, observations),
         charts=trend_charts(overviews, nonce=csp_nonce()),
-        decisions=decisions,
+        decisions=latest_decisions(case),
         form=form,
         problem=problem,
         show_unscored_reason=any(r.kind == "indicators" for r in rounds),
+        **shown_with(overviews, history),
     ), status
 

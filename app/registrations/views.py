@@ -29,20 +29,13 @@ bp = Blueprint("registrations", __name__)
 
 
 @bp.app_context_processor
-def helpers() -> dict:
+def labels() -> dict:
     return {
         "started_labels": STARTED_LABELS,
         "method_labels": METHOD_LABELS,
         "target_group_labels": TARGET_GROUP_LABELS,
         "case_type_labels": CASE_TYPE_LABELS,
         "method_outcome_labels": METHOD_OUTCOME_LABELS,
-        "phone_follow_ups_due": services.phone_follow_ups_due,
-        "phone_follow_ups_of": services.phone_follow_ups_of,
-        "method_registrations_of": services.method_registrations_of,
-        "reopenings_of": services.reopenings_of,
-        "takes_method_registration": services.takes_method_registration,
-        "needs_phone_follow_up": services.needs_phone_follow_up,
-        "open_registrations": services.open_registrations,
     }
 
 
@@ -55,8 +48,14 @@ def _meeting_url(meeting: Meeting) -> str:
 def meeting(meeting_id: int):
     meeting = meeting_or_abort(meeting_id)
     today = date.today()
-    due = {(d.meeting.id, d.person.id): d for d in services.phone_follow_ups_due(meeting.case, today)}
+    meeting.case.people  # noqa: B018  (the child's name in the heading, and each parent, in one query)
     calls = {p.id: services.phone_history(meeting, p) for p in services.parents_at(meeting)}
+    recorded = {(meeting.id, person_id) for person_id, history in calls.items() if history}
+    due = {(d.meeting.id, d.person.id): d for d in services.follow_ups_due_from([meeting], recorded, today)}
+    takes_method = services.takes_method_registration(meeting)
+    method_history = services.method_history(meeting) if takes_method else []
+    for registration in method_history:
+        registration.registered_by  # noqa: B018  (named under the registration)
     return render_template(
         "registrations/meeting.html",
         meeting=meeting,
@@ -65,7 +64,8 @@ def meeting(meeting_id: int):
         due=due,
         calls=calls,
         due_on=services.phone_follow_up_due(meeting.held_on),
-        method_history=services.method_history(meeting) if services.takes_method_registration(meeting) else [],
+        takes_method=takes_method,
+        method_history=method_history,
         today=today,
     )
 

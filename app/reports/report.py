@@ -17,20 +17,28 @@ from app.labels import (
     STATUS_LABELS,
 )
 from app.pdf import render_pdf
+from app.reconcile.history import CaseHistory
+from app.reconcile.pages import load_case, load_round, shown_with
 from app.reconcile.wording import signal_text
 from app.reports.trends import trend_charts
 from app.timestamps import utcnow
 
 
-def report_pdf(overview: RoundOverview) -> bytes:
-    """Render the round's reconciliation, signals, charts and decisions to PDF bytes."""
+def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> bytes:
+    """Render the round's reconciliation, signals, charts and decisions to PDF bytes.
+
+    Everything the template shows is loaded first (from `history` when the caller has it).
+    """
+    case = load_case(overview.round.meeting.case)
+    load_round(overview.round)
     html = render_template(
         "reports/report.html",
         overview=overview,
-        case=overview.round.meeting.case,
+        case=case,
         charts=trend_charts([overview]),
         organisation=current_app.config["ORGANISATION_NAME"],
         now=utcnow(),
+        **shown_with([overview], history or CaseHistory(case)),
     )
     return render_pdf(html)
 

@@ -9,7 +9,7 @@ so a later rewording does not change what was answered.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -226,13 +226,17 @@ class StatusView:
         return [v for v in self.voices if v.response is not None]
 
 
-def status_view(round_: Round) -> StatusView:
-    """Gather a status round's answers: goals with every voice side by side, each rating beside the last."""
+def status_view(round_: Round, previous_of: Callable[[Invitation], Response | None] | None = None) -> StatusView:
+    """Gather a status round's answers: goals with every voice side by side, each rating beside the last.
+
+    `previous_of` finds a person's earlier status answer from answers already loaded; without
+    it, each is looked up in the database.
+    """
     voices = []
     for invitation in round_.invitations:
         response = current_status(invitation)
         voice = Voice(invitation, response, is_late(response, round_))
-        previous = _previous(invitation, round_)
+        previous = previous_of(invitation) if previous_of else _previous(invitation, round_)
         if previous is not None:
             voice.previous_rating, voice.previous_on = previous.answers.get("rating"), previous.invitation.round.meeting.held_on
         voices.append(voice)

@@ -43,32 +43,10 @@ def labels() -> dict:
     }
 
 
-@bp.app_template_global()
-def status_view(round_):
-    """The status round's answers, for the round, reconciliation and report pages."""
-    return services.status_view(round_)
-
-
-@bp.app_template_global()
-def recipient_status(invitation):
-    return services.recipient_status(invitation)
-
-
-@bp.app_template_global()
-def latest_messages(round_):
-    return sending.latest_messages(round_)
-
-
+# The public thanks page still asks whether a status came late (app/respond owns that page).
 @bp.app_template_global()
 def status_is_late(invitation):
     return services.is_late(services.current_status(invitation), invitation.round)
-
-
-@bp.app_template_global()
-def status_requests(case):
-    """The case's status rounds, newest first."""
-    return sorted((r for m in case.meetings for r in m.rounds if r.kind == "status"),
-                  key=lambda r: r.id, reverse=True)
 
 
 def _meeting_label(meeting: Meeting) -> str:
