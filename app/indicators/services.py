@@ -119,16 +119,11 @@ def measurement_due(case: Case, today: date) -> date | None:
 
 def next_measurement(case: Case, today: date) -> date | None:
     """The due measurement if there is one, else the next scheduled date after today."""
-    due = measurement_due(case, today)
-    if due is not None:
-        return due
     settings = case_settings(case)
     if settings is None:
         return None
-    rhythm = procedure().rhythm_months
-    horizon = schedule.add_months(max(today, settings.intake_on), rhythm + schedule.DEFAULT_FIRST_AFTER_MONTHS)
-    later = [d for d in schedule.measurement_dates(settings.intake_on, rhythm, until=horizon) if d > today]
-    return later[0] if later else None
+    done = [r.meeting.held_on for r, _ in indicator_rounds(case)]
+    return schedule.due_or_next(settings.intake_on, done, today, procedure().rhythm_months)
 
 
 # --- rounds ---------------------------------------------------------------------------------
