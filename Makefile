@@ -58,3 +58,4 @@ messages: $(STAMP)
 bench: install translations
 	$(PY) bench/page_weight.py
 	$(PY) bench/case_report.py
+	$(PY) bench/staff_pages.py

@@ -1,8 +1,8 @@
 """Indicator scoring (resultatdokumentation): the 1–5 scale, the outcome table, the measurement
 rhythm, the forms in forms/indicators/, rounds, the matrix and final scores.
 
-For the due list: `measurement_due(case, today)` (app.indicators.services) gives the
-scheduled measurement date not yet covered by an indicator round, or None.
+The schedule's rules are pure functions (app.indicators.schedule): the case page and the due
+list apply them to what they have already loaded.
 """
 
 from __future__ import annotations

@@ -133,12 +133,7 @@ def due_from(settings: CaseIndicators, done: Sequence[date], today: date, rhythm
 
 def next_from(settings: CaseIndicators, done: Sequence[date], today: date, rhythm: int) -> date | None:
     """next_measurement from what is already loaded: the settings, the measured dates, the rhythm."""
-    due = due_from(settings, done, today, rhythm)
-    if due is not None:
-        return due
-    horizon = schedule.add_months(max(today, settings.intake_on), rhythm + schedule.DEFAULT_FIRST_AFTER_MONTHS)
-    later = [d for d in schedule.measurement_dates(settings.intake_on, rhythm, until=horizon) if d > today]
-    return later[0] if later else None
+    return schedule.due_or_next(settings.intake_on, done, today, rhythm)
 
 
 # --- rounds ---------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from app.labels import (
     OUTBOX_STATE_LABELS,
     RECIPIENT_STATUS_LABELS,
     ROLE_LABELS,
-    ROUND_KIND_LABELS,
 )
 from app.status import sending, services, wishes
 from app.status.forms import NEW, SeeHappenForm, StatusRequestForm
@@ -36,7 +35,6 @@ bp = Blueprint("status", __name__)
 @bp.app_context_processor
 def labels() -> dict:
     return {
-        "round_kind_labels": ROUND_KIND_LABELS,
         "attainment_labels": ATTAINMENT_LABELS,
         "recipient_status_labels": RECIPIENT_STATUS_LABELS,
         "outbox_state_labels": OUTBOX_STATE_LABELS,
