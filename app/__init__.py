@@ -66,11 +66,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(status.bp)
     wording.init_app(app)
+    from app.observations import public as observe
     from app.observations import views as observations
     from app.registrations import views as registrations
 
     app.register_blueprint(observations.bp)
-    app.register_blueprint(observations.public)
+    app.register_blueprint(observe.public)
     app.register_blueprint(registrations.bp)
 
     errors.init_app(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import audit, tokens
 from app.auth.models import User
@@ -20,6 +20,13 @@ log = logging.getLogger(__name__)
 LINK_ROLES = ("network", "mother", "father", "carer", "provider", "school")
 # The same observation sent again this soon (a double click) is the same observation.
 REPEAT_WINDOW = timedelta(minutes=2)
+
+
+class LinkRevoked(Exception):
+    """The link was revoked (perhaps while the observation was on its way); nothing was stored."""
+
+    def __init__(self, link: ObservationLink) -> None:
+        self.link = link
 
 
 class LinkError(ValueError):
@@ -66,8 +73,27 @@ def find_link(token: str) -> ObservationLink | None:
     return db.session.scalar(select(ObservationLink).where(ObservationLink.token_hash == tokens.hash_token(token)))
 
 
+def _hold(link: ObservationLink) -> None:
+    """Serialise writes through this link and check it still works, inside the writing transaction.
+
+    An observation belongs to no round, so no decision can lock it out; what can stop it is
+    the link's revocation. The no-op UPDATE locks the link's row (PostgreSQL) or takes the
+    database's write lock (SQLite), so a revocation either committed first and is seen here,
+    or waits; and a double tap's second request waits and then finds the first's observation.
+    """
+    held = db.session.execute(
+        update(ObservationLink)
+        .where(ObservationLink.id == link.id, ObservationLink.revoked_at.is_(None))
+        .values(revoked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if held.rowcount != 1:
+        raise LinkRevoked(link)
+
+
 def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang: str) -> Observation:
     """Store an observation; the same one sent twice in a row (a double click) is stored once."""
+    _hold(link)
     text = text.strip()
     latest = db.session.scalar(
         select(Observation).where(Observation.link_id == link.id).order_by(Observation.id.desc()).limit(1)
