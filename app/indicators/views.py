@@ -283,6 +283,5 @@ def respondent_form(invitation: Invitation, token: str):
         previous = [r for r in invitation.current_responses if r.instrument_id == form.id and not r.declined]
         values = scoring.values_from_answers(previous[0].answers) if previous else {}
         respond.mark_opened(invitation)
-        db.session.commit()
     return render_page("indicators/respond.html", invitation, token, form=form, factors=factors, values=values,
                        errors=errors, csrf_problem=csrf_problem, csrf_form=_CsrfOnly()), status

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app import audit, tokens
 from app.auth.models import User
@@ -70,7 +71,15 @@ def find_link(token: str) -> ObservationLink | None:
     """Return the link a token opens, revoked or not; None for an unknown or malformed token."""
     if not tokens.is_well_formed(token):
         return None
-    return db.session.scalar(select(ObservationLink).where(ObservationLink.token_hash == tokens.hash_token(token)))
+    # What the page shows in two statements: the person, the case with its people and case
+    # worker; then the goals to choose from, with their wording.
+    case = joinedload(ObservationLink.case)
+    return db.session.execute(
+        select(ObservationLink)
+        .where(ObservationLink.token_hash == tokens.hash_token(token))
+        .options(joinedload(ObservationLink.person), case.joinedload(Case.people), case.joinedload(Case.caseworker),
+                 case.selectinload(Case.goals).joinedload(Goal.versions))
+    ).unique().scalar_one_or_none()
 
 
 def _hold(link: ObservationLink) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -109,19 +109,24 @@ def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], decline
     _hold(invitation)
     now = utcnow()
     current = {r.instrument_id: r for r in invitation.current_responses}
-    new = []
+    superseded, new = [], []
     for form, answer in answers:
         old = current.get(form.id)
         if old is not None and old.answers == answer and old.declined == declined:
             continue  # the same answer sent twice (a double click) is no new version
         if old is not None:
-            old.superseded_at = now
-        new.append(Response(instrument_id=form.id, instrument_version=form.version, answers=answer,
-                            declined=declined, language=lang, submitted_at=now))
-    # The superseded rows must reach the database before the new current ones (one current per form).
-    db.session.flush()
-    invitation.responses.extend(new)
-    db.session.flush()
+            superseded.append(old.id)
+        new.append({"invitation_id": invitation.id, "instrument_id": form.id, "instrument_version": form.version,
+                    "answers": answer, "declined": declined, "language": lang, "submitted_at": now})
+    # One statement each, the superseded rows first: the database allows one current response per form.
+    if superseded:
+        db.session.execute(
+            update(Response).where(Response.id.in_(superseded)).values(superseded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if new:
+        db.session.execute(insert(Response), new)
+    db.session.expire(invitation, ["responses"])
 
 
 def submit(invitation: Invitation, answers: dict[str, dict], lang: str) -> None:

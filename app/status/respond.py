@@ -7,7 +7,6 @@ from datetime import date
 from flask import request
 from flask_wtf import FlaskForm
 
-from app.extensions import db
 from app.i18n import current_language
 from app.invitations.models import Invitation
 from app.respond import pages
@@ -30,7 +29,6 @@ def status_form(invitation: Invitation, token: str):
         previous = services.current_status(invitation)
         values = services.form_values(previous.answers) if previous is not None else {}
         respond.mark_opened(invitation)
-        db.session.commit()
         status = 200
     else:
         # Everything typed comes back on the page, whatever is wrong with it.
