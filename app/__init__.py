@@ -94,8 +94,8 @@ def _blueprints() -> list:
     from app.due.views import bp as due
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
+    from app.observations.public import public as observe
     from app.observations.views import bp as observations
-    from app.observations.views import public as observe
     from app.reconcile.views import bp as reconcile
     from app.registrations.views import bp as registrations
     from app.reports.views import bp as reports

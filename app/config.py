@@ -23,7 +23,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means SQLite in the instance folder; create_app fills in the path.
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: an error message never carries the values of a statement (answers, names).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     ORGANISATION_NAME = os.environ.get("SAMSTEM_ORGANISATION", "Samstem Kommune")
     # Where respondents' links point; set it when the app runs behind a proxy.

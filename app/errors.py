@@ -1,6 +1,6 @@
 """Error pages in the user's language; respondents get their own light page."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -34,6 +34,9 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
+    # The endpoint, never the URL: a respondent's URL holds their token. The engine hides
+    # statement parameters (hide_parameters), so no answer reaches the traceback either.
+    current_app.logger.exception("Unexpected error in %s %s", request.method, request.endpoint)
     db.session.rollback()
     return handle_http_error(InternalServerError())
 

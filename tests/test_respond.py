@@ -50,10 +50,13 @@ def test_intro_says_who_asks_who_reads_that_it_is_voluntary_and_how_long(visitor
 @pytest.mark.parametrize("role", ["child", "mother", "network"])
 def test_respondent_pages_reveal_nothing_beyond_first_name_worker_and_organisation(visitor, emma, role):
     token = emma.tokens[role]
-    pages = [visitor.get(f"/r/{token}").text, visitor.get(f"/r/{token}/form").text]
-    for page in pages:
+    intro, form = visitor.get(f"/r/{token}"), visitor.get(f"/r/{token}/form")
+    # The pages themselves, not an error page that would reveal nothing anyway.
+    assert intro.status_code == 200 and "Anne Rådgiver" in intro.text
+    assert form.status_code == 200 and f'action="/r/{token}/form"' in form.text
+    for page in (intro, form):
         for private in ["Sag-Ø-17", "mormor", "familiebehandler", "Jonas", "Grete", "Lise"]:
-            assert private not in page, private
+            assert private not in page.text, private
 
 
 def test_opening_the_link_marks_it_opened(visitor, emma, app):

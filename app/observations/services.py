@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app import audit, tokens
 from app.auth.models import User
@@ -20,6 +21,13 @@ log = logging.getLogger(__name__)
 LINK_ROLES = ("network", "mother", "father", "carer", "provider", "school")
 # The same observation sent again this soon (a double click) is the same observation.
 REPEAT_WINDOW = timedelta(minutes=2)
+
+
+class LinkRevoked(Exception):
+    """The link was revoked (perhaps while the observation was on its way); nothing was stored."""
+
+    def __init__(self, link: ObservationLink) -> None:
+        self.link = link
 
 
 class LinkError(ValueError):
@@ -63,11 +71,38 @@ def find_link(token: str) -> ObservationLink | None:
     """Return the link a token opens, revoked or not; None for an unknown or malformed token."""
     if not tokens.is_well_formed(token):
         return None
-    return db.session.scalar(select(ObservationLink).where(ObservationLink.token_hash == tokens.hash_token(token)))
+    # What the page shows in two statements: the person, the case with its people and case
+    # worker; then the goals to choose from, with their wording.
+    case = joinedload(ObservationLink.case)
+    return db.session.execute(
+        select(ObservationLink)
+        .where(ObservationLink.token_hash == tokens.hash_token(token))
+        .options(joinedload(ObservationLink.person), case.joinedload(Case.people), case.joinedload(Case.caseworker),
+                 case.selectinload(Case.goals).joinedload(Goal.versions))
+    ).unique().scalar_one_or_none()
+
+
+def _hold(link: ObservationLink) -> None:
+    """Serialise writes through this link and check it still works, inside the writing transaction.
+
+    An observation belongs to no round, so no decision can lock it out; what can stop it is
+    the link's revocation. The no-op UPDATE locks the link's row (PostgreSQL) or takes the
+    database's write lock (SQLite), so a revocation either committed first and is seen here,
+    or waits; and a double tap's second request waits and then finds the first's observation.
+    """
+    held = db.session.execute(
+        update(ObservationLink)
+        .where(ObservationLink.id == link.id, ObservationLink.revoked_at.is_(None))
+        .values(revoked_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if held.rowcount != 1:
+        raise LinkRevoked(link)
 
 
 def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang: str) -> Observation:
     """Store an observation; the same one sent twice in a row (a double click) is stored once."""
+    _hold(link)
     text = text.strip()
     latest = db.session.scalar(
         select(Observation).where(Observation.link_id == link.id).order_by(Observation.id.desc()).limit(1)

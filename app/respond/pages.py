@@ -20,10 +20,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import IntegrityError
 
 from app.cases.models import Person
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.invitations.models import Invitation
 from app.respond import services
 
@@ -64,7 +63,11 @@ def choose_language(person: Person | None) -> None:
 
 
 class RoundClosed(Exception):
-    """The round is locked: the link still works, but only to say thank you."""
+    """The round is locked: the link still works, but only to say thank you.
+
+    Raised when the page loads; a round locked while the answer was on its way surfaces
+    as services.RoundLocked from the writing service, and is shown the same way.
+    """
 
     def __init__(self, invitation: Invitation, token: str):
         self.invitation, self.token = invitation, token
@@ -98,9 +101,9 @@ def render_page(template: str, invitation: Invitation, token: str, **context):
 
 
 def commit_and_thank(token: str):
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # A double click: the first request already stored the same answers.
-        db.session.rollback()
+    """Send the respondent to the thank-you page; the request boundary commits before it leaves.
+
+    The service stored the answer under a lock on the link (see app.respond.services), so
+    that commit has no race left to lose: nothing is swallowed here.
+    """
     return redirect(url_for("respond.thanks", token=token))

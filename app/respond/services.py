@@ -1,25 +1,60 @@
-"""What a respondent's token lets them do: open, answer, decline. Checked here only."""
+"""What a respondent's token lets them do: open, answer, decline. Checked here only.
+
+Two answers on one link: the same answer again is stored once; a different one replaces
+the earlier, which stays as history (superseded_at). Writes on one link are serialised by
+a lock on the invitation's row, taken inside the transaction that writes, and the round's
+lock is checked in that same transaction; the request boundary's commit then has nothing
+left to race on, so a sender is thanked only for an answer that is stored.
+"""
 
 import logging
+from collections.abc import Iterable
+from typing import Protocol
 
 from flask import current_app
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import tokens
+from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.instruments import Instrument, find_form
-from app.invitations.models import Invitation, Response
+from app.invitations.locks import hold_round_open
+from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
 
 log = logging.getLogger(__name__)
 
 
+class RoundLocked(Exception):
+    """The round was locked before the answer could be stored; nothing was stored."""
+
+    def __init__(self, invitation: Invitation) -> None:
+        self.invitation = invitation
+
+
+class Form(Protocol):
+    """What a response records of the form it answers: an instrument, an indicator form, an OwnForm."""
+
+    id: str
+    version: int
+
+
 def find_invitation(token: str) -> Invitation | None:
-    """Return the invitation a token opens, or None if it is unknown, expired or revoked."""
+    """Return the invitation a token opens, or None if it is unknown, expired or revoked.
+
+    One statement loads what every respondent page shows: the round, meeting, case, the
+    case's people and case worker, and the person asked.
+    """
     if not tokens.is_well_formed(token):
         return None
-    invitation = db.session.scalar(
-        db.select(Invitation).where(Invitation.token_hash == tokens.hash_token(token))
-    )
+    case = joinedload(Invitation.round).joinedload(Round.meeting).joinedload(Meeting.case)
+    invitation = db.session.execute(
+        select(Invitation)
+        .where(Invitation.token_hash == tokens.hash_token(token))
+        .options(joinedload(Invitation.person), case.joinedload(Case.people), case.joinedload(Case.caseworker))
+    ).unique().scalar_one_or_none()
     if invitation is None or not invitation.usable():
         log.info("token refused", extra={"invitation": invitation.id if invitation else None})
         return None
@@ -41,41 +76,64 @@ def mark_opened(invitation: Invitation) -> None:
         log.info("invitation %s opened", invitation.id)
 
 
-def _replace(invitation: Invitation, instrument: Instrument, answers: dict, declined: bool, lang: str) -> None:
+def _hold(invitation: Invitation) -> None:
+    """Serialise writes on this link and check its round, inside the writing transaction.
+
+    The UPDATE is the transaction's first write: on PostgreSQL it locks the invitation's row,
+    so a second request on the link waits here until the first has committed; on SQLite it
+    takes the database's write lock, which a concurrent writer waits for. It also records
+    the opening, which a posted answer implies. Raises RoundLocked for a locked round.
+    """
     now = utcnow()
-    for old in invitation.current_responses:
-        if old.instrument_id != instrument.id:
-            continue
-        if old.answers == answers and old.declined == declined:
-            return  # the same answer sent twice (a double click) is no new version
-        old.superseded_at = now
-    # The superseded row must reach the database before the new current one.
-    db.session.flush()
-    invitation.responses.append(
-        Response(
-            instrument_id=instrument.id,
-            instrument_version=instrument.version,
-            answers=answers,
-            declined=declined,
-            language=lang,
-            submitted_at=now,
-        )
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id)
+        .values(opened_at=func.coalesce(Invitation.opened_at, now))
+        .execution_options(synchronize_session=False)
     )
+    if invitation.opened_at is None:
+        set_committed_value(invitation, "opened_at", now)
+        log.info("invitation %s opened", invitation.id)
+    if not hold_round_open(invitation.round_id):
+        raise RoundLocked(invitation)
+    # Read again what another request on this link stored while this one waited.
+    db.session.expire(invitation, ["responses"])
+
+
+def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], declined: bool, lang: str) -> None:
+    """Store each form's answer as the current response; an unchanged answer is not stored again."""
+    _hold(invitation)
+    now = utcnow()
+    current = {r.instrument_id: r for r in invitation.current_responses}
+    superseded, new = [], []
+    for form, answer in answers:
+        old = current.get(form.id)
+        if old is not None and old.answers == answer and old.declined == declined:
+            continue  # the same answer sent twice (a double click) is no new version
+        if old is not None:
+            superseded.append(old.id)
+        new.append({"invitation_id": invitation.id, "instrument_id": form.id, "instrument_version": form.version,
+                    "answers": answer, "declined": declined, "language": lang, "submitted_at": now})
+    # One statement each, the superseded rows first: the database allows one current response per form.
+    if superseded:
+        db.session.execute(
+            update(Response).where(Response.id.in_(superseded)).values(superseded_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    if new:
+        db.session.execute(insert(Response), new)
+    db.session.expire(invitation, ["responses"])
 
 
 def submit(invitation: Invitation, answers: dict[str, dict], lang: str) -> None:
     """Store one current response per form; earlier answers stay as history."""
-    for instrument in instruments_of(invitation):
-        _replace(invitation, instrument, answers.get(instrument.id, {}), False, lang)
-    mark_opened(invitation)
+    _store(invitation, [(i, answers.get(i.id, {})) for i in instruments_of(invitation)], False, lang)
     log.info("invitation %s answered", invitation.id)
 
 
 def decline(invitation: Invitation, lang: str) -> None:
     """Record "I don't want to answer" as a real answer to every form."""
-    for instrument in instruments_of(invitation):
-        _replace(invitation, instrument, {}, True, lang)
-    mark_opened(invitation)
+    _store(invitation, [(i, {}) for i in instruments_of(invitation)], True, lang)
     log.info("invitation %s declined", invitation.id)
 
 
@@ -90,9 +148,8 @@ class OwnForm:
         self.id, self.version = instrument_id, version
 
 
-def submit_own(invitation: Invitation, form: OwnForm, answers: dict, lang: str) -> None:
+def submit_own(invitation: Invitation, form: Form, answers: dict, lang: str) -> None:
     """Store the answer to a round kind's own form (anything with an id and a version, such as
     an indicator form); an earlier answer stays as history."""
-    _replace(invitation, form, answers, False, lang)  # type: ignore[arg-type]
-    mark_opened(invitation)
+    _store(invitation, [(form, answers)], False, lang)
     log.info("invitation %s answered", invitation.id)

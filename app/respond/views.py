@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from app.extensions import csrf, db
+from app.extensions import csrf
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
 from app.respond import pages, services
@@ -31,6 +31,7 @@ bp = Blueprint("respond", __name__)
 # CSRF error page would throw the answers away.
 csrf.exempt(bp)
 
+
 class DeclineForm(FlaskForm):
     """Only the CSRF check: declining is one button."""
 
@@ -44,12 +45,17 @@ def round_closed(error: RoundClosed):
     return render_page("respond/closed.html", error.invitation, error.token)
 
 
+@bp.errorhandler(services.RoundLocked)
+def round_locked(error: services.RoundLocked):
+    # Locked while the answer was on its way: nothing was stored, and the page says so.
+    return render_page("respond/closed.html", error.invitation, request.view_args["token"])
+
+
 @bp.route("/r/<token>")
 @token_failures
 def start(token: str):
     invitation = load_invitation(token)
     services.mark_opened(invitation)
-    db.session.commit()
     return render_page("respond/intro.html", invitation, token, decline_form=DeclineForm())
 
 
@@ -72,7 +78,6 @@ def answer(token: str):
         }
         form = form_class(data=data)
         services.mark_opened(invitation)
-        db.session.commit()
     else:
         form = form_class()
         if form.validate():

@@ -1,0 +1,360 @@
+"""Load the respondent flow (open a link's form, post the answer) and three baselines, in one run.
+
+Run: scripts/with-postgres.sh .venv/bin/python bench/load.py [--respondents 1000] [--workers 2 4]
+     (without DATABASE_URL or TEST_DATABASE_URL it runs itself through scripts/with-postgres.sh)
+
+For each number of gunicorn workers (sync workers, as `gunicorn wsgi:app` runs by default),
+on PostgreSQL, with 50 clients at once:
+- three baselines from bench/baseline.py, 5 seconds each: a bare Flask page, a page doing
+  one SELECT, and a page doing SELECT + INSERT + COMMIT;
+- Samstem's respondent flow: `--respondents` people, each with their own link (Emma-like
+  cases of five people, the forms the proposal gives each role), each opening the form
+  (GET /r/<token>/form) and posting a complete answer (POST, answered with 302).
+It prints requests/s, p50 and p95 for each, the flow's ratios to the SELECT + INSERT +
+COMMIT page (targets: at least 0.5 of its throughput, at most 2x its p95), and how many
+answers were stored. A measurement, not a test: it always exits 0.
+
+The load generator is wrk (Debian's package; `scripts/apt-ensure.sh wrk`): written in C,
+it takes little of the two shared cores, where a Python client running 50 connections
+would compete with the server it measures and flatten the baselines. A Lua script gives
+each connection the next respondent's token, GET then POST, and stops a thread when its
+share of respondents is done; each thread notes its wall-clock start and end, so the flow's
+requests/s are over the time it ran, not over wrk's fixed duration. The forms are served
+without the CSRF field (WTF_CSRF_ENABLED off) so wrk need not carry a session cookie
+between the GET and the POST; everything else is as configured for production.
+Takes about 2-3 minutes on 2 cores, so it is not part of `make bench`.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask  # noqa: E402
+
+from app import create_app  # noqa: E402
+
+CLIENTS = 50
+BASELINE_SECONDS = 5
+SECRET = secrets.token_hex(32)
+
+VAS = {"fit-outcome-child": ("me", "family", "school", "everything"),
+       "fit-session-child": ("listened", "mattered", "liked", "overall"),
+       "fit-session": ("heard", "topics", "approach", "overall")}
+AGREE = ("heard_respected", "contributed", "childs_view", "plan_realistic", "backs_plan", "own_part")
+
+
+def answer(instrument_ids: list[str]) -> dict[str, str]:
+    """Return a complete, valid answer to each form the proposal gives Emma's people."""
+    data = {}
+    for form in instrument_ids:
+        data |= {f"{form}.{key}": "7" for key in VAS.get(form, ())}
+        if form.startswith("participation-"):
+            data |= {f"{form}.{key}": "4" for key in AGREE} | {f"{form}.comment": "Et godt møde."}
+        if form == "participation-network":
+            data[f"{form}.own_tasks"] = "dont_know"
+    return data
+
+
+def samstem() -> Flask:
+    """Build Samstem as production would run it, on DATABASE_URL (gunicorn "bench.load:samstem()")."""
+    return create_app({
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+    })
+
+
+def build(url: str, respondents: int) -> list[tuple[str, str]]:
+    """Create the schema and Emma-like cases; return (token, posted body) per respondent."""
+    from flask_login import login_user
+    from flask_migrate import upgrade
+
+    from app.auth.models import Team, User
+    from app.cases import services as cases
+    from app.demo import PEOPLE
+    from app.extensions import db
+    from app.invitations import services as rounds
+
+    os.environ["DATABASE_URL"] = url
+    app = samstem()
+    links: list[tuple[str, str]] = []
+    with app.test_request_context():
+        upgrade()
+        user = User(username=f"bench{secrets.token_hex(4)}", name="Anne Rådgiver", role="caseworker",
+                    team=Team(name="Team Bench"))
+        user.set_password(secrets.token_hex(8))
+        db.session.add(user)
+        db.session.commit()
+        login_user(user)
+        while len(links) < respondents:
+            case = cases.create_case(user, "Emma", 2016, None)
+            for role, name, relation in PEOPLE:
+                person = {"role": role, "first_name": name, "relation": relation, "language": "da"}
+                cases.save_person(case, None, person)
+            meeting = cases.record_meeting(case, "network_meeting", case.created_at.date(), [p.id for p in case.people])
+            choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
+            round_, issued = rounds.open_round(meeting, user, choices)
+            links += [(issued[i.id], urlencode(answer(i.instrument_ids))) for i in round_.invitations]
+            db.session.commit()
+        db.engine.dispose()
+    return links[:respondents]
+
+
+def stored(url: str, tokens: list[str]) -> int:
+    """Count how many of these links hold a current answer."""
+    from sqlalchemy import func, select
+
+    from app import tokens as token_hashes
+    from app.extensions import db
+    from app.invitations.models import Invitation, Response
+
+    os.environ["DATABASE_URL"] = url
+    app = samstem()
+    with app.app_context():
+        hashes = [token_hashes.hash_token(t) for t in tokens]
+        count = db.session.scalar(
+            select(func.count(func.distinct(Invitation.id))).join(Response)
+            .where(Invitation.token_hash.in_(hashes), Response.superseded_at.is_(None), Response.declined.is_(False)))
+        db.engine.dispose()
+    return count or 0
+
+
+# --- serving and loading ------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(target: str, workers: int, url: str, probe: str) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn with the given app and worker count; return it and its base URL once every worker answers."""
+    port = free_port()
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "--chdir", str(ROOT), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--backlog", "2048", target],
+        env=os.environ | {"DATABASE_URL": url, "BENCH_SECRET_KEY": SECRET},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline, answered = time.monotonic() + 120, 0
+    # The socket listens before the workers have loaded the app: wait for real answers.
+    while time.monotonic() < deadline and answered < 4 * workers:
+        try:
+            with urlopen(base + probe, timeout=30) as response:
+                answered += response.status == 200
+        except OSError:
+            time.sleep(0.2)
+    if answered < 4 * workers:
+        server.kill()
+        raise RuntimeError(f"gunicorn did not start: {target}")
+    return server, base
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+# Prints one line the bench reads: requests, seconds, p50 and p95 in microseconds, errors.
+LUA_DONE = """
+function done(summary, latency, requests)
+  local seconds, requests = summary.duration / 1e6, summary.requests
+  local first, last, received = nil, nil, 0
+  for _, t in ipairs(threads) do
+    local s, e = tonumber(t:get("started")), tonumber(t:get("ended"))
+    received = received + (tonumber(t:get("received")) or 0)
+    if s then first = (first == nil or s < first) and s or first end
+    if e then last = (last == nil or e > last) and e or last end
+  end
+  -- The flow: its own requests, over the time from the first thread's start to the last one's end.
+  if first and last then seconds, requests = (last - first) / 1e9, received end
+  local e = summary.errors
+  io.write(string.format("RESULT %d %.3f %d %d %d\\n", requests, seconds,
+    latency:percentile(50), latency:percentile(95), e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+LUA_THREADS = """
+threads = {}
+local count = 0
+function setup(thread)
+  thread:set("id", count)
+  count = count + 1
+  table.insert(threads, thread)
+end
+"""
+
+LUA_POST = LUA_THREADS + """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = ""
+""" + LUA_DONE
+
+# Each thread takes every n-th respondent; each respondent is a GET of the form, then a POST.
+# A connection with no respondent left asks for a missing static file every 200 ms (404, cheap,
+# not counted) until the thread's last answers are in; then the thread notes the time and stops.
+LUA_FLOW = LUA_THREADS + """
+local links, sent, received = {}, 0, 0
+local function now() local p = io.popen("date +%s%N"); local t = p:read("*l"); p:close(); return t end
+
+function init(args)
+  local n, i = tonumber(args[2]), 0
+  for line in io.lines(args[1]) do
+    if i % n == id then
+      local token, body = line:match("^(%S+) (.*)$")
+      table.insert(links, {token, body})
+    end
+    i = i + 1
+  end
+  wrk.thread:set("started", now())
+end
+
+function request()
+  sent = sent + 1
+  local link = links[math.floor((sent - 1) / 2) + 1]
+  if link == nil then return wrk.format("GET", "/static/none") end
+  local path = "/r/" .. link[1] .. "/form"
+  if sent % 2 == 1 then return wrk.format("GET", path) end
+  return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded"}, link[2])
+end
+
+function delay()
+  if sent >= #links * 2 then return 200 end  -- idle connections wait instead of spinning
+  return 0
+end
+
+function response(status, headers, body)
+  if status == 404 then return end
+  received = received + 1
+  wrk.thread:set("received", received)
+  if received == #links * 2 then
+    wrk.thread:set("ended", now())
+    wrk.thread:stop()
+  end
+end
+""" + LUA_DONE
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def load(name: str, url: str, script: str, seconds: int, *args: str, threads: int = 2) -> Result:
+    """Run wrk with 50 connections and the script; return what its done() printed."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    command = ["wrk", f"-t{threads}", f"-c{CLIENTS}", f"-d{seconds}s", "--timeout", "10s", "-s", lua.name, url]
+    ran = subprocess.run(command + (["--", *args] if args else []), capture_output=True, text=True)
+    output = ran.stdout + ran.stderr
+    if os.environ.get("BENCH_DEBUG"):
+        print(output)
+    os.unlink(lua.name)
+    line = next((x for x in output.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        print(f"  {name}: wrk printed no result:\n{output}")
+        return Result(name, 0, 0.0, 0.0, 0.0, 0)
+    requests, secs, p50, p95, errors = line.split()[1:]
+    return Result(name, int(requests), float(secs), int(p50) / 1000, int(p95) / 1000, int(errors))
+
+
+def run(workers: int, url: str, links: list[tuple[str, str]]) -> list[Result]:
+    """Measure the baselines and then the flow, both served by gunicorn with `workers` workers."""
+    results = []
+    server, base = serve("bench.baseline:create()", workers, url, "/bare")
+    try:
+        results.append(load("bare page", f"{base}/bare", LUA_THREADS + LUA_DONE, BASELINE_SECONDS))
+        results.append(load("SELECT", f"{base}/select", LUA_THREADS + LUA_DONE, BASELINE_SECONDS))
+        results.append(load("SELECT+INSERT+COMMIT", f"{base}/write", LUA_POST, BASELINE_SECONDS))
+    finally:
+        stop(server)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.writelines(f"{token} {body}\n" for token, body in links)
+    server, base = serve("bench.load:samstem()", workers, url, "/code")
+    try:
+        threads = 2
+        # Generous: the threads stop when their respondents are done; wrk then waits out the rest.
+        seconds = max(10, len(links) // 40)
+        results.append(load("respondent flow", base, LUA_FLOW, seconds, listing.name, str(threads), threads=threads))
+    finally:
+        stop(server)
+        os.unlink(listing.name)
+    return results
+
+
+def report(workers: int, results: list[Result], answered: int, respondents: int) -> None:
+    print(f"\ngunicorn, {workers} sync workers, {CLIENTS} concurrent clients, PostgreSQL")
+    print(f"  {'page':24} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    for r in results:
+        print(f"  {r.name:24} {r.requests:9d} {r.rps:8.0f} {r.p50_ms:8.1f} {r.p95_ms:8.1f} {r.errors:7d}")
+    by_name = {r.name: r for r in results}
+    flow, write = by_name["respondent flow"], by_name["SELECT+INSERT+COMMIT"]
+    if write.rps and write.p95_ms:
+        throughput, p95 = flow.rps / write.rps, flow.p95_ms / write.p95_ms
+        print(f"  flow / SELECT+INSERT+COMMIT: throughput {throughput:.2f} (target >= 0.5), "
+              f"p95 {p95:.2f}x (target <= 2)")
+    for name in ("bare page", "SELECT"):
+        if by_name[name].rps:
+            print(f"  flow / {name}: throughput {flow.rps / by_name[name].rps:.2f}")
+    print(f"  answers stored: {answered} of {respondents} respondents")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--respondents", type=int, default=1000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        script = ROOT / "scripts" / "with-postgres.sh"
+        os.execv(str(script), [str(script), sys.executable, *sys.argv])
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: scripts/apt-ensure.sh wrk")
+        return
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    from bench.baseline import prepare
+
+    started = time.monotonic()
+    links = build(url, args.respondents * len(args.workers))
+    prepare(url)
+    print(f"built {len(links)} links in {time.monotonic() - started:.0f} s; {os.cpu_count()} cores")
+    for number, workers in enumerate(args.workers):
+        batch = links[number * args.respondents:(number + 1) * args.respondents]
+        results = run(workers, url, batch)
+        report(workers, results, stored(url, [token for token, _ in batch]), len(batch))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as error:  # a measurement: report and exit 0
+        print(f"bench/load.py stopped: {error!r}")
+    sys.exit(0)
