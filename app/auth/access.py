@@ -6,12 +6,13 @@ in the audit log (app.audit.read), so a page that shows personal data is audited
 construction, not by remembering.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.auth.models import CASE_ROLES
@@ -43,37 +44,45 @@ def check_case_access(case) -> None:
         abort(403)
 
 
-def get_by_id(model: type[T], object_id: int) -> T | None:
+def get_by_id(model: type[T], object_id: int, options: Sequence = ()) -> T | None:
     """Return the row with this id, or None, also for an id no row can have."""
-    return db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    return db.session.get(model, object_id, options=options) if 0 < object_id <= MAX_ID else None
 
 
-def owned_or_abort(model: type[T], object_id: int, case_of: Callable[[T], Any]) -> T:
+def owned_or_abort(model: type[T], object_id: int, case_of: Callable[[T], Any], options: Sequence = ()) -> T:
     """Load a row by id: 404 if there is none, 403 unless its case is the user's team's."""
-    found = get_by_id(model, object_id)
+    found = get_by_id(model, object_id, options)
     if found is None:
         abort(404)
     check_case_access(case_of(found))
     return found
 
 
+# What every staff page shows of a case (the child's name, the case worker), loaded with it,
+# so that no template has to query for it.
+CASE_HEADER = (selectinload(Case.people), joinedload(Case.caseworker))
+
+
 def case_or_abort(case_id: int) -> Case:
     """Load the user's team's case, and audit the read."""
-    case = owned_or_abort(Case, case_id, lambda found: found)
+    case = owned_or_abort(Case, case_id, lambda found: found, CASE_HEADER)
     audit.read(case.id)
     return case
 
 
 def meeting_or_abort(meeting_id: int) -> Meeting:
     """Load a meeting of the user's team's cases, and audit the read."""
-    meeting = owned_or_abort(Meeting, meeting_id, lambda found: found.case)
+    meeting = owned_or_abort(Meeting, meeting_id, lambda found: found.case,
+                             (joinedload(Meeting.case).options(*CASE_HEADER), selectinload(Meeting.participants)))
     audit.read(meeting.case_id, meeting_id=meeting.id)
     return meeting
 
 
 def round_or_abort(round_id: int) -> Round:
     """Load a round of the user's team's cases, and audit the read."""
-    round_ = owned_or_abort(Round, round_id, lambda found: found.meeting.case)
+    round_ = owned_or_abort(Round, round_id, lambda found: found.meeting.case,
+                            (joinedload(Round.meeting).joinedload(Meeting.case).options(*CASE_HEADER),
+                             selectinload(Round.invitations)))
     audit.read(round_.meeting.case_id, round_id=round_.id)
     return round_
 

@@ -2,6 +2,7 @@
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.extensions import db, login
@@ -9,7 +10,8 @@ from app.extensions import db, login
 
 @login.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # With the team: the pages name it, and a template must not have to query for it.
+    return db.session.get(User, int(user_id), options=[joinedload(User.team)]) if user_id.isdigit() else None
 
 
 def init_app(app: Flask) -> None:

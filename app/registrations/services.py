@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.auth.models import User
@@ -45,6 +46,7 @@ def phone_history(meeting: Meeting, person: Person) -> list[PhoneFollowUp]:
             select(PhoneFollowUp)
             .where(PhoneFollowUp.meeting_id == meeting.id, PhoneFollowUp.person_id == person.id)
             .order_by(PhoneFollowUp.id)
+            .options(selectinload(PhoneFollowUp.corrected_by), joinedload(PhoneFollowUp.recorded_by))
         )
     )
 
