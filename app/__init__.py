@@ -80,11 +80,13 @@ REGISTERING_MODULES = (
 def _init_registries(app: Flask) -> None:
     """Load the forms; import the modules that register kinds of round, form pages and case page sections."""
     from app import indicators, instruments
+    from app.invitations import kinds
 
     instruments.init_app(app)
     indicators.init_app(app)
     for module in REGISTERING_MODULES:
         import_module(module)
+    kinds.init_app(app)
 
 
 def _blueprints() -> list:

@@ -15,4 +15,5 @@ INDICATORS = register(RoundKind(
     email_ask=FEEDBACK.email_ask,
     intro_partial="indicators/_intro.html",
     round_links_partial="indicators/_round_links.html",
+    reconcile_links_partial="indicators/_matrix_link.html",
 ))

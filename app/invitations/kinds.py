@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
@@ -39,14 +40,17 @@ class RoundKind:
     # Any of the case's people may be asked, not only the meeting's participants.
     asks_whole_case: bool = False
     # Templates: the respondent's first page and thank-you page, the answers on staff pages
-    # and in the report, and the round page's links onward.
+    # and in the report, the round page's links onward, and any on the reconciliation page.
     intro_partial: str = "respond/_intro_questionnaire.html"
     thanks_partial: str = "respond/_thanks_questionnaire.html"
     answers_partial: str = "invitations/_answers.html"
     round_links_partial: str = "invitations/_round_links.html"
-    # Own e-mail texts (subject, body with LINK) and summary lines, where the texts above do not do.
+    reconcile_links_partial: str | None = None
+    # Own e-mail texts (subject, body with LINK) and summary lines, where the texts above do not
+    # do; and what the thank-you page needs beyond the invitation (loaded before it renders).
     compose_email: Callable | None = None
     summary_lines: Callable | None = None
+    thanks_context: Callable | None = None
 
 
 _kinds: dict[str, RoundKind] = {}
@@ -66,6 +70,14 @@ def round_kind(name: str) -> RoundKind:
 def all_kinds() -> dict[str, RoundKind]:
     """Return every registered kind, by name."""
     return dict(_kinds)
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the kinds of round: their labels, partials and words."""
+
+    @app.context_processor
+    def round_kinds() -> dict:
+        return {"round_kinds": dict(_kinds), "round_kind_labels": {name: kind.label for name, kind in _kinds.items()}}
 
 
 def no_decision_kinds() -> tuple[str, ...]:

@@ -26,7 +26,6 @@ from app.instruments import current_catalogue
 from app.invitations import issued, services
 from app.invitations.forms import field_name, proposal_form_class
 from app.invitations.handout import handout_pdf
-from app.invitations.kinds import all_kinds
 from app.invitations.links import HandOut, hand_outs
 from app.invitations.models import Invitation, Round
 from app.reconcile.history import CaseHistory
@@ -35,13 +34,6 @@ from app.reconcile.reconciliation import reconcile_round
 from app.status.sending import latest_messages
 
 bp = Blueprint("invitations", __name__)
-
-
-@bp.app_context_processor
-def round_kinds() -> dict:
-    """Every kind of round, for templates: its label, partials and words."""
-    kinds = all_kinds()
-    return {"round_kinds": kinds, "round_kind_labels": {name: kind.label for name, kind in kinds.items()}}
 
 
 @bp.route("/meetings/<int:meeting_id>/feedback", methods=["GET", "POST"])

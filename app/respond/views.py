@@ -15,6 +15,7 @@ from wtforms import StringField
 from app.extensions import csrf
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
+from app.invitations.kinds import round_kind
 from app.respond import pages, services
 from app.respond.pages import (
     RoundClosed,
@@ -103,7 +104,9 @@ def decline(token: str):
 def thanks(token: str):
     invitation = load_invitation(token)
     declined = any(r.declined for r in invitation.current_responses)
-    return render_page("respond/thanks.html", invitation, token, declined=declined)
+    kind = round_kind(invitation.round.kind)
+    extra = kind.thanks_context(invitation) if kind.thanks_context else {}
+    return render_page("respond/thanks.html", invitation, token, declined=declined, **extra)
 
 
 @bp.route("/code", methods=["GET", "POST"])

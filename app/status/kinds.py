@@ -19,6 +19,7 @@ STATUS = register(RoundKind(
     answers_partial="status/_status_answers.html",
     compose_email=services.request_email,
     summary_lines=services.status_lines,
+    thanks_context=lambda invitation: {"late": services.is_late(services.current_status(invitation), invitation.round)},
 ))
 
 SEE_HAPPEN = register(RoundKind(

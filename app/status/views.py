@@ -41,12 +41,6 @@ def labels() -> dict:
     }
 
 
-# The public thanks page still asks whether a status came late (app/respond owns that page).
-@bp.app_template_global()
-def status_is_late(invitation):
-    return services.is_late(services.current_status(invitation), invitation.round)
-
-
 def _meeting_label(meeting: Meeting) -> str:
     return f"{MEETING_KIND_LABELS[meeting.kind]} {format_date(meeting.held_on, 'd. MMMM yyyy')}"
 
