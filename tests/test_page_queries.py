@@ -109,3 +109,23 @@ def test_the_case_round_and_reconciliation_pages_do_not_grow_with_meetings_and_a
                 db.session.execute(table.delete())
         db.session.commit()
     assert _counts(app, make, owner, many) == few
+
+
+def test_no_respondent_page_queries_the_database_while_its_template_renders(app):
+    from urllib.parse import urlsplit
+
+    from app.demo import create_demo
+
+    with app.test_request_context():
+        links = create_demo()
+    client = app.test_client()
+    kinds = set()
+    for role, url in links:
+        path = urlsplit(url).path
+        for page in (path, f"{path}/form", f"{path}/thanks"):
+            response, counted = _rendering(app, client, page)
+            assert response.status_code == 200, (role, page)
+            assert counted.rendering == [], (role, page)
+        kinds.add(role)
+    # Every kind of link the demo hands out: feedback forms, the school's status, wishes.
+    assert {"child", "mother", "school-status", "father-wishes"} <= kinds
