@@ -1,15 +1,13 @@
 """The public observation page /o/<token>: a network member reports what they saw. No login, no staff data."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 
-from app.cases.models import Case
 from app.extensions import csrf
 from app.i18n import current_language
 from app.observations import services
 from app.observations.forms import observation_form
 from app.observations.models import ObservationLink
-from app.respond.pages import choose_language, token_failures
-from app.respond.services import organisation
+from app.respond.pages import choose_language, render_public, token_failures
 
 public = Blueprint("observe", __name__)
 # Like the respondent's form: a failed CSRF check keeps what was typed on the page.
@@ -26,16 +24,7 @@ def _load(token: str) -> ObservationLink:
 
 
 def _render(template: str, link: ObservationLink, token: str, status: int = 200, **context):
-    case: Case = link.case
-    return render_template(
-        template,
-        token=token,
-        link=link,
-        child_name=case.child.first_name if case.child else "",
-        caseworker_name=case.caseworker.name,
-        organisation=organisation(),
-        **context,
-    ), status
+    return render_public(template, link.case, token, link=link, **context), status
 
 
 @public.errorhandler(services.LinkRevoked)

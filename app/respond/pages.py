@@ -21,7 +21,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from app.cases.models import Person
+from app.cases.models import Case, Person
 from app.extensions import limiter
 from app.invitations.models import Invitation
 from app.respond import services
@@ -84,15 +84,25 @@ def load_invitation(token: str) -> Invitation:
     return invitation
 
 
-def render_page(template: str, invitation: Invitation, token: str, **context):
-    case = invitation.round.meeting.case
+def render_public(template: str, case: Case, token: str, **context) -> str:
+    """Render a public page: only the child's first name, the case worker and the organisation
+    say whose it is (DESIGN.md §3), nothing a stranger who finds the phone could trace."""
     return render_template(
         template,
         token=token,
-        invitation=invitation,
         child_name=case.child.first_name if case.child else "",
         caseworker_name=case.caseworker.name,
         organisation=services.organisation(),
+        **context,
+    )
+
+
+def render_page(template: str, invitation: Invitation, token: str, **context):
+    return render_public(
+        template,
+        invitation.round.meeting.case,
+        token,
+        invitation=invitation,
         instruments=services.instruments_of(invitation),
         # Adults answering the child's forms read them worded about the child.
         about_child=invitation.person.role != "child",
