@@ -21,7 +21,9 @@ from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.factories import PASSWORD
 
 DESKTOP = {"width": 1280, "height": 900}
-TIMEOUT_MS = 10_000
+# How long a step may wait for the page: a harness limit, never a speed assertion. Generous,
+# because two test workers share two cores and a case report PDF with charts takes seconds.
+TIMEOUT_MS = 30_000
 HERE = Path(__file__).parent
 
 @pytest.fixture
