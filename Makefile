@@ -13,8 +13,11 @@ ifdef DEMO
 endif
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Two test workers (the machine's two cores), each with a database of its own.
+TEST_WORKERS ?= 2
+
 test: install system-test-deps translations
-	REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 install: system-deps $(STAMP)
 
@@ -55,3 +58,4 @@ messages: $(STAMP)
 bench: install translations
 	$(PY) bench/page_weight.py
 	$(PY) bench/case_report.py
+	$(PY) bench/staff_pages.py

@@ -1,4 +1,17 @@
-"""Samstem: feedback from every voice around a child, gathered per case."""
+"""Samstem: feedback from every voice around a child, gathered per case.
+
+How the code is layered; imports point down this list only (tests/test_layers.py checks it):
+  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, pdf, forms
+  2. models: <area>/models.py and audit.py: tables and the invariants they keep
+  3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
+  4. services: each area's services, pure rules and page sections; auth/access.py (the
+     loaders that check the team and audit the read); respond/pages.py (what public pages share)
+  5. views: <area>/views.py, staff pages behind a login; respond/views.py and
+     <area>/public.py, the public pages reached by a token. A view imports no other view.
+boundary.py commits once per request; create_app below only wires the layers together.
+"""
+
+from importlib import import_module
 
 from flask import Flask
 
@@ -6,13 +19,24 @@ from app import config as config_module
 
 
 def create_app(config: type | dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, instruments, blueprints, CLI."""
+    """Build the application: configuration, extensions, forms and registries, blueprints,
+    error handlers, CLI."""
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(config_module.ROOT / "templates"),
         static_folder=str(config_module.ROOT / "static"),
     )
+    _configure(app, config)
+    _init_extensions(app)
+    _init_registries(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    _init_errors_and_cli(app)
+    return app
+
+
+def _configure(app: Flask, config: type | dict | None) -> None:
     app.config.from_object(config_module.Config)
     app.config.from_pyfile("settings.py", silent=True)
     if isinstance(config, dict):
@@ -24,17 +48,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export it, or put it in instance/settings.py")
 
-    from app import (  # noqa: F401
-        boundary,
-        errors,
-        extensions,
-        i18n,
-        indicators,
-        instruments,
-        labels,
-        models,
-        security,
-    )
+
+def _init_extensions(app: Flask) -> None:
+    from app import boundary, extensions, i18n, labels, models, security  # noqa: F401  (models: the schema)
+    from app.auth import login_manager
+    from app.reconcile import wording
 
     extensions.db.init_app(app)
     boundary.init_app(app)
@@ -42,41 +60,54 @@ def create_app(config: type | dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.compress.init_app(app)
+    login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    wording.init_app(app)
+    security.init_app(app)
+
+
+# Modules that add entries to a registry when imported: the kinds of round (feedback's is in
+# app.invitations.kinds), the public form pages of round kinds, the case page's sections.
+REGISTERING_MODULES = (
+    "app.status.kinds", "app.indicators.kinds",
+    "app.status.public", "app.indicators.public",
+    "app.cases.section", "app.indicators.section", "app.status.section", "app.reconcile.section",
+    "app.observations.section", "app.registrations.section",
+)
+
+
+def _init_registries(app: Flask) -> None:
+    """Load the forms; import the modules that register kinds of round, form pages and case page sections."""
+    from app import indicators, instruments
+
     instruments.init_app(app)
     indicators.init_app(app)
+    for module in REGISTERING_MODULES:
+        import_module(module)
 
-    from app.auth import views as auth
-    from app.cases import views as cases
-    from app.due import views as due
-    from app.invitations import views as invitations
-    from app.reconcile import views as reconcile
-    from app.reconcile import wording
-    from app.reports import views as reports
-    from app.respond import views as respond
-    from app.status import views as status
 
-    auth.init_app(app)
-    app.register_blueprint(cases.bp)
-    app.register_blueprint(due.bp)
-    app.register_blueprint(invitations.bp)
-    app.register_blueprint(respond.bp)
-    app.register_blueprint(reconcile.bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(status.bp)
-    wording.init_app(app)
-    from app.observations import public as observe
-    from app.observations import views as observations
-    from app.registrations import views as registrations
+def _blueprints() -> list:
+    """Every blueprint, staff areas first, then the public pages reached by a token."""
+    from app.auth.views import bp as auth
+    from app.cases.views import bp as cases
+    from app.due.views import bp as due
+    from app.indicators.views import bp as indicators
+    from app.invitations.views import bp as invitations
+    from app.observations.public import public as observe
+    from app.observations.views import bp as observations
+    from app.reconcile.views import bp as reconcile
+    from app.registrations.views import bp as registrations
+    from app.reports.views import bp as reports
+    from app.respond.views import bp as respond
+    from app.status.views import bp as status
 
-    app.register_blueprint(observations.bp)
-    app.register_blueprint(observe.public)
-    app.register_blueprint(registrations.bp)
+    return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
+            respond, observe]
+
+
+def _init_errors_and_cli(app: Flask) -> None:
+    from app import cli, errors
 
     errors.init_app(app)
-    security.init_app(app)
-    from app import cli
-
     cli.init_app(app)
-    return app

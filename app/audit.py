@@ -51,3 +51,9 @@ def pending_reads() -> list[AuditEvent]:
     user_id = _user_id()
     return [AuditEvent(action=VIEW, case_id=case_id, user_id=user_id, detail=detail)
             for case_id, detail in reads.items()]
+
+
+def discard_reads() -> None:
+    """Forget the reads noted so far: the response shows none of it (an error page)."""
+    if has_request_context():
+        g.pop("audit_reads", None)

@@ -3,7 +3,9 @@
 Services add and flush; views never commit. A response below 400 commits what the request
 changed; any other response (a refused form, a conflict, an error page) rolls it back.
 The reads the access loaders noted (app.audit.read) are written either way, in the same
-commit, unless the response is a redirect (it showed nothing).
+commit, unless the response is a redirect or an error page (neither shows what was read;
+the error handlers discard the reads). A service that must commit in steps says why (the
+outbox commits after each message, so one failure never loses another's state).
 """
 
 from flask import Flask, Response

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app import audit
 from app.extensions import db
 
 MESSAGES = {
@@ -25,6 +26,7 @@ def _is_respondent_request() -> bool:
 
 def handle_http_error(error: HTTPException):
     code = error.code or 500
+    audit.discard_reads()  # an error page shows none of what was loaded
     if _is_respondent_request():
         return render_template("respond/error.html", code=code), code
     message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(code, MESSAGES[400])

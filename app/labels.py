@@ -125,14 +125,6 @@ SCORER_LABELS = {
     "parents": _l("Forældre (mor, far, anden omsorgsperson)"),
 }
 
-# What a round collects (app.invitations.models.ROUND_KINDS).
-ROUND_KIND_LABELS = {
-    "feedback": _l("Feedback"),
-    "status": _l("Status"),
-    "see_happen": _l("Ønsker før mødet"),
-    "indicators": _l("Indikatorscoring"),
-}
-
 # The provider status: how far a goal has come (INSTRUMENTS.md section 3).
 ATTAINMENT_LABELS = {
     "full": _l("Helt opfyldt"),

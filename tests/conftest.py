@@ -4,6 +4,7 @@ import os
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.config import TestConfig
@@ -22,12 +23,25 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite"
     else:
-        url = os.environ["TEST_DATABASE_URL"]
+        url = _worker_database(os.environ["TEST_DATABASE_URL"], os.environ.get("PYTEST_XDIST_WORKER"))
     app = create_app(_config(url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
     return url
+
+
+def _worker_database(url: str, worker: str | None) -> str:
+    """Return a database of this test worker's own on the server (pytest-xdist runs several)."""
+    if worker is None:
+        return url
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"{make_url(url).database}_{worker}"
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def _config(url: str) -> dict:

@@ -263,3 +263,32 @@ def proposed_forms(html: str) -> dict[int, list[str]]:
 def login(client, username: str = "anne", password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 
+
+
+def demo_case(app: Flask) -> dict:
+    """Build `flask demo-data`'s case (app/demo.py): Emma with goals, decided and open feedback
+    rounds with answers, indicator rounds with scorings, a status round with a status, wishes,
+    observations through a standing link, phone follow-ups and a method registration.
+
+    Returns the ids a walk over the staff pages needs; the case worker logs in as demo/demo.
+    """
+    from sqlalchemy import select
+
+    from app.demo import create_demo
+    from app.observations.models import ObservationLink
+
+    with app.test_request_context():
+        create_demo()
+        case = db.session.scalar(select(Case).where(Case.external_ref == "DEMO-1"))
+        rounds = [r for m in case.meetings for r in m.rounds]
+        feedback = sorted((r for r in rounds if r.kind == "feedback"), key=lambda r: r.id)
+        link = db.session.scalar(select(ObservationLink).where(ObservationLink.case_id == case.id))
+        return {
+            "case_id": [case.id],
+            "person_id": [p.id for p in case.people if p.role in ("mother", "provider")],
+            "meeting_id": sorted({r.meeting_id for r in rounds}),
+            "round_id": sorted({feedback[-1].id, feedback[-2].id} | {r.id for r in rounds if r.kind != "feedback"}),
+            "invitation_id": [feedback[-1].invitations[0].id],
+            "goal_id": [case.goals[0].id],
+            "link_id": [link.id],
+        }

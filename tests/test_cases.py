@@ -130,12 +130,17 @@ def test_bad_meeting_input_is_refused(staff, make, caseworker, data, message):
     assert message in response.text
 
 
-def test_participant_from_another_case_is_refused(staff, make, caseworker):
+def test_participant_from_another_case_is_refused(staff, make, caseworker, app):
     ids = make.emma(caseworker, open_round=False)
     other = make.emma(caseworker, open_round=False)
     response = staff.post(f"/cases/{ids.case}/meetings/new", data={
         "kind": "follow_up", "held_on": "2026-11-20", "participants": [other.people["mother"]]})
     assert response.status_code == 200
+    # The other case's mother is not offered, and the meeting is not recorded.
+    assert 'id="participants-error">Vælg en af mulighederne.<' in response.text
+    assert f'value="{other.people["mother"]}"' not in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Meeting).where(Meeting.kind == "follow_up")) is None
 
 
 def test_every_case_view_and_change_is_audited(staff, make, caseworker, app):

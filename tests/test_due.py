@@ -88,7 +88,8 @@ def _planned_follow_up(app, case_id: int, days_ahead: int, *, request_due_in: in
 
     with app.test_request_context():
         case = db.session.get(Case, case_id)
-        meeting = record_meeting(case, "follow_up", date.today() + timedelta(days=days_ahead), [p.id for p in case.people])
+        held_on = date.today() + timedelta(days=days_ahead)
+        meeting = record_meeting(case, "follow_up", held_on, [p.id for p in case.people])
         if request_due_in is not None:
             provider = next(p for p in case.people if p.role == "provider")
             round_ = Round(meeting=meeting, kind="status", created_by_id=case.caseworker_id,
@@ -172,3 +173,70 @@ def test_phone_follow_ups_are_due_per_parent(app, staff, make, quiet_emma, kind,
     assert any("Mette (Mor)" in row for row in rows) and any("Jonas (Far)" in row for row in rows)
     assert all(("Overskredet" in row) == overdue for row in rows)
     assert "/phone-follow-ups/" in rows[0]
+
+
+def _caseload(app, user_id: int, count: int) -> None:
+    """Add `count` cases with one of every kind of obligation each, in as few rows as will do:
+    an answered round waiting for a decision after a start-up meeting (and the mother's phone
+    follow-up), a status owed before a planned follow-up meeting and another meeting no
+    status was asked for, an indicator measurement overdue, an observation waiting."""
+    from app import tokens
+    from app.auth.models import User
+    from app.cases.models import Case, Meeting, Person
+    from app.indicators.models import CaseIndicators
+    from app.invitations.models import Response, Round
+    from app.observations.models import Observation, ObservationLink
+
+    today, now = date.today(), utcnow()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+
+        def invitation(person: Person, answered: bool) -> Invitation:
+            invited = Invitation(person=person, instrument_ids=["fit-outcome-adult"],
+                                 expires_at=now + timedelta(days=30), token_hash=tokens.hash_token(tokens.new_token()))
+            if answered:
+                invited.responses.append(Response(instrument_id="fit-outcome-adult", instrument_version=1,
+                                                  answers={"me": 5}, language="da", submitted_at=now))
+            return invited
+
+        links = []
+        for _ in range(count):
+            case = Case(team_id=user.team_id, caseworker_id=user.id, child_birth_year=today.year - 9)
+            child, mother, provider = (Person(role=role, first_name=name) for role, name in
+                                       (("child", "Emma"), ("mother", "Mette"), ("provider", "Lise")))
+            case.people = [child, mother, provider]
+            startup = Meeting(kind="startup", held_on=today - timedelta(days=3), participants=[child, mother])
+            startup.rounds = [Round(kind="feedback", created_by_id=user.id, invitations=[invitation(mother, True)])]
+            planned = Meeting(kind="follow_up", held_on=today + timedelta(days=20), participants=[child, mother])
+            planned.rounds = [Round(kind="status", created_by_id=user.id, due_on=today + timedelta(days=5),
+                                    invitations=[invitation(provider, False)])]
+            unasked = Meeting(kind="follow_up", held_on=today + timedelta(days=21), participants=[child])
+            case.meetings = [startup, planned, unasked]
+            link = ObservationLink(case=case, person=mother, created_by_id=user.id,
+                                   token_hash=tokens.hash_token(tokens.new_token()))
+            db.session.add_all([case, link, CaseIndicators(case=case, form_id="indicators-child-family",
+                                                           intake_on=today - timedelta(days=100))])
+            links.append(link)
+        db.session.flush()
+        db.session.add_all(Observation(case_id=link.case_id, link=link, kind="positive", text="Godt.", language="da")
+                           for link in links)
+        db.session.commit()
+
+
+def test_the_due_list_costs_as_many_statements_for_a_hundred_cases_as_for_one(app, staff, caseworker):
+    from bench.queries import count_queries
+
+    with app.app_context():
+        engine = db.engine
+    _caseload(app, caseworker, 1)
+    with count_queries(engine) as one:
+        page = staff.get("/due")
+    rows = _rows(page.text)
+    kinds = ("Tag stilling til nye svar", "Status mangler", "Bed om status før mødet", "Måling af indikatorer",
+             "Tag stilling til nye observationer", "Ring og følg op")
+    assert len(rows) == len(kinds) and all(any(kind in row for row in rows) for kind in kinds)
+    _caseload(app, caseworker, 99)
+    with count_queries(engine) as hundred:
+        page = staff.get("/due")
+    assert len(_rows(page.text)) == 100 * len(kinds)
+    assert hundred.total == one.total, hundred.statements

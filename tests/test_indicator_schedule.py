@@ -9,6 +9,7 @@ import pytest
 from app.indicators.schedule import (
     PHONE_FOLLOW_UP_KINDS,
     add_months,
+    due_or_next,
     measurement_dates,
     needs_phone_follow_up,
     next_due,
@@ -265,6 +266,22 @@ def test_measuring_what_is_due_clears_it() -> None:
                 assert next_due(intake, [*done, today], today) != due, (today, done)
                 checked += 1
     assert checked > 200
+
+
+# The due list and the case page show the measurement due, or else the next one coming up.
+@pytest.mark.parametrize(
+    ("done", "today", "expected"),
+    [
+        pytest.param([], "2024-01-10", "2024-01-10", id="intake-due-on-the-day"),
+        pytest.param(["2024-01-10"], "2024-02-01", "2024-04-10", id="window-not-open-next-coming-up"),
+        pytest.param(["2024-01-10"], "2024-03-01", "2024-04-10", id="window-open-due"),
+        pytest.param(["2024-01-10"], "2024-05-01", "2024-04-10", id="overdue"),
+        pytest.param(["2024-01-10", "2024-04-10"], "2024-05-01", "2024-10-10", id="measured-next-in-six-months"),
+        pytest.param([], "2023-12-01", "2024-01-10", id="before-the-intake"),
+    ],
+)
+def test_due_or_next(done: list[str], today: str, expected: str) -> None:
+    assert due_or_next(d("2024-01-10"), ds(*done), d(today)) == d(expected)
 
 
 # DESIGN.md H: "phone follow-ups due within 14 days of a start-up, follow-up or notification

@@ -289,3 +289,10 @@ def test_adults_read_the_childs_form_worded_about_the_child(visitor, emma):
     assert "Hvordan har jeg det med mig selv?" in child and "Hvordan har barnet det med sig selv?" not in child
     assert "Hvordan har barnet det med sig selv?" in mother and "Hvordan har jeg det med mig selv?" not in mother
     assert 'name="fit-outcome-child.me"' in child and 'name="fit-outcome-child.me"' in mother
+
+
+def test_a_text_item_s_length_limit_reaches_the_page(visitor, emma):
+    # fields.py sets maxlength on every text item; the page used to draw its own inputs without it.
+    page = visitor.get(f"/r/{emma.tokens['network']}/form").text
+    assert re.search(r'<textarea id="participation-network\.comment" name="participation-network\.comment" '
+                     r'rows="4" maxlength="4000"', page)

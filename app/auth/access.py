@@ -1,4 +1,10 @@
-"""Who may see what: roles and team scope, checked in one place."""
+"""Who may see what: roles and team scope, checked in one place, and every read audited.
+
+Staff views load a case's rows only through the loaders below. Each checks that the row's
+case belongs to the user's team (403 otherwise, 404 for no such row) and notes the read
+in the audit log (app.audit.read), so a page that shows personal data is audited by
+construction, not by remembering.
+"""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,8 +13,11 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
+from app import audit
 from app.auth.models import CASE_ROLES
+from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
+from app.invitations.models import Invitation, Round
 
 T = TypeVar("T")
 # The largest id an integer column holds; a larger number from a URL makes the driver raise.
@@ -46,3 +55,50 @@ def owned_or_abort(model: type[T], object_id: int, case_of: Callable[[T], Any]) 
         abort(404)
     check_case_access(case_of(found))
     return found
+
+
+def case_or_abort(case_id: int) -> Case:
+    """Load the user's team's case, and audit the read."""
+    case = owned_or_abort(Case, case_id, lambda found: found)
+    audit.read(case.id)
+    return case
+
+
+def meeting_or_abort(meeting_id: int) -> Meeting:
+    """Load a meeting of the user's team's cases, and audit the read."""
+    meeting = owned_or_abort(Meeting, meeting_id, lambda found: found.case)
+    audit.read(meeting.case_id, meeting_id=meeting.id)
+    return meeting
+
+
+def round_or_abort(round_id: int) -> Round:
+    """Load a round of the user's team's cases, and audit the read."""
+    round_ = owned_or_abort(Round, round_id, lambda found: found.meeting.case)
+    audit.read(round_.meeting.case_id, round_id=round_.id)
+    return round_
+
+
+def invitation_or_abort(invitation_id: int) -> Invitation:
+    """Load a personal link of the user's team's cases, and audit the read."""
+    invitation = owned_or_abort(Invitation, invitation_id, lambda found: found.round.meeting.case)
+    audit.read(invitation.round.meeting.case_id, invitation_id=invitation.id)
+    return invitation
+
+
+def _part_of(case: Case, model: type[T], object_id: int, detail: str) -> T:
+    """Load a row that belongs to the (already loaded) case: 404 unless it does; audit the read."""
+    found = get_by_id(model, object_id)
+    if found is None or found.case_id != case.id:
+        abort(404)
+    audit.read(case.id, **{detail: found.id})
+    return found
+
+
+def goal_or_abort(case: Case, goal_id: int) -> Goal:
+    """Load one of the case's goals, and audit the read."""
+    return _part_of(case, Goal, goal_id, "goal_id")
+
+
+def person_or_abort(case: Case, person_id: int) -> Person:
+    """Load one of the people around the case's child, and audit the read."""
+    return _part_of(case, Person, person_id, "person_id")

@@ -2,23 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app import audit
 from app.auth.forms import LoginForm
 from app.auth.models import User
-from app.extensions import db, limiter, login
+from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
-
-
-@login.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -42,7 +36,6 @@ def login_view():
         if user is not None and user.active and user.check_password(form.password.data):
             login_user(user)
             audit.record("login")
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("cases.index"))
         flash(_("Brugernavn eller adgangskode er forkert."), "error")
     return render_template("auth/login.html", form=form), 200
@@ -54,11 +47,3 @@ def logout():
     logout_user()
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login_view"))
-
-
-def init_app(app: Flask) -> None:
-    login.init_app(app)
-    login.login_view = "auth.login_view"
-    login.login_message = _l("Log ind for at se siden.")
-    login.login_message_category = "info"
-    app.register_blueprint(bp)

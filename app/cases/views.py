@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -15,21 +14,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id, owned_or_abort
+from app.auth.access import (
+    case_or_abort,
+    case_work_required,
+    goal_or_abort,
+    person_or_abort,
+)
 from app.cases import services
 from app.cases.forms import CaseForm, GoalForm, MeetingForm, PersonForm
-from app.cases.models import Case, Goal, Person
+from app.cases.models import Case, Person
+from app.cases.page import build_case_page
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
 from app.labels import ROLE_LABELS
-from app.reconcile.reconciliation import reconcile_round, undecided_rounds
 
 bp = Blueprint("cases", __name__)
-
-
-def case_or_abort(case_id: int) -> Case:
-    return owned_or_abort(Case, case_id, lambda case: case)
 
 
 @bp.route("/")
@@ -49,7 +48,6 @@ def new_case():
         case = services.create_case(
             current_user, form.child_first_name.data, form.child_birth_year.data, form.external_ref.data
         )
-        db.session.commit()
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/new.html", form=form)
 
@@ -58,13 +56,8 @@ def new_case():
 @case_work_required
 def show(case_id: int):
     case = case_or_abort(case_id)
-    audit.record("case.view", case.id)
-    db.session.commit()
-    latest_round = next((r for m in case.meetings for r in reversed(m.rounds) if r.kind == "feedback"), None)
-    overview = reconcile_round(latest_round) if latest_round else None
-    return render_template(
-        "cases/show.html", case=case, overview=overview, today=date.today(), undecided=undecided_rounds(case)
-    )
+    today = date.today()
+    return render_template("cases/show.html", page=build_case_page(case, today), today=today)
 
 
 def _person_form(obj: Person | None = None) -> PersonForm:
@@ -82,7 +75,6 @@ def new_person(case_id: int):
     form = _person_form()
     if form.validate_on_submit():
         services.save_person(case, None, form.data)
-        db.session.commit()
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/person.html", case=case, form=form, person=None)
 
@@ -91,13 +83,10 @@ def new_person(case_id: int):
 @case_work_required
 def edit_person(case_id: int, person_id: int):
     case = case_or_abort(case_id)
-    person = get_by_id(Person, person_id)
-    if person is None or person.case_id != case.id:
-        abort(404)
+    person = person_or_abort(case, person_id)
     form = _person_form(person)
     if form.validate_on_submit():
         services.save_person(case, person, form.data)
-        db.session.commit()
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/person.html", case=case, form=form, person=person)
 
@@ -113,16 +102,8 @@ def new_meeting(case_id: int):
         form.participants.data = [p.id for p in case.people]
     if form.validate_on_submit():
         meeting = services.record_meeting(case, form.kind.data, form.held_on.data, form.participants.data)
-        db.session.commit()
         return redirect(url_for("invitations.propose", meeting_id=meeting.id))
     return render_template("cases/meeting.html", case=case, form=form)
-
-
-def _goal_or_abort(case: Case, goal_id: int) -> Goal:
-    goal = get_by_id(Goal, goal_id)
-    if goal is None or goal.case_id != case.id:
-        abort(404)
-    return goal
 
 
 def _version_seen(form: GoalForm) -> int:
@@ -145,10 +126,9 @@ def new_goal(case_id: int):
         try:
             services.add_goal(case, current_user, form.data)
         except services.GoalError as error:
-            db.session.rollback()
+            db.session.rollback()  # the session may hold what the refused change flushed
             problem = str(error)
         else:
-            db.session.commit()
             flash(_("Målet er føjet til handleplanen."), "info")
             return redirect(_goals_url(case))
     status = 400 if form.is_submitted() else 200
@@ -159,7 +139,7 @@ def new_goal(case_id: int):
 @case_work_required
 def edit_goal(case_id: int, goal_id: int):
     case = case_or_abort(case_id)
-    goal = _goal_or_abort(case, goal_id)
+    goal = goal_or_abort(case, goal_id)
     form = GoalForm(obj=goal.current)
     problem, status = None, 200
     if form.is_submitted():
@@ -168,16 +148,12 @@ def edit_goal(case_id: int, goal_id: int):
             try:
                 changed = services.reword_goal(goal, current_user, form.data, based_on=_version_seen(form))
             except services.GoalError as error:
-                db.session.rollback()
+                db.session.rollback()  # the session may hold what the refused change flushed
                 problem, status = str(error), 409
             else:
-                db.session.commit()
                 flash(_("Målet er ændret. Den tidligere formulering er gemt i historikken.") if changed
                       else _("Der var ingen ændringer at gemme."), "info")
                 return redirect(_goals_url(case))
-    else:
-        audit.record("case.view", case.id, goal_id=goal.id)
-        db.session.commit()
     # The newest version, so saving again after a conflict builds on what is now stored.
     form.version.data = str(goal.current.number)
     return render_template("cases/goal.html", case=case, form=form, goal=goal, problem=problem), status
@@ -187,8 +163,7 @@ def edit_goal(case_id: int, goal_id: int):
 @case_work_required
 def close_goal(case_id: int, goal_id: int):
     case = case_or_abort(case_id)
-    goal = _goal_or_abort(case, goal_id)
+    goal = goal_or_abort(case, goal_id)
     if services.close_goal(goal):
-        db.session.commit()
         flash(_("Målet er taget ud af handleplanen. Historikken er gemt."), "info")
     return redirect(_goals_url(case))

@@ -2,16 +2,18 @@
 
 Each collector reads one kind of obligation from one case (a decision waiting, a
 measurement due by the case's rhythm, a provider status due before a meeting, a phone
-follow-up per parent). The list shows everything overdue, and what falls due within
-HORIZON days; an item with no date of its own (a decision) is dated by when it started
-waiting, so the oldest comes first.
+follow-up per parent), from what its loader (app/due/loaders.py) read of every case at
+once: the list costs the same number of queries for one case as for a hundred. The list
+shows everything overdue, and what falls due within HORIZON days; an item with no date of
+its own (a decision) is dated by when it started waiting, so the oldest comes first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from app.cases.models import Case
 
@@ -35,20 +37,31 @@ class DueItem:
         return self.due_on < today
 
 
-Collector = Callable[[Case, date], Iterable[DueItem]]
-COLLECTORS: list[Collector] = []
+# A loader reads what its collector needs of every case at once: (case ids, today) -> by case id.
+Loader = Callable[[Sequence[int], date], Mapping[int, Any]]
+# A collector yields one kind of item for one case from what the loader found for it (None: nothing).
+Collector = Callable[[Case, Any, date], Iterable[DueItem]]
+COLLECTORS: list[tuple[Loader, Collector]] = []
 
 
-def collector(function: Collector) -> Collector:
-    """Register a function that yields the due items of one kind for one case."""
-    COLLECTORS.append(function)
-    return function
+def collector(load: Loader) -> Callable[[Collector], Collector]:
+    """Register a function that yields the due items of one kind for one case, from what `load` read."""
+
+    def register(function: Collector) -> Collector:
+        COLLECTORS.append((load, function))
+        return function
+
+    return register
 
 
 def due_items(cases: Sequence[Case], today: date) -> list[DueItem]:
     """Return every item due by today + HORIZON on the cases, soonest (most overdue) first."""
     until = today + HORIZON
-    found = [item for case in cases for collect in COLLECTORS for item in collect(case, today)]
+    ids = [case.id for case in cases]
+    found = []
+    for load, collect in COLLECTORS:
+        loaded = load(ids, today)
+        found += [item for case in cases for item in collect(case, loaded.get(case.id), today)]
     return sorted(
         (item for item in found if item.due_on <= until),
         key=lambda item: (item.due_on, item.kind, item.case.id),

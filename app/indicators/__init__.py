@@ -1,8 +1,8 @@
 """Indicator scoring (resultatdokumentation): the 1–5 scale, the outcome table, the measurement
 rhythm, the forms in forms/indicators/, rounds, the matrix and final scores.
 
-For the due list: `measurement_due(case, today)` (app.indicators.services) gives the
-scheduled measurement date not yet covered by an indicator round, or None.
+The schedule's rules are pure functions (app.indicators.schedule): the case page and the due
+list apply them to what they have already loaded.
 """
 
 from __future__ import annotations
@@ -11,21 +11,23 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Load forms/indicators/ (an invalid file stops start-up), register the pages."""
+    """Load forms/indicators/ (an invalid file stops start-up)."""
     from app.indicators import models  # noqa: F401  (the schema)
     from app.indicators.catalogue import (
         check_languages,
         configured_directory,
         load_indicator_forms,
     )
-    from app.indicators.section import case_section, category_label
-    from app.indicators.views import bp
-    from app.instruments.catalogue import configured_languages
+    from app.indicators.section import category_label
+    from app.instruments import configured_languages, register_forms
 
-    forms = load_indicator_forms(configured_directory(app), configured_languages(app))
+    def load(app: Flask):
+        return load_indicator_forms(configured_directory(app), configured_languages(app))
+
+    forms = load(app)
     for problem in check_languages(forms):
         app.logger.warning("indicator form text missing: %s", problem)
     app.extensions["indicator_forms"] = forms
-    app.register_blueprint(bp)
-    app.add_template_global(case_section, "indicator_section")
+    # The respondent's pages find an indicator round's form by id through the engine.
+    register_forms(app, "indicator forms", forms, load, check_languages)
     app.add_template_global(category_label)

@@ -24,14 +24,14 @@ from flask import Flask, current_app
 
 from app.indicators.classification import FUNCTION_LEVELS, OLD_SCALE, SCALE
 from app.instruments.catalogue import (
-    _ID,
-    _KEY,
+    ID_PATTERN,
+    KEY_PATTERN,
     SOURCE_LANGUAGE,
-    _pick,
-    _shown,
-    _Table,
+    Table,
     load_directory,
+    pick_text,
     read_table,
+    shown_path,
 )
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms" / "indicators"
@@ -58,7 +58,7 @@ class Factor:
         return hash(self.key)
 
     def title(self, lang: str) -> str:
-        return _pick(self.titles, lang)
+        return pick_text(self.titles, lang)
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,10 @@ class IndicatorForm:
         return len(self.factors())
 
     def title(self, lang: str) -> str:
-        return _pick(self.titles, lang)
+        return pick_text(self.titles, lang)
 
     def intro(self, lang: str) -> str:
-        return _pick(self.intros, lang)
+        return pick_text(self.intros, lang)
 
     @property
     def is_icf(self) -> bool:
@@ -126,10 +126,10 @@ class IndicatorForm:
 
     def guidance(self, factor: Factor, lang: str) -> tuple[str, ...]:
         """One text per step: the factor's own guidance, else the form's default wording."""
-        return _pick(factor.guidance_texts, lang) if factor.guidance_texts else _pick(self.step_texts, lang)
+        return pick_text(factor.guidance_texts, lang) if factor.guidance_texts else pick_text(self.step_texts, lang)
 
     def levels(self, lang: str) -> tuple[str, ...]:
-        return _pick(self.level_texts, lang) if self.level_texts else ()
+        return pick_text(self.level_texts, lang) if self.level_texts else ()
 
 
 class IndicatorCatalogue:
@@ -151,7 +151,7 @@ class IndicatorCatalogue:
         return len(self._by_id)
 
 
-def _step_lists(table: _Table, key: str, count: int) -> Steps:
+def _step_lists(table: Table, key: str, count: int) -> Steps:
     """Read key.da = [...] lists of exactly `count` texts; Danish must be there."""
     raw = table.get(key, (dict,), f"a table of text lists per language ({key}.da = [...])")
     steps: dict[str, tuple[str, ...]] = {}
@@ -167,8 +167,8 @@ def _step_lists(table: _Table, key: str, count: int) -> Steps:
 
 
 def _factor(data: Any, where: str, steps: int, *, part: bool = False) -> Factor:
-    table = _Table(data, where, "each [[factors]] entry")
-    key = table.string("key", _KEY)
+    table = Table(data, where, "each [[factors]] entry")
+    key = table.string("key", KEY_PATTERN)
     table.where = f"{where}: factor '{key}'"
     titles = table.texts("title")
     guidance = _step_lists(table, "guidance", steps) if "guidance" in data else MappingProxyType({})
@@ -186,7 +186,7 @@ def load_form(path: Path) -> IndicatorForm:
     """Read and check one indicator form file; InstrumentError names the file and the problem."""
     table = read_table(path)
     where = table.where
-    form_id = table.string("id", _ID)
+    form_id = table.string("id", ID_PATTERN)
     kind = table.string("kind")
     if kind not in KINDS:
         raise table.fail(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
@@ -244,7 +244,7 @@ def check_languages(catalogue: IndicatorCatalogue) -> list[str]:
     """One message per text missing in one of the catalogue's languages."""
     problems = []
     for form in catalogue.all():
-        where = _shown(form.path)
+        where = shown_path(form.path)
         for what, texts in _texts_of(form):
             problems.extend(f"{where}: {what}: no '{lang}' text" for lang in catalogue.languages if lang not in texts)
     return problems

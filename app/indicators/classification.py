@@ -110,6 +110,19 @@ def goal_kind(status: int, goal: int) -> str:
     return IMPROVE if goal < status else MAINTAIN
 
 
+# How the cases the table leaves open are decided:
+# - Invalid input raises before any row is looked at, even when s2 is missing: a number off
+#   the 1–5 scale (or not a whole number) raises ValueError; a goal worse than the status
+#   before (g > s1) raises GoalWorseThanStatus, even where a row would not need the goal.
+# - None and "ved ikke" (DONT_KNOW) are both unknown. An unknown s2 is "no s2":
+#   not_followed_up, whatever s1 and g are.
+# - Overlapping rows: only "s1 = 1 and s2 = 1" overlaps another row ("g = s1 and s2 ≤ s1"
+#   with g = 1); the table's order decides, so it is no_problem. The other rows cannot
+#   overlap (with g ≤ s1 exactly one of them holds).
+# - An unknown s1 or g: a category is given only when the table gives that category for
+#   every goal a valid goal could be (g ≤ s1), so nothing is guessed. With s1 known and
+#   g unknown that is s2 > s1 (negative_progression) and s1 = s2 = 1 (no_problem: the only
+#   valid goal is 1); everything else, and every unknown s1, is not_classifiable.
 def classify(s1: int | str | None, g: int | str | None, s2: int | str | None) -> str:
     """The outcome of one factor between two rounds, by the table in INSTRUMENTS.md §4.
 
@@ -127,20 +140,6 @@ def classify(s1: int | str | None, g: int | str | None, s2: int | str | None) ->
 
     Returns no_problem, improvement_goal_met, progression, no_progression, hold_goal_met,
     negative_progression, not_followed_up or not_classifiable.
-
-    How the cases the table leaves open are decided:
-    - Invalid input raises before any row is looked at, even when s2 is missing: a number off
-      the 1–5 scale (or not a whole number) raises ValueError; a goal worse than the status
-      before (g > s1) raises GoalWorseThanStatus, even where a row would not need the goal.
-    - None and "ved ikke" (DONT_KNOW) are both unknown. An unknown s2 is "no s2":
-      not_followed_up, whatever s1 and g are.
-    - Overlapping rows: only "s1 = 1 and s2 = 1" overlaps another row ("g = s1 and s2 ≤ s1"
-      with g = 1); the table's order decides, so it is no_problem. The other rows cannot
-      overlap (with g ≤ s1 exactly one of them holds).
-    - An unknown s1 or g: a category is given only when the table gives that category for
-      every goal a valid goal could be (g ≤ s1), so nothing is guessed. With s1 known and
-      g unknown that is s2 > s1 (negative_progression) and s1 = s2 = 1 (no_problem: the only
-      valid goal is 1); everything else, and every unknown s1, is not_classifiable.
     """
     before = _known(s1, "status before (s1)")
     goal = _known(g, "goal (g)")

@@ -1,7 +1,8 @@
 """Staff forms of resultatdokumentation: the organisation's procedure and a case's form."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
@@ -45,3 +46,12 @@ class CaseIndicatorsForm(Form):
     form_id = SelectField(_l("Indikatorskema"), validators=[InputRequired(_l("Vælg et skema."))])
     intake_on = DateField(_l("Dato for indsatsens start (første måling)"),
                           validators=[InputRequired(_l("Skriv datoen som åååå-mm-dd."))])
+
+
+class TookPartField(SelectMultipleField):
+    """Who took part in a joint scoring: people of the meeting only."""
+
+    def pre_validate(self, form) -> None:
+        known = {str(choice.value) for choice in self.choices}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_("En af de valgte personer deltog ikke i mødet."))

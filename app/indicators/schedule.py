@@ -114,6 +114,21 @@ def next_due(
         previous, current, following = current, following, next(schedule)
 
 
+def due_or_next(intake: date, done: Sequence[date], today: date,
+                rhythm_months: int = DEFAULT_RHYTHM_MONTHS) -> date | None:
+    """The measurement due now (next_due), else the next scheduled date after today.
+
+    Looks no further than one rhythm and the first follow-up beyond today (or the intake),
+    so there is always a next date unless the rhythm is broken.
+    """
+    due = next_due(intake, done, today, rhythm_months)
+    if due is not None:
+        return due
+    horizon = add_months(max(today, intake), rhythm_months + DEFAULT_FIRST_AFTER_MONTHS)
+    later = [d for d in measurement_dates(intake, rhythm_months, until=horizon) if d > today]
+    return later[0] if later else None
+
+
 def phone_follow_up_due(meeting_on: date) -> date:
     """The phone follow-up is due 14 days after the meeting (DESIGN.md H)."""
     return meeting_on + timedelta(days=PHONE_FOLLOW_UP_DAYS)

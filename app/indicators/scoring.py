@@ -1,4 +1,5 @@
-"""One scorer's scoring of a form, read from posted fields and checked: pure functions.
+"""One scorer's scoring of a form, and the case worker's final scores, read through the form
+engine (app.indicators.items) and checked: pure functions.
 
 Field names: "<factor>-status" (a step of the scale or "dont_know"), "<factor>-goal" (a step,
 optional; factor forms only), "<factor>-text" (optional prose), and "function_level" (ICF
@@ -15,25 +16,19 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from app.cases.forms import CPR_PATTERN
+from app.indicators import items
 from app.indicators.catalogue import Factor, IndicatorForm
-from app.indicators.classification import (
-    DONT_KNOW,
-    FUNCTION_LEVELS,
-    GoalWorseThanStatus,
-    goal_kind,
-)
+from app.indicators.classification import DONT_KNOW
+from app.indicators.items import FINAL_TEXT_LIMIT, LEVEL_FIELD, TEXT_LIMIT  # noqa: F401  (their home before)
+from app.instruments import blocks
 
-TEXT_LIMIT = 1000
-LEVEL_FIELD = "function_level"
-
-# Problem codes; the views word them.
-MISSING = "missing"
-MALFORMED = "malformed"
-GOAL_WORSE = "goal_worse"
-TOO_LONG = "too_long"
-CPR = "cpr"
-RATIONALE_NEEDED = "rationale_needed"
+# Problem codes (the engine's); items.problem_message words them.
+MISSING = blocks.MISSING
+MALFORMED = blocks.MALFORMED
+GOAL_WORSE = blocks.GOAL_WORSE
+TOO_LONG = blocks.TOO_LONG
+CPR = blocks.FORBIDDEN
+RATIONALE_NEEDED = blocks.NEEDED
 
 
 @dataclass
@@ -49,66 +44,16 @@ class Scoring:
         return not self.problems
 
 
-def _step(raw: str, scale: Sequence[int]) -> int | None:
-    """The step a posted value names, or None if it names none."""
-    raw = raw.strip()
-    if not raw.isdigit() or len(raw) > 2:
-        return None
-    value = int(raw)
-    return value if value in scale else None
+def _problems(form) -> dict[str, tuple[str, Factor | None]]:
+    return {name: (problem.code, problem.subject) for name, problem in blocks.problems(form).items()}
 
 
 def read_scoring(
     form: IndicatorForm, factors: Sequence[Factor], data: Mapping[str, str], text_limit: int = TEXT_LIMIT
 ) -> Scoring:
     """Check every factor's status, goal and prose; return the answers and every problem found."""
-    scores: dict[str, dict] = {}
-    problems: dict[str, tuple[str, Factor | None]] = {}
-    for factor in factors:
-        name = factor.key
-        raw_status = (data.get(f"{name}-status") or "").strip()
-        raw_goal = (data.get(f"{name}-goal") or "").strip()
-        text = (data.get(f"{name}-text") or "").replace("\x00", "").strip()
-        status: int | str | None
-        if not raw_status:
-            status = None
-            problems[f"{name}-status"] = (MISSING, factor)
-        elif raw_status == DONT_KNOW:
-            status = DONT_KNOW
-        else:
-            status = _step(raw_status, form.scale)
-            if status is None:
-                problems[f"{name}-status"] = (MALFORMED, factor)
-        goal: int | None = None
-        if form.has_goals and raw_goal and raw_goal != DONT_KNOW:
-            goal = _step(raw_goal, form.scale)
-            if goal is None:
-                problems[f"{name}-goal"] = (MALFORMED, factor)
-            elif isinstance(status, int):
-                try:
-                    goal_kind(status, goal)
-                except GoalWorseThanStatus:
-                    problems[f"{name}-goal"] = (GOAL_WORSE, factor)
-        if len(text) > text_limit:
-            problems[f"{name}-text"] = (TOO_LONG, factor)
-        elif CPR_PATTERN.search(text):
-            problems[f"{name}-text"] = (CPR, factor)
-        scores[name] = {"status": status, "goal": goal, "text": text}
-    answers: dict = {"scores": scores}
-    if form.is_icf:
-        level = (data.get(LEVEL_FIELD) or "").strip()
-        if not level:
-            problems[LEVEL_FIELD] = (MISSING, None)
-        elif level != DONT_KNOW and level not in FUNCTION_LEVELS:
-            problems[LEVEL_FIELD] = (MALFORMED, None)
-        answers[LEVEL_FIELD] = level or None
-    return Scoring(answers, problems)
-
-
-def typed_values(form: IndicatorForm, factors: Sequence[Factor], data: Mapping[str, str]) -> dict[str, str]:
-    """What the scorer typed, by field name, to put back on the page after a problem."""
-    names = [f"{f.key}-{part}" for f in factors for part in ("status", "goal", "text")] + [LEVEL_FIELD]
-    return {name: (data.get(name) or "") for name in names if data.get(name)}
+    filled = blocks.read(items.scoring_form_class(form, factors, "da", text_limit=text_limit), data)
+    return Scoring(items.scoring_answers(filled), _problems(filled))
 
 
 def values_from_answers(answers: Mapping) -> dict[str, str]:
@@ -123,70 +68,17 @@ def values_from_answers(answers: Mapping) -> dict[str, str]:
     return values
 
 
-FINAL_TEXT_LIMIT = 4000
-
-
 def read_finals(
     form: IndicatorForm, factors: Sequence[Factor], data: Mapping[str, str], spread: Collection[str] = ()
 ) -> Scoring:
     """Read the case worker's final status, goal, rationale and family note per factor.
 
-    Field names: "final-<factor>-status" (a step, "dont_know" or empty = not set yet),
-    "final-<factor>-goal", "final-<factor>-rationale", "final-<factor>-note", and for ICF
-    forms "final-function_level-level". Returns answers {factor: entry} for
-    services.save_final_scores, or problems per field (never a partial save).
-
-    `spread` holds the keys of the factors whose scorers differ by 2 or more steps
-    (matrix.is_spread). Issue 4: the case worker "sets the final status and goal per factor
-    with a rationale": where the scorers disagree that much, a final status (a step or "Ved
-    ikke") needs a rationale; elsewhere the rationale stays optional.
+    Returns answers {factor: entry} for services.save_final_scores, or problems per field
+    (never a partial save). `spread` holds the keys of the factors whose scorers differ by 2
+    or more steps (matrix.is_spread): there a final status needs a rationale.
     """
-    entries: dict[str, dict] = {}
-    problems: dict[str, tuple[str, Factor | None]] = {}
-    for factor in factors:
-        prefix = f"final-{factor.key}"
-        raw_status = (data.get(f"{prefix}-status") or "").strip()
-        raw_goal = (data.get(f"{prefix}-goal") or "").strip()
-        status: int | None = None
-        dont_know = raw_status == DONT_KNOW
-        if raw_status and not dont_know:
-            status = _step(raw_status, form.scale)
-            if status is None:
-                problems[f"{prefix}-status"] = (MALFORMED, factor)
-        goal: int | None = None
-        if form.has_goals and raw_goal:
-            goal = _step(raw_goal, form.scale)
-            if goal is None:
-                problems[f"{prefix}-goal"] = (MALFORMED, factor)
-            elif status is None and not dont_know:
-                problems[f"{prefix}-goal"] = (MISSING, factor)
-            elif status is not None:
-                try:
-                    goal_kind(status, goal)
-                except GoalWorseThanStatus:
-                    problems[f"{prefix}-goal"] = (GOAL_WORSE, factor)
-        texts = {}
-        for part in ("rationale", "note"):
-            text = (data.get(f"{prefix}-{part}") or "").replace("\x00", "").strip()
-            if len(text) > FINAL_TEXT_LIMIT:
-                problems[f"{prefix}-{part}"] = (TOO_LONG, factor)
-            elif CPR_PATTERN.search(text):
-                problems[f"{prefix}-{part}"] = (CPR, factor)
-            texts[part] = text
-        if factor.key in spread and (status is not None or dont_know) and not texts["rationale"]:
-            problems[f"{prefix}-rationale"] = (RATIONALE_NEEDED, factor)
-        entries[factor.key] = {"status": status, "dont_know": dont_know, "goal": goal, "level": None,
-                               "rationale": texts["rationale"], "family_note": texts["note"]}
-    if form.is_icf:
-        name = f"final-{LEVEL_FIELD}-level"
-        level = (data.get(name) or "").strip()
-        if level and level not in FUNCTION_LEVELS and level != DONT_KNOW:
-            problems[name] = (MALFORMED, None)
-        elif level:
-            entries[LEVEL_FIELD] = {"status": None, "dont_know": level == DONT_KNOW,
-                                    "level": level if level != DONT_KNOW else None, "goal": None,
-                                    "rationale": "", "family_note": ""}
-    return Scoring(entries, problems)
+    filled = blocks.read(items.finals_form_class(form, factors, "da", spread), data)
+    return Scoring(items.final_entries(filled), _problems(filled))
 
 
 def values_from_finals(finals: Mapping) -> dict[str, str]:

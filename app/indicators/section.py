@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.cases.models import Case
+from app.cases.page import section
 from app.i18n import current_language
 from app.indicators import services
 from app.indicators.catalogue import Factor, IndicatorForm, current_forms
 from app.indicators.charts import StatusPoint, level_chart, status_chart
 from app.indicators.classification import function_level_figure
-from app.indicators.models import CaseIndicators, FinalScore
+from app.indicators.models import CaseIndicators, FinalScore, IndicatorRound
 from app.indicators.scoring import LEVEL_FIELD
-from app.invitations.models import Round
 from app.labels import ICF_DEVELOPMENT_LABELS, INDICATOR_CATEGORY_LABELS
 from app.security import csp_nonce
 
@@ -33,9 +33,17 @@ class Chart:
 
 @dataclass
 class RoundSummary:
-    round: Round
+    round_id: int
+    held_on: date
     finals: dict[str, FinalScore]
     categories: dict[str, str]
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    id: int
+    kind: str
+    held_on: date
 
 
 @dataclass
@@ -47,6 +55,8 @@ class Section:
     factors: list[Factor] = field(default_factory=list)
     rounds: list[RoundSummary] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # The newest meetings, to start an indicator round on.
+    meetings: list[MeetingLink] = field(default_factory=list)
 
 
 def category_label(code: str | None) -> str:
@@ -62,7 +72,7 @@ def _value(row: FinalScore | None) -> float | None:
 def factor_charts(form: IndicatorForm, factors: list[Factor], rounds: list[RoundSummary],
                   nonce: str | None) -> list[Chart]:
     lang = current_language()
-    labels = [format_date(r.round.meeting.held_on, SHORT_DATE) for r in rounds]
+    labels = [format_date(r.held_on, SHORT_DATE) for r in rounds]
     better = _("Lavere er bedre")
     charts = []
     for factor in factors:
@@ -96,22 +106,41 @@ def factor_charts(form: IndicatorForm, factors: list[Factor], rounds: list[Round
     return charts
 
 
-def case_section(case: Case, today: date | None = None, with_charts: bool = True) -> Section:
-    today = today or date.today()
+def _summaries(case: Case) -> tuple[list[RoundSummary], IndicatorRound | None]:
+    """Each indicator round's final scores and classification, oldest meeting first; the last round's settings."""
+    rounds = sorted((r for m in case.meetings for r in m.rounds if r.kind == "indicators"),
+                    key=lambda r: (r.meeting.held_on, r.id))
+    infos = services.indicator_rounds_of([r.id for r in rounds])
+    rounds = [r for r in rounds if r.id in infos]
+    finals = services.final_scores_of([r.id for r in rounds])
+    summaries, previous = [], None
+    for round_ in rounds:
+        now = finals.get(round_.id, {})
+        categories = (services.classify_factors(infos[round_.id], finals.get(previous.id, {}), now)
+                      if previous is not None else {})
+        summaries.append(RoundSummary(round_.id, round_.meeting.held_on, now, categories))
+        previous = round_
+    return summaries, (infos[rounds[-1].id] if rounds else None)
+
+
+@section("indicators")
+def case_section(case: Case, today: date, with_charts: bool = True) -> Section:
+    """The case page's "Resultatdokumentation": in a few queries, whatever the number of meetings."""
     settings = services.case_settings(case)
     forms = current_forms()
     form = forms.get(settings.form_id) if settings and settings.form_id in forms else None
-    due = services.measurement_due(case, today)
-    section = Section(settings, form, services.next_measurement(case, today), due is not None and due < today)
-    pairs = services.indicator_rounds(case)
-    for round_, info in pairs:
-        section.rounds.append(RoundSummary(round_, services.final_scores(round_.id), services.classification(round_)))
-    if pairs:
-        last_info = pairs[-1][1]
-        shown_form = services.form_of(last_info)
-        if shown_form is not None:
-            section.form = section.form or shown_form
-            section.factors = shown_form.factors(last_info.family_split)
-            if with_charts:
-                section.charts = factor_charts(shown_form, section.factors, section.rounds, csp_nonce())
-    return section
+    summaries, last_info = _summaries(case)
+    due = next_due = None
+    if settings is not None:
+        done, rhythm = [r.held_on for r in summaries], services.procedure().rhythm_months
+        due = services.due_from(settings, done, today, rhythm)
+        next_due = services.next_from(settings, done, today, rhythm)
+    found = Section(settings, form, next_due, due is not None and due < today, rounds=summaries,
+                    meetings=[MeetingLink(m.id, m.kind, m.held_on) for m in case.meetings[:3]])
+    shown_form = services.form_of(last_info) if last_info is not None else None
+    if shown_form is not None:
+        found.form = found.form or shown_form
+        found.factors = shown_form.factors(last_info.family_split)
+        if with_charts:
+            found.charts = factor_charts(shown_form, found.factors, found.rounds, csp_nonce())
+    return found

@@ -28,8 +28,8 @@ from app.indicators.models import (
     scorer_roles,
 )
 from app.indicators.scoring import LEVEL_FIELD
-from app.invitations.models import Invitation, Round
-from app.invitations.services import issue_token
+from app.invitations import services as rounds
+from app.invitations.models import Round
 from app.timestamps import utcnow
 
 PROCEDURE_ID = 1
@@ -114,21 +114,26 @@ def measurement_due(case: Case, today: date) -> date | None:
     if settings is None:
         return None
     done = [r.meeting.held_on for r, _ in indicator_rounds(case)]
-    return schedule.next_due(settings.intake_on, done, today, procedure().rhythm_months)
+    return due_from(settings, done, today, procedure().rhythm_months)
 
 
 def next_measurement(case: Case, today: date) -> date | None:
     """The due measurement if there is one, else the next scheduled date after today."""
-    due = measurement_due(case, today)
-    if due is not None:
-        return due
     settings = case_settings(case)
     if settings is None:
         return None
-    rhythm = procedure().rhythm_months
-    horizon = schedule.add_months(max(today, settings.intake_on), rhythm + schedule.DEFAULT_FIRST_AFTER_MONTHS)
-    later = [d for d in schedule.measurement_dates(settings.intake_on, rhythm, until=horizon) if d > today]
-    return later[0] if later else None
+    done = [r.meeting.held_on for r, _ in indicator_rounds(case)]
+    return next_from(settings, done, today, procedure().rhythm_months)
+
+
+def due_from(settings: CaseIndicators, done: Sequence[date], today: date, rhythm: int) -> date | None:
+    """measurement_due from what is already loaded: the settings, the measured dates, the rhythm."""
+    return schedule.next_due(settings.intake_on, list(done), today, rhythm)
+
+
+def next_from(settings: CaseIndicators, done: Sequence[date], today: date, rhythm: int) -> date | None:
+    """next_measurement from what is already loaded: the settings, the measured dates, the rhythm."""
+    return schedule.due_or_next(settings.intake_on, done, today, rhythm)
 
 
 # --- rounds ---------------------------------------------------------------------------------
@@ -167,20 +172,11 @@ def start_round(meeting: Meeting, user: User) -> tuple[Round, dict[int, str]]:
     people = [] if proc.together else external_scorers(meeting, proc.scorers)
     if not proc.together and not people and "caseworker" not in proc.scorers:
         raise IndicatorError(_("Ingen af mødets deltagere skal score efter proceduren."))
-    round_ = Round(meeting=meeting, created_by_id=user.id, kind="indicators")
-    db.session.add(round_)
-    pending = []
-    for person in people:
-        invitation = Invitation(person=person, instrument_ids=[form.id])
-        round_.invitations.append(invitation)
-        pending.append((invitation, issue_token(invitation)))
-    db.session.flush()
+    round_, issued = rounds.start_round(meeting, user, "indicators", [(person, [form.id]) for person in people])
     db.session.add(IndicatorRound(
         round_id=round_.id, form_id=form.id, form_version=form.version,
         family_split=proc.family_split and form.family_split, together=proc.together, scorers=list(proc.scorers),
     ))
-    issued = {invitation.id: token for invitation, token in pending}
-    audit.record("round.open", meeting.case_id, round_id=round_.id, kind="indicators", invitations=list(issued))
     return round_, issued
 
 
@@ -215,10 +211,28 @@ def save_staff_scoring(round_: Round, user: User, answers: dict, *, together: bo
 
 def final_scores(round_id: int) -> dict[str, FinalScore]:
     """The final score in force per factor: the newest row."""
+    return final_scores_of([round_id]).get(round_id, {})
+
+
+def final_scores_of(round_ids: Sequence[int]) -> dict[int, dict[str, FinalScore]]:
+    """The final scores in force per factor of several rounds at once, by round id."""
+    found: dict[int, dict[str, FinalScore]] = {}
+    if not round_ids:
+        return found
     rows = db.session.scalars(
-        select(FinalScore).where(FinalScore.round_id == round_id).order_by(FinalScore.id)
+        select(FinalScore).where(FinalScore.round_id.in_(list(round_ids))).order_by(FinalScore.id)
     ).all()
-    return {row.factor: row for row in rows}
+    for row in rows:
+        found.setdefault(row.round_id, {})[row.factor] = row
+    return found
+
+
+def indicator_rounds_of(round_ids: Sequence[int]) -> dict[int, IndicatorRound]:
+    """The indicator settings of several rounds at once, by round id."""
+    if not round_ids:
+        return {}
+    rows = db.session.scalars(select(IndicatorRound).where(IndicatorRound.round_id.in_(list(round_ids))))
+    return {row.round_id: row for row in rows}
 
 
 def save_final_scores(round_: Round, user: User, entries: Mapping[str, Mapping]) -> int:
@@ -306,6 +320,12 @@ def classification(round_: Round, finals: Mapping[str, FinalScore] | None = None
         return {}
     before = final_scores(previous.id)
     now = finals if finals is not None else final_scores(round_.id)
+    return classify_factors(info, before, now)
+
+
+def classify_factors(info: IndicatorRound, before: Mapping[str, FinalScore],
+                     now: Mapping[str, FinalScore]) -> dict[str, str]:
+    """Each factor's category from the previous round's final scores and this round's."""
     form = form_of(info)
     result: dict[str, str] = {}
     for factor in factors_of(info):

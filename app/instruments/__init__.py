@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.instruments.blocks import Block, Part, Problem, read, word_problems
 from app.instruments.catalogue import (
     Audience,
     Catalogue,
@@ -21,14 +22,20 @@ from app.instruments.catalogue import (
 from app.instruments.cli import instruments_cli
 from app.instruments.fields import (
     answers_from_form,
+    build_block_form,
     build_form_class,
     form_data_from_answers,
 )
 from app.instruments.proposal import for_feedback, propose
+from app.instruments.registry import find_form
+from app.instruments.registry import register as register_forms
 from app.instruments.scoring import Score, cutoff_for, score
 
 __all__ = [
     "Audience",
+    "Block",
+    "Part",
+    "Problem",
     "Catalogue",
     "Cutoff",
     "Instrument",
@@ -37,16 +44,22 @@ __all__ = [
     "Score",
     "Scoring",
     "answers_from_form",
+    "build_block_form",
     "build_form_class",
     "check_languages",
+    "configured_languages",
     "current_catalogue",
     "cutoff_for",
+    "find_form",
     "for_feedback",
     "form_data_from_answers",
     "init_app",
     "load_catalogue",
     "propose",
+    "read",
+    "register_forms",
     "score",
+    "word_problems",
 ]
 
 

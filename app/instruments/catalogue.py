@@ -23,7 +23,10 @@ ROLES = frozenset({"child", "mother", "father", "carer", "network", "provider", 
 MEETING_KINDS = frozenset(
     {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal"}
 )
-ITEM_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
+# What a file in forms/ may ask; an area's pages also ask blocks and their parts (blocks.py).
+QUESTION_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
+BLOCK_TYPES = frozenset({"goal_status", "factor", "final_factor", "pick", "menu", "level", "prose", "day"})
+ITEM_TYPES = QUESTION_TYPES | BLOCK_TYPES
 NUMERIC_TYPES = frozenset({"vas", "scale"})
 SCORING_METHODS = frozenset({"sum", "mean"})
 # Which FIT signal rules read the thresholds: outcome (cut-off, reliable change) or session.
@@ -40,8 +43,8 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {"yes": "Yes", "no": "No", DONT_KNOW: "Don't know"},
 }
 
-_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 # Names a form already uses for itself; a field of that name would break the form.
 _RESERVED = frozenset(dir(Form)) | {"csrf_token", "instrument", "instruments", "lang"}
 
@@ -59,7 +62,8 @@ def word(key: str, lang: str) -> str:
     return WORDS.get(lang, WORDS[SOURCE_LANGUAGE])[key]
 
 
-def _pick(texts: Mapping[str, Any], lang: str) -> Any:
+def pick_text(texts: Mapping[str, Any], lang: str) -> Any:
+    """Return the text in the language, falling back to Danish (the source language)."""
     return texts.get(lang) or texts[SOURCE_LANGUAGE]
 
 
@@ -129,7 +133,7 @@ class Band:
         return hash((self.low, self.high, self.colour))
 
     def label(self, lang: str) -> str:
-        return _pick(self.label_texts, lang)
+        return pick_text(self.label_texts, lang)
 
     @property
     def width(self) -> int:
@@ -167,11 +171,11 @@ class Item:
 
     def text(self, lang: str, about_child: bool = False) -> str:
         """Return the question in the language, worded for someone answering about the child if asked."""
-        return _pick(self.about_texts or self.texts, lang) if about_child else _pick(self.texts, lang)
+        return pick_text(self.about_texts or self.texts, lang) if about_child else pick_text(self.texts, lang)
 
     def labels(self, lang: str) -> tuple[str, ...]:
         """Return the point, option or anchor labels in the language, falling back to Danish."""
-        return _pick(self.label_texts, lang) if self.label_texts else ()
+        return pick_text(self.label_texts, lang) if self.label_texts else ()
 
     def band(self, value: float | None) -> Band | None:
         """Return the band a VAS value lies in, or None (no bands, or no value)."""
@@ -225,11 +229,11 @@ class Instrument:
 
     def title(self, lang: str) -> str:
         """Return the title in the language, falling back to Danish."""
-        return _pick(self.titles, lang)
+        return pick_text(self.titles, lang)
 
     def intro(self, lang: str, about_child: bool = False) -> str:
         """Return the one-line introduction, worded for someone answering about the child if asked."""
-        return _pick(self.intros_about or self.intros, lang) if about_child else _pick(self.intros, lang)
+        return pick_text(self.intros_about or self.intros, lang) if about_child else pick_text(self.intros, lang)
 
     @property
     def is_fit(self) -> bool:
@@ -272,14 +276,15 @@ class Catalogue:
         return len(self._by_id)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """Return the path as a message shows it: relative to the working directory where it can."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
-class _Table:
+class Table:
     """A TOML table being read: typed getters, errors that say where, leftovers refused."""
 
     def __init__(self, data: Any, where: str, what: str = "this") -> None:
@@ -353,14 +358,14 @@ class _Table:
             raise self.fail(f"unknown setting {', '.join(repr(k) for k in unknown)}")
 
 
-def _age_bounds(table: _Table) -> tuple[int | None, int | None]:
+def _age_bounds(table: Table) -> tuple[int | None, int | None]:
     low, high = table.integer("min_age", None, 0), table.integer("max_age", None, 0)
     if low is not None and high is not None and low > high:
         raise table.fail(f"min_age {low} is above max_age {high}")
     return low, high
 
 
-def _label_lists(table: _Table, count: int) -> Labels:
+def _label_lists(table: Table, count: int) -> Labels:
     """Read labels.da = [...] lists, one label per point; Danish must be complete."""
     raw = table.get("labels", (dict,), "a table of label lists per language (labels.da = [...])")
     labels: dict[str, tuple[str, ...]] = {}
@@ -375,12 +380,12 @@ def _label_lists(table: _Table, count: int) -> Labels:
     return MappingProxyType(labels)
 
 
-def _options(table: _Table) -> tuple[tuple[str, ...], Labels]:
+def _options(table: Table) -> tuple[tuple[str, ...], Labels]:
     values: list[str] = []
     per_option: list[Texts] = []
     for number, data in enumerate(table.tables("options", "[[items.options]] tables"), 1):
-        option = _Table(data, f"{table.where}: option {number}", "an option")
-        value = option.string("value", _KEY)
+        option = Table(data, f"{table.where}: option {number}", "an option")
+        value = option.string("value", KEY_PATTERN)
         if value in values or value == DONT_KNOW:
             raise option.fail(f"value {value!r} is used twice or reserved")
         values.append(value)
@@ -402,14 +407,14 @@ def _with_named_scale(data: Any, where: str, scales: Mapping[str, Any]) -> Any:
 
 
 def _item(data: Any, where: str) -> Item:
-    table = _Table(data, where, "each [[items]] entry")
-    key = table.string("key", _KEY)
+    table = Table(data, where, "each [[items]] entry")
+    key = table.string("key", KEY_PATTERN)
     table.where = f"{where}: item '{key}'"
     if key in _RESERVED:
         raise table.fail("this key is reserved; choose another")
     kind = table.string("type")
-    if kind not in ITEM_TYPES:
-        raise table.fail(f"unknown item type {kind!r} (known: {', '.join(sorted(ITEM_TYPES))})")
+    if kind not in QUESTION_TYPES:
+        raise table.fail(f"unknown item type {kind!r} (known: {', '.join(sorted(QUESTION_TYPES))})")
     fields: dict[str, Any] = {"key": key, "type": kind, "required": table.boolean("required", True)}
     fields["texts"] = table.texts("text")
     fields["about_texts"] = table.optional_texts("about")
@@ -439,11 +444,11 @@ def _item(data: Any, where: str) -> Item:
     return Item(**fields)
 
 
-def _bands(table: _Table) -> tuple[Band, ...]:
+def _bands(table: Table) -> tuple[Band, ...]:
     """Read [[items.bands]]: whole-number stretches that cover the line 0-10 in order, no gap, no overlap."""
     bands = []
     for number, data in enumerate(table.tables("bands", "[[items.bands]] tables"), 1):
-        band = _Table(data, f"{table.where}: band {number}", "each [[items.bands]] entry")
+        band = Table(data, f"{table.where}: band {number}", "each [[items.bands]] entry")
         low, high = band.integer("from", minimum=VAS_MIN), band.integer("to", minimum=VAS_MIN)
         colour = band.string("colour")
         if colour not in BAND_COLOURS:
@@ -462,7 +467,7 @@ def _bands(table: _Table) -> tuple[Band, ...]:
 
 
 def _audience(data: Any, where: str) -> Audience:
-    table = _Table(data, where, "each [[audiences]] entry")
+    table = Table(data, where, "each [[audiences]] entry")
     roles = table.tables("roles", "roles")
     unknown = sorted(set(map(str, roles)) - ROLES)
     if unknown:
@@ -473,7 +478,7 @@ def _audience(data: Any, where: str) -> Audience:
 
 
 def _cutoff(data: Any, where: str) -> Cutoff:
-    band = _Table(data, where, "each [[scoring.cutoffs]] entry")
+    band = Table(data, where, "each [[scoring.cutoffs]] entry")
     value = band.number("value")
     low, high = _age_bounds(band)
     band.done()
@@ -481,7 +486,7 @@ def _cutoff(data: Any, where: str) -> Cutoff:
 
 
 def _scoring(data: Any, where: str, items: tuple[Item, ...], scored: bool) -> Scoring | None:
-    table = _Table(data, where, "[scoring]")
+    table = Table(data, where, "[scoring]")
     method = table.string("method")
     if method == "none":
         table.done()
@@ -511,7 +516,7 @@ def _scoring(data: Any, where: str, items: tuple[Item, ...], scored: bool) -> Sc
     return scoring
 
 
-def _meeting_kinds(table: _Table) -> tuple[str, ...] | None:
+def _meeting_kinds(table: Table) -> tuple[str, ...] | None:
     kinds = table.get("meeting_kinds", (list,), "a list of meeting kinds", None)
     if kinds is None:
         return None
@@ -523,9 +528,9 @@ def _meeting_kinds(table: _Table) -> tuple[str, ...] | None:
     return tuple(kinds)
 
 
-def read_table(path: Path) -> _Table:
+def read_table(path: Path) -> Table:
     """Read a TOML file as a table whose errors name the file; InstrumentError if it cannot be read."""
-    where = _shown(path)
+    where = shown_path(path)
     try:
         with path.open("rb") as file:
             data = tomllib.load(file)
@@ -533,14 +538,14 @@ def read_table(path: Path) -> _Table:
         raise InstrumentError(f"{where}: not valid TOML: {error}") from error
     except (OSError, UnicodeDecodeError) as error:
         raise InstrumentError(f"{where}: cannot be read: {error}") from error
-    return _Table(data, where)
+    return Table(data, where)
 
 
 def load_instrument(path: Path) -> Instrument:
     """Read and check one instrument file."""
     table = read_table(path)
     where = table.where
-    instrument_id = table.string("id", _ID)
+    instrument_id = table.string("id", ID_PATTERN)
     if instrument_id in _RESERVED:
         raise table.fail(f"id {instrument_id!r} is reserved; choose another")
     scored = table.boolean("scored", True)
@@ -556,7 +561,7 @@ def load_instrument(path: Path) -> Instrument:
     instrument = Instrument(
         id=instrument_id,
         version=table.integer("version", minimum=1),
-        group=table.string("group", _ID),
+        group=table.string("group", ID_PATTERN),
         priority=table.integer("priority"),
         minutes=table.integer("minutes", minimum=1),
         scored=scored,
@@ -579,16 +584,16 @@ def load_directory(directory: Path, load: Callable[[Path], T], what: str) -> lis
     problem, also when two files use the same id. `what` names the files in messages."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InstrumentError(f"{_shown(directory)}: no such directory of {what}")
+        raise InstrumentError(f"{shown_path(directory)}: no such directory of {what}")
     paths = sorted(directory.glob("*.toml"))
     if not paths:
-        raise InstrumentError(f"{_shown(directory)}: no {what} (*.toml)")
+        raise InstrumentError(f"{shown_path(directory)}: no {what} (*.toml)")
     seen: dict[str, T] = {}
     for path in paths:
         loaded = load(path)
         if loaded.id in seen:
-            other = _shown(seen[loaded.id].path)
-            raise InstrumentError(f"{_shown(path)}: id '{loaded.id}' is already used by {other}")
+            other = shown_path(seen[loaded.id].path)
+            raise InstrumentError(f"{shown_path(path)}: id '{loaded.id}' is already used by {other}")
         seen[loaded.id] = loaded
     return list(seen.values())
 
@@ -619,7 +624,7 @@ def check_languages(catalogue: Catalogue) -> list[str]:
         f"app/instruments/catalogue.py: WORDS has no '{lang}'" for lang in catalogue.languages if lang not in WORDS
     ]
     for instrument in catalogue.all():
-        where = _shown(instrument.path)
+        where = shown_path(instrument.path)
         for what, texts in _texts_of(instrument):
             problems.extend(f"{where}: {what}: no '{lang}' text" for lang in catalogue.languages if lang not in texts)
     return problems

@@ -15,6 +15,7 @@ from app.instruments.catalogue import (
     configured_languages,
     load_catalogue,
 )
+from app.instruments.registry import registered
 
 instruments_cli = AppGroup("instruments", help="Check the instrument catalogue (forms/*.toml).")
 
@@ -36,23 +37,18 @@ def validate_command(directory: Path | None) -> None:
         click.echo(str(error), err=True)
         raise SystemExit(1) from error
     problems = check_languages(catalogue)
-    # The indicator forms (forms/indicators/) are checked too; imported here, because
-    # app.indicators.catalogue itself imports this package.
-    from app.indicators.catalogue import check_languages as check_indicator_languages
-    from app.indicators.catalogue import configured_directory as indicator_directory
-    from app.indicators.catalogue import load_indicator_forms
-
-    try:
-        indicator_forms = load_indicator_forms(indicator_directory(current_app), languages)
-    except InstrumentError as error:
-        click.echo(str(error), err=True)
-        raise SystemExit(1) from error
-    problems += check_indicator_languages(indicator_forms)
+    counts = [f"{len(catalogue)} instruments"]
+    # Other areas' catalogues (the indicator forms), loaded again from their directories.
+    for name, entry in registered(current_app).items():
+        try:
+            other = entry.load(current_app)
+        except InstrumentError as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from error
+        problems += entry.check(other)
+        counts.append(f"{len(other)} {name}")
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(
-        f"OK: {len(catalogue)} instruments, {len(indicator_forms)} indicator forms, "
-        f"languages {', '.join(catalogue.languages)}"
-    )
+    click.echo(f"OK: {', '.join(counts)}, languages {', '.join(catalogue.languages)}")

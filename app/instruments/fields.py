@@ -13,6 +13,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation
 from wtforms.widgets import RangeInput
 
+from app.instruments.blocks import BLOCK_FACTORIES, Block, Part
 from app.instruments.catalogue import DONT_KNOW, SOURCE_LANGUAGE, Instrument, Item, word
 
 SEPARATOR = "."
@@ -169,7 +170,9 @@ def _text_field(field_class: type[Field]) -> Callable[[Item, list[Any], str], Un
     return factory
 
 
-FieldFactory = Callable[[Item, list[Any], str], UnboundField]
+# Every item type a respondent answers, a questionnaire's and a block's (blocks.py), by name:
+# item, extra validators, language -> an unbound field.
+FieldFactory = Callable[..., UnboundField]
 FIELD_FACTORIES: dict[str, FieldFactory] = {
     "vas": _vas_field,
     "scale": _scale_field,
@@ -177,6 +180,7 @@ FIELD_FACTORIES: dict[str, FieldFactory] = {
     "yesno": _yesno_field,
     "text": _text_field(ShortTextField),
     "longtext": _text_field(LongTextField),
+    **BLOCK_FACTORIES,
 }
 
 # Per item type: a valid field's data -> the stored answer; a stored answer -> the posted string.
@@ -214,6 +218,14 @@ def build_form_class(instruments: Sequence[Instrument], lang: str) -> type[Flask
             _subform_class(instrument, lang), label=instrument.title(lang), separator=SEPARATOR
         )
     return type("InstrumentsForm", (FlaskForm,), fields)
+
+
+def build_block_form(items: Sequence[Part | Block], base: type[Form] = Form, **attributes: Any) -> type[Form]:
+    """Return a form class with a field per part and a subform per block, in order."""
+    fields: dict[str, Any] = {"items": tuple(items), **attributes}
+    for item in items:
+        fields[item.key] = FIELD_FACTORIES[item.type](item)
+    return type("BlocksForm", (base,), fields)
 
 
 def answers_from_form(form: Form, instrument: Instrument) -> dict[str, Any]:

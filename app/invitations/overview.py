@@ -1,5 +1,6 @@
 """What the case page shows of a round: status per person and answers side by side."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,14 +75,19 @@ class RoundOverview:
 
 def round_overview(round_: Round) -> RoundOverview:
     """Gather a round's statuses and every answer, per instrument and item, side by side."""
-    catalogue = current_catalogue()
-    now = utcnow()
     invitations = db.session.scalars(
         select(Invitation)
         .where(Invitation.round_id == round_.id)
         .options(selectinload(Invitation.person), selectinload(Invitation.responses))
         .order_by(Invitation.id)
     ).all()
+    return overview_of(round_, invitations)
+
+
+def overview_of(round_: Round, invitations: Sequence[Invitation]) -> RoundOverview:
+    """round_overview from the round's invitations, loaded with their people and responses."""
+    catalogue = current_catalogue()
+    now = utcnow()
     statuses = [(inv, inv.status(now)) for inv in invitations]
     tables: dict[str, InstrumentTable] = {}
     for invitation in invitations:

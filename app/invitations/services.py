@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from app import audit, tokens
 from app.auth.models import User
-from app.cases.models import Meeting
+from app.cases.models import Meeting, Person
 from app.extensions import db
 from app.instruments import Catalogue, Instrument, current_catalogue, propose
+from app.invitations import kinds
 from app.invitations.models import Invitation, Round
 from app.timestamps import utcnow
 
@@ -34,10 +35,6 @@ def proposal(meeting: Meeting, catalogue: Catalogue | None = None) -> dict[int, 
         )
         for person in meeting.participants
     }
-
-
-# Round kinds whose form is drawn by its own page (app.respond.pages), not the catalogue.
-OWN_FORMS = {"status": "provider-status"}
 
 
 def expiry(issued_at: datetime, due_on: date | None) -> datetime:
@@ -74,30 +71,42 @@ def open_round(
 ) -> tuple[Round, dict[int, str]]:
     """Open a round with one invitation per chosen person; return the tokens by invitation id.
 
-    A feedback or see-happen round asks the meeting's participants; a status round asks
-    any of the case's people (the provider need not sit at the meeting) for its own form.
+    A feedback or see-happen round asks the meeting's participants for the forms chosen; a
+    kind with a form of its own (the status) asks any of the case's people for that form.
     """
-    catalogue = current_catalogue()
-    own_form = OWN_FORMS.get(kind)
-    people = {p.id: p for p in (meeting.case.people if own_form else meeting.participants)}
+    round_kind = kinds.round_kind(kind)
+    people = {p.id: p for p in (meeting.case.people if round_kind.asks_whole_case else meeting.participants)}
     chosen = {pid: list(ids) for pid, ids in choices.items() if ids}
     if not chosen:
         raise RoundError(_("Vælg mindst ét skema til mindst én deltager."))
-    round_ = Round(meeting=meeting, created_by_id=user.id, kind=kind, due_on=due_on)
-    db.session.add(round_)
-    pending: list[tuple[Invitation, str]] = []
+    asked = []
     for person_id, instrument_ids in chosen.items():
         person = people.get(person_id)
         if person is None:
             raise RoundError(_("En af de valgte personer deltog ikke i mødet."))
-        if own_form:
-            ids = [own_form]
-        else:
-            instruments = sorted((catalogue.get(i) for i in instrument_ids), key=lambda i: (i.priority, i.id))
-            if person.fit_exempt and any(i.is_fit for i in instruments):
-                raise RoundError(_("%(name)s er fritaget for FIT og kan ikke få et FIT-skema.", name=person.first_name))
-            ids = [i.id for i in instruments]
-        invitation = Invitation(person=person, instrument_ids=ids)
+        asked.append((person, [round_kind.own_form] if round_kind.own_form else _forms_for(person, instrument_ids)))
+    return start_round(meeting, user, kind, asked, due_on=due_on)
+
+
+def _forms_for(person: Person, instrument_ids: Sequence[str]) -> list[str]:
+    """Return the chosen questionnaires in the order the page shows them; FIT never for an exempt person."""
+    catalogue = current_catalogue()
+    instruments = sorted((catalogue.get(i) for i in instrument_ids), key=lambda i: (i.priority, i.id))
+    if person.fit_exempt and any(i.is_fit for i in instruments):
+        raise RoundError(_("%(name)s er fritaget for FIT og kan ikke få et FIT-skema.", name=person.first_name))
+    return [i.id for i in instruments]
+
+
+def start_round(
+    meeting: Meeting, user: User, kind: str, asked: Sequence[tuple[Person, list[str]]], *, due_on: date | None = None
+) -> tuple[Round, dict[int, str]]:
+    """Open a round of the kind with a personal link per person for their forms (there may be
+    none, when staff score together); return the tokens by invitation id."""
+    round_ = Round(meeting=meeting, created_by_id=user.id, kind=kind, due_on=due_on)
+    db.session.add(round_)
+    pending: list[tuple[Invitation, str]] = []
+    for person, form_ids in asked:
+        invitation = Invitation(person=person, instrument_ids=form_ids)
         round_.invitations.append(invitation)
         pending.append((invitation, issue_token(invitation)))
     db.session.flush()

@@ -14,37 +14,40 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import case_work_required, owned_or_abort
-from app.cases.models import Meeting
+from app.auth.access import (
+    case_work_required,
+    invitation_or_abort,
+    meeting_or_abort,
+    round_or_abort,
+)
 from app.extensions import db
 from app.i18n import current_language
 from app.instruments import current_catalogue
 from app.invitations import issued, services
 from app.invitations.forms import field_name, proposal_form_class
 from app.invitations.handout import handout_pdf
+from app.invitations.kinds import all_kinds
 from app.invitations.links import HandOut, hand_outs
 from app.invitations.models import Invitation, Round
+from app.reconcile.history import CaseHistory
+from app.reconcile.pages import load_case, shown_with
 from app.reconcile.reconciliation import reconcile_round
+from app.status.sending import latest_messages
 
 bp = Blueprint("invitations", __name__)
 
 
-def _meeting_or_abort(meeting_id: int) -> Meeting:
-    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
-
-
-def round_or_abort(round_id: int) -> Round:
-    return owned_or_abort(Round, round_id, lambda round_: round_.meeting.case)
-
-
-def _invitation_or_abort(invitation_id: int) -> Invitation:
-    return owned_or_abort(Invitation, invitation_id, lambda invitation: invitation.round.meeting.case)
+@bp.app_context_processor
+def round_kinds() -> dict:
+    """Every kind of round, for templates: its label, partials and words."""
+    kinds = all_kinds()
+    return {"round_kinds": kinds, "round_kind_labels": {name: kind.label for name, kind in kinds.items()}}
 
 
 @bp.route("/meetings/<int:meeting_id>/feedback", methods=["GET", "POST"])
 @case_work_required
 def propose(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = meeting_or_abort(meeting_id)
     catalogue = current_catalogue()
     form = proposal_form_class(meeting, catalogue, current_language())()
     if not form.is_submitted():
@@ -58,7 +61,6 @@ def propose(meeting_id: int):
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
             issued.remember(round_.id, tokens)
             return redirect(url_for("invitations.screen", round_id=round_.id))
     return render_template("invitations/propose.html", meeting=meeting, form=form, field_name=field_name)
@@ -68,10 +70,14 @@ def propose(meeting_id: int):
 @case_work_required
 def show(round_id: int):
     round_ = round_or_abort(round_id)
+    history = CaseHistory(load_case(round_.meeting.case))
+    overview = reconcile_round(round_, history)
     return render_template(
         "invitations/round.html",
-        overview=reconcile_round(round_),
+        overview=overview,
         known=issued.recall(round_.id),
+        messages={} if round_.is_locked else latest_messages(round_),
+        **shown_with([overview], history),
     )
 
 
@@ -125,7 +131,6 @@ def reissue_unused(round_id: int):
         flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
         return redirect(url_for("invitations.show", round_id=round_.id))
     fresh = {inv.id: services.reissue(inv) for inv in _open_invitations(round_) if inv.opened_at is None}
-    db.session.commit()
     issued.remember(round_.id, fresh)
     flash(ngettext("Der er lavet et nyt link til %(num)s person. Det gamle link virker ikke længere.",
                    "Der er lavet nye links til %(num)s personer. De gamle links virker ikke længere.", len(fresh)), "info")
@@ -135,12 +140,11 @@ def reissue_unused(round_id: int):
 @bp.route("/invitations/<int:invitation_id>/reissue", methods=["POST"])
 @case_work_required
 def reissue(invitation_id: int):
-    invitation = _invitation_or_abort(invitation_id)
+    invitation = invitation_or_abort(invitation_id)
     if invitation.round.is_locked:
         flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
         return redirect(url_for("invitations.show", round_id=invitation.round_id))
     token = services.reissue(invitation)
-    db.session.commit()
     issued.remember(invitation.round_id, {invitation.id: token})
     flash(_("%(name)s har fået et nyt link. Det gamle virker ikke længere.", name=invitation.person.first_name), "info")
     return redirect(url_for("invitations.show", round_id=invitation.round_id))
@@ -149,10 +153,9 @@ def reissue(invitation_id: int):
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @case_work_required
 def revoke(invitation_id: int):
-    invitation = _invitation_or_abort(invitation_id)
+    invitation = invitation_or_abort(invitation_id)
     if invitation.revoked_at is None:
         services.revoke(invitation)
-        db.session.commit()
     issued.forget(invitation.round_id, invitation.id)
     flash(_("Linket til %(name)s er tilbagekaldt.", name=invitation.person.first_name), "info")
     return redirect(url_for("invitations.show", round_id=invitation.round_id))

@@ -138,22 +138,3 @@ def undecided_observations(case: Case) -> list[Observation]:
             .order_by(Observation.submitted_at, Observation.id)
         )
     )
-
-
-def recent_observations(case: Case, limit: int = 10) -> list[Observation]:
-    return list(
-        db.session.scalars(
-            select(Observation)
-            .where(Observation.case_id == case.id)
-            .order_by(Observation.submitted_at.desc(), Observation.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def links_of(case: Case) -> list[ObservationLink]:
-    return list(
-        db.session.scalars(
-            select(ObservationLink).where(ObservationLink.case_id == case.id).order_by(ObservationLink.id.desc())
-        )
-    )

@@ -13,11 +13,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id
+from app.auth.access import case_or_abort, case_work_required, get_by_id
 from app.cases.models import Person
-from app.cases.views import case_or_abort
-from app.extensions import db
 from app.invitations.links import qr_svg
 from app.labels import OBSERVATION_KIND_LABELS
 from app.observations import services
@@ -32,9 +29,6 @@ bp = Blueprint("observations", __name__)
 def labels() -> dict:
     return {
         "observation_kind_labels": OBSERVATION_KIND_LABELS,
-        "recent_observations": services.recent_observations,
-        "observation_links": services.links_of,
-        "undecided_observations": services.undecided_observations,
     }
 
 
@@ -51,7 +45,6 @@ def new_link(case_id: int):
     if form.validate_on_submit():
         person = get_by_id(Person, form.person.data)
         link, token = services.create_link(case, person, current_user)
-        db.session.commit()
         url = observation_url(token)
         # Shown once: the token is in this page only, never stored or kept in the session.
         response = current_app.make_response(
@@ -59,9 +52,6 @@ def new_link(case_id: int):
         )
         response.headers["Cache-Control"] = "no-store"
         return response
-    if not form.is_submitted():
-        audit.record("case.view", case.id, observation_links=True)
-        db.session.commit()
     status = 400 if form.is_submitted() else 200
     return render_template("observations/new_link.html", case=case, form=form), status
 
@@ -74,6 +64,5 @@ def revoke_link(case_id: int, link_id: int):
     if link is None or link.case_id != case.id:
         abort(404)
     if services.revoke(link):
-        db.session.commit()
         flash(_("Linket til %(name)s virker ikke længere.", name=link.person.first_name), "info")
     return redirect(url_for("cases.show", case_id=case.id, _anchor="observations"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,18 +42,20 @@ def _order(round_: Round) -> tuple[date, int]:
 class CaseHistory:
     """All current responses on a case, loaded in one go and grouped per person and form."""
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, rounds: Sequence[Round] | None = None) -> None:
+        """Load the case's rounds with their answers, or use `rounds` when the caller has loaded them."""
         catalogue = current_catalogue()
-        rounds = db.session.scalars(
-            select(Round)
-            .join(Round.meeting)
-            .where(Meeting.case_id == case.id)
-            .options(
-                selectinload(Round.meeting),
-                selectinload(Round.invitations).selectinload(Invitation.responses),
-                selectinload(Round.invitations).selectinload(Invitation.person),
-            )
-        ).all()
+        if rounds is None:
+            rounds = db.session.scalars(
+                select(Round)
+                .join(Round.meeting)
+                .where(Meeting.case_id == case.id)
+                .options(
+                    selectinload(Round.meeting),
+                    selectinload(Round.invitations).selectinload(Invitation.responses),
+                )
+            ).all()
+            case.people  # noqa: B018  (each invitation's person, from the session, in one query)
         self._entries: dict[tuple[int, str], list[Entry]] = defaultdict(list)
         for round_ in sorted(rounds, key=_order):
             held_on = round_.meeting.held_on

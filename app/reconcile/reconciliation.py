@@ -6,11 +6,9 @@ from sqlalchemy import select
 
 from app.cases.models import Case, Meeting
 from app.extensions import db
+from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Round
-
-# Rounds that bring no new information to decide on: wishes before a meeting feed its agenda.
-NO_DECISION_KINDS = ("see_happen",)
-from app.invitations.overview import RoundOverview, round_overview
+from app.invitations.overview import RoundOverview, overview_of
 from app.reconcile.divergence import divergence
 from app.reconcile.history import CaseHistory
 from app.reconcile.signals import Measurement, fit_signals
@@ -43,8 +41,13 @@ def with_history(overview: RoundOverview, history: CaseHistory) -> RoundOverview
 
 
 def reconcile_round(round_: Round, history: CaseHistory | None = None) -> RoundOverview:
-    """Build one round's reconciliation."""
-    return with_history(round_overview(round_), history or CaseHistory(round_.meeting.case))
+    """Build one round's reconciliation.
+
+    The history loads every round of the case with its invitations, people and answers, this
+    round's among them, so the overview needs no query of its own.
+    """
+    history = history or CaseHistory(round_.meeting.case)
+    return with_history(overview_of(round_, sorted(round_.invitations, key=lambda i: i.id)), history)
 
 
 def undecided_rounds(case: Case) -> list[Round]:
@@ -53,7 +56,7 @@ def undecided_rounds(case: Case) -> list[Round]:
         db.session.scalars(
             select(Round)
             .join(Round.meeting)
-            .where(Meeting.case_id == case.id, Round.locked_at.is_(None), Round.kind.not_in(NO_DECISION_KINDS))
+            .where(Meeting.case_id == case.id, Round.locked_at.is_(None), Round.kind.not_in(no_decision_kinds()))
             .order_by(Meeting.held_on, Round.id)
         )
     )

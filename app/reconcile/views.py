@@ -4,21 +4,25 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id
+from app.auth.access import case_or_abort, case_work_required, get_by_id, round_or_abort
 from app.cases.models import Case
-from app.cases.views import case_or_abort
 from app.extensions import db
+from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Round
-from app.invitations.views import round_or_abort
 from app.observations.models import Observation
 from app.observations.services import undecided_observations
 from app.reconcile import services
 from app.reconcile.forms import DecisionForm
+from app.reconcile.history import CaseHistory
 from app.reconcile.models import Decision
+from app.reconcile.pages import (
+    latest_decisions,
+    load_case,
+    load_observations,
+    load_round,
+    shown_with,
+)
 from app.reconcile.reconciliation import (
-    NO_DECISION_KINDS,
-    reconcile_case,
     reconcile_round,
     undecided_rounds,
 )
@@ -59,7 +63,6 @@ def _record(form: DecisionForm, case: Case, rounds: list[Round], observations: l
     except services.DecisionError as error:
         db.session.rollback()
         return str(error)
-    db.session.commit()
     return None
 
 
@@ -73,7 +76,7 @@ def _saved_message(form: DecisionForm) -> str:
 @case_work_required
 def round_view(round_id: int):
     round_ = round_or_abort(round_id)
-    if round_.kind in NO_DECISION_KINDS:
+    if round_.kind in no_decision_kinds():
         # Wishes before a meeting are read as one list; nothing is decided on them.
         return redirect(url_for("status.wishes_list", meeting_id=round_.meeting_id))
     case = round_.meeting.case
@@ -88,10 +91,8 @@ def round_view(round_id: int):
             status = 409
         else:
             status = 400
-    else:
-        audit.record("case.view", case.id, round_id=round_.id)
-        db.session.commit()
-    overview = reconcile_round(round_)
+    history = CaseHistory(load_case(case))
+    overview = reconcile_round(load_round(round_), history)
     return render_template(
         "reconcile/round.html",
         case=case,
@@ -100,6 +101,7 @@ def round_view(round_id: int):
         form=form,
         problem=problem,
         show_unscored_reason=round_.kind == "indicators",
+        **shown_with([overview], history),
     ), status
 
 
@@ -125,24 +127,20 @@ def case_view(case_id: int):
                 flash(_saved_message(form), "info")
                 return redirect(url_for("reconcile.case_view", case_id=case.id))
             status = 409
-    else:
-        audit.record("case.view", case.id, reconcile=True)
-        db.session.commit()
     form.rounds.data = shown
     form.observations.data = shown_observations
-    overviews = reconcile_case(case)
-    decisions = db.session.scalars(
-        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(5)
-    ).all()
+    history = CaseHistory(load_case(case))
+    overviews = [reconcile_round(r, history) for r in undecided_rounds(case)]
     return render_template(
         "reconcile/case.html",
         case=case,
         overviews=overviews,
-        observations=observations,
+        observations=load_observations(case, observations),
         charts=trend_charts(overviews, nonce=csp_nonce()),
-        decisions=decisions,
+        decisions=latest_decisions(case),
         form=form,
         problem=problem,
         show_unscored_reason=any(r.kind == "indicators" for r in rounds),
+        **shown_with(overviews, history),
     ), status
 

@@ -109,23 +109,21 @@ def phone_follow_ups_due(cases: Case | Iterable[Case], today: date) -> list[Foll
             )
         )
     }
+    return follow_ups_due_from(meetings, recorded, today)
+
+
+def follow_ups_due_from(meetings: Iterable[Meeting], recorded: set[tuple[int, int]], today: date) -> list[FollowUpDue]:
+    """phone_follow_ups_due from loaded meetings and the (meeting id, person id) pairs already called."""
     due = []
     for meeting in meetings:
+        if not needs_phone_follow_up(meeting.kind) or meeting.held_on > today:
+            continue
         for person in parents_at(meeting):
             if (meeting.id, person.id) in recorded:
                 continue
             on = phone_follow_up_due(meeting.held_on)
             due.append(FollowUpDue(meeting.case_id, meeting, person, on, on < today))
     return sorted(due, key=lambda d: (d.due_on, d.meeting.id, d.person.id))
-
-
-def phone_follow_ups_of(case: Case) -> list[PhoneFollowUp]:
-    """Return the recordings in force on the case, newest meeting first."""
-    rows = db.session.scalars(
-        select(PhoneFollowUp).join(PhoneFollowUp.meeting).where(Meeting.case_id == case.id)
-        .order_by(Meeting.held_on.desc(), PhoneFollowUp.meeting_id.desc(), PhoneFollowUp.person_id)
-    )
-    return [r for r in rows if r.is_current]
 
 
 # --- method registration (INSTRUMENTS.md §6 method-registration, DESIGN.md G) -----------
@@ -187,14 +185,6 @@ def open_registrations(case: Case, today: date) -> dict[int, int]:
 # --- re-openings --------------------------------------------------------------------------
 
 
-def reopenings_of(case: Case) -> list[Reopening]:
-    return list(
-        db.session.scalars(
-            select(Reopening).where(Reopening.case_id == case.id).order_by(Reopening.reopened_on.desc(), Reopening.id.desc())
-        )
-    )
-
-
 def record_reopening(case: Case, user: User, reopened_on: date, reason: str) -> tuple[Reopening, bool]:
     """Record a re-opening; the same one again within a short while (a double click) is stored once."""
     reason = reason.strip()
@@ -210,3 +200,29 @@ def record_reopening(case: Case, user: User, reopened_on: date, reason: str) -> 
     db.session.flush()
     audit.record("reopening.create", case.id, reopening_id=row.id)
     return row, True
+
+
+# --- batch loaders (the case page) ---------------------------------------------------------
+
+
+def in_force(rows: Iterable[PhoneFollowUp | MethodRegistration]) -> list:
+    """Return the rows no other row of the same list corrects, without loading each row's correction."""
+    rows = list(rows)
+    corrected = {row.corrects_id for row in rows if row.corrects_id is not None}
+    return [row for row in rows if row.id not in corrected]
+
+
+def phone_follow_ups_on(case: Case) -> list[PhoneFollowUp]:
+    """Every phone follow-up recorded on the case (corrected ones too), newest meeting first."""
+    return list(db.session.scalars(
+        select(PhoneFollowUp).join(PhoneFollowUp.meeting).where(Meeting.case_id == case.id)
+        .order_by(Meeting.held_on.desc(), PhoneFollowUp.meeting_id.desc(), PhoneFollowUp.person_id, PhoneFollowUp.id)
+    ))
+
+
+def method_registrations_on(case: Case) -> list[MethodRegistration]:
+    """Every method registration on the case (corrected ones too), oldest first."""
+    return list(db.session.scalars(
+        select(MethodRegistration).join(MethodRegistration.meeting).where(Meeting.case_id == case.id)
+        .order_by(MethodRegistration.id)
+    ))

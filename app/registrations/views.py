@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
-from app.auth.access import case_work_required, get_by_id, owned_or_abort
+from app.auth.access import (
+    case_or_abort,
+    case_work_required,
+    get_by_id,
+    meeting_or_abort,
+)
 from app.cases.models import Meeting, Person
-from app.cases.views import case_or_abort
 from app.extensions import db
 from app.labels import (
     CASE_TYPE_LABELS,
@@ -26,25 +29,14 @@ bp = Blueprint("registrations", __name__)
 
 
 @bp.app_context_processor
-def helpers() -> dict:
+def labels() -> dict:
     return {
         "started_labels": STARTED_LABELS,
         "method_labels": METHOD_LABELS,
         "target_group_labels": TARGET_GROUP_LABELS,
         "case_type_labels": CASE_TYPE_LABELS,
         "method_outcome_labels": METHOD_OUTCOME_LABELS,
-        "phone_follow_ups_due": services.phone_follow_ups_due,
-        "phone_follow_ups_of": services.phone_follow_ups_of,
-        "method_registrations_of": services.method_registrations_of,
-        "reopenings_of": services.reopenings_of,
-        "takes_method_registration": services.takes_method_registration,
-        "needs_phone_follow_up": services.needs_phone_follow_up,
-        "open_registrations": services.open_registrations,
     }
-
-
-def _meeting_or_abort(meeting_id: int) -> Meeting:
-    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
 
 
 def _meeting_url(meeting: Meeting) -> str:
@@ -54,12 +46,16 @@ def _meeting_url(meeting: Meeting) -> str:
 @bp.route("/meetings/<int:meeting_id>/registrations")
 @case_work_required
 def meeting(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
-    audit.record("case.view", meeting.case_id, meeting_id=meeting.id)
-    db.session.commit()
+    meeting = meeting_or_abort(meeting_id)
     today = date.today()
-    due = {(d.meeting.id, d.person.id): d for d in services.phone_follow_ups_due(meeting.case, today)}
+    meeting.case.people  # noqa: B018  (the child's name in the heading, and each parent, in one query)
     calls = {p.id: services.phone_history(meeting, p) for p in services.parents_at(meeting)}
+    recorded = {(meeting.id, person_id) for person_id, history in calls.items() if history}
+    due = {(d.meeting.id, d.person.id): d for d in services.follow_ups_due_from([meeting], recorded, today)}
+    takes_method = services.takes_method_registration(meeting)
+    method_history = services.method_history(meeting) if takes_method else []
+    for registration in method_history:
+        registration.registered_by  # noqa: B018  (named under the registration)
     return render_template(
         "registrations/meeting.html",
         meeting=meeting,
@@ -68,7 +64,8 @@ def meeting(meeting_id: int):
         due=due,
         calls=calls,
         due_on=services.phone_follow_up_due(meeting.held_on),
-        method_history=services.method_history(meeting) if services.takes_method_registration(meeting) else [],
+        takes_method=takes_method,
+        method_history=method_history,
         today=today,
     )
 
@@ -76,7 +73,7 @@ def meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/phone-follow-ups/<int:person_id>", methods=["GET", "POST"])
 @case_work_required
 def phone_follow_up(meeting_id: int, person_id: int):
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = meeting_or_abort(meeting_id)
     person = get_by_id(Person, person_id)
     if person is None or person.case_id != meeting.case_id or not services.takes_phone_follow_up(meeting, person):
         abort(404)
@@ -89,7 +86,6 @@ def phone_follow_up(meeting_id: int, person_id: int):
         if form.validate():
             try:
                 _recorded, stored = services.record_phone_follow_up(meeting, person, current_user, form.values)
-                db.session.commit()
             except IntegrityError:
                 db.session.rollback()
                 problem, status = _("Opringningen er lige blevet registreret af en anden. Se den nedenfor, og ret den, hvis det er nødvendigt."), 409
@@ -97,8 +93,6 @@ def phone_follow_up(meeting_id: int, person_id: int):
                 flash(_("Opringningen er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
                 return redirect(_meeting_url(meeting))
     else:
-        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, person_id=person.id)
-        db.session.commit()
         if current is not None:
             form.reached.data = "yes" if current.reached else "no"
             form.started.data = current.started
@@ -114,7 +108,7 @@ def phone_follow_up(meeting_id: int, person_id: int):
 @bp.route("/meetings/<int:meeting_id>/method", methods=["GET", "POST"])
 @case_work_required
 def method(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = meeting_or_abort(meeting_id)
     if not services.takes_method_registration(meeting):
         abort(404)
     history = services.method_history(meeting)
@@ -125,7 +119,6 @@ def method(meeting_id: int):
         if form.validate():
             try:
                 _recorded, stored = services.register_method(meeting, current_user, form.values)
-                db.session.commit()
             except IntegrityError:
                 db.session.rollback()
                 problem, status = _("Metoden er lige blevet registreret af en anden. Se registreringen nedenfor, og ret den, hvis det er nødvendigt."), 409
@@ -133,8 +126,6 @@ def method(meeting_id: int):
                 flash(_("Metoden er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
                 return redirect(_meeting_url(meeting))
     else:
-        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, method=True)
-        db.session.commit()
         if history:
             form.fill_from(history[-1])
         else:
@@ -157,11 +148,8 @@ def new_reopening(case_id: int):
         status = 400
         if form.validate():
             services.record_reopening(case, current_user, form.reopened_on.data, form.reason.data)
-            db.session.commit()
             flash(_("Genåbningen er registreret."), "info")
             return redirect(url_for("cases.show", case_id=case.id, _anchor="registrations"))
     else:
-        audit.record("case.view", case.id, reopening=True)
-        db.session.commit()
         form.reopened_on.data = date.today()
     return render_template("registrations/reopening.html", case=case, form=form), status

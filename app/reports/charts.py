@@ -69,6 +69,36 @@ class TrendPoint:
     threshold: float | None = None  # the cut-off in force at that meeting; None = none
 
 
+def _line_chart(title: str, direction: str, y_min: float, y_max: float, labels: list[str]) -> pygal.Line:
+    """Return an empty pygal line chart in Samstem's style, with one x label per meeting."""
+    return pygal.Line(
+        style=STYLE,
+        width=WIDTH,
+        height=HEIGHT,
+        title=title,
+        y_title=direction,
+        range=(y_min, y_max),
+        # Five labels on the y axis (0, 10, 20, 30, 40): each text costs a PDF real time.
+        y_labels=[y_min + (y_max - y_min) * step / 4 for step in range(5)],
+        x_labels=labels,
+        x_labels_major_count=min(len(labels), MAX_X_LABELS),
+        show_minor_x_labels=False,
+        truncate_label=-1,
+        truncate_legend=-1,
+        legend_at_bottom=True,
+        margin_right=40,  # room for half of the last x label
+        allow_interruptions=True,  # a meeting without an answer is a gap, not a straight line
+        dots_size=3.5,
+        # A dot per meeting reads well up to a year of monthly meetings; beyond, the line says
+        # it, and 24 dots cost the PDF a tenth of a second per chart.
+        show_dots=len(labels) <= MAX_DOTS,
+        no_data_text="",
+        js=[],
+        css=[f"file://{STYLESHEET}"],
+        disable_xml_declaration=True,
+    )
+
+
 def trend_chart(
     *,
     title: str,
@@ -86,32 +116,7 @@ def trend_chart(
     `direction` ("Højere er bedre") is written along the y axis; `description` is the
     chart in words, for screen readers (aria-label) and PDF readers (<title>).
     """
-    chart = pygal.Line(
-        style=STYLE,
-        width=WIDTH,
-        height=HEIGHT,
-        title=title,
-        y_title=direction,
-        range=(y_min, y_max),
-        # Five labels on the y axis (0, 10, 20, 30, 40): each text costs a PDF real time.
-        y_labels=[y_min + (y_max - y_min) * step / 4 for step in range(5)],
-        x_labels=[point.label for point in points],
-        x_labels_major_count=min(len(points), MAX_X_LABELS),
-        show_minor_x_labels=False,
-        truncate_label=-1,
-        truncate_legend=-1,
-        legend_at_bottom=True,
-        margin_right=40,  # room for half of the last x label
-        allow_interruptions=True,  # a meeting without an answer is a gap, not a straight line
-        dots_size=3.5,
-        # A dot per meeting reads well up to a year of monthly meetings; beyond, the line says
-        # it, and 24 dots cost the PDF a tenth of a second per chart.
-        show_dots=len(points) <= MAX_DOTS,
-        no_data_text="",
-        js=[],
-        css=[f"file://{STYLESHEET}"],
-        disable_xml_declaration=True,
-    )
+    chart = _line_chart(title, direction, y_min, y_max, [point.label for point in points])
     arguments = [title, series_name, [astuple(p) for p in points], threshold_name, direction, y_min, y_max]
     chart.add(series_name, [point.value for point in points])
     if any(point.threshold is not None for point in points):

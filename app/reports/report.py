@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from app.i18n import current_language, decimal1
+from app.invitations.kinds import round_kind
 from app.invitations.overview import InstrumentTable, RoundOverview
 from app.labels import (
     MEETING_KIND_LABELS,
@@ -16,21 +17,28 @@ from app.labels import (
     STATUS_LABELS,
 )
 from app.pdf import render_pdf
+from app.reconcile.history import CaseHistory
+from app.reconcile.pages import load_case, load_round, shown_with
 from app.reconcile.wording import signal_text
 from app.reports.trends import trend_charts
-from app.status.services import status_lines
 from app.timestamps import utcnow
 
 
-def report_pdf(overview: RoundOverview) -> bytes:
-    """Render the round's reconciliation, signals, charts and decisions to PDF bytes."""
+def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> bytes:
+    """Render the round's reconciliation, signals, charts and decisions to PDF bytes.
+
+    Everything the template shows is loaded first (from `history` when the caller has it).
+    """
+    case = load_case(overview.round.meeting.case)
+    load_round(overview.round)
     html = render_template(
         "reports/report.html",
         overview=overview,
-        case=overview.round.meeting.case,
+        case=case,
         charts=trend_charts([overview]),
         organisation=current_app.config["ORGANISATION_NAME"],
         now=utcnow(),
+        **shown_with([overview], history or CaseHistory(case)),
     )
     return render_pdf(html)
 
@@ -45,20 +53,17 @@ def summary_text(overview: RoundOverview) -> str:
     round_ = overview.round
     meeting = round_.meeting
     case = meeting.case
-    heading = {
-        "status": _("Samstem: status før %(kind)s %(date)s"),
-        "see_happen": _("Samstem: ønsker før %(kind)s %(date)s"),
-    }.get(round_.kind, _("Samstem: feedback efter %(kind)s %(date)s"))
+    kind = round_kind(round_.kind)
     lines = [
-        heading % {"kind": MEETING_KIND_LABELS[meeting.kind].lower(), "date": format_date(meeting.held_on, "d. MMMM yyyy")},
+        kind.summary_heading % {"kind": MEETING_KIND_LABELS[meeting.kind].lower(), "date": format_date(meeting.held_on, "d. MMMM yyyy")},
         _("Barn: %(name)s, født %(year)s", name=case.child.first_name, year=case.child_birth_year)
         + (" · " + _("Sag: %(ref)s", ref=case.external_ref) if case.external_ref else ""),
         _("Rådgiver: %(name)s", name=case.caseworker.name),
         _("Deltagere: %(people)s", people=", ".join(f"{p.first_name} ({ROLE_LABELS[p.role]})" for p in meeting.participants)),
         _("Svar: %(people)s", people=", ".join(f"{_person(inv)} {STATUS_LABELS[status].lower()}" for inv, status in overview.statuses)),
     ]
-    if round_.kind == "status":
-        lines += status_lines(round_)
+    if kind.summary_lines is not None:
+        lines += kind.summary_lines(round_)
     for table in overview.tables:
         instrument = table.instrument
         lines += ["", f"{instrument.title(lang)} ({instrument.id})"]

@@ -19,8 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import tokens
 from app.cases.models import Case, Meeting
 from app.extensions import db
-from app.indicators.catalogue import current_forms
-from app.instruments import Instrument, current_catalogue
+from app.instruments import Instrument, find_form
 from app.invitations.locks import hold_round_open
 from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
@@ -63,13 +62,10 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def instruments_of(invitation: Invitation) -> list[Instrument]:
-    """Return the invitation's forms that the catalogue still holds, outcome before session."""
-    catalogue = current_catalogue()
-    found = [catalogue.get(i) for i in invitation.instrument_ids if i in catalogue]
-    # An indicator round's form lives in forms/indicators/; it has the id, version, minutes
-    # and priority a response, the intro page and declining need.
-    indicator_forms = current_forms()
-    found += [indicator_forms.get(i) for i in invitation.instrument_ids if i not in catalogue and i in indicator_forms]
+    """Return the invitation's forms that the catalogues still hold, outcome before session."""
+    # An indicator round's form lives in forms/indicators/; the engine finds it by id too, with
+    # the id, version, minutes and priority a response, the intro page and declining need.
+    found = [form for form in map(find_form, invitation.instrument_ids) if form is not None]
     return sorted(found, key=lambda i: (i.priority, i.id))
 
 

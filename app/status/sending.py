@@ -14,10 +14,10 @@ from sqlalchemy import select
 from app import audit
 from app.extensions import db
 from app.i18n import person_language
+from app.invitations.kinds import round_kind
 from app.invitations.models import Invitation, Round
 from app.outbox import queue_email, queue_sms
 from app.outbox.models import LINK, OutboxMessage
-from app.status import services as status
 
 
 class SendError(Exception):
@@ -27,42 +27,31 @@ class SendError(Exception):
 def _texts(invitation: Invitation) -> tuple[str, str]:
     """Return the subject and body for the invitation's round kind, in the current locale."""
     round_ = invitation.round
-    if round_.kind == "status":
-        return status.request_email(invitation)
+    kind = round_kind(round_.kind)
+    if kind.compose_email is not None:
+        return kind.compose_email(invitation)
     case = round_.meeting.case
-    child = case.child.first_name if case.child else ""
     caseworker, organisation = case.caseworker.name, current_app.config["ORGANISATION_NAME"]
     meeting_on = format_date(round_.meeting.held_on, "d. MMMM yyyy")
-    if round_.kind == "see_happen":
-        subject = _("Hvad vil du gerne se ske? Før mødet %(date)s", date=meeting_on)
-        ask = _("%(caseworker)s fra %(organisation)s vil gerne vide, hvad du gerne vil se ske for %(child)s, før mødet %(date)s.",
-                caseworker=caseworker, organisation=organisation, child=child, date=meeting_on)
-    else:
-        subject = _("Hvordan var mødet %(date)s?", date=meeting_on)
-        ask = _("%(caseworker)s fra %(organisation)s vil gerne høre, hvordan det går med %(child)s, og hvordan mødet %(date)s var for dig.",
-                caseworker=caseworker, organisation=organisation, child=child, date=meeting_on)
+    words = {"caseworker": caseworker, "organisation": organisation, "child": case.child.first_name if case.child else "",
+             "date": meeting_on}
     body = "\n\n".join([
         _("Hej %(name)s", name=invitation.person.first_name),
-        ask,
+        kind.email_ask % words,
         _("Dit personlige link:") + "\n" + LINK,
         _("Det er frivilligt at svare. Linket er kun til dig."),
         _("Venlig hilsen") + "\n" + caseworker + "\n" + organisation,
     ])
-    return subject, body
+    return kind.email_subject % {"date": meeting_on}, body
 
 
 def sms_text(invitation: Invitation) -> str:
     """Return a short SMS: who asks, about what, the link."""
     round_ = invitation.round
     case = round_.meeting.case
-    child = case.child.first_name if case.child else ""
-    if round_.kind == "status":
-        ask = _("%(caseworker)s beder om status om %(child)s senest %(due)s:", caseworker=case.caseworker.name, child=child,
-                due=format_date(round_.due_on, "d. MMMM yyyy"))
-    elif round_.kind == "see_happen":
-        ask = _("%(caseworker)s vil gerne vide, hvad du gerne vil se ske for %(child)s:", caseworker=case.caseworker.name, child=child)
-    else:
-        ask = _("%(caseworker)s vil gerne høre, hvordan mødet var for dig:", caseworker=case.caseworker.name)
+    due = format_date(round_.due_on, "d. MMMM yyyy") if round_.due_on else ""
+    ask = round_kind(round_.kind).sms_ask % {
+        "caseworker": case.caseworker.name, "child": case.child.first_name if case.child else "", "due": due}
     return _("Hej %(name)s.", name=invitation.person.first_name) + " " + ask + " " + LINK
 
 

@@ -9,7 +9,7 @@ so a later rewording does not change what was answered.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,29 +18,23 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.cases.forms import CPR_PATTERN
 from app.cases.models import Case, Meeting, Person
 from app.cases.services import record_meeting
 from app.extensions import db
 from app.i18n import person_language
+from app.instruments.blocks import read, word_problems
 from app.invitations import services as rounds
 from app.invitations.models import Invitation, Response, Round
 from app.labels import ATTAINMENT_LABELS, ROLE_LABELS
 from app.outbox import queue_email
 from app.outbox.models import LINK
 from app.respond.services import OwnForm, submit_own
+from app.status import items
+from app.status.items import GOAL_TEXTS
 from app.timestamps import local_date, utcnow
 
 FORM = OwnForm("provider-status", 1)
 RECIPIENT_ROLES = ("provider", "school")
-ATTAINMENTS = ("full", "high", "some", "none", "not_relevant")
-# What the provider writes per goal, each optional, with its length limit.
-GOAL_TEXTS = ("done", "works", "worries", "next", "observations")
-GOAL_TEXT_LIMIT = 2000
-OVERALL_LIMIT = 4000
-COMMENTS_LIMIT = 2000
-REASON_LIMIT = 1000
-RATINGS = tuple(range(11))
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -142,63 +136,10 @@ def goal_field(goal: GoalSnapshot, name: str) -> str:
     return f"goal_{goal.goal_id}_{name}"
 
 
-def clean(value: str | None) -> str:
-    return (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
-
-
 def validate(data: Mapping[str, str], goals: list[GoalSnapshot], today: date) -> tuple[dict, dict[str, str]]:
-    """Check a submitted status form; return the answers to store and the problems by field name.
-
-    INSTRUMENTS.md section 3: attainment per goal is required; the overall text and a whole
-    0-10 rating are required; "reviewed with the family" needs a date (not in the future),
-    "not reviewed" needs a reason. Free texts have length limits and hold no CPR numbers.
-    """
-    errors: dict[str, str] = {}
-
-    def text(name: str, limit: int, required: str | None = None) -> str:
-        value = clean(data.get(name))
-        if not value and required:
-            errors[name] = required
-        elif len(value) > limit:
-            errors[name] = _("Højst %(max)s tegn. Du har skrevet %(count)s.", max=limit, count=len(value))
-        elif CPR_PATTERN.search(value):
-            errors[name] = _("Skriv ikke CPR-numre.")
-        return value
-
-    goal_answers = []
-    for goal in goals:
-        name = goal_field(goal, "attainment")
-        attainment = data.get(name) or ""
-        if attainment not in ATTAINMENTS:
-            errors[name] = _("Vælg, hvor langt I er med målet.")
-        entry = {"goal_id": goal.goal_id, "version": goal.version, "text": goal.text, "attainment": attainment}
-        for key in GOAL_TEXTS:
-            entry[key] = text(goal_field(goal, key), GOAL_TEXT_LIMIT)
-        goal_answers.append(entry)
-    overall = text("overall", OVERALL_LIMIT, _("Skriv din samlede vurdering af barnets trivsel og udvikling."))
-    raw_rating = (data.get("rating") or "").strip()
-    rating = int(raw_rating) if raw_rating.isdigit() and len(raw_rating) <= 2 and int(raw_rating) in RATINGS else None
-    if rating is None:
-        errors["rating"] = _("Vælg et tal fra 0 til 10.")
-    reviewed = data.get("reviewed") or ""
-    answers: dict = {"goals": goal_answers, "overall": overall, "rating": rating, "reviewed": reviewed}
-    if reviewed == "yes":
-        raw_date = (data.get("reviewed_on") or "").strip()
-        answers["reviewed_on"] = raw_date
-        if not raw_date:
-            errors["reviewed_on"] = _("Skriv datoen, hvor I gennemgik statussen med familien.")
-        else:
-            parsed = _parse_date(raw_date)
-            if parsed is None:
-                errors["reviewed_on"] = _("Datoen ser ikke rigtig ud. Skriv den som åååå-mm-dd, fx 2026-03-14.")
-            elif parsed > today:
-                errors["reviewed_on"] = _("Datoen kan ikke ligge i fremtiden.")
-        answers["family_comments"] = text("family_comments", COMMENTS_LIMIT)
-    elif reviewed == "no":
-        answers["reason"] = text("reason", REASON_LIMIT, _("Skriv, hvorfor statussen ikke er gennemgået med familien."))
-    else:
-        errors["reviewed"] = _("Svar på, om statussen er gennemgået med familien.")
-    return answers, errors
+    """Check a submitted status form; return the answers to store and the problems by field name."""
+    form = read(items.status_form_class(goals, today), data)
+    return items.answers_of(form), word_problems(form, items.word)
 
 
 def _parse_date(raw: str) -> date | None:
@@ -285,13 +226,17 @@ class StatusView:
         return [v for v in self.voices if v.response is not None]
 
 
-def status_view(round_: Round) -> StatusView:
-    """Gather a status round's answers: goals with every voice side by side, each rating beside the last."""
+def status_view(round_: Round, previous_of: Callable[[Invitation], Response | None] | None = None) -> StatusView:
+    """Gather a status round's answers: goals with every voice side by side, each rating beside the last.
+
+    `previous_of` finds a person's earlier status answer from answers already loaded; without
+    it, each is looked up in the database.
+    """
     voices = []
     for invitation in round_.invitations:
         response = current_status(invitation)
         voice = Voice(invitation, response, is_late(response, round_))
-        previous = _previous(invitation, round_)
+        previous = previous_of(invitation) if previous_of else _previous(invitation, round_)
         if previous is not None:
             voice.previous_rating, voice.previous_on = previous.answers.get("rating"), previous.invitation.round.meeting.held_on
         voices.append(voice)

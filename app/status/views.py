@@ -10,22 +10,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import audit
-from app.auth.access import case_work_required, owned_or_abort
+from app.auth.access import (
+    case_or_abort,
+    case_work_required,
+    invitation_or_abort,
+    meeting_or_abort,
+)
 from app.cases.models import Meeting
-from app.cases.views import case_or_abort
 from app.extensions import db
 from app.invitations import issued
-from app.invitations.models import Invitation
 from app.labels import (
     ATTAINMENT_LABELS,
     MEETING_KIND_LABELS,
     OUTBOX_STATE_LABELS,
     RECIPIENT_STATUS_LABELS,
     ROLE_LABELS,
-    ROUND_KIND_LABELS,
 )
-from app.status import respond as _registers_the_status_form  # noqa: F401
 from app.status import sending, services, wishes
 from app.status.forms import NEW, SeeHappenForm, StatusRequestForm
 
@@ -35,39 +35,16 @@ bp = Blueprint("status", __name__)
 @bp.app_context_processor
 def labels() -> dict:
     return {
-        "round_kind_labels": ROUND_KIND_LABELS,
         "attainment_labels": ATTAINMENT_LABELS,
         "recipient_status_labels": RECIPIENT_STATUS_LABELS,
         "outbox_state_labels": OUTBOX_STATE_LABELS,
     }
 
 
-@bp.app_template_global()
-def status_view(round_):
-    """The status round's answers, for the round, reconciliation and report pages."""
-    return services.status_view(round_)
-
-
-@bp.app_template_global()
-def recipient_status(invitation):
-    return services.recipient_status(invitation)
-
-
-@bp.app_template_global()
-def latest_messages(round_):
-    return sending.latest_messages(round_)
-
-
+# The public thanks page still asks whether a status came late (app/respond owns that page).
 @bp.app_template_global()
 def status_is_late(invitation):
     return services.is_late(services.current_status(invitation), invitation.round)
-
-
-@bp.app_template_global()
-def status_requests(case):
-    """The case's status rounds, newest first."""
-    return sorted((r for m in case.meetings for r in m.rounds if r.kind == "status"),
-                  key=lambda r: r.id, reverse=True)
 
 
 def _meeting_label(meeting: Meeting) -> str:
@@ -93,8 +70,6 @@ def new_request(case_id: int):
     if not form.is_submitted():
         form.meeting.data = str(planned[0].id) if planned else NEW
         form.recipients.data = [p.id for p in people if p.email]
-        audit.record("case.view", case.id, status_request=True)
-        db.session.commit()
     problem, no_email, status = None, [], 200
     if form.is_submitted():
         status = 400
@@ -111,7 +86,6 @@ def new_request(case_id: int):
                     db.session.rollback()
                     problem, status = str(error), 409
                 else:
-                    db.session.commit()
                     issued.remember(round_.id, tokens)
                     flash(_("Anmodningen om status er lagt i udbakken og sendes på e-mail."), "info")
                     return redirect(url_for("invitations.show", round_id=round_.id))
@@ -123,21 +97,15 @@ def _posted() -> bool:
     return request.method == "POST"
 
 
-def _meeting_or_abort(meeting_id: int) -> Meeting:
-    return owned_or_abort(Meeting, meeting_id, lambda meeting: meeting.case)
-
-
 @bp.route("/meetings/<int:meeting_id>/wishes/new", methods=["GET", "POST"])
 @case_work_required
 def ask_wishes(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
+    meeting = meeting_or_abort(meeting_id)
     today = date.today()
     form = SeeHappenForm()
     form.participants.choices = [SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]})") for p in meeting.participants]
     if not form.is_submitted():
         form.participants.data = [p.id for p in meeting.participants]
-        audit.record("case.view", meeting.case_id, meeting_id=meeting.id, ask_wishes=True)
-        db.session.commit()
     problem, status = None, 200
     if meeting.held_on < today:
         problem, status = _("Mødet er holdt. Spørg om ønsker før et møde, der ligger forude."), (409 if _posted() else 200)
@@ -151,7 +119,6 @@ def ask_wishes(meeting_id: int):
                 db.session.rollback()
                 problem, status = str(error), 409
             else:
-                db.session.commit()
                 issued.remember(round_.id, tokens)
                 flash(_("Linkene er klar. Del dem med QR-kode, på papir, e-mail eller SMS."), "info")
                 return redirect(url_for("invitations.show", round_id=round_.id))
@@ -162,15 +129,9 @@ def ask_wishes(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/wishes")
 @case_work_required
 def wishes_list(meeting_id: int):
-    meeting = _meeting_or_abort(meeting_id)
-    audit.record("case.view", meeting.case_id, meeting_id=meeting.id, wishes=True)
-    db.session.commit()
+    meeting = meeting_or_abort(meeting_id)
     return render_template("status/wishes.html", meeting=meeting, case=meeting.case, wishes=wishes.wish_list(meeting),
                            today=date.today())
-
-
-def _invitation_or_abort(invitation_id: int) -> Invitation:
-    return owned_or_abort(Invitation, invitation_id, lambda invitation: invitation.round.meeting.case)
 
 
 @bp.route("/invitations/<int:invitation_id>/send-email", methods=["POST"])
@@ -186,14 +147,13 @@ def send_sms(invitation_id: int):
 
 
 def _send(invitation_id: int, channel: str):
-    invitation = _invitation_or_abort(invitation_id)
+    invitation = invitation_or_abort(invitation_id)
     try:
         sending.send(invitation, channel)
     except sending.SendError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
-        db.session.commit()
         # The printed or shown link stops working when the outbox sends the new one.
         issued.forget(invitation.round_id, invitation.id)
         flash(_("Beskeden til %(name)s er lagt i udbakken. Når den sendes, virker det tidligere link ikke længere.",

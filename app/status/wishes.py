@@ -2,7 +2,7 @@
 
 Each chosen participant gets a see-happen form in a round of kind "see_happen"; the case
 worker reads every answer for the meeting in one list. Such a round is input for the
-agenda, not new information to decide on (app.reconcile.reconciliation.NO_DECISION_KINDS).
+agenda, not new information to decide on (its kind of round waits for no decision: app/status/kinds.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Request,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE

@@ -1,0 +1,85 @@
+"""The kinds of round, in one registry: what each collects, how it is answered, decided, sent
+and reported. Adding a kind is adding an entry (and its name to `ROUND_KINDS` in
+app/invitations/models.py, whose CHECK constraint a migration changes).
+
+The entries live with the area that owns them and register here when their package loads:
+feedback below, status and see_happen in app/status/kinds.py, indicators in
+app/indicators/kinds.py. A kind whose form is drawn by its own public page (the provider
+status, the indicator scoring) registers that page by kind name with app.respond.pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+
+@dataclass(frozen=True)
+class RoundKind:
+    name: str
+    label: LazyString
+    # The title on the printed hand-out sheet, and the heading of the plain-text summary
+    # (with %(kind)s the meeting's kind and %(date)s its date).
+    handout_title: LazyString
+    summary_heading: LazyString
+    # The SMS's request (%(caseworker)s, %(child)s; %(due)s the due date); the e-mail's subject
+    # and request (%(caseworker)s, %(organisation)s, %(child)s, %(date)s) unless compose_email writes it.
+    sms_ask: LazyString
+    email_subject: LazyString | None = None
+    email_ask: LazyString | None = None
+    # Whether the case worker must take a position on its answers; if not, they are for the agenda.
+    waits_for_decision: bool = True
+    # Asked before the meeting (wishes, a status) rather than after it.
+    before_meeting: bool = False
+    # The one form every invitation gets, for kinds that do not choose forms per person.
+    own_form: str | None = None
+    # Any of the case's people may be asked, not only the meeting's participants.
+    asks_whole_case: bool = False
+    # Templates: the respondent's first page and thank-you page, the answers on staff pages
+    # and in the report, and the round page's links onward.
+    intro_partial: str = "respond/_intro_questionnaire.html"
+    thanks_partial: str = "respond/_thanks_questionnaire.html"
+    answers_partial: str = "invitations/_answers.html"
+    round_links_partial: str = "invitations/_round_links.html"
+    # Own e-mail texts (subject, body with LINK) and summary lines, where the texts above do not do.
+    compose_email: Callable | None = None
+    summary_lines: Callable | None = None
+
+
+_kinds: dict[str, RoundKind] = {}
+
+
+def register(kind: RoundKind) -> RoundKind:
+    """Add a kind of round to the registry."""
+    _kinds[kind.name] = kind
+    return kind
+
+
+def round_kind(name: str) -> RoundKind:
+    """Return the registered kind of round with this name."""
+    return _kinds[name]
+
+
+def all_kinds() -> dict[str, RoundKind]:
+    """Return every registered kind, by name."""
+    return dict(_kinds)
+
+
+def no_decision_kinds() -> tuple[str, ...]:
+    """Return the names of the kinds whose answers need no decision."""
+    return tuple(name for name, kind in _kinds.items() if not kind.waits_for_decision)
+
+
+FEEDBACK = register(RoundKind(
+    name="feedback",
+    label=_l("Feedback"),
+    handout_title=_l("Vil du fortælle os, hvordan det går?"),
+    summary_heading=_l("Samstem: feedback efter %(kind)s %(date)s"),
+    sms_ask=_l("%(caseworker)s vil gerne høre, hvordan mødet var for dig:"),
+    email_subject=_l("Hvordan var mødet %(date)s?"),
+    email_ask=_l("%(caseworker)s fra %(organisation)s vil gerne høre, hvordan det går med %(child)s, og hvordan "
+                 "mødet %(date)s var for dig."),
+))

@@ -1,0 +1,95 @@
+"""The case page's registrations: phone follow-ups due and made, method registrations, re-openings,
+and what each meeting in the meeting list still lacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from app.cases.models import Case
+from app.cases.page import section
+from app.extensions import db
+from app.registrations import services
+from app.registrations.models import Reopening
+
+
+@dataclass(frozen=True)
+class CallDue:
+    meeting_id: int
+    meeting_kind: str
+    held_on: date
+    person_id: int
+    first_name: str
+    due_on: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CallMade:
+    meeting_id: int
+    meeting_kind: str
+    held_on: date
+    first_name: str
+    reached: bool
+    helps: int | None
+
+
+@dataclass(frozen=True)
+class MethodMeeting:
+    id: int
+    kind: str
+    held_on: date
+    outcome: str | None  # the registration in force's outcome; None when none is registered
+
+
+@dataclass(frozen=True)
+class ReopeningRow:
+    reopened_on: date
+    reason: str
+    recorded_by: str
+
+
+@dataclass
+class RegistrationSection:
+    due: list[CallDue] = field(default_factory=list)
+    calls: list[CallMade] = field(default_factory=list)
+    method_meetings: list[MethodMeeting] = field(default_factory=list)
+    reopenings: list[ReopeningRow] = field(default_factory=list)
+    # Per meeting id: "phone" or "method", for the meetings that take a registration.
+    kinds: dict[int, str] = field(default_factory=dict)
+    # Per meeting id held on or before today: how many registrations are still missing.
+    open_by_meeting: dict[int, int] = field(default_factory=dict)
+
+
+def _kind(meeting) -> str | None:
+    if services.needs_phone_follow_up(meeting.kind):
+        return "phone"
+    return "method" if services.takes_method_registration(meeting) else None
+
+
+@section("registrations")
+def registration_section(case: Case, today: date) -> RegistrationSection:
+    """Three queries: the phone follow-ups, the method registrations and the re-openings of the case."""
+    recorded = services.phone_follow_ups_on(case)
+    due = services.follow_ups_due_from(case.meetings, {(r.meeting_id, r.person_id) for r in recorded}, today)
+    registered = {r.meeting_id: r for r in services.in_force(services.method_registrations_on(case))}
+    found = RegistrationSection(
+        due=[CallDue(d.meeting.id, d.meeting.kind, d.meeting.held_on, d.person.id, d.person.first_name, d.due_on,
+                     d.overdue) for d in due],
+        calls=[CallMade(c.meeting_id, c.meeting.kind, c.meeting.held_on, c.person.first_name, c.reached, c.helps)
+               for c in services.in_force(recorded)],
+        method_meetings=[MethodMeeting(m.id, m.kind, m.held_on, registered[m.id].outcome if m.id in registered else None)
+                         for m in case.meetings if services.takes_method_registration(m)],
+        reopenings=[ReopeningRow(r.reopened_on, r.reason, r.recorded_by.name) for r in db.session.scalars(
+            select(Reopening).where(Reopening.case_id == case.id)
+            .order_by(Reopening.reopened_on.desc(), Reopening.id.desc()))],
+        kinds={m.id: kind for m in case.meetings if (kind := _kind(m))},
+    )
+    for item in due:
+        found.open_by_meeting[item.meeting.id] = found.open_by_meeting.get(item.meeting.id, 0) + 1
+    for meeting in found.method_meetings:
+        if meeting.held_on <= today and meeting.outcome is None:
+            found.open_by_meeting[meeting.id] = 1
+    return found

@@ -1,0 +1,119 @@
+"""Pages from plain data: no SQL while a template renders, and query budgets that do not grow."""
+
+import random
+from datetime import date, timedelta
+from itertools import product
+
+import pytest
+
+from app.demo import plausible_answers
+from app.extensions import db
+from app.instruments import current_catalogue
+from app.invitations.models import Invitation
+from bench.queries import count_queries
+from tests.factories import demo_case, login
+
+# Pages that render a file rather than a page a template draws on screen are still walked: a
+# PDF's template must not query either. Public (token) pages are not staff pages.
+SKIPPED = {"static", "auth.login_view", "auth.logout"}
+# Not yet at zero, so left out of the walk (never a weaker assertion): these form pages still read
+# the child's name, the case worker, the team, a goal's author or a recording's author from the
+# template, and the indicator matrix and scoring pages load final scores per factor while they
+# render. Each needs its view to load what it shows first, as the pages above do.
+NOT_YET_AT_ZERO = {
+    "cases.index", "cases.new_goal", "cases.edit_goal", "invitations.propose", "indicators.case_settings",
+    "indicators.start", "indicators.score", "indicators.matrix", "status.new_request", "status.ask_wishes",
+    "status.wishes_list", "observations.new_link", "registrations.phone_follow_up", "registrations.method",
+    "registrations.new_reopening",
+}
+
+
+def _staff_pages(app, values):
+    """Yield (endpoint, url) for every staff GET page, once per combination of the given ids."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIPPED | NOT_YET_AT_ZERO or rule.endpoint.startswith(("respond.", "observe.")):
+            continue
+        if "GET" not in rule.methods:
+            continue
+        names = sorted(rule.arguments)
+        for chosen in product(*(values[name] for name in names)):
+            url = rule.rule
+            for name, value in zip(names, chosen, strict=True):
+                url = url.replace(f"<int:{name}>", str(value))
+            yield rule.endpoint, url
+
+
+def _rendering(app, client, url):
+    with app.app_context(), count_queries(db.engine) as counted:
+        response = client.get(url)
+    return response, counted
+
+
+def test_no_staff_page_queries_the_database_while_its_template_renders(app):
+    values = demo_case(app)
+    client = app.test_client()
+    login(client, "demo", "demo")
+    walked, querying = set(), {}
+    for endpoint, url in _staff_pages(app, values):
+        response, counted = _rendering(app, client, url)
+        assert response.status_code < 500, (endpoint, url)
+        if counted.while_rendering:
+            querying[url] = sorted({(template, " ".join(sql.split())[:90]) for template, sql in counted.rendering})
+        walked.add(endpoint)
+    assert querying == {}
+    assert {"cases.show", "invitations.show", "reconcile.round_view", "reconcile.case_view", "reports.round_pdf",
+            "reports.round_summary", "registrations.meeting", "due.index"} <= walked
+
+
+def test_the_demo_case_page_runs_at_most_20_statements(app):
+    values = demo_case(app)
+    client = app.test_client()
+    login(client, "demo", "demo")
+    client.get(f"/cases/{values['case_id'][0]}")
+    response, counted = _rendering(app, client, f"/cases/{values['case_id'][0]}")
+    assert response.status_code == 200 and "Emma" in response.text
+    assert counted.total <= 20, counted.statements
+
+
+def _answer_all(app, round_id, rng):
+    with app.test_request_context():
+        from app.respond import services as respond
+
+        catalogue = current_catalogue()
+        for invitation in db.session.scalars(db.select(Invitation).where(Invitation.round_id == round_id)):
+            respond.submit(invitation, {i: plausible_answers(catalogue.get(i), rng.uniform(3, 8), rng)
+                                        for i in invitation.instrument_ids}, "da")
+        db.session.commit()
+
+
+def _counts(app, make, owner, meetings: int) -> dict[str, int]:
+    """Statements of the case, round and reconciliation pages for a case with this many meetings, all answered."""
+    ids = make.emma(owner)
+    rng = random.Random(meetings)
+    for month in range(meetings - 1, 0, -1):
+        round_id = make.earlier_round(ids, date.today() - timedelta(days=30 * month), {})
+        _answer_all(app, round_id, rng)
+        make.decide_round(round_id)
+    _answer_all(app, ids.round, rng)
+    client = app.test_client()
+    login(client)
+    counts = {}
+    for url in (f"/cases/{ids.case}", f"/rounds/{ids.round}", f"/rounds/{ids.round}/reconcile",
+                f"/cases/{ids.case}/reconcile"):
+        client.get(url)
+        response, counted = _rendering(app, client, url)
+        assert response.status_code == 200, url
+        counts[url.replace(str(ids.case), "<case>").replace(str(ids.round), "<round>")] = counted.total
+    return counts
+
+
+@pytest.mark.parametrize("many", [20])
+def test_the_case_round_and_reconciliation_pages_do_not_grow_with_meetings_and_answers(app, make, many):
+    owner = make.user(team=make.team())
+    few = _counts(app, make, owner, 2)
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in ("user", "team"):
+                db.session.execute(table.delete())
+        db.session.commit()
+    assert _counts(app, make, owner, many) == few
