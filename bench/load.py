@@ -29,11 +29,13 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -116,21 +118,33 @@ def build(url: str, respondents: int) -> list[tuple[str, str]]:
 
 def stored(url: str, tokens: list[str]) -> int:
     """Count how many of these links hold a current answer."""
-    from sqlalchemy import func, select
+    from sqlalchemy import create_engine, text
 
-    from app import tokens as token_hashes
-    from app.extensions import db
-    from app.invitations.models import Invitation, Response
+    from app.tokens import hash_token
 
-    os.environ["DATABASE_URL"] = url
-    app = samstem()
-    with app.app_context():
-        hashes = [token_hashes.hash_token(t) for t in tokens]
-        count = db.session.scalar(
-            select(func.count(func.distinct(Invitation.id))).join(Response)
-            .where(Invitation.token_hash.in_(hashes), Response.superseded_at.is_(None), Response.declined.is_(False)))
-        db.engine.dispose()
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            text("SELECT count(DISTINCT invitation.id) FROM invitation JOIN response"
+                 " ON response.invitation_id = invitation.id AND response.superseded_at IS NULL"
+                 " WHERE invitation.token_hash = ANY(:hashes)"),
+            {"hashes": [hash_token(t) for t in tokens]})
+    engine.dispose()
     return count or 0
+
+
+class Progress:
+    """Tell when every link holds an answer, or none was added for 10 seconds (a request wrk lost)."""
+
+    def __init__(self, url: str, tokens: list[str]) -> None:
+        self.url, self.tokens = url, tokens
+        self.count, self.at = 0, time.monotonic()
+
+    def __call__(self) -> bool:
+        count = stored(self.url, self.tokens)
+        if count > self.count:
+            self.count, self.at = count, time.monotonic()
+        return count >= len(self.tokens) or time.monotonic() - self.at > 10
 
 
 # --- serving and loading ------------------------------------------------------------------
@@ -177,18 +191,8 @@ def stop(server: subprocess.Popen) -> None:
 # Prints one line the bench reads: requests, seconds, p50 and p95 in microseconds, errors.
 LUA_DONE = """
 function done(summary, latency, requests)
-  local seconds, requests = summary.duration / 1e6, summary.requests
-  local first, last, received = nil, nil, 0
-  for _, t in ipairs(threads) do
-    local s, e = tonumber(t:get("started")), tonumber(t:get("ended"))
-    received = received + (tonumber(t:get("received")) or 0)
-    if s then first = (first == nil or s < first) and s or first end
-    if e then last = (last == nil or e > last) and e or last end
-  end
-  -- The flow: its own requests, over the time from the first thread's start to the last one's end.
-  if first and last then seconds, requests = (last - first) / 1e9, received end
   local e = summary.errors
-  io.write(string.format("RESULT %d %.3f %d %d %d\\n", requests, seconds,
+  io.write(string.format("RESULT %d %.3f %d %d %d\\n", summary.requests, summary.duration / 1e6,
     latency:percentile(50), latency:percentile(95), e.connect + e.read + e.write + e.status + e.timeout))
 end
 """
@@ -210,11 +214,11 @@ wrk.body = ""
 """ + LUA_DONE
 
 # Each thread takes every n-th respondent; each respondent is a GET of the form, then a POST.
-# A connection with no respondent left asks for a missing static file every 200 ms (404, cheap,
-# not counted) until the thread's last answers are in; then the thread notes the time and stops.
+# A connection with no respondent left asks for a missing static file (404) until bench/load.py
+# sees every answer stored and interrupts wrk. (It must not sit idle instead: a sync worker
+# that accepted an idle connection waits on it.)
 LUA_FLOW = LUA_THREADS + """
-local links, sent, received = {}, 0, 0
-local function now() local p = io.popen("date +%s%N"); local t = p:read("*l"); p:close(); return t end
+local links, sent = {}, 0
 
 function init(args)
   local n, i = tonumber(args[2]), 0
@@ -225,7 +229,6 @@ function init(args)
     end
     i = i + 1
   end
-  wrk.thread:set("started", now())
 end
 
 function request()
@@ -235,21 +238,6 @@ function request()
   local path = "/r/" .. link[1] .. "/form"
   if sent % 2 == 1 then return wrk.format("GET", path) end
   return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded"}, link[2])
-end
-
-function delay()
-  if sent >= #links * 2 then return 200 end  -- idle connections wait instead of spinning
-  return 0
-end
-
-function response(status, headers, body)
-  if status == 404 then return end
-  received = received + 1
-  wrk.thread:set("received", received)
-  if received == #links * 2 then
-    wrk.thread:set("ended", now())
-    wrk.thread:stop()
-  end
 end
 """ + LUA_DONE
 
@@ -268,22 +256,36 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def load(name: str, url: str, script: str, seconds: int, *args: str, threads: int = 2) -> Result:
-    """Run wrk with 50 connections and the script; return what its done() printed."""
+def load(name: str, url: str, script: str, seconds: int, *args: str, threads: int = 2,
+         finished: Callable[[], bool] | None = None) -> Result:
+    """Run wrk with 50 connections and the script; return what its done() printed.
+
+    With `finished` (the flow), wrk is interrupted (it then reports) as soon as `finished()`
+    says every answer is stored, and the flow's time is from wrk's start until then.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     command = ["wrk", f"-t{threads}", f"-c{CLIENTS}", f"-d{seconds}s", "--timeout", "10s", "-s", lua.name, url]
-    ran = subprocess.run(command + (["--", *args] if args else []), capture_output=True, text=True)
-    output = ran.stdout + ran.stderr
+    started = time.monotonic()
+    wrk = subprocess.Popen(command + (["--", *args] if args else []), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    took = None
+    while finished is not None and wrk.poll() is None:
+        if finished():
+            took = getattr(finished, "at", time.monotonic()) - started
+            wrk.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.1)
+    output = wrk.communicate()[0]
+    Path(lua.name).unlink()
     if os.environ.get("BENCH_DEBUG"):
         print(output)
-    os.unlink(lua.name)
     line = next((x for x in output.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
         print(f"  {name}: wrk printed no result:\n{output}")
         return Result(name, 0, 0.0, 0.0, 0.0, 0)
     requests, secs, p50, p95, errors = line.split()[1:]
-    return Result(name, int(requests), float(secs), int(p50) / 1000, int(p95) / 1000, int(errors))
+    return Result(name, int(requests), took or float(secs), int(p50) / 1000, int(p95) / 1000, int(errors))
 
 
 def run(workers: int, url: str, links: list[tuple[str, str]]) -> list[Result]:
@@ -301,9 +303,14 @@ def run(workers: int, url: str, links: list[tuple[str, str]]) -> list[Result]:
     server, base = serve("bench.load:samstem()", workers, url, "/code")
     try:
         threads = 2
-        # Generous: the threads stop when their respondents are done; wrk then waits out the rest.
-        seconds = max(10, len(links) // 40)
-        results.append(load("respondent flow", base, LUA_FLOW, seconds, listing.name, str(threads), threads=threads))
+        # A ceiling only: wrk is stopped when every thread's respondents are done.
+        seconds = 600
+        progress = Progress(url, [token for token, _ in links])
+        flow = load("respondent flow", base, LUA_FLOW, seconds, listing.name, str(threads), threads=threads,
+                    finished=progress)
+        # Its requests: a GET and a POST per answer stored (the tail's 404s are not counted).
+        flow.requests = 2 * progress.count
+        results.append(flow)
     finally:
         stop(server)
         os.unlink(listing.name)
