@@ -554,3 +554,27 @@ def test_the_feedback_intro_still_asks_about_the_meeting(make, client, caseworke
     assert "score" not in adult.text
     child = client.get(f"/r/{ids.tokens['child']}")
     assert "hvordan du har det, og hvordan mødet var for dig." in child.text
+
+
+@pytest.mark.parametrize("store", ["staff_scoring", "final_scores"])
+def test_a_decision_taken_after_the_page_loaded_wins_over_the_case_workers_scoring(app, round_ids, store):
+    # The issue "The seams": no scoring is stored after the round is locked; the lock is checked
+    # in the transaction that writes, not on the round as the page loaded it.
+    from sqlalchemy import func, select, update
+
+    from app.timestamps import utcnow
+
+    with app.test_request_context():
+        round_ = db.session.get(Round, round_ids.round)
+        user = db.session.get(Case, round_ids.case).caseworker
+        assert not round_.is_locked  # what the page saw
+        with db.engine.begin() as other:  # meanwhile another request decides
+            other.execute(update(Round).where(Round.id == round_ids.round).values(locked_at=utcnow()))
+        with pytest.raises(services.RoundClosed, match="Runden er afsluttet"):
+            if store == "staff_scoring":
+                services.save_staff_scoring(round_, user, {"scores": {}}, together=False, took_part=[])
+            else:
+                services.save_final_scores(round_, user, {"crime": {"status": 2}})
+        db.session.rollback()
+        stored = StaffScoring if store == "staff_scoring" else FinalScore
+        assert db.session.scalar(select(func.count()).select_from(stored)) == 0

@@ -29,6 +29,7 @@ from app.indicators.models import (
 )
 from app.indicators.scoring import LEVEL_FIELD
 from app.invitations import services as rounds
+from app.invitations.locks import hold_round_open
 from app.invitations.models import Round
 from app.timestamps import utcnow
 
@@ -37,6 +38,10 @@ PROCEDURE_ID = 1
 
 class IndicatorError(ValueError):
     """The request cannot be carried out; the message tells the case worker why."""
+
+
+class RoundClosed(IndicatorError):
+    """The round was decided (locked) before the scoring could be stored; nothing was stored."""
 
 
 # --- the procedure --------------------------------------------------------------------------
@@ -192,8 +197,9 @@ def staff_scoring(round_: Round) -> StaffScoring | None:
 
 def save_staff_scoring(round_: Round, user: User, answers: dict, *, together: bool,
                        took_part: Sequence[int]) -> StaffScoring:
-    if round_.is_locked:
-        raise IndicatorError(_("Runden er afsluttet. Scoringen kan ikke ændres."))
+    # Checked in the writing transaction: a decision committed after the page loaded wins.
+    if not hold_round_open(round_.id):
+        raise RoundClosed(_("Runden er afsluttet. Scoringen kan ikke ændres."))
     current = staff_scoring(round_)
     if current is not None:
         if current.answers == answers and current.took_part == list(took_part):
@@ -240,8 +246,8 @@ def save_final_scores(round_: Round, user: User, entries: Mapping[str, Mapping])
 
     Each entry: status (int | None), dont_know, goal, level, rationale, family_note.
     Returns how many were added."""
-    if round_.is_locked:
-        raise IndicatorError(_("Runden er afsluttet. De endelige scorer kan ikke ændres."))
+    if not hold_round_open(round_.id):
+        raise RoundClosed(_("Runden er afsluttet. De endelige scorer kan ikke ændres."))
     current = final_scores(round_.id)
     added = 0
     for factor, entry in entries.items():

@@ -166,13 +166,15 @@ def score(round_id: int):
         filled = form_class()
         filled.validate()
         errors = word_problems(filled, items.wording(lang))
-        if round_.is_locked:
-            errors["round"] = _("Runden er afsluttet. Scoringen kan ikke ændres.")
         if not errors:
-            services.save_staff_scoring(round_, current_user, items.scoring_answers(filled), together=info.together,
-                                        took_part=sorted(int(i) for i in filled.took_part.data))
-            flash(_("Din scoring er gemt."), "info")
-            return redirect(url_for("indicators.matrix", round_id=round_.id))
+            try:
+                services.save_staff_scoring(round_, current_user, items.scoring_answers(filled),
+                                            together=info.together, took_part=sorted(int(i) for i in filled.took_part.data))
+            except services.RoundClosed as closed:
+                errors["round"] = str(closed)
+            else:
+                flash(_("Din scoring er gemt."), "info")
+                return redirect(url_for("indicators.matrix", round_id=round_.id))
     status = 200 if not errors else 409 if "round" in errors else 400
     took_part = {int(i) for i in filled.took_part.data if i.isdigit() and len(i) < 10}
     return render_template("indicators/score.html", round=round_, info=info, form=form, scoring=filled,
@@ -200,12 +202,14 @@ def matrix(round_id: int):
         finals = form_class()
         finals.validate()
         errors = word_problems(finals, items.wording(lang))
-        if round_.is_locked:
-            errors["round"] = _("Runden er afsluttet. De endelige scorer kan ikke ændres.")
         if not errors:
-            services.save_final_scores(round_, current_user, items.final_entries(finals))
-            flash(_("De endelige scorer er gemt."), "info")
-            return redirect(url_for("indicators.matrix", round_id=round_.id))
+            try:
+                services.save_final_scores(round_, current_user, items.final_entries(finals))
+            except services.RoundClosed as closed:
+                errors["round"] = str(closed)
+            else:
+                flash(_("De endelige scorer er gemt."), "info")
+                return redirect(url_for("indicators.matrix", round_id=round_.id))
     status = 200 if not errors else 409 if "round" in errors else 400
     return render_template("indicators/matrix.html", m=built, case=round_.meeting.case, finals=finals,
                            errors=errors), status
