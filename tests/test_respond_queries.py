@@ -72,3 +72,22 @@ def test_the_observation_page_stays_within_the_budget(app, client, make, emma):
     status, total = _counted(app, lambda: client.post(f"/o/{token}", data=data))
     assert status == 302 and total <= POST
     assert _counted(app, lambda: client.get(f"/o/{token}/thanks"))[1] <= GET
+
+
+def test_a_status_link_stays_within_its_budget(app, client, make, caseworker):
+    ids = make.emma(caseworker)
+    goals = [make.goal(ids.case), make.goal(ids.case), make.goal(ids.case)]
+    _round, tokens, _ = make.status_request(ids)
+    token = tokens["provider"]
+    status = {"overall": "Emma trives bedre.", "rating": "7", "reviewed": "no", "reason": "Mor var syg."}
+    status |= {f"goal_{goal}_attainment": "some" for goal in goals}
+    for method, url, data, expected in [
+        ("GET", f"/r/{token}/form", None, 200),
+        ("POST", f"/r/{token}/form", status, 302),
+        ("GET", f"/r/{token}/thanks", None, 200),
+        ("GET", f"/r/{token}/form", None, 200),
+    ]:
+        found = _counted(app, lambda: client.open(url, method=method, data=data))
+        assert found[0] == expected, (method, url)
+        # The goals are read in one go, however many the action plan has.
+        assert found[1] <= (GET if method == "GET" else POST), (method, url, found[1])

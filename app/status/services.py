@@ -16,9 +16,11 @@ from datetime import date
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
-from app.cases.models import Case, Meeting, Person
+from app.cases.models import Case, Goal, GoalVersion, Meeting, Person
 from app.cases.services import record_meeting
 from app.extensions import db
 from app.i18n import person_language
@@ -55,7 +57,12 @@ def goals_at(round_: Round) -> list[GoalSnapshot]:
     """Return the case's goals that were open when the round was opened, worded as they were then."""
     asked_at = round_.created_at or utcnow()
     found = []
-    for goal in round_.meeting.case.goals:
+    # One query for the goals with their wordings, not one per goal (the respondent's page).
+    goals = db.session.scalars(
+        select(Goal).where(Goal.case_id == round_.meeting.case_id).order_by(Goal.id)
+        .options(joinedload(Goal.versions).lazyload(GoalVersion.written_by))
+    ).unique()
+    for goal in goals:
         if goal.created_at > asked_at or (goal.closed_at is not None and goal.closed_at <= asked_at):
             continue
         versions = [v for v in goal.versions if v.written_at <= asked_at] or goal.versions[:1]
