@@ -13,6 +13,7 @@ INDICATORS = register(RoundKind(
     sms_ask=FEEDBACK.sms_ask,
     email_subject=FEEDBACK.email_subject,
     email_ask=FEEDBACK.email_ask,
+    asks_unscored_reason=True,
     intro_partial="indicators/_intro.html",
     round_links_partial="indicators/_round_links.html",
     reconcile_links_partial="indicators/_matrix_link.html",

@@ -39,6 +39,8 @@ class RoundKind:
     own_form: str | None = None
     # Any of the case's people may be asked, not only the meeting's participants.
     asks_whole_case: bool = False
+    # Its decision may need a reason, for parts left without a final score (indicator factors).
+    asks_unscored_reason: bool = False
     # Templates: the respondent's first page and thank-you page, the answers on staff pages
     # and in the report, the round page's links onward, and any on the reconciliation page.
     intro_partial: str = "respond/_intro_questionnaire.html"

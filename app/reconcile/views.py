@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.auth.access import case_or_abort, case_work_required, get_by_id, round_or_abort
 from app.cases.models import Case
 from app.extensions import db
-from app.invitations.kinds import no_decision_kinds
+from app.invitations.kinds import no_decision_kinds, round_kind
 from app.invitations.models import Round
 from app.observations.models import Observation
 from app.observations.services import undecided_observations
@@ -100,7 +100,7 @@ def round_view(round_id: int):
         charts=trend_charts([overview], nonce=csp_nonce()),
         form=form,
         problem=problem,
-        show_unscored_reason=round_.kind == "indicators",
+        show_unscored_reason=round_kind(round_.kind).asks_unscored_reason,
         **shown_with([overview], history),
     ), status
 
@@ -140,7 +140,7 @@ def case_view(case_id: int):
         decisions=latest_decisions(case),
         form=form,
         problem=problem,
-        show_unscored_reason=any(r.kind == "indicators" for r in rounds),
+        show_unscored_reason=any(round_kind(r.kind).asks_unscored_reason for r in rounds),
         **shown_with(overviews, history),
     ), status
 
