@@ -1,9 +1,10 @@
-# make run  — install, migrate and serve on http://127.0.0.1:5000 (SQLite in instance/)
+# make run  — install, migrate and serve on http://127.0.0.1:5000 (SQLite in instance/; PORT= another port)
 # make test — install what the tests need and run every test, on SQLite and PostgreSQL
 VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 STAMP  := $(VENV)/.installed
+PORT   ?= 5000
 
 .PHONY: run test install system-deps system-test-deps translations migrate demo messages bench
 
@@ -11,7 +12,7 @@ run: install translations instance/settings.py migrate
 ifdef DEMO
 	$(FLASK) demo-data
 endif
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Two test workers (the machine's two cores), each with a database of its own.
 TEST_WORKERS ?= 2
