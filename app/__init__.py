@@ -68,17 +68,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Modules that add entries to a registry when imported: the kinds of round (feedback's is in
-# app.invitations.kinds), the public form pages of round kinds, the case page's sections.
+# app.invitations.kinds), the public form pages of round kinds, the case page's sections, and
+# the due list's collectors.
 REGISTERING_MODULES = (
     "app.status.kinds", "app.indicators.kinds",
     "app.status.public", "app.indicators.public",
     "app.cases.section", "app.indicators.section", "app.status.section", "app.reconcile.section",
     "app.observations.section", "app.registrations.section",
+    "app.due.collectors",
 )
 
 
 def _init_registries(app: Flask) -> None:
-    """Load the forms; import the modules that register kinds of round, form pages and case page sections."""
+    """Load the forms; import the modules that register kinds of round, form pages, sections, collectors."""
     from app import indicators, instruments
     from app.invitations import kinds
 

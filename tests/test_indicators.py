@@ -570,7 +570,7 @@ def test_a_decision_taken_after_the_page_loaded_wins_over_the_case_workers_scori
         assert not round_.is_locked  # what the page saw
         with db.engine.begin() as other:  # meanwhile another request decides
             other.execute(update(Round).where(Round.id == round_ids.round).values(locked_at=utcnow()))
-        with pytest.raises(services.RoundClosed, match="Runden er afsluttet"):
+        with pytest.raises(services.RoundLocked, match="Runden er afsluttet"):
             if store == "staff_scoring":
                 services.save_staff_scoring(round_, user, {"scores": {}}, together=False, took_part=[])
             else:

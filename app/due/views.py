@@ -9,7 +9,6 @@ from app.auth.access import case_work_required, get_by_id
 from app.auth.models import CASE_ROLES, User
 from app.cases import services as cases
 from app.cases.models import Case
-from app.due import collectors  # noqa: F401  (registers the collectors)
 from app.due.items import HORIZON, due_items
 from app.extensions import db
 from app.timestamps import local_today

@@ -12,7 +12,7 @@ from app.instruments.blocks import word_problems
 from app.invitations.models import Invitation
 from app.respond import pages
 from app.respond import services as respond
-from app.respond.pages import commit_and_thank, render_page
+from app.respond.pages import render_page, thank
 
 
 @pages.register("indicators")
@@ -28,7 +28,7 @@ def respondent_form(invitation: Invitation, token: str):
         if filled.validate():
             # The form has the id and version a Response records, like an instrument.
             respond.submit_own(invitation, form, items.scoring_answers(filled), lang)
-            return commit_and_thank(token)
+            return thank(token)
         status = 400
     else:
         previous = [r for r in invitation.current_responses if r.instrument_id == form.id and not r.declined]

@@ -40,7 +40,7 @@ class IndicatorError(ValueError):
     """The request cannot be carried out; the message tells the case worker why."""
 
 
-class RoundClosed(IndicatorError):
+class RoundLocked(IndicatorError):
     """The round was decided (locked) before the scoring could be stored; nothing was stored."""
 
 
@@ -199,7 +199,7 @@ def save_staff_scoring(round_: Round, user: User, answers: dict, *, together: bo
                        took_part: Sequence[int]) -> StaffScoring:
     # Checked in the writing transaction: a decision committed after the page loaded wins.
     if not hold_round_open(round_.id):
-        raise RoundClosed(_("Runden er afsluttet. Scoringen kan ikke ændres."))
+        raise RoundLocked(_("Runden er afsluttet. Scoringen kan ikke ændres."))
     current = staff_scoring(round_)
     if current is not None:
         if current.answers == answers and current.took_part == list(took_part):
@@ -247,7 +247,7 @@ def save_final_scores(round_: Round, user: User, entries: Mapping[str, Mapping])
     Each entry: status (int | None), dont_know, goal, level, rationale, family_note.
     Returns how many were added."""
     if not hold_round_open(round_.id):
-        raise RoundClosed(_("Runden er afsluttet. De endelige scorer kan ikke ændres."))
+        raise RoundLocked(_("Runden er afsluttet. De endelige scorer kan ikke ændres."))
     current = final_scores(round_.id)
     added = 0
     for factor, entry in entries.items():

@@ -170,7 +170,7 @@ def score(round_id: int):
             try:
                 services.save_staff_scoring(round_, current_user, items.scoring_answers(filled),
                                             together=info.together, took_part=sorted(int(i) for i in filled.took_part.data))
-            except services.RoundClosed as closed:
+            except services.RoundLocked as closed:
                 errors["round"] = str(closed)
             else:
                 flash(_("Din scoring er gemt."), "info")
@@ -205,7 +205,7 @@ def matrix(round_id: int):
         if not errors:
             try:
                 services.save_final_scores(round_, current_user, items.final_entries(finals))
-            except services.RoundClosed as closed:
+            except services.RoundLocked as closed:
                 errors["round"] = str(closed)
             else:
                 flash(_("De endelige scorer er gemt."), "info")

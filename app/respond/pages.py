@@ -110,7 +110,7 @@ def render_page(template: str, invitation: Invitation, token: str, **context):
     )
 
 
-def commit_and_thank(token: str):
+def thank(token: str):
     """Send the respondent to the thank-you page; the request boundary commits before it leaves.
 
     The service stored the answer under a lock on the link (see app.respond.services), so

@@ -20,9 +20,9 @@ from app.respond import pages, services
 from app.respond.pages import (
     RoundClosed,
     choose_language,
-    commit_and_thank,
     load_invitation,
     render_page,
+    thank,
     token_failures,
 )
 from app.tokens import token_from_code
@@ -84,7 +84,7 @@ def answer(token: str):
         if form.validate():
             answers = {inst.id: answers_from_form(form, inst) for inst in instruments}
             services.submit(invitation, answers, lang)
-            return commit_and_thank(token)
+            return thank(token)
     return render_page("respond/form.html", invitation, token, form=form, decline_form=DeclineForm())
 
 
@@ -96,7 +96,7 @@ def decline(token: str):
     if not form.validate():
         return render_page("respond/intro.html", invitation, token, decline_form=form)
     services.decline(invitation, current_language())
-    return commit_and_thank(token)
+    return thank(token)
 
 
 @bp.route("/r/<token>/thanks")

@@ -13,7 +13,7 @@ from app.instruments.blocks import word_problems
 from app.invitations.models import Invitation
 from app.respond import pages
 from app.respond import services as respond
-from app.respond.pages import commit_and_thank, render_page
+from app.respond.pages import render_page, thank
 from app.status import items, services
 
 
@@ -32,7 +32,7 @@ def status_form(invitation: Invitation, token: str):
         form = form_class()
         if form.validate():
             services.submit(invitation, items.answers_of(form), current_language())
-            return commit_and_thank(token)
+            return thank(token)
         word_problems(form, items.word)
         status = 400
     stale = "csrf_token" in form.errors
