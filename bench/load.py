@@ -14,7 +14,7 @@ It prints requests/s, p50 and p95 for each, the flow's ratios to the SELECT + IN
 COMMIT page (targets: at least 0.5 of its throughput, at most 2x its p95), and how many
 answers were stored. A measurement, not a test: it always exits 0.
 
-The load generator is wrk (Debian's package; `scripts/apt-ensure.sh wrk`): written in C,
+The load generator is wrk (Debian's package, installed on first run by scripts/apt-ensure.sh): written in C,
 it takes little of the two shared cores, where a Python client running 50 connections
 would compete with the server it measures and flatten the baselines. A Lua script gives
 each connection the next respondent's token, GET then POST, and stops a thread when its
@@ -22,7 +22,7 @@ share of respondents is done; each thread notes its wall-clock start and end, so
 requests/s are over the time it ran, not over wrk's fixed duration. The forms are served
 without the CSRF field (WTF_CSRF_ENABLED off) so wrk need not carry a session cookie
 between the GET and the POST; everything else is as configured for production.
-Takes about 2-3 minutes on 2 cores, so it is not part of `make bench`.
+Takes about 7 minutes on 2 cores (1,000 respondents, 2 and 4 workers), so it is not part of `make bench`.
 """
 
 import argparse
@@ -344,7 +344,9 @@ def main() -> None:
         script = ROOT / "scripts" / "with-postgres.sh"
         os.execv(str(script), [str(script), sys.executable, *sys.argv])
     if shutil.which("wrk") is None:
-        print("wrk is not installed: scripts/apt-ensure.sh wrk")
+        subprocess.run([str(ROOT / "scripts" / "apt-ensure.sh"), "wrk"], check=False)
+    if shutil.which("wrk") is None:
+        print("wrk could not be installed: scripts/apt-ensure.sh wrk")
         return
     url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
     from bench.baseline import prepare
