@@ -7,6 +7,8 @@ For each number of gunicorn workers (sync workers, as `gunicorn wsgi:app` runs b
 on PostgreSQL, with 50 clients at once:
 - three baselines from bench/baseline.py, 5 seconds each: a bare Flask page, a page doing
   one SELECT, and a page doing SELECT + INSERT + COMMIT;
+- Samstem's lightest page, /code (no database): what Samstem's request handling (session,
+  language, rate limit, security headers, request boundary) costs before a page does anything;
 - Samstem's respondent flow: `--respondents` people, each with their own link (Emma-like
   cases of five people, the forms the proposal gives each role), each opening the form
   (GET /r/<token>/form) and posting a complete answer (POST, answered with 302).
@@ -302,6 +304,9 @@ def run(workers: int, url: str, links: list[tuple[str, str]]) -> list[Result]:
         listing.writelines(f"{token} {body}\n" for token, body in links)
     server, base = serve("bench.load:samstem()", workers, url, "/code")
     try:
+        # Samstem's lightest page (the typed-code form: no database, a small template) shows
+        # what Samstem's own request handling costs before a respondent page does anything.
+        results.append(load("Samstem /code (no db)", f"{base}/code", LUA_THREADS + LUA_DONE, BASELINE_SECONDS))
         threads = 2
         # A ceiling only: wrk is stopped when every thread's respondents are done.
         seconds = 600
@@ -328,7 +333,7 @@ def report(workers: int, results: list[Result], answered: int, respondents: int)
         throughput, p95 = flow.rps / write.rps, flow.p95_ms / write.p95_ms
         print(f"  flow / SELECT+INSERT+COMMIT: throughput {throughput:.2f} (target >= 0.5), "
               f"p95 {p95:.2f}x (target <= 2)")
-    for name in ("bare page", "SELECT"):
+    for name in ("bare page", "SELECT", "Samstem /code (no db)"):
         if by_name[name].rps:
             print(f"  flow / {name}: throughput {flow.rps / by_name[name].rps:.2f}")
     print(f"  answers stored: {answered} of {respondents} respondents")
