@@ -60,3 +60,4 @@ bench: install translations
 	$(PY) bench/page_weight.py
 	$(PY) bench/case_report.py
 	$(PY) bench/staff_pages.py
+	$(PY) bench/calls.py
