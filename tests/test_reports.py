@@ -109,3 +109,48 @@ def test_the_reconciliation_page_allows_only_its_own_chart_styles(staff, decided
     styles = re.findall(r"<style[^>]*>", response.text)
     assert styles and all(f'nonce="{nonce}"' in tag for tag in styles)
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+# --- a one-item scale is named by itself (issue 10 item 10) -------------------------------------
+
+@pytest.fixture
+def ruler(make, caseworker):
+    """Emma answers her FIT forms and the well-being ruler (one 0–10 line) with 6.7."""
+    ids = make.emma(caseworker, extra={"child": ["wellbeing-ruler"]})
+    make.answer(ids.invitations["child"], {
+        "fit-outcome-child": vas(7, 8, 9, 8), "fit-session-child": vas(9, 9, 9, 9, keys=SESSION_CHILD_KEYS),
+        "wellbeing-ruler": {"number": 6.7, "why": "Jeg har fået en ven."},
+    })
+    return ids
+
+
+def answers_table(page: str, caption: str) -> str:
+    """Return the HTML of the answers table whose caption holds this text."""
+    [found] = [t for t in page.split('<table class="answers">')[1:] if caption in t.split("</caption>")[0]]
+    return found.split("</table>")[0]
+
+
+def squeezed(html_text: str) -> str:
+    """Return the page's text as a reader sees it: tags out, spaces squeezed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+
+def test_a_one_item_scale_shows_its_own_name_and_range_on_screen(staff, ruler):
+    page = staff.get(f"/rounds/{ruler.round}").text
+    shown = squeezed(answers_table(page, "Trivselslinealen"))
+    assert "Trivsel (0–10, højere er bedre) 6,7" in shown
+    assert "Total" not in shown and "0–40" not in shown
+    # A form of four lines is still a total of 0–40.
+    assert "Total (0–40, højere er bedre) 32,0" in squeezed(answers_table(page, "fit-outcome-child"))
+
+
+def test_a_one_item_scale_shows_its_own_name_and_range_in_the_pdf_and_text(staff, ruler):
+    text = pdf_text(staff.get(f"/rounds/{ruler.round}/report.pdf").data)
+    assert "Trivsel (0–10, højere er bedre) 6,7" in text
+    assert "højere er bedre) 6,7" not in text.replace("Trivsel (0–10, højere er bedre) 6,7", "")
+    assert "Total (0–40, højere er bedre) 32,0" in text
+    page = staff.get(f"/rounds/{ruler.round}/summary")
+    lines = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)).splitlines()
+    assert "  Emma: Trivsel (0–10, højere er bedre) 6,7" in lines
+    assert "  Emma: Total (0–40, højere er bedre) 32,0" in lines
+    assert not any(line.startswith("  Emma i alt") for line in lines)

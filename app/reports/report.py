@@ -19,7 +19,7 @@ from app.labels import (
 from app.pdf import render_pdf
 from app.reconcile.history import CaseHistory
 from app.reconcile.pages import load_case, load_round, shown_with
-from app.reconcile.wording import signal_text
+from app.reconcile.wording import score_label, score_value, signal_text
 from app.reports.trends import trend_charts
 from app.timestamps import utcnow
 
@@ -108,14 +108,11 @@ def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
                 "Uenige: %(spread)s fra hinanden; højest %(high)s (%(highest)s), lavest %(low)s (%(lowest)s).",
                 spread=decimal1(gap.spread), high=", ".join(table.names(gap.high)), highest=decimal1(gap.highest),
                 low=", ".join(table.names(gap.low)), lowest=decimal1(gap.lowest)))
-    scoring = instrument.scoring
     for voice in table.voices:
         name = voice.invitation.person.first_name
-        if voice.score is not None and scoring is not None:
-            if scoring.method == "sum" and voice.score.total is not None:
-                lines.append("  " + _("%(name)s i alt: %(value)s", name=name, value=decimal1(voice.score.total)))
-            elif scoring.method == "mean" and voice.score.mean is not None:
-                lines.append("  " + _("%(name)s i gennemsnit: %(value)s", name=name, value=decimal1(voice.score.mean)))
+        value = score_value(instrument, voice.score)
+        if value is not None:
+            lines.append(f"  {name}: {score_label(instrument)} {decimal1(value)}")
         for signal in voice.signals:
             lines.append(f"    {name}, {SIGNAL_LEVEL_LABELS[signal.level].lower()}: {signal_text(signal, instrument)}")
     return lines
