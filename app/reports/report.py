@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.i18n import current_language, decimal1
 from app.invitations.kinds import round_kind
-from app.invitations.overview import InstrumentTable, RoundOverview
+from app.invitations.overview import Earlier, InstrumentTable, RoundOverview
 from app.labels import (
     MEETING_KIND_LABELS,
     OUTCOME_LABELS,
@@ -23,6 +23,8 @@ from app.reconcile.wording import score_label, score_value, signal_text
 from app.reports.trends import trend_charts
 from app.timestamps import utcnow
 
+WHEN = "d. MMM yyyy HH:mm"
+
 
 def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> bytes:
     """Render the round's reconciliation, signals, charts and decisions to PDF bytes.
@@ -31,9 +33,12 @@ def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> b
     """
     case = load_case(overview.round.meeting.case)
     load_round(overview.round)
+    kind = round_kind(overview.round.kind)
     html = render_template(
         "reports/report.html",
         overview=overview,
+        answers_partial=kind.report_partial or kind.answers_partial,
+        **(kind.report_context(overview.round) if kind.report_context else {}),
         case=case,
         charts=trend_charts([overview]),
         organisation=current_app.config["ORGANISATION_NAME"],
@@ -83,18 +88,37 @@ def summary_text(overview: RoundOverview) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _changed_lines(table: InstrumentTable) -> list[str]:
+    """Say who changed their answers on their link, when, and when the earlier ones came."""
+    return [
+        "  " + _("%(name)s ændrede sine svar %(when)s (tidligere svar: %(earlier)s).",
+                 name=voice.invitation.person.first_name, when=format_datetime(voice.response.submitted_at, WHEN),
+                 earlier=", ".join(format_datetime(r.submitted_at, WHEN) for r in voice.earlier))
+        for voice in table.voices if voice.changed
+    ]
+
+
+def _was(earlier: list[Earlier]) -> str:
+    """Say what a changed answer was before, or nothing if it did not change."""
+    if not earlier:
+        return ""
+    values = ", ".join(_("vil ikke svare") if e.declined else e.value or _("intet svar") for e in earlier)
+    return " (" + _("ændret, før %(value)s", value=values) + ")"
+
+
 def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
     """Each question with every voice's answer on one line; free text in full; then totals and signals."""
     instrument = table.instrument
-    lines: list[str] = []
+    lines = _changed_lines(table)
     for item in instrument.items:
         said = []
-        for voice, now, then in zip(table.voices, table.cells(item, lang), table.previous_cells(item, lang), strict=True):
+        for voice, now, then, earlier in zip(table.voices, table.cells(item, lang), table.previous_cells(item, lang),
+                                             table.earlier_cells(item, lang), strict=True):
             name = voice.invitation.person.first_name
             if voice.declined:
-                said.append(_("%(name)s: vil ikke svare", name=name))
+                said.append(_("%(name)s: vil ikke svare", name=name) + _was(earlier))
             elif now:
-                said.append(f"{name}: {now}" + (" (" + _("sidst %(value)s", value=then) + ")" if then else ""))
+                said.append(f"{name}: {now}" + (" (" + _("sidst %(value)s", value=then) + ")" if then else "") + _was(earlier))
         if not said:
             continue
         if item.type in ("text", "longtext"):
