@@ -119,6 +119,8 @@ def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
                 said.append(_("%(name)s: vil ikke svare", name=name) + _was(earlier))
             elif now:
                 said.append(f"{name}: {now}" + (" (" + _("sidst %(value)s", value=then) + ")" if then else "") + _was(earlier))
+            elif earlier:
+                said.append(f"{name}: –" + _was(earlier))  # an answer taken back on the same link
         if not said:
             continue
         if item.type in ("text", "longtext"):
