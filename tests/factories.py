@@ -51,8 +51,9 @@ class Factory:
             return user.id
 
     def emma(self, user_id: int, *, child_age: int = 9, kind: str = "network_meeting",
-             open_round: bool = True, exempt: str | None = None) -> CaseIds:
-        """Emma's case: five people, a meeting today, and (by default) an open round."""
+             open_round: bool = True, exempt: str | None = None, extra: dict[str, list[str]] | None = None) -> CaseIds:
+        """Emma's case: five people, a meeting today, and (by default) an open round, with the
+        forms in `extra` (by role) chosen besides the proposal."""
         with self.app.test_request_context():
             user = db.session.get(User, user_id)
             login_user(user)
@@ -68,6 +69,9 @@ class Factory:
             ids.meeting = meeting.id
             if open_round:
                 choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
+                for person in case.people:
+                    if extra and person.role in extra:
+                        choices[person.id] = choices.get(person.id, []) + extra[person.role]
                 round_, issued = rounds.open_round(meeting, user, choices)
                 ids.round = round_.id
                 for invitation in round_.invitations:

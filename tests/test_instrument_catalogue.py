@@ -406,3 +406,31 @@ def test_proposed_must_be_true_or_false(tmp_path: Path) -> None:
     (tmp_path / "ruler.toml").write_text('proposed = "no"\n' + RULER_FILE, encoding="utf-8")
     with pytest.raises(InstrumentError, match="'proposed' must be true or false"):
         load_catalogue(tmp_path, ["da", "en"])
+
+
+# --- what a score is called (issue 10 item 10: a one-item scale is named by itself) -------------
+
+@pytest.mark.parametrize(("instrument_id", "name", "score_range"), [
+    # Several lines add up to a total, several scales to a mean: the reader's words name those.
+    ("fit-outcome", None, (0, 40)),
+    ("fit-session-child", None, (0, 40)),
+    ("participation-adult", None, (1, 5)),
+    # One line: its own name and its own range, not a total.
+    ("wellbeing-ruler", "Trivsel", (0, 10)),
+])
+def test_a_score_is_named_and_ranged_by_its_items(catalogue: Catalogue, instrument_id, name, score_range) -> None:
+    instrument = catalogue.get(instrument_id)
+    assert instrument.score_name("da") == name
+    assert instrument.score_range() == score_range
+
+
+def test_a_one_item_form_without_a_name_is_called_by_its_title(tmp_path: Path) -> None:
+    scored = RULER_FILE.replace("[[audiences]]", '[scoring]\nmethod = "sum"\nhigher_is_better = true\n\n[[audiences]]')
+    (tmp_path / "ruler.toml").write_text(scored, encoding="utf-8")
+    ruler = load_catalogue(tmp_path, ["da", "en"]).get("ruler")
+    assert (ruler.score_name("da"), ruler.score_name("en"), ruler.score_range()) == ("Lineal", "Ruler", (0, 10))
+    named = scored.replace("higher_is_better = true", 'higher_is_better = true\nname.da = "Humør"')
+    (tmp_path / "ruler.toml").write_text(named, encoding="utf-8")
+    catalogue = load_catalogue(tmp_path, ["da", "en"])
+    assert catalogue.get("ruler").score_name("en") == "Humør"  # falls back to Danish, and is reported
+    assert check_languages(catalogue) == [f"{tmp_path / 'ruler.toml'}: scoring: name: no 'en' text"]

@@ -68,13 +68,16 @@ def test_the_demo_case_page_runs_at_most_20_statements(app):
 
 
 def _answer_all(app, round_id, rng):
+    """Answer every invitation of the round, then change every answer on the same link, so the
+    pages also show each answer's history (issue 10 item 5) within the same budgets."""
     with app.test_request_context():
         from app.respond import services as respond
 
         catalogue = current_catalogue()
         for invitation in db.session.scalars(db.select(Invitation).where(Invitation.round_id == round_id)):
-            respond.submit(invitation, {i: plausible_answers(catalogue.get(i), rng.uniform(3, 8), rng)
-                                        for i in invitation.instrument_ids}, "da")
+            for _time in range(2):
+                respond.submit(invitation, {i: plausible_answers(catalogue.get(i), rng.uniform(3, 8), rng)
+                                            for i in invitation.instrument_ids}, "da")
         db.session.commit()
 
 

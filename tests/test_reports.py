@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -109,3 +109,184 @@ def test_the_reconciliation_page_allows_only_its_own_chart_styles(staff, decided
     styles = re.findall(r"<style[^>]*>", response.text)
     assert styles and all(f'nonce="{nonce}"' in tag for tag in styles)
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+# --- a one-item scale is named by itself (issue 10 item 10) -------------------------------------
+
+@pytest.fixture
+def ruler(make, caseworker):
+    """Emma answers her FIT forms and the well-being ruler (one 0–10 line) with 6.7."""
+    ids = make.emma(caseworker, extra={"child": ["wellbeing-ruler"]})
+    make.answer(ids.invitations["child"], {
+        "fit-outcome-child": vas(7, 8, 9, 8), "fit-session-child": vas(9, 9, 9, 9, keys=SESSION_CHILD_KEYS),
+        "wellbeing-ruler": {"number": 6.7, "why": "Jeg har fået en ven."},
+    })
+    return ids
+
+
+def answers_table(page: str, caption: str) -> str:
+    """Return the HTML of the answers table whose caption holds this text."""
+    [found] = [t for t in page.split('<table class="answers">')[1:] if caption in t.split("</caption>")[0]]
+    return found.split("</table>")[0]
+
+
+def squeezed(html_text: str) -> str:
+    """Return the page's text as a reader sees it: tags out, spaces squeezed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+
+def test_a_one_item_scale_shows_its_own_name_and_range_on_screen(staff, ruler):
+    page = staff.get(f"/rounds/{ruler.round}").text
+    shown = squeezed(answers_table(page, "Trivselslinealen"))
+    assert "Trivsel (0–10, højere er bedre) 6,7" in shown
+    assert "Total" not in shown and "0–40" not in shown
+    # A form of four lines is still a total of 0–40.
+    assert "Total (0–40, højere er bedre) 32,0" in squeezed(answers_table(page, "fit-outcome-child"))
+
+
+def test_a_one_item_scale_shows_its_own_name_and_range_in_the_pdf_and_text(staff, ruler):
+    text = pdf_text(staff.get(f"/rounds/{ruler.round}/report.pdf").data)
+    assert "Trivsel (0–10, højere er bedre) 6,7" in text
+    assert "højere er bedre) 6,7" not in text.replace("Trivsel (0–10, højere er bedre) 6,7", "")
+    assert "Total (0–40, højere er bedre) 32,0" in text
+    page = staff.get(f"/rounds/{ruler.round}/summary")
+    lines = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)).splitlines()
+    assert "  Emma: Trivsel (0–10, højere er bedre) 6,7" in lines
+    assert "  Emma: Total (0–40, højere er bedre) 32,0" in lines
+    assert not any(line.startswith("  Emma i alt") for line in lines)
+
+
+# --- an indicator round's report carries the matrix (issue 10 item 4) -----------------------------
+
+@pytest.fixture
+def indicators_decided(make, caseworker, client, staff):
+    """Emma's second indicator round: Mette and Lise scored, final scores set and classified
+    against the first round, and the round decided."""
+    from tests.test_indicators import finals, scored
+
+    ids = make.indicator_case(caseworker, intake=date.today() - timedelta(days=200))
+    first = make.indicator_round(ids, held_on=date.today() - timedelta(days=100))
+    make.final_scores(first, finals() | {"health": {"status": 4, "goal": 2}})
+    make.decide_round(first)
+    second = make.indicator_round(ids)
+    client.post(f"/r/{ids.tokens['mother']}/form", data=scored(status="4", goal="3", health__text="Ondt i maven."))
+    client.post(f"/r/{ids.tokens['provider']}/form", data=scored(status="2", goal="2"))
+    make.final_scores(second, finals() | {
+        "health": {"status": 2, "goal": 1, "rationale": "Lægen siger, det går bedre.",
+                   "family_note": "Mor oplever det som sværere."},
+        "school": {"status": 4, "goal": 3, "rationale": "Mange fraværsdage."},
+    })
+    decided = staff.post(f"/rounds/{second}/reconcile",
+                         data={"outcome": "no_adjustment", "reason_text": "Planen virker.", "follow_up": "no"})
+    assert decided.status_code == 302
+    return ids
+
+
+def test_an_indicator_rounds_pdf_holds_the_matrix(staff, indicators_decided):
+    text = pdf_text(staff.get(f"/rounds/{indicators_decided.round}/report.pdf").data)
+    section = text.split("Svarene side om side")[1].split("Faglig vurdering")[0]
+    for words in [
+        "Indikatorer: børn og familie",  # the form
+        "Mette", "Lise",  # both scorers
+        "Udvikling og adfærd", "Familieforhold: mor", "Sundhed", "Skole", "Kriminalitet",  # the factors
+        "Status 4 Mål 3", "Status 2 Mål 2", "Ondt i maven.",  # each scorer's score and words
+        "Status 2 · Mål 1", "Lægen siger, det går bedre.",  # final status, goal and rationale
+        "Afviger fra den endelige status: Mette (Mor): 4", "Mor oplever det som sværere.",  # the family's view
+        "Siden sidst", "Progressionsmål opfyldt", "Ingen progression", "Negativ progression",  # classification
+    ]:
+        assert words in section, words
+    assert "Planen virker." in text
+
+
+def test_an_indicator_rounds_plain_text_holds_the_matrix(staff, indicators_decided):
+    page = staff.get(f"/rounds/{indicators_decided.round}/summary")
+    lines = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)).splitlines()
+    at = lines.index("  Sundhed")
+    assert lines[at:at + 7] == [
+        "  Sundhed",
+        "    Mette (Mor): status 4, mål 3. Ondt i maven.",
+        "    Lise (Udfører): status 2, mål 2",
+        "    Endelig: status 2, mål 1. Begrundelse: Lægen siger, det går bedre.",
+        "    Afviger fra den endelige status: Mette (Mor): 4",
+        "    Note om familiens syn: Mor oplever det som sværere.",
+        "    Siden sidst: Progressionsmål opfyldt",
+    ]
+    at = lines.index("  Skole")
+    assert "    Endelig: status 4, mål 3. Begrundelse: Mange fraværsdage." in lines[at:at + 6]
+    assert "    Siden sidst: Negativ progression" in lines[at:at + 7]
+    assert "Indikatorer: børn og familie" in lines
+    assert "  Planen virker." in lines
+
+
+# --- a changed answer is shown with what it replaced (issue 10 item 5) ---------------------------
+
+@pytest.fixture
+def changed(app, make, caseworker):
+    """Emma answers, then (two days later, on the same link) changes only her school line from 9 to 3."""
+    from flask_babel import format_datetime
+
+    from app.invitations.models import Response
+
+    ids = make.emma(caseworker)
+    session = vas(9, 9, 9, 9, keys=SESSION_CHILD_KEYS)
+    make.answer(ids.invitations["child"], {"fit-outcome-child": vas(7, 8, 9, 8), "fit-session-child": session})
+    first_sent = datetime.now(UTC) - timedelta(days=2)
+    with app.app_context():
+        db.session.execute(db.update(Response).values(submitted_at=first_sent))
+        db.session.commit()
+    make.answer(ids.invitations["child"], {"fit-outcome-child": vas(7, 8, 3, 8), "fit-session-child": session})
+    with app.test_request_context():
+        latest = db.session.scalar(select(Response).where(Response.superseded_at.is_(None))
+                                   .where(Response.instrument_id == "fit-outcome-child"))
+        ids.when = {"then": format_datetime(first_sent, "d. MMM yyyy HH:mm"),
+                    "now": format_datetime(latest.submitted_at, "d. MMM yyyy HH:mm")}
+    return ids
+
+
+def test_the_round_page_marks_a_changed_answer_and_shows_the_earlier_one(staff, changed):
+    shown = squeezed(answers_table(staff.get(f"/rounds/{changed.round}").text, "fit-outcome-child"))
+    assert f"Ændret Emma ændrede sine svar {changed.when['now']}" in shown
+    assert f"Hvordan går det i skolen? 3,0 Før ændringen {changed.when['then']}: 9,0" in shown
+    assert shown.count("Før ændringen") == 1  # only the line that changed
+    # The session form was sent again unchanged: no new version, nothing marked.
+    assert "Ændret" not in squeezed(answers_table(staff.get(f"/rounds/{changed.round}").text, "fit-session-child"))
+
+
+def test_the_report_marks_a_changed_answer_and_shows_the_earlier_one(staff, changed):
+    text = pdf_text(staff.get(f"/rounds/{changed.round}/report.pdf").data)
+    assert f"Ændret Emma ændrede sine svar {changed.when['now']}" in text
+    assert f"Før ændringen {changed.when['then']}: 9,0" in text
+    page = staff.get(f"/rounds/{changed.round}/summary")
+    lines = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)).splitlines()
+    assert f"  Emma ændrede sine svar {changed.when['now']} (tidligere svar: {changed.when['then']})." in lines
+    assert "  Hvordan går det i skolen?: Emma: 3,0 (ændret, før 9,0)" in lines
+    assert "  Hvordan har jeg det med mig selv?: Emma: 7,0" in lines
+
+
+def test_a_changed_indicator_scoring_is_marked_on_the_matrix_and_in_the_report(app, make, caseworker, client, staff):
+    from flask_babel import format_datetime
+
+    from app.invitations.models import Response
+    from tests.test_indicators import scored
+
+    ids = make.indicator_case(caseworker)
+    round_id = make.indicator_round(ids)
+    client.post(f"/r/{ids.tokens['mother']}/form", data=scored(status="4", goal="3"))
+    first_sent = datetime.now(UTC) - timedelta(days=1)
+    with app.app_context():
+        db.session.execute(db.update(Response).values(submitted_at=first_sent))
+        db.session.commit()
+    client.post(f"/r/{ids.tokens['mother']}/form", data=scored(status="4", goal="3", health__status="2", health__goal="2"))
+    with app.test_request_context():
+        then = format_datetime(first_sent, "d. MMM yyyy HH:mm")
+    matrix = squeezed(staff.get(f"/rounds/{round_id}/indicators").text)
+    assert "Ændret Mette ændrede sine svar" in matrix
+    assert f"Status 2 Mål 2 Før ændringen {then}: Status 4, Mål 3" in matrix
+    assert matrix.count("Før ændringen") == 1  # only the factor that changed
+    text = pdf_text(staff.get(f"/rounds/{round_id}/report.pdf").data)
+    assert "Ændret Mette ændrede sine svar" in text and f"Før ændringen {then}: Status 4, Mål 3" in text
+    page = staff.get(f"/rounds/{round_id}/summary")
+    lines = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S).group(1)).splitlines()
+    assert any(line.startswith("  Mette ændrede sine svar ") and line.endswith(f"(tidligere svar: {then}).") for line in lines)
+    at = lines.index("  Sundhed")
+    assert "    Mette (Mor): status 2, mål 2 (ændret, før status 4, mål 3)" in lines[at:at + 4]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from app.indicators import services
 from app.indicators.catalogue import Factor, IndicatorForm
 from app.indicators.models import PARENT_ROLES, FinalScore, IndicatorRound
 from app.indicators.scoring import LEVEL_FIELD
-from app.invitations.models import Invitation, Round
+from app.invitations.models import Invitation, Response, Round
 
 SPREAD_STEPS = 2
 # Whose differing view is kept beside the final score: the family's.
@@ -51,10 +52,32 @@ class Column:
     answers: dict | None  # None = not answered (yet)
     status_word: str = ""
     took_part: list[str] = field(default_factory=list)
+    # The scorings on this link that a newer one replaced, oldest first, and when the current one came.
+    earlier: list[Response] = field(default_factory=list)
+    sent_at: datetime | None = None
 
     @property
     def is_family(self) -> bool:
         return self.role in FAMILY_ROLES
+
+    @property
+    def changed(self) -> bool:
+        """Whether the current scoring (or refusal) replaced an earlier one on the same link."""
+        return self.sent_at is not None and bool(self.earlier)
+
+    @property
+    def declined(self) -> bool:
+        return self.sent_at is not None and self.answers is None
+
+    def earlier_scores(self, key: str) -> list[tuple[datetime, dict, bool]]:
+        """The factor's earlier scores on this link that differ from the current one, oldest
+        first: (when sent, the score, whether the scorer declined then)."""
+        found = []
+        for response in self.earlier:
+            was = {} if response.declined else ((response.answers or {}).get("scores") or {}).get(key) or {}
+            if (response.declined, was) != (self.declined, self.score(key)):
+                found.append((response.submitted_at, was, response.declined))
+        return found
 
     def score(self, key: str) -> dict:
         return ((self.answers or {}).get("scores") or {}).get(key) or {}
@@ -97,7 +120,9 @@ def columns(round_: Round, info: IndicatorRound) -> list[Column]:
         response = current[0] if current else None
         answers = response.answers if response is not None and not response.declined else None
         status = invitation.status()
-        found.append(Column(invitation.person.first_name, invitation.person.role, answers, status))
+        earlier = [r for r in invitation.responses if r.instrument_id == info.form_id and r.superseded_at is not None]
+        found.append(Column(invitation.person.first_name, invitation.person.role, answers, status, earlier=earlier,
+                            sent_at=response.submitted_at if response is not None else None))
     staff = services.staff_scoring(round_)
     if staff is not None or "caseworker" in info.scorers or info.together:
         people = {p.id: p.first_name for p in round_.meeting.case.people}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -115,6 +115,8 @@ class Scoring:
     fall: float | None = None
     # "outcome", "session" or None: which FIT signal rules apply to the totals.
     signals: str | None = None
+    # What the number is called ("Trivsel"); empty = a one-item form's title, else "Total" or "Gennemsnit".
+    names: Texts = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,15 @@ class Item:
     def labels(self, lang: str) -> tuple[str, ...]:
         """Return the point, option or anchor labels in the language, falling back to Danish."""
         return pick_text(self.label_texts, lang) if self.label_texts else ()
+
+    @property
+    def value_range(self) -> tuple[int, int] | None:
+        """The lowest and highest number an answer can be: 0-10 on a line, 1-points on a scale."""
+        if self.type == "vas":
+            return (VAS_MIN, VAS_MAX)
+        if self.type == "scale" and self.points:
+            return (1, self.points)
+        return None
 
     def band(self, value: float | None) -> Band | None:
         """Return the band a VAS value lies in, or None (no bands, or no value)."""
@@ -239,6 +250,29 @@ class Instrument:
     def is_fit(self) -> bool:
         """Tell whether the instrument is a FIT form, which an exemption removes."""
         return self.group == "fit"
+
+    @property
+    def scored_items(self) -> tuple[Item, ...]:
+        """The items its score is made of: its lines and scales."""
+        return tuple(item for item in self.items if item.type in NUMERIC_TYPES)
+
+    def score_range(self) -> tuple[int, int] | None:
+        """The lowest and highest score: the items' ranges added up (a sum) or spanned (a mean)."""
+        ranges = [item.value_range for item in self.scored_items if item.value_range]
+        if self.scoring is None or not ranges:
+            return None
+        if self.scoring.method == "sum":
+            return (sum(low for low, _ in ranges), sum(high for _, high in ranges))
+        return (min(low for low, _ in ranges), max(high for _, high in ranges))
+
+    def score_name(self, lang: str) -> str | None:
+        """What its score is called: the name in [scoring], else a one-item form's title; None
+        for a total or mean of several items, which the reader's words name."""
+        if self.scoring is not None and self.scoring.names:
+            return pick_text(self.scoring.names, lang)
+        if len(self.scored_items) == 1:
+            return self.title(lang)
+        return None
 
     def item(self, key: str) -> Item:
         """Return the item with this key; KeyError if there is none."""
@@ -511,6 +545,7 @@ def _scoring(data: Any, where: str, items: tuple[Item, ...], scored: bool) -> Sc
         item_cutoff=table.number("item_cutoff", None),
         fall=table.number("fall", None),
         signals=signals,
+        names=table.optional_texts("name"),
     )
     table.done()
     return scoring
@@ -606,6 +641,8 @@ def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
 def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]:
     yield "title", instrument.titles
     yield "intro", instrument.intros
+    if instrument.scoring is not None and instrument.scoring.names:
+        yield "scoring: name", instrument.scoring.names
     if instrument.intros_about:
         yield "intro_about", instrument.intros_about
     for item in instrument.items:

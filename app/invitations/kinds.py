@@ -48,6 +48,10 @@ class RoundKind:
     answers_partial: str = "invitations/_answers.html"
     round_links_partial: str = "invitations/_round_links.html"
     reconcile_links_partial: str | None = None
+    # The answers in the report where answers_partial does not show them, and what that partial
+    # reads besides the overview (round -> template names), loaded before the report renders.
+    report_partial: str | None = None
+    report_context: Callable | None = None
     # Own e-mail texts (subject, body with LINK) and summary lines, where the texts above do not
     # do; and what the thank-you page needs beyond the invitation (loaded before it renders).
     compose_email: Callable | None = None

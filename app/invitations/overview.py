@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,15 @@ from app.extensions import db
 from app.instruments import Instrument, Item, Score, current_catalogue, score
 from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A voice's answer to an item before they changed it on the same link."""
+
+    submitted_at: datetime
+    value: str | None  # the answer as text; None when the item was left out
+    declined: bool = False
 
 
 @dataclass
@@ -27,10 +37,17 @@ class Voice:
     previous: Any = None
     signals: list[Any] = field(default_factory=list)
     series: list[Any] = field(default_factory=list)
+    # The answers to the form on this link that a newer one replaced, oldest first (kept as history).
+    earlier: list[Response] = field(default_factory=list)
 
     @property
     def declined(self) -> bool:
         return self.response is not None and self.response.declined
+
+    @property
+    def changed(self) -> bool:
+        """Whether the current answer replaced an earlier one on the same link."""
+        return self.response is not None and bool(self.earlier)
 
 
 @dataclass
@@ -52,6 +69,18 @@ class InstrumentTable:
     def names(self, invitation_ids: tuple[int, ...]) -> list[str]:
         """Return the first names of the voices with these invitation ids."""
         return [v.invitation.person.first_name for v in self.voices if v.invitation.id in invitation_ids]
+
+    def earlier_cells(self, item: Item, lang: str) -> list[list[Earlier]]:
+        """Return each voice's earlier answers to the item that differ from its current one, oldest first."""
+        found = []
+        for voice, now in zip(self.voices, self.cells(item, lang), strict=True):
+            differing = []
+            for response in voice.earlier:
+                value = None if response.declined else item.display(response.answers.get(item.key), lang) or None
+                if (response.declined, value) != (voice.declined, now or None):
+                    differing.append(Earlier(response.submitted_at, value, response.declined))
+            found.append(differing)
+        return found
 
     def previous_cells(self, item: Item, lang: str) -> list[str | None]:
         """Return each voice's previous answer to the item as text; None where there is none."""
@@ -101,8 +130,9 @@ def overview_of(round_: Round, invitations: Sequence[Invitation]) -> RoundOvervi
             response = current.get(instrument_id)
             answered = response is not None and not response.declined
             table = tables.setdefault(instrument_id, InstrumentTable(instrument))
+            earlier = [r for r in invitation.responses if r.instrument_id == instrument_id and r.superseded_at is not None]
             table.voices.append(
-                Voice(invitation, response, score(instrument, response.answers) if answered else None)
+                Voice(invitation, response, score(instrument, response.answers) if answered else None, earlier=earlier)
             )
     ordered = sorted(tables.values(), key=lambda t: (t.instrument.priority, t.instrument.id))
     return RoundOverview(round_, statuses, ordered)

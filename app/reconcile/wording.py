@@ -1,10 +1,10 @@
-"""FIT signals in plain words, for the screen, the PDF and the plain-text summary."""
+"""Scores and FIT signals in plain words, for the screen, the PDF and the plain-text summary."""
 
 from flask import Flask
 from flask_babel import gettext as _
 
 from app.i18n import current_language, decimal1
-from app.instruments import Instrument
+from app.instruments import Instrument, Score
 from app.reconcile.signals import Signal
 
 
@@ -54,5 +54,27 @@ def signal_text(signal: Signal, instrument: Instrument) -> str:
     return code
 
 
+def score_label(instrument: Instrument) -> str:
+    """Name a form's score with its range and direction: "Total (0–40, højere er bedre)", or
+    for a one-item form its own name, "Trivsel (0–10, højere er bedre)" (issue 10 item 10)."""
+    scoring = instrument.scoring
+    name = instrument.score_name(current_language())
+    if name is None:
+        name = _("Total") if scoring.method == "sum" else _("Gennemsnit")
+    low, high = instrument.score_range() or ("", "")
+    if scoring.higher_is_better:
+        return _("%(name)s (%(low)s–%(high)s, højere er bedre)", name=name, low=low, high=high)
+    return _("%(name)s (%(low)s–%(high)s, lavere er bedre)", name=name, low=low, high=high)
+
+
+def score_value(instrument: Instrument, score: Score | None) -> float | None:
+    """The number a score shows: the total of a sum, the mean of a mean; None without one."""
+    if score is None or instrument.scoring is None:
+        return None
+    return score.total if instrument.scoring.method == "sum" else score.mean
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(signal_text)
+    app.add_template_global(score_label)
+    app.add_template_global(score_value)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.i18n import current_language, decimal1
 from app.invitations.kinds import round_kind
-from app.invitations.overview import InstrumentTable, RoundOverview
+from app.invitations.overview import Earlier, InstrumentTable, RoundOverview
 from app.labels import (
     MEETING_KIND_LABELS,
     OUTCOME_LABELS,
@@ -19,9 +19,11 @@ from app.labels import (
 from app.pdf import render_pdf
 from app.reconcile.history import CaseHistory
 from app.reconcile.pages import load_case, load_round, shown_with
-from app.reconcile.wording import signal_text
+from app.reconcile.wording import score_label, score_value, signal_text
 from app.reports.trends import trend_charts
 from app.timestamps import utcnow
+
+WHEN = "d. MMM yyyy HH:mm"
 
 
 def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> bytes:
@@ -31,9 +33,12 @@ def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> b
     """
     case = load_case(overview.round.meeting.case)
     load_round(overview.round)
+    kind = round_kind(overview.round.kind)
     html = render_template(
         "reports/report.html",
         overview=overview,
+        answers_partial=kind.report_partial or kind.answers_partial,
+        **(kind.report_context(overview.round) if kind.report_context else {}),
         case=case,
         charts=trend_charts([overview]),
         organisation=current_app.config["ORGANISATION_NAME"],
@@ -83,18 +88,39 @@ def summary_text(overview: RoundOverview) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _changed_lines(table: InstrumentTable) -> list[str]:
+    """Say who changed their answers on their link, when, and when the earlier ones came."""
+    return [
+        "  " + _("%(name)s ændrede sine svar %(when)s (tidligere svar: %(earlier)s).",
+                 name=voice.invitation.person.first_name, when=format_datetime(voice.response.submitted_at, WHEN),
+                 earlier=", ".join(format_datetime(r.submitted_at, WHEN) for r in voice.earlier))
+        for voice in table.voices if voice.changed
+    ]
+
+
+def _was(earlier: list[Earlier]) -> str:
+    """Say what a changed answer was before, or nothing if it did not change."""
+    if not earlier:
+        return ""
+    values = ", ".join(_("vil ikke svare") if e.declined else e.value or _("intet svar") for e in earlier)
+    return " (" + _("ændret, før %(value)s", value=values) + ")"
+
+
 def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
     """Each question with every voice's answer on one line; free text in full; then totals and signals."""
     instrument = table.instrument
-    lines: list[str] = []
+    lines = _changed_lines(table)
     for item in instrument.items:
         said = []
-        for voice, now, then in zip(table.voices, table.cells(item, lang), table.previous_cells(item, lang), strict=True):
+        for voice, now, then, earlier in zip(table.voices, table.cells(item, lang), table.previous_cells(item, lang),
+                                             table.earlier_cells(item, lang), strict=True):
             name = voice.invitation.person.first_name
             if voice.declined:
-                said.append(_("%(name)s: vil ikke svare", name=name))
+                said.append(_("%(name)s: vil ikke svare", name=name) + _was(earlier))
             elif now:
-                said.append(f"{name}: {now}" + (" (" + _("sidst %(value)s", value=then) + ")" if then else ""))
+                said.append(f"{name}: {now}" + (" (" + _("sidst %(value)s", value=then) + ")" if then else "") + _was(earlier))
+            elif earlier:
+                said.append(f"{name}: –" + _was(earlier))  # an answer taken back on the same link
         if not said:
             continue
         if item.type in ("text", "longtext"):
@@ -108,14 +134,11 @@ def _answer_lines(table: InstrumentTable, lang: str) -> list[str]:
                 "Uenige: %(spread)s fra hinanden; højest %(high)s (%(highest)s), lavest %(low)s (%(lowest)s).",
                 spread=decimal1(gap.spread), high=", ".join(table.names(gap.high)), highest=decimal1(gap.highest),
                 low=", ".join(table.names(gap.low)), lowest=decimal1(gap.lowest)))
-    scoring = instrument.scoring
     for voice in table.voices:
         name = voice.invitation.person.first_name
-        if voice.score is not None and scoring is not None:
-            if scoring.method == "sum" and voice.score.total is not None:
-                lines.append("  " + _("%(name)s i alt: %(value)s", name=name, value=decimal1(voice.score.total)))
-            elif scoring.method == "mean" and voice.score.mean is not None:
-                lines.append("  " + _("%(name)s i gennemsnit: %(value)s", name=name, value=decimal1(voice.score.mean)))
+        value = score_value(instrument, voice.score)
+        if value is not None:
+            lines.append(f"  {name}: {score_label(instrument)} {decimal1(value)}")
         for signal in voice.signals:
             lines.append(f"    {name}, {SIGNAL_LEVEL_LABELS[signal.level].lower()}: {signal_text(signal, instrument)}")
     return lines
