@@ -1,7 +1,7 @@
 """Samstem: feedback from every voice around a child, gathered per case.
 
 How the code is layered; imports point down this list only (tests/test_layers.py checks it):
-  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, pdf, forms
+  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, logmask, pdf, forms
   2. models: <area>/models.py and audit.py: tables and the invariants they keep
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
   4. services: each area's services, pure rules and page sections; auth/access.py (the
@@ -50,7 +50,7 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import boundary, extensions, i18n, labels, models, security  # noqa: F401  (models: the schema)
+    from app import boundary, extensions, i18n, labels, logmask, models, security  # noqa: F401  (models: the schema)
     from app.auth import login_manager
     from app.reconcile import wording
 
@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     labels.init_app(app)
     wording.init_app(app)
     security.init_app(app)
+    logmask.init_app(app)
 
 
 # Modules that add entries to a registry when imported: the kinds of round (feedback's is in

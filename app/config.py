@@ -61,6 +61,11 @@ class Config:
 
     # A respondent may take a long time over a form; the token is the real key.
     WTF_CSRF_TIME_LIMIT = None
+    # A staff session ends after this long unused, and this long after login (app.auth.sessions).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SAMSTEM_SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SAMSTEM_SESSION_MAX_HOURS", "12"))
+    # Failed logins per user name (known or not) before that name must wait.
+    LOGIN_FAILURE_LIMIT = os.environ.get("SAMSTEM_LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SAMSTEM_INSECURE_COOKIES") != "1"

@@ -27,6 +27,8 @@ def _is_respondent_request() -> bool:
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     audit.discard_reads()  # an error page shows none of what was loaded
+    if error.response is not None:
+        return error.response  # a page of its own, e.g. the login form when an account is locked
     if _is_respondent_request():
         return render_template("respond/error.html", code=code), code
     message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(code, MESSAGES[400])

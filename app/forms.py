@@ -49,8 +49,22 @@ def drop_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+# Where a staff form on a GET may find data it had before (app.auth.drafts registers what a
+# user typed before their session ended); each is called with the form, first answer wins.
+formdata_sources: list = []
+
+
 class Form(FlaskForm):
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            wrapped = super().wrap_formdata(form, formdata)
+            if wrapped is None and formdata is not None:
+                for source in formdata_sources:
+                    found = source(form)
+                    if found is not None:
+                        return found
+            return wrapped
+
         def get_translations(self, form):
             return _Translations()
 

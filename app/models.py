@@ -1,7 +1,7 @@
 """Import every model so Flask-Migrate and create_all see the whole schema."""
 
 from app.audit import AuditEvent
-from app.auth.models import Team, User
+from app.auth.models import Draft, Team, User
 from app.cases.models import (
     Case,
     Goal,
@@ -15,7 +15,7 @@ from app.outbox.models import OutboxMessage
 from app.reconcile.models import Decision, decision_round
 
 __all__ = [
-    "AuditEvent", "Case", "Decision", "Goal", "GoalVersion", "Invitation", "Meeting", "OutboxMessage", "Person",
+    "AuditEvent", "Case", "Decision", "Draft", "Goal", "GoalVersion", "Invitation", "Meeting", "OutboxMessage", "Person",
     "Response", "Round", "Team", "User", "decision_round", "meeting_participant",
 ]
 from app.observations.models import Observation, ObservationLink  # noqa: E402

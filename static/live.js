@@ -18,6 +18,11 @@
     show();
   });
   window.setInterval(function () {
-    if (!paused && !document.hidden) { window.location.reload(); }
+    // ?live=1: a reload the page made by itself, which does not keep the session alive.
+    if (!paused && !document.hidden) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("live", "1");
+      window.location.replace(url.toString());
+    }
   }, parseInt(box.dataset.seconds, 10) * 1000);
 })();

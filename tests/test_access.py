@@ -11,6 +11,9 @@ from tests.factories import login
 OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
 OPEN_TO_ANY_CASEWORKER = {"cases.new_case", "due.index"}
 PUBLIC = {"static", "auth.login_view"}
+# The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
+# not the login page (tests/test_sessions.py): they show nothing.
+PUBLIC |= {"auth.keep_session", "auth.session_left"}
 # Settings pages only an administrator opens (no case data on them).
 ADMIN_ONLY = {"indicators.admin_procedure"}
 

@@ -1,12 +1,15 @@
 """Staff users and teams."""
 
+from datetime import datetime
+
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.timestamps import UTCDateTime, utcnow
 
 ROLES = ("caseworker", "team_leader", "leader", "admin")
 # Roles that work with individual cases; the others see aggregates or settings only.
@@ -32,6 +35,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised to end every session of the user at once (app.auth.sessions): logout, a new
+    # password, deactivation. A session remembers the number it began with.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     team: Mapped[Team | None] = relationship(back_populates="members")
 
@@ -44,7 +50,28 @@ class User(UserMixin, db.Model):
         return self.role in CASE_ROLES and self.team_id is not None
 
     def set_password(self, password: str) -> None:
+        """Store the password hashed; a changed password ends every session of the user."""
+        if self.password_hash is not None:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
+
+    def deactivate(self) -> None:
+        """Stop the user from logging in and end their sessions; their history stays."""
+        self.active = False
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class Draft(db.Model):
+    """What a user was typing on a page when their session ended (app.auth.drafts)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(400))
+    fields: Mapped[list] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

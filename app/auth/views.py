@@ -1,13 +1,25 @@
-"""Staff login and logout."""
+"""Staff login, logout, and the two requests of the warning before an unused session ends."""
 
+import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
+from app.auth import sessions
 from app.auth.forms import LoginForm
 from app.auth.models import User
 from app.extensions import db, limiter
@@ -25,18 +37,59 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _account() -> str:
+    """The limit on failed logins counts per user name, known or not, whatever the address."""
+    return "login:" + request.form.get("username", "").strip().lower()[:80]
+
+
+def _account_locked(limit):
+    form = LoginForm()
+    form.validate()
+    flash(_("Der har været for mange forkerte forsøg med dette brugernavn. Vent 15 minutter, "
+            "og prøv igen, eller bed en administrator om hjælp."), "error")
+    return make_response(render_template("auth/login.html", form=form), 429)
+
+
+def _check(username: str, password: str) -> User | None:
+    """Return the user if the password is theirs. An unknown name takes the same hash check as a
+    known one, so a refusal never tells whether the name exists."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_unknown_user_hash(), password)
+        return None
+    if not (user.check_password(password) and user.active):
+        return None
+    return user
+
+
+def _unknown_user_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if _UNKNOWN.get(method) is None:
+        _UNKNOWN[method] = generate_password_hash(secrets.token_hex(16), method)
+    return _UNKNOWN[method]
+
+
+_UNKNOWN: dict[str, str] = {}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"], deduct_when=lambda r: r.status_code != 302)
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMIT"], key_func=_account, methods=["POST"],
+               deduct_when=lambda r: r.status_code != 302, on_breach=_account_locked)
 def login_view():
     if current_user.is_authenticated:
         return redirect(url_for("cases.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        username = form.username.data.strip()
+        user = _check(username, form.password.data)
+        if user is not None:
             login_user(user)
+            sessions.begin(user)
             audit.record("login")
             return redirect(_safe_next(request.args.get("next")) or url_for("cases.index"))
+        known = db.session.scalar(select(User.id).where(User.username == username))
+        audit.record("login.failed", user=known)  # never the name typed: it may be a password
         flash(_("Brugernavn eller adgangskode er forkert."), "error")
     return render_template("auth/login.html", form=form), 200
 
@@ -44,6 +97,29 @@ def login_view():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Log out here and everywhere else the user is logged in."""
+    current_user.end_sessions()
+    audit.record("logout")
     logout_user()
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login_view"))
+
+
+# The two requests static/session.js makes answer 401 for an ended session rather than
+# going to the login page, which would forget the session a form's post still needs to
+# keep what the user typed (app.auth.drafts).
+
+
+@bp.route("/session/keep", methods=["POST"])
+def keep_session():
+    """The page's "Bliv logget ind" button: the user is still here."""
+    if not current_user.is_authenticated:
+        return {"left": 0}, 401
+    sessions.keep()
+    return {"left": sessions.seconds_left()}
+
+
+@bp.route("/session/left")
+def session_left():
+    """Seconds until the session ends unused; asked by static/session.js, and not itself use."""
+    return {"left": sessions.seconds_left() if current_user.is_authenticated else 0}
