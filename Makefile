@@ -18,7 +18,7 @@ endif
 TEST_WORKERS ?= 2
 
 test: install system-test-deps translations
-	REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	REQUIRE_POSTGRES=1 REQUIRE_REDIS=1 scripts/with-postgres.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 install: system-deps $(STAMP)
 
@@ -32,9 +32,10 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-# A PostgreSQL server to test against, and the browser the respondent tests drive.
+# A PostgreSQL server to test against, Redis for the shared rate-limit counts, and the browser
+# the respondent tests drive.
 system-test-deps: system-deps
-	@scripts/apt-ensure.sh postgresql chromium
+	@scripts/apt-ensure.sh postgresql chromium redis-server
 
 translations: $(STAMP)
 	@$(VENV)/bin/pybabel -q compile -d translations

@@ -41,6 +41,8 @@ class Config:
     PROPOSAL_MAX_FORMS = 2
     # Failed token look-ups per client address before it must wait.
     TOKEN_FAILURE_LIMIT = os.environ.get("SAMSTEM_TOKEN_FAILURE_LIMIT", "20 per 10 minutes")
+    # ... and from all addresses together (a guess spread over many addresses).
+    TOKEN_FAILURE_GLOBAL_LIMIT = os.environ.get("SAMSTEM_TOKEN_FAILURE_GLOBAL_LIMIT", "2000 per 10 minutes")
     # How many proxies (load balancers) stand in front of Samstem and set X-Forwarded-*.
     PROXY_HOPS = int(os.environ.get("SAMSTEM_PROXY_HOPS", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

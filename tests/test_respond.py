@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
+from app.tokens import typed_code
 
 CHILD_FORM = {
     **{f"fit-outcome-child.{k}": v for k, v in [("me", "7.5"), ("family", "6"), ("school", "8,2"), ("everything", "7")]},
@@ -200,6 +201,30 @@ def test_guessing_tokens_is_slowed_down(visitor, emma, app):
     statuses = [visitor.get(f"/r/{'1' * 25}{i}").status_code for i in range(7)]
     assert statuses[:5] == [404] * 5 and statuses[-1] == 429
     assert "Vent lidt" in visitor.get(f"/r/{'1' * 26}").text
+
+
+# Issue 12 "Trust", item 8: a valid link is never refused by the failure limit; a dead one over
+# the limit gets 429 at once, with Retry-After and the minutes to wait.
+def test_working_links_and_codes_are_served_to_an_address_over_the_failure_limit(visitor, emma, app):
+    app.config["TOKEN_FAILURE_LIMIT"] = "5 per minute"
+    for i in range(7):
+        visitor.get(f"/r/{'1' * 25}{i}")
+    refused = visitor.get(f"/r/{'1' * 26}")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "Vent 1 minut, og prøv igen." in refused.text
+    assert visitor.get(f"/r/{emma.tokens['mother']}").status_code == 200
+    assert visitor.get(f"/r/{emma.tokens['mother']}/form").status_code == 200
+    code = typed_code(emma.tokens["father"])
+    assert visitor.post("/code", data={"code": code}).status_code == 302
+
+
+def test_dead_links_from_many_addresses_are_counted_together(visitor, emma, app):
+    app.config["TOKEN_FAILURE_GLOBAL_LIMIT"] = "6 per minute"
+    statuses = [visitor.get(f"/r/{'2' * 25}{i}", environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code
+                for i in range(8)]
+    assert statuses[:6] == [404] * 6 and statuses[-1] == 429
+    assert visitor.get(f"/r/{emma.tokens['mother']}", environ_base={"REMOTE_ADDR": "10.1.1.1"}).status_code == 200
 
 
 def test_language_choice_and_preference(visitor, emma, make, caseworker, app):

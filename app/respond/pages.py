@@ -7,12 +7,16 @@ page. The page gets the invitation (already checked: usable, round not locked) a
 This module is not a view module: the public pages of every area import it, never each other.
 """
 
+import math
+import time
 from collections.abc import Callable
+from functools import wraps
 
 from flask import (
     abort,
     current_app,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,6 +24,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
+from limits import parse
+from werkzeug.exceptions import NotFound
 
 from app.cases.models import Case, Person
 from app.extensions import limiter
@@ -29,12 +36,42 @@ from app.respond import services
 FormPage = Callable[[Invitation, str], ResponseReturnValue]
 _pages: dict[str, FormPage] = {}
 
-# Failed look-ups count against the client; correct tokens never do.
-token_failures = limiter.shared_limit(
-    lambda: current_app.config["TOKEN_FAILURE_LIMIT"],
-    scope="token-failures",
-    deduct_when=lambda response: response.status_code == 404,
-)
+def token_failures(view: Callable) -> Callable:
+    """Count the page's dead links (404) against the client's address and against everyone.
+
+    A working link is looked up and served first, whatever the counts: people at a meeting
+    share one Wi-Fi or carrier address, and their links must never be refused because of
+    someone else's typos. Only a dead link over either limit (TOKEN_FAILURE_LIMIT per address,
+    TOKEN_FAILURE_GLOBAL_LIMIT for all) gets the waiting page at once, with Retry-After and
+    how many minutes to wait; nothing is slowed down on purpose, which would tie up workers.
+    """
+
+    @wraps(view)
+    def counted(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except NotFound:
+            wait = _count_failure()
+            if wait is None:
+                raise
+            response = make_response(render_template("respond/error.html", code=429,
+                                                     wait_minutes=math.ceil(wait / 60)), 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+
+    return counted
+
+
+def _count_failure() -> int | None:
+    """Count one dead link; return the seconds to wait if a limit is passed, else None."""
+    strategy = limiter.limiter
+    counts = [(parse(current_app.config["TOKEN_FAILURE_LIMIT"]), get_remote_address()),
+              (parse(current_app.config["TOKEN_FAILURE_GLOBAL_LIMIT"]), "everyone")]
+    passed = [(item, key) for item, key in counts if not strategy.hit(item, "token-failures", key)]
+    if not passed:
+        return None
+    reset = max(strategy.get_window_stats(item, "token-failures", key).reset_time for item, key in passed)
+    return max(1, math.ceil(reset - time.time()))
 
 
 def register(kind: str) -> Callable[[FormPage], FormPage]:
