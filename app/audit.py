@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,6 +20,12 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The client's address as the app sees it (behind proxies: SAMSTEM_PROXY_HOPS).
+    address: Mapped[str | None] = mapped_column(String(45))
+
+
+def _address() -> str | None:
+    return (request.remote_addr or "")[:45] or None if has_request_context() else None
 
 
 def _user_id() -> int | None:
@@ -28,7 +34,7 @@ def _user_id() -> int | None:
 
 def record(action: str, case_id: int | None = None, **detail) -> AuditEvent:
     """Add an audit event of a change for the current user; it commits or rolls back with the change."""
-    event = AuditEvent(action=action, case_id=case_id, user_id=_user_id(), detail=detail)
+    event = AuditEvent(action=action, case_id=case_id, user_id=_user_id(), detail=detail, address=_address())
     db.session.add(event)
     return event
 
@@ -45,11 +51,11 @@ def read(case_id: int, **detail) -> None:
     reads.setdefault(case_id, {}).update(detail)
 
 
-def pending_reads() -> list[AuditEvent]:
-    """Return (and forget) the reads this request noted, as audit events."""
+def pending_reads() -> list[dict]:
+    """Return (and forget) the reads this request noted, as rows of audit events."""
     reads = g.pop("audit_reads", {})
-    user_id = _user_id()
-    return [AuditEvent(action=VIEW, case_id=case_id, user_id=user_id, detail=detail)
+    user_id, address = _user_id(), _address()
+    return [dict(action=VIEW, case_id=case_id, user_id=user_id, detail=detail, address=address)
             for case_id, detail in reads.items()]
 
 

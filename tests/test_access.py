@@ -132,3 +132,20 @@ def test_a_refused_page_and_a_redirect_leave_no_read(app, setting):
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == setting.case)))
     assert actions.count("case.view") == 0 and "invitation.revoke" in actions
+
+
+# Issue 12 "Trust", item 12: lists show children's names, so each case they list is a read,
+# and every entry says from which address.
+@pytest.mark.parametrize("url, page", [("/", "cases"), ("/due", "due")])
+def test_lists_note_a_read_of_every_case_they_show(app, make, setting, url, page):
+    make.answer(setting.invitations["mother"])  # an answer to decide on: Emma is on the due list
+    client = app.test_client()
+    login(client, "owner")
+    before = _views(app, setting.case)
+    response = client.get(url, environ_base={"REMOTE_ADDR": "10.2.3.4"})
+    assert response.status_code == 200 and "Emma" in response.text
+    assert _views(app, setting.case) == before + 1
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == setting.case)
+                                   .order_by(AuditEvent.id.desc())).first()
+        assert event.detail == {"listed": page} and event.address == "10.2.3.4"

@@ -18,6 +18,7 @@ from app.auth.access import (
     case_or_abort,
     case_work_required,
     goal_or_abort,
+    listed,
     person_or_abort,
 )
 from app.cases import services
@@ -36,7 +37,7 @@ bp = Blueprint("cases", __name__)
 def index():
     if not current_user.works_with_cases:
         return render_template("cases/no_case_access.html")
-    cases = db.session.scalars(services.visible_cases(current_user)).all()
+    cases = listed(db.session.scalars(services.visible_cases(current_user)).all(), "cases")
     return render_template("cases/index.html", cases=cases)
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import raiseload, selectinload
 
-from app.auth.access import case_work_required, get_by_id
+from app.auth.access import case_work_required, get_by_id, listed
 from app.auth.models import CASE_ROLES, User
 from app.cases import services as cases
 from app.cases.models import Case
@@ -39,12 +39,14 @@ def index():
         .options(selectinload(Case.people), raiseload("*"))
     )
     today = local_today()
+    items = due_items(db.session.scalars(query).all(), today)
+    listed(list({item.case.id: item.case for item in items}.values()), "due")
     team = db.session.scalars(
         select(User).where(User.team_id == current_user.team_id, User.role.in_(CASE_ROLES)).order_by(User.name)
     ).all()
     return render_template(
         "due/index.html",
-        items=due_items(db.session.scalars(query).all(), today),
+        items=items,
         caseworker=caseworker,
         team=team,
         today=today,
