@@ -21,10 +21,12 @@ def test_case_worker_records_meeting_and_gets_proposal(staff, app):
         "kind": "network_meeting", "held_on": date.today().isoformat(), "participants": people_ids})
     assert r.status_code == 302
     proposal = staff.get(r.headers["Location"]).text
-    # Emma (9): the child FIT scales; parents: child outcome + adult session; grandmother: network form.
+    # Emma (9) and her parents: the participation evaluation and the child outcome scale, no
+    # session scale at a network meeting (issue 10 item 18); grandmother: network form. The
+    # page lists the ticked forms in its own order, outcome before participation.
     by_person = proposed_forms(proposal)
-    assert by_person[people_ids[0]] == ["fit-outcome-child", "fit-session-child"]
-    assert by_person[people_ids[1]] == ["fit-outcome-child", "fit-session"]
+    assert by_person[people_ids[0]] == ["fit-outcome-child", "participation-child"]
+    assert by_person[people_ids[1]] == ["fit-outcome-child", "participation-adult"]
     assert by_person[people_ids[3]] == ["participation-network"]
     assert by_person[people_ids[4]] == ["participation-adult"]
 

@@ -190,6 +190,15 @@ BROKEN_CASES = [
     ("unknown-role", "unknown-role.toml", "unknown role 'teacher'"),
     ("labels-count", "labels-count.toml", "'labels.da' has 4 labels for 5 points"),
     ("unknown-signals", "unknown-signals.toml", "[scoring]: unknown signals 'outcomes' (known: outcome, session)"),
+    # Issue 10 item 18: a priority per meeting kind names known kinds, and has a default for the rest.
+    ("priority-unknown-kind", "priority-unknown-kind.toml",
+     "'priority' names unknown meeting kind 'netvaerksmoede' (known: default, action_plan, "),
+    ("priority-without-default", "priority-without-default.toml",
+     "'priority' needs 'priority.default': the place at every meeting kind not named"),
+    # Issue 10 item 9: two forms a case worker could not tell apart on the proposal page.
+    ("same-staff-label", "b-outcome-young.toml",
+     "staff pages would show it as 'Prøve' (da), like tests/broken_forms/same-staff-label/a-outcome-child.toml: "
+     "give one of them a staff_label"),
 ]
 
 
@@ -434,3 +443,72 @@ def test_a_one_item_form_without_a_name_is_called_by_its_title(tmp_path: Path) -
     catalogue = load_catalogue(tmp_path, ["da", "en"])
     assert catalogue.get("ruler").score_name("en") == "Humør"  # falls back to Danish, and is reported
     assert check_languages(catalogue) == [f"{tmp_path / 'ruler.toml'}: scoring: name: no 'en' text"]
+
+
+# --- staff labels (issue 10 item 9) and priorities per meeting kind (issue 10 item 18) -------
+
+
+def test_no_two_forms_offered_to_a_person_share_a_label(catalogue: Catalogue) -> None:
+    """Issue 10 item 9: on the proposal page every form offered to one person has its own name,
+    in every language, saying outcome or session and the child's or the adult's version."""
+    from app.instruments.catalogue import ROLES
+    from app.invitations.forms import choices_for
+
+    for role in sorted(ROLES):
+        for exempt in (False, True):
+            for lang in ("da", "en"):
+                labels = [i.staff_label(lang) for i in choices_for(catalogue, role, exempt)]
+                assert len(labels) == len(set(labels)), (role, exempt, lang, labels)
+    assert catalogue.get("fit-outcome-child").staff_label("da") == "Hvordan har du det? — FIT udbytte, børneudgave 6–12 år"
+    assert catalogue.get("fit-outcome-young").staff_label("da") == "Hvordan har du det? — FIT udbytte, småbørn under 6 år"
+    assert catalogue.get("fit-session").staff_label("en") == (
+        "How was the meeting? — FIT session rating, young people 13–17 and adults")
+
+
+def test_a_staff_label_needs_danish_and_falls_back_to_the_title(tmp_path: Path) -> None:
+    """Issue 10 item 9: the label is a text like any other: Danish first, checked per language."""
+    (tmp_path / "ruler.toml").write_text(RULER_FILE, encoding="utf-8")
+    assert load_catalogue(tmp_path, ["da", "en"]).get("ruler").staff_label("en") == "Ruler"
+    (tmp_path / "ruler.toml").write_text('staff_label.en = "Ruler, for staff"\n' + RULER_FILE, encoding="utf-8")
+    with pytest.raises(InstrumentError, match="'staff_label' has no Danish text"):
+        load_catalogue(tmp_path, ["da", "en"])
+    (tmp_path / "ruler.toml").write_text('staff_label.da = "Lineal — til personalet"\n' + RULER_FILE, encoding="utf-8")
+    assert check_languages(load_catalogue(tmp_path, ["da", "en"])) == [
+        f"{tmp_path / 'ruler.toml'}: staff_label: no 'en' text"]
+
+
+def test_priority_per_meeting_kind_has_a_default_for_every_other_kind(tmp_path: Path) -> None:
+    """Issue 10 item 18: a file says its place per meeting kind; kinds it does not name (also a kind
+    added later, such as fit_session) take the default; false leaves it unticked at that kind."""
+    text = RULER_FILE.replace("priority = 40\n", "priority.default = 40\npriority.network_meeting = 5\n"
+                              "priority.follow_up = false\n")
+    (tmp_path / "ruler.toml").write_text(text, encoding="utf-8")
+    ruler = load_catalogue(tmp_path, ["da", "en"]).get("ruler")
+    assert ruler.priority == 40
+    assert [ruler.priority_at(kind) for kind in ("network_meeting", "follow_up", "startup", "fit_session")] == [
+        5, None, 40, 40]
+
+
+BROKEN_PRIORITIES = [
+    ("true", "priority.network_meeting = true", "'priority.network_meeting' must be a whole number, or false"),
+    ("text", 'priority.network_meeting = "first"', "'priority.network_meeting' must be a whole number, or false"),
+    ("default-false", "priority.default = false", "'priority.default' must be a whole number, not False"),
+    ("not-a-number", 'priority = "high"', "'priority' must be a whole number, or whole numbers per meeting kind"),
+]
+
+
+@pytest.mark.parametrize(("line", "problem"), [c[1:] for c in BROKEN_PRIORITIES], ids=[c[0] for c in BROKEN_PRIORITIES])
+def test_broken_priorities_are_refused(tmp_path: Path, line: str, problem: str) -> None:
+    """Issue 10 item 18: the loader says what is wrong with a priority, naming the file."""
+    default = "" if line.startswith(("priority.default", "priority =")) else "priority.default = 40\n"
+    (tmp_path / "ruler.toml").write_text(RULER_FILE.replace("priority = 40\n", default + line + "\n"), encoding="utf-8")
+    with pytest.raises(InstrumentError) as raised:
+        load_catalogue(tmp_path, ["da", "en"])
+    assert str(raised.value).startswith(str(tmp_path / "ruler.toml")) and problem in str(raised.value)
+
+
+def test_method_meeting_is_first_or_follow_up(tmp_path: Path) -> None:
+    """Issue 10 item 18: a form for the first network meeting, or for one that follows an earlier one."""
+    (tmp_path / "ruler.toml").write_text('method_meeting = "second"\n' + RULER_FILE, encoding="utf-8")
+    with pytest.raises(InstrumentError, match="unknown method_meeting 'second' \\(known: first, follow_up\\)"):
+        load_catalogue(tmp_path, ["da", "en"])

@@ -1,6 +1,7 @@
 """Feedback rounds: proposal, confirmation, QR codes, hand-out PDF, re-issue and revocation."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -21,13 +22,89 @@ def _confirm(staff, meeting_id: int, choices: dict[int, list[str]]):
 def test_proposal_follows_role_age_and_meeting(staff, make, caseworker):
     ids = make.emma(caseworker, open_round=False)
     checked = proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)
-    # Issue 2: Emma (9) the child scales; parents the outcome scale about Emma and the
-    # session scale; the grandmother the network form; the provider the adult form.
-    assert checked[ids.people["child"]] == ["fit-outcome-child", "fit-session-child"]
-    assert checked[ids.people["mother"]] == ["fit-outcome-child", "fit-session"]
-    assert checked[ids.people["father"]] == ["fit-outcome-child", "fit-session"]
+    # Issue 10 item 18: at her network meeting Emma (9) and her parents get their participation
+    # evaluation and the outcome scale about Emma (the page lists outcome first), no session
+    # scale; the grandmother the network form; the provider the adult form.
+    assert checked[ids.people["child"]] == ["fit-outcome-child", "participation-child"]
+    assert checked[ids.people["mother"]] == ["fit-outcome-child", "participation-adult"]
+    assert checked[ids.people["father"]] == ["fit-outcome-child", "participation-adult"]
     assert checked[ids.people["network"]] == ["participation-network"]
     assert checked[ids.people["provider"]] == ["participation-adult"]
+
+
+def test_other_meetings_keep_the_outcome_and_session_scales(staff, make, caseworker):
+    """Issue 10 item 18: the session scale belongs to the meetings that are no network method."""
+    ids = make.emma(caseworker, open_round=False, kind="action_plan")
+    checked = proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    assert checked[ids.people["child"]] == ["fit-outcome-child", "fit-session-child"]
+    assert checked[ids.people["mother"]] == ["fit-outcome-child", "fit-session"]
+    assert ids.people["network"] not in checked and ids.people["provider"] not in checked
+
+
+def _record_meeting(staff, ids, kind: str, held_on) -> int:
+    people = list(ids.people.values())
+    response = staff.post(f"/cases/{ids.case}/meetings/new",
+                          data={"kind": kind, "held_on": held_on.isoformat(), "participants": people})
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/meetings/(\d+)/feedback", response.headers["Location"]).group(1))
+
+
+def test_a_conference_after_a_network_meeting_proposes_the_follow_up_form(staff, make, caseworker):
+    """Issue 10 item 18: a network meeting or family group conference that follows an earlier one of
+    either kind on the case proposes participation-follow-up, first, to everyone."""
+    ids = make.emma(caseworker, open_round=False)
+    conference = _record_meeting(staff, ids, "family_group_conference", date.today())
+    checked = proposed_forms(staff.get(f"/meetings/{conference}/feedback").text)
+    assert checked[ids.people["child"]] == ["fit-outcome-child", "participation-follow-up"]
+    assert checked[ids.people["mother"]] == ["fit-outcome-child", "participation-follow-up"]
+    for role in ("network", "provider"):
+        assert checked[ids.people[role]] == ["participation-follow-up"], role
+    # The first network meeting stays the first; a meeting on another case counts for nothing.
+    first = proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    assert first[ids.people["network"]] == ["participation-network"]
+    other = make.emma(caseworker, open_round=False)
+    assert proposed_forms(staff.get(f"/meetings/{other.meeting}/feedback").text)[other.people["network"]] == [
+        "participation-network"]
+
+
+def test_a_network_meeting_recorded_later_but_held_earlier_comes_first(staff, make, caseworker):
+    """Issue 10 item 18: "follows" is by the date held, not by when the meeting was typed in."""
+    ids = make.emma(caseworker, open_round=False)
+    earlier = _record_meeting(staff, ids, "network_meeting", date.today() - timedelta(days=30))
+    assert proposed_forms(staff.get(f"/meetings/{earlier}/feedback").text)[ids.people["network"]] == [
+        "participation-network"]
+    assert proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)[ids.people["network"]] == [
+        "participation-follow-up"]
+
+
+def test_each_form_offered_to_a_person_has_its_own_name(staff, make, caseworker):
+    """Issue 10 item 9: the case worker sees which form is which: outcome or session, child or adult."""
+    ids = make.emma(caseworker, open_round=False)
+    page = staff.get(f"/meetings/{ids.meeting}/feedback").text
+    for fieldset in re.findall(r'<fieldset class="person">.*?</fieldset>', page, re.S):
+        labels = [re.sub(r"<[^>]+>", "", label).strip() for label in re.findall(r'<label class="check">(.*?)</label>',
+                                                                                 fieldset, re.S)]
+        assert labels and len(labels) == len(set(labels)), labels
+    assert "Hvordan har du det? — FIT udbytte, børneudgave 6–12 år" in page
+    assert "Hvordan har du det? — FIT udbytte, småbørn under 6 år" in page
+    assert "Hvordan var mødet? — FIT mødevurdering, børneudgave 6–12 år" in page
+    assert "Hvordan var mødet? — FIT mødevurdering, unge 13–17 og voksne" in page
+
+
+def test_the_case_worker_changes_the_proposal_at_a_network_meeting(staff, make, caseworker, app):
+    """Issue 10 item 18: the proposal only ticks; the case worker may give Emma the session scale
+    instead of the participation evaluation, and the round asks exactly that."""
+    ids = make.emma(caseworker, open_round=False)
+    choices = proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text)
+    choices[ids.people["child"]] = ["fit-outcome-child", "fit-session-child"]
+    choices[ids.people["mother"]] = ["participation-adult"]
+    response = _confirm(staff, ids.meeting, choices)
+    assert response.status_code == 302, response.text
+    with app.app_context():
+        asked = {i.person_id: i.instrument_ids for i in db.session.scalars(select(Invitation))}
+    assert asked[ids.people["child"]] == ["fit-outcome-child", "fit-session-child"]
+    assert asked[ids.people["mother"]] == ["participation-adult"]
+    assert asked[ids.people["father"]] == ["fit-outcome-child", "participation-adult"]
 
 
 def test_exempt_person_is_offered_no_fit_form(staff, make, caseworker):

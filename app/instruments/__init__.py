@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.instruments.blocks import Block, Part, Problem, read, word_problems
 from app.instruments.catalogue import (
+    METHOD_MEETING_KINDS,
     Audience,
     Catalogue,
     Cutoff,
@@ -32,6 +33,7 @@ from app.instruments.registry import register as register_forms
 from app.instruments.scoring import Score, cutoff_for, score
 
 __all__ = [
+    "METHOD_MEETING_KINDS",
     "Audience",
     "Block",
     "Part",

@@ -23,6 +23,12 @@ ROLES = frozenset({"child", "mother", "father", "carer", "network", "provider", 
 MEETING_KINDS = frozenset(
     {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal"}
 )
+# The network-involving methods' meetings (DESIGN.md flow G): a form file's `method_meeting`
+# tells the case's first such meeting from one that follows an earlier one (issue 10 item 18).
+METHOD_MEETING_KINDS = ("network_meeting", "family_group_conference")
+METHOD_MEETINGS = ("first", "follow_up")
+# The key of `priority` that holds for every meeting kind not named, also kinds added later.
+DEFAULT_PRIORITY = "default"
 # What a file in forms/ may ask; an area's pages also ask blocks and their parts (blocks.py).
 QUESTION_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
 BLOCK_TYPES = frozenset({"goal_status", "factor", "final_factor", "pick", "menu", "level", "prose", "day"})
@@ -233,6 +239,13 @@ class Instrument:
     path: Path
     # False: offered to every fitting participant, but not ticked in the proposal.
     proposed: bool = True
+    # The place in a proposal per meeting kind where it differs from `priority`; None = not proposed there.
+    priorities: Mapping[str, int | None] = field(default_factory=lambda: MappingProxyType({}))
+    # "first" or "follow_up": at a network meeting or family group conference, proposed only at
+    # the case's first one, or only at one that follows an earlier one. None: at both.
+    method_meeting: str | None = None
+    # How staff pages name the form, telling it from others of the same title; empty = the title.
+    staff_labels: Texts = field(default_factory=lambda: MappingProxyType({}))
 
     # Text mappings are not hashable; id and version identify an instrument.
     def __hash__(self) -> int:
@@ -241,6 +254,14 @@ class Instrument:
     def title(self, lang: str) -> str:
         """Return the title in the language, falling back to Danish."""
         return pick_text(self.titles, lang)
+
+    def staff_label(self, lang: str) -> str:
+        """Return the name a case worker sees, e.g. "Hvordan har du det? — FIT udbytte, børneudgave 6–12 år"."""
+        return pick_text(self.staff_labels, lang) if self.staff_labels else self.title(lang)
+
+    def priority_at(self, meeting_kind: str) -> int | None:
+        """Return the form's place in a proposal at this kind of meeting (lower first); None: not proposed there."""
+        return self.priorities.get(meeting_kind, self.priority)
 
     def intro(self, lang: str, about_child: bool = False) -> str:
         """Return the one-line introduction, worded for someone answering about the child if asked."""
@@ -563,6 +584,42 @@ def _meeting_kinds(table: Table) -> tuple[str, ...] | None:
     return tuple(kinds)
 
 
+def _priorities(table: Table) -> tuple[int, Mapping[str, int | None]]:
+    """Read `priority`: one whole number for every meeting kind, or per kind with a default
+    (priority.default = 30, priority.network_meeting = 5); false = not proposed at that kind."""
+    raw = table.get("priority", (int, dict), "a whole number, or whole numbers per meeting kind (priority.default = 30)")
+    if not isinstance(raw, dict):
+        return raw, MappingProxyType({})
+    known = ", ".join([DEFAULT_PRIORITY, *sorted(MEETING_KINDS)])
+    unknown = sorted(set(raw) - MEETING_KINDS - {DEFAULT_PRIORITY})
+    if unknown:
+        raise table.fail(f"'priority' names unknown meeting kind {', '.join(map(repr, unknown))} (known: {known})")
+    if DEFAULT_PRIORITY not in raw:
+        raise table.fail(f"'priority' needs 'priority.{DEFAULT_PRIORITY}': the place at every meeting kind not named")
+    default = raw[DEFAULT_PRIORITY]
+    if not _whole(default):
+        raise table.fail(f"'priority.{DEFAULT_PRIORITY}' must be a whole number, not {default!r}")
+    per_kind: dict[str, int | None] = {}
+    for kind, value in raw.items():
+        if kind != DEFAULT_PRIORITY and not (value is False or _whole(value)):
+            raise table.fail(f"'priority.{kind}' must be a whole number, or false (not proposed there), not {value!r}")
+        per_kind[kind] = None if value is False else value
+    del per_kind[DEFAULT_PRIORITY]
+    return default, MappingProxyType(per_kind)
+
+
+def _whole(value: Any) -> bool:
+    """Tell whether a TOML value is a whole number (TOML booleans are Python ints, and are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _method_meeting(table: Table) -> str | None:
+    value = table.get("method_meeting", (str,), "text", None)
+    if value is not None and value not in METHOD_MEETINGS:
+        raise table.fail(f"unknown method_meeting {value!r} (known: {', '.join(METHOD_MEETINGS)})")
+    return value
+
+
 def read_table(path: Path) -> Table:
     """Read a TOML file as a table whose errors name the file; InstrumentError if it cannot be read."""
     where = shown_path(path)
@@ -593,11 +650,13 @@ def load_instrument(path: Path) -> Instrument:
         raise table.fail(f"item key {twice[0]!r} is used twice")
     raw_scoring = table.get("scoring", (dict,), "a table", None)
     raw_audiences = table.tables("audiences", "[[audiences]]")
+    priority, priorities = _priorities(table)
     instrument = Instrument(
         id=instrument_id,
         version=table.integer("version", minimum=1),
         group=table.string("group", ID_PATTERN),
-        priority=table.integer("priority"),
+        priority=priority,
+        priorities=priorities,
         minutes=table.integer("minutes", minimum=1),
         scored=scored,
         titles=table.texts("title"),
@@ -609,6 +668,8 @@ def load_instrument(path: Path) -> Instrument:
         scoring=None if raw_scoring is None else _scoring(raw_scoring, f"{where}: [scoring]", items, scored),
         path=path,
         proposed=table.boolean("proposed", True),
+        method_meeting=_method_meeting(table),
+        staff_labels=table.optional_texts("staff_label"),
     )
     table.done()
     return instrument
@@ -635,11 +696,29 @@ def load_directory(directory: Path, load: Callable[[Path], T], what: str) -> lis
 
 def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
     """Load every *.toml file in the directory; raise InstrumentError on the first problem."""
-    return Catalogue(load_directory(directory, load_instrument, "instrument files"), languages)
+    instruments = load_directory(directory, load_instrument, "instrument files")
+    _check_staff_labels(instruments, languages)
+    return Catalogue(instruments, languages)
+
+
+def _check_staff_labels(instruments: Sequence[Instrument], languages: Sequence[str]) -> None:
+    """Refuse two forms a case worker would see under the same name (issue 10 item 9)."""
+    for lang in languages:
+        seen: dict[str, Instrument] = {}
+        for instrument in instruments:
+            label = instrument.staff_label(lang)
+            other = seen.setdefault(label.casefold(), instrument)
+            if other is not instrument:
+                raise InstrumentError(
+                    f"{shown_path(instrument.path)}: staff pages would show it as {label!r} ({lang}), like "
+                    f"{shown_path(other.path)}: give one of them a staff_label that tells them apart"
+                )
 
 
 def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]:
     yield "title", instrument.titles
+    if instrument.staff_labels:
+        yield "staff_label", instrument.staff_labels
     yield "intro", instrument.intros
     if instrument.scoring is not None and instrument.scoring.names:
         yield "scoring: name", instrument.scoring.names

@@ -27,6 +27,6 @@ def proposal_form_class(meeting: Meeting, catalogue: Catalogue, lang: str) -> ty
     for person in meeting.participants:
         options = choices_for(catalogue, person.role, person.fit_exempt)
         fields[field_name(person.id)] = MultiCheckboxField(
-            person.first_name, choices=[SelectChoice(i.id, i.title(lang)) for i in options]
+            person.first_name, choices=[SelectChoice(i.id, i.staff_label(lang)) for i in options]
         )
     return type("ProposalForm", (Form,), fields)

@@ -10,7 +10,13 @@ from app import audit, tokens
 from app.auth.models import User
 from app.cases.models import Meeting, Person
 from app.extensions import db
-from app.instruments import Catalogue, Instrument, current_catalogue, propose
+from app.instruments import (
+    METHOD_MEETING_KINDS,
+    Catalogue,
+    Instrument,
+    current_catalogue,
+    propose,
+)
 from app.invitations import kinds
 from app.invitations.models import Invitation, Round
 from app.timestamps import utcnow
@@ -24,6 +30,7 @@ def proposal(meeting: Meeting, catalogue: Catalogue | None = None) -> dict[int, 
     """Return the forms Samstem proposes for each participant of the meeting."""
     catalogue = catalogue or current_catalogue()
     child_age = meeting.case.child_age(meeting.held_on)
+    earlier = follows_method_meeting(meeting)
     return {
         person.id: propose(
             catalogue,
@@ -32,9 +39,19 @@ def proposal(meeting: Meeting, catalogue: Catalogue | None = None) -> dict[int, 
             meeting_kind=meeting.kind,
             fit_exempt=person.fit_exempt,
             max_forms=current_app.config["PROPOSAL_MAX_FORMS"],
+            earlier_method_meeting=earlier,
         )
         for person in meeting.participants
     }
+
+
+def follows_method_meeting(meeting: Meeting) -> bool:
+    """Tell whether a network meeting or family group conference was held on the case before this
+    meeting (an earlier date, or the same date recorded first)."""
+    return any(
+        other.kind in METHOD_MEETING_KINDS and (other.held_on, other.id) < (meeting.held_on, meeting.id)
+        for other in meeting.case.meetings
+    )
 
 
 def expiry(issued_at: datetime, due_on: date | None) -> datetime:

@@ -14,10 +14,10 @@ from app.auth.models import User
 from app.cases.models import PARENT_ROLES, Case, Meeting, Person
 from app.extensions import db
 from app.indicators.schedule import needs_phone_follow_up, phone_follow_up_due
+from app.instruments import METHOD_MEETING_KINDS
 from app.registrations.models import MethodRegistration, PhoneFollowUp, Reopening
 from app.timestamps import utcnow
 
-METHOD_MEETING_KINDS = ("network_meeting", "family_group_conference")
 PHONE_FIELDS = ("reached", "started", "helps", "notes")
 METHOD_FIELDS = (
     "method", "target_group", "case_type", "child_took_part", "parents_took_part",

@@ -24,7 +24,7 @@ from app.cases import services as cases
 from app.extensions import db
 from app.invitations import services as rounds
 from app.invitations.models import Invitation
-from tests.factories import SESSION_CHILD_KEYS, SESSION_KEYS, CaseIds, vas
+from tests.factories import EMMA_ROUND, SESSION_CHILD_KEYS, SESSION_KEYS, CaseIds, vas
 from tests.qr import pdf_pages_text
 
 pytestmark = pytest.mark.browser
@@ -72,7 +72,7 @@ def emma_with_two_rounds(app, make, caseworker: int) -> CaseIds:
         "mother": {OUTCOME: vas(6, 6, 6, 6), "fit-session": vas(9.5, 9.5, 9.5, 9.5, keys=SESSION_KEYS)},
         "father": {OUTCOME: vas(5, 5, 5, 5), "fit-session": vas(9, 9, 9, 9, keys=SESSION_KEYS)},
         "provider": {"participation-adult": participation(4, 4, 3, 4, 4, 4, comment="Godt første møde.")},
-    }, kind="network_meeting")
+    }, kind="network_meeting", forms=EMMA_ROUND)
     # Emma is doing better; her mother sees it the other way round: a divergence, and signals.
     make.answer(ids.invitations["child"], {OUTCOME: vas(7, 8, 9, 8), "fit-session-child": vas(9, 9, 9, 9, keys=SESSION_CHILD_KEYS)})
     make.answer(ids.invitations["mother"], {OUTCOME: vas(3, 4, 2, 5), "fit-session": vas(9, 8.5, 9, 9, keys=SESSION_KEYS)})
@@ -93,7 +93,7 @@ def someone_elses_case(app, make) -> None:
         login_user(user)
         case = cases.create_case(user, "Noah", date.today().year - 8, None)
         mother = cases.save_person(case, None, {"role": "mother", "first_name": "Sara", "relation": "mor", "language": "da"})
-        meeting = cases.record_meeting(case, "network_meeting", date.today(), [case.child.id, mother.id])
+        meeting = cases.record_meeting(case, "follow_up", date.today(), [case.child.id, mother.id])
         choices = {pid: [i.id for i in found] for pid, found in rounds.proposal(meeting).items()}
         round_, _ = rounds.open_round(meeting, user, choices)
         db.session.commit()
