@@ -59,6 +59,8 @@ def test_a_grandmother_reports_an_observation_on_her_phone(app, live_server, pho
     expect(page.get_by_role("heading", level=1)).to_have_text("Fortæl, hvad du har set")
     expect(page.locator("main")).to_contain_text("Emma")
     expect(page.locator("main")).not_to_contain_text("Sag-Ø-17")
+    # The link never expires: a goal shows by its life domain, never its wording (issue 10, item 14).
+    expect(page.locator("main")).not_to_contain_text("Emma kommer i skole")
     check_page(page)
 
     # Only the text: the kind is missing, and what was typed stays.
@@ -69,7 +71,7 @@ def test_a_grandmother_reports_an_observation_on_her_phone(app, live_server, pho
     check_page(page)
 
     page.get_by_text("Godt", exact=True).tap()
-    page.get_by_text("Emma kommer i skole hver dag.").tap()
+    page.get_by_text("Skole, uddannelse og beskæftigelse", exact=True).tap()
     page.get_by_role("button", name="Send").tap()
     page.wait_for_url(f"**/o/{token}/thanks")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tak, fordi du fortalte det!")
@@ -77,6 +79,7 @@ def test_a_grandmother_reports_an_observation_on_her_phone(app, live_server, pho
     with app.app_context():
         [stored] = db.session.scalars(select(Observation)).all()
         assert (stored.kind, stored.text, stored.goal_version) == ("positive", "Emma cyklede selv i skole.", 1)
+        assert stored.goal is not None and stored.goal.current.text == "Emma kommer i skole hver dag."
 
     # She can tell about something else later with the same link.
     page.get_by_role("link", name="Fortæl om noget andet").tap()
