@@ -1,5 +1,6 @@
 """Language choice: the respondent's pick, then the person's language, then Danish."""
 
+from babel import numbers
 from flask import Flask, current_app, g, request, session
 from flask_babel import format_decimal, get_locale
 
@@ -27,9 +28,21 @@ def person_language(person) -> str:
     return person.language if person.language in current_app.config["LANGUAGES"] else "da"
 
 
-def decimal1(value: float | None) -> str:
-    """Show a score with one decimal, with the reader's decimal mark: 7,3 in Danish."""
-    return "" if value is None else format_decimal(value, format="0.0")
+def decimal1(value: float | None, locale: str | None = None) -> str:
+    """Show a number with one decimal, with the reader's decimal mark: 7,3 in Danish.
+
+    The language of the request, or the one given (a form built for one language).
+    """
+    if value is None:
+        return ""
+    if locale is None:
+        return format_decimal(value, format="0.0")
+    return numbers.format_decimal(value, format="0.0", locale=locale)
+
+
+def decimal_mark(locale: str) -> str:
+    """Return the decimal mark of a language: "," in Danish, "." in English."""
+    return numbers.get_decimal_symbol(locale)
 
 
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية", "uk": "Українська"}

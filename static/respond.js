@@ -1,21 +1,46 @@
-// Progressive enhancement only: the form works the same without it, except that an
-// untouched line then counts as its middle value.
+// Progressive enhancement only. Without it each line is a number field (0 to 10, one decimal)
+// that starts empty. With it, a line to drag or tap comes before the field: the line writes
+// into the field only once it is touched, so an untouched line stays unanswered (no dot, an
+// empty field), and a number typed into the field moves the dot.
 (function () {
-  var lines = document.querySelectorAll('input[type=range]');
-  Array.prototype.forEach.call(lines, function (line) {
-    var out = document.getElementById(line.id + '-value');
-    function show() {
-      line.classList.remove('untouched');
-      if (out) out.textContent = Number(line.value).toFixed(1);
+  var number = /^\s*(\d{1,2})(?:[.,](\d))?\s*$/;
+  function parse(text) {
+    var parts = number.exec(text);
+    var value = parts && Number(parts[1] + '.' + (parts[2] || '0'));
+    return parts && value <= 10 ? value : null;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('input.vas-number'), function (field) {
+    var mark = field.getAttribute('data-decimal') || '.';
+    var holder = document.createElement('label');
+    var name = document.createElement('span');
+    var line = document.createElement('input');
+    holder.className = 'vas-line';
+    name.className = 'visually-hidden';
+    name.textContent = field.labels[0].textContent.trim();
+    line.type = 'range';
+    line.min = '0';
+    line.max = '10';
+    line.step = '0.1';
+    line.id = field.id + '-line';
+    var ends = document.getElementById(field.id + '-high');
+    var bands = document.getElementById(field.id + '-bands');
+    line.setAttribute('aria-describedby', field.id + '-low ' + field.id + '-high' + (bands ? ' ' + bands.id : ''));
+    holder.appendChild(name);
+    holder.appendChild(line);
+    field.parentNode.insertBefore(holder, field);
+    ends.parentNode.insertBefore(field, ends);  // the number between the line's two ends
+    function fromField() {
+      var value = parse(field.value);
+      line.classList.toggle('untouched', value === null);
+      if (value !== null) line.value = value;
     }
-    if (line.hasAttribute('data-set')) show(); else line.classList.add('untouched');
-    ['input', 'change', 'pointerdown'].forEach(function (e) { line.addEventListener(e, show); });
-  });
-  var form = document.querySelector('form.answers');
-  if (form) form.addEventListener('submit', function () {
-    // An untouched line is no answer: leave it out so the server asks for it.
-    Array.prototype.forEach.call(form.querySelectorAll('input[type=range].untouched'), function (line) {
-      line.disabled = true;
-    });
+    function fromLine() {
+      line.classList.remove('untouched');
+      field.value = Number(line.value).toFixed(1).replace('.', mark);
+    }
+    fromField();
+    // pointerdown too: a tap on the very middle moves nothing, yet it is an answer.
+    ['input', 'pointerdown'].forEach(function (e) { line.addEventListener(e, fromLine); });
+    field.addEventListener('input', fromField);
   });
 })();

@@ -282,7 +282,8 @@ def test_html_names_join_instrument_and_item_with_a_dot(app: Flask, catalogue: C
         names = [f"fit-session.{k}" for k in ("heard", "topics", "approach", "overall")]
         assert [f.name for f in form["fit-session"]] == names
         html = form["fit-session"]["heard"]()
-        assert 'name="fit-session.heard"' in html and 'type="range"' in html and 'step="0.1"' in html
+        # A number field, not a range input, which would send a value nobody gave (issue 10, item 1).
+        assert 'name="fit-session.heard"' in html and 'type="text"' in html and 'inputmode="decimal"' in html
         assert form["fit-outcome-child"]["me"].item.faces is True
         assert form["fit-session"].form.instrument is instruments[1]
 
@@ -328,8 +329,30 @@ def test_prefilled_form_shows_stored_answers(app: Flask, catalogue: Catalogue) -
         form = build_form_class([instrument], "da")(data={instrument.id: data})
         subform = form["all-types"]
         assert (subform["line"].data, subform["steps"].data, subform["agrees"].data) == (7.0, "2", "yes")
-        assert 'value="7.0"' in subform["line"]() and 'value="Aya"' in subform["name"]()
+        # Shown with the form's decimal mark: 7,0 in Danish (issue 10, item 11).
+        assert 'value="7,0"' in subform["line"]() and 'value="Aya"' in subform["name"]()
         assert subform["colour"].data is None
+
+
+# Issue 10, item 11: a number a respondent sees has the decimal mark of the form's language;
+# what was typed and refused is shown as typed. (language, posted, shown)
+SHOWN_AGAIN = [
+    ("da", "6.7", "6,7"),
+    ("da", "6,7", "6,7"),
+    ("en", "6,7", "6.7"),
+    ("da", "10", "10,0"),
+    ("da", "abc", "abc"),
+    ("en", "", ""),
+]
+
+
+@pytest.mark.parametrize(("lang", "posted", "shown"), SHOWN_AGAIN)
+def test_a_line_shows_its_number_in_the_forms_language(app: Flask, catalogue: Catalogue, lang: str, posted: str,
+                                                       shown: str) -> None:
+    form = _post(app, [catalogue.get("all-types")], lang, {"all-types.line": posted})
+    field = form["all-types"]["line"]
+    assert field._value() == shown
+    assert f'value="{shown}"' in field()
 
 
 def test_every_item_type_has_a_field() -> None:

@@ -114,9 +114,36 @@ def test_the_page_shows_only_first_name_case_worker_and_organisation(client, emm
     text = _text(page.text)
     assert "Emma" in text and "Anne Rådgiver" in text
     assert "Sag-Ø-17" not in text and "Grete" not in text and "<script" not in page.text
-    assert "Emma kommer i skole hver dag." in text  # the open goal to choose
+    # The open goal to choose, by its life domain only (issue 10, item 14).
+    assert "Skole, uddannelse og beskæftigelse" in text and "Emma kommer i skole hver dag." not in text
     english = client.get(f"/o/{emma.tokens['network']}?lang=en")
     assert "Tell us what you saw" in english.text
+
+
+def test_goals_are_shown_by_life_domain_never_by_their_wording(app, client, emma, make):
+    """Issue 10, item 14: the link never expires, so the plan's wording never reaches its page;
+    a goal is named by its life domain (numbered when two share one), and the observation still
+    records which goal, and which wording of it, it is about."""
+    second = make.goal(emma.case, "Emma møder til tiden tre dage om ugen.")
+    home = make.goal(emma.case, "Mor og Emma spiser aftensmad sammen.", domain="family")
+    wordings = ["Emma kommer i skole hver dag.", "Emma møder til tiden", "Mor og Emma spiser aftensmad"]
+    url = f"/o/{emma.tokens['network']}"
+    pages = [client.get(url), client.post(url, data={"text": "Hun var glad.", "goal": str(home)}),
+             client.get(f"{url}?lang=en")]
+    for page in pages:
+        assert page.status_code in (200, 400)
+        assert not [words for words in wordings if words in page.text]
+    options = re.findall(r'value="(\d+)"[^>]*> <span>([^<]+)</span>', pages[0].text)
+    assert options == [(str(emma.goal), "Skole, uddannelse og beskæftigelse (1)"),
+                       (str(second), "Skole, uddannelse og beskæftigelse (2)"), (str(home), "Familieforhold")]
+    assert "School, education and employment (2)" in pages[2].text and "Family relations" in pages[2].text
+    # The typed text stays after the refusal, and so does the chosen goal.
+    assert "Hun var glad." in pages[1].text and re.search(rf'<input checked[^>]*value="{home}"', pages[1].text)
+
+    response = client.post(url, data={"kind": "positive", "text": "Hun var glad.", "goal": str(second)})
+    assert response.status_code == 302
+    [stored] = _observations(app)
+    assert (stored.goal_id, stored.goal_version) == (second, 1)
 
 
 def test_an_observation_is_stored_with_its_goal_version_and_thanks(app, client, emma):

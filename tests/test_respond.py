@@ -31,6 +31,11 @@ def visitor(app):
     return app.test_client()
 
 
+def _shown(html: str, name: str) -> str:
+    """Return the value a VAS number field shows on the page."""
+    return re.search(rf'name="{re.escape(name)}" value="([^"]*)"', html).group(1)
+
+
 def _current(app, invitation_id: int) -> list[Response]:
     with app.app_context():
         return db.session.scalars(
@@ -76,6 +81,32 @@ def test_child_answers_and_sees_thanks(visitor, emma, app):
     assert current["fit-session-child"]["mattered"] == 9.5
 
 
+def test_a_line_starts_empty_and_is_never_sent_as_a_middle_value(visitor, emma):
+    """Issue 10, item 1: a native range input always sends a value (5 when untouched), so a
+    line is a number field that starts empty; one decimal, a comma accepted."""
+    page = visitor.get(f"/r/{emma.tokens['child']}/form").text
+    assert 'type="range"' not in page
+    fields = re.findall(r'<input type="text" id="([\w.-]+)" name="[\w.-]+" value="([^"]*)"[^>]*inputmode="decimal"', page)
+    assert [name for name, _ in fields] == [k for k in CHILD_FORM]
+    assert {value for _, value in fields} == {""}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_lines_left_empty_are_asked_for_and_nothing_is_stored(visitor, emma, app, lang):
+    """Issue 10, item 1: an unanswered line is refused in the respondent's language, whatever
+    else was given; nothing is stored as 5.0."""
+    token = emma.tokens["child"]
+    visitor.get(f"/r/{token}?lang={lang}")
+    given = {k: v for k, v in CHILD_FORM.items() if k.startswith("fit-outcome-child")}
+    empty = {k: "" for k in CHILD_FORM if k.startswith("fit-session-child")}
+    response = visitor.post(f"/r/{token}/form", data=given | empty)
+    assert response.status_code == 200
+    message = {"da": "Svar venligst på dette spørgsmål.", "en": "Please answer this question."}[lang]
+    assert response.text.count(message) == 4
+    assert _current(app, emma.invitations["child"]) == []
+    assert _shown(response.text, "fit-outcome-child.school") == {"da": "8,2", "en": "8.2"}[lang]
+
+
 def test_case_page_shows_answers_side_by_side_with_totals(visitor, emma, staff):
     visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
     mother = {k: "5" for k in CHILD_FORM if k.startswith("fit-outcome-child")} | {
@@ -111,8 +142,11 @@ def test_bad_answers_get_a_message_in_the_respondents_language_and_keep_the_rest
     response = visitor.post(f"/r/{token}/form", data=data)
     assert response.status_code == 200
     assert message in response.text
-    # Everything else typed is still there.
-    assert 'name="fit-session-child.mattered" min="0" max="10" step="0.1" value="9.5"' in response.text
+    # Everything else typed is still there, with the reader's decimal mark (issue 10, item 11).
+    assert _shown(response.text, "fit-session-child.mattered") == {"da": "9,5", "en": "9.5"}[lang]
+    assert _shown(response.text, "fit-outcome-child.school") == {"da": "8,2", "en": "8.2"}[lang]
+    # And the refused answer itself, as it was typed.
+    assert _shown(response.text, "fit-outcome-child.me") == (change["fit-outcome-child.me"] or "")
     assert _current(app, emma.invitations["child"]) == []
 
 
@@ -146,7 +180,7 @@ def test_double_click_stores_one_version(visitor, emma, app):
 def test_answering_again_replaces_and_keeps_history(visitor, emma, app):
     visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
     form = visitor.get(f"/r/{emma.tokens['child']}/form").text
-    assert 'value="7.5" data-set' in form  # the earlier answer is filled in
+    assert _shown(form, "fit-outcome-child.me") == "7,5"  # the earlier answer is filled in
     visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM | {"fit-outcome-child.me": "3"})
     with app.app_context():
         rows = db.session.scalars(select(Response).where(
@@ -272,7 +306,7 @@ def test_stale_form_keeps_the_answers(visitor, emma, app):
     response = visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM)
     assert response.status_code == 200
     assert "Siden var for gammel. Dine svar er her stadig" in response.text
-    assert 'value="9.5"' in response.text
+    assert _shown(response.text, "fit-session-child.mattered") == "9,5"
 
 
 def test_respondent_pages_load_nothing_from_elsewhere(visitor, emma):

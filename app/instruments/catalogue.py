@@ -10,9 +10,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from babel.numbers import format_decimal
 from flask import Flask, current_app
 from wtforms import Form
+
+from app.i18n import decimal1
 
 SOURCE_LANGUAGE = "da"
 DEFAULT_LANGUAGES = ("da", "en")
@@ -207,8 +208,8 @@ class Item:
         if value == DONT_KNOW:
             return word(DONT_KNOW, lang)
         if self.type == "vas":
-            # Danish writes 7,3; the locale decides the decimal mark.
-            number = format_decimal(float(value), format="0.0", locale=lang)
+            # Danish writes 7,3; the language decides the decimal mark.
+            number = decimal1(float(value), lang)
             band = self.band(value)
             return f"{number} · {band.label(lang)}" if band else number
         if self.type == "yesno":

@@ -11,8 +11,9 @@ from wtforms import Field, Form, FormField, RadioField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, StopValidation
-from wtforms.widgets import RangeInput
+from wtforms.widgets import TextInput
 
+from app.i18n import decimal1, decimal_mark
 from app.instruments.blocks import BLOCK_FACTORIES, Block, Part
 from app.instruments.catalogue import DONT_KNOW, SOURCE_LANGUAGE, Instrument, Item, word
 
@@ -38,6 +39,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # Digits, then at most one decimal; a comma is what a Danish keyboard types.
 _VAS = re.compile(r"^\d{1,2}(?:[.,]\d)?$")
+# The same, for the browser's pattern attribute (anchored by the browser; spaces allowed as above).
+VAS_PATTERN = r"\s*\d{1,2}([.,]\d)?\s*"
 
 
 def message(key: str, lang: str) -> str:
@@ -87,10 +90,21 @@ class _ItemField:
 
 
 class VasField(_ItemField, Field):
-    """A 0–10 line with one decimal; rendered as a native range input."""
+    """A 0–10 line with one decimal, as a number field that starts empty.
 
-    widget = RangeInput(step="0.1", min=0, max=10)
+    Not a native range input: that always sends a value, so a line nobody touched would be
+    stored as 5.0. static/respond.js puts a line to drag or tap beside the field when
+    JavaScript runs; the line writes into the field only once it is touched.
+    """
+
+    widget = TextInput()
     raw: str | None = None  # what was posted, shown again when it was not a valid number
+
+    def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
+        attributes = {"inputmode": "decimal", "autocomplete": "off", "pattern": VAS_PATTERN,
+                      "class": "vas-number", "data-decimal": decimal_mark(lang)}
+        super().__init__(*args, render_kw=attributes, **kwargs)
+        self.lang = lang
 
     def process_data(self, value: Any) -> None:
         # Prefilled data may be a stored float or the string form_data_from_answers gives.
@@ -105,8 +119,9 @@ class VasField(_ItemField, Field):
             raise StopValidation(self.invalid)
 
     def _value(self) -> str:
+        # In the form's language: 6,7 in Danish (issue 10, item 11); what was typed if not a number.
         if self.data is not None:
-            return f"{float(self.data):.1f}"
+            return decimal1(self.data, self.lang)
         return self.raw or ""
 
 
@@ -136,7 +151,7 @@ def _radio(item: Item, choices: list[SelectChoice], validators: list[Any], lang:
 
 
 def _vas_field(item: Item, validators: list[Any], lang: str) -> UnboundField:
-    return VasField(item.text(lang), validators, item=item, invalid=message("vas", lang))
+    return VasField(item.text(lang), validators, item=item, invalid=message("vas", lang), lang=lang)
 
 
 def _listed(item: Item, lang: str) -> list[SelectChoice]:

@@ -65,7 +65,7 @@ class Observation(db.Model):
 
     @property
     def goal_text(self) -> str | None:
-        """Return the goal's wording as the person saw it when they wrote."""
+        """Return the goal's wording as it stood when they wrote (they chose it by its life domain)."""
         if self.goal is None:
             return None
         seen = next((v for v in self.goal.versions if v.number == self.goal_version), None)

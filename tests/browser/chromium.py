@@ -11,3 +11,4 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 640}
+LAPTOP = {"width": 1280, "height": 800}  # a respondent's link opened on a laptop (issue 10)

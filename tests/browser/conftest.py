@@ -65,11 +65,13 @@ class Phones:
     requests: list[Request] = field(default_factory=list)
     _by_context: dict[int, list[Request]] = field(default_factory=dict)
 
-    def __call__(self, *, java_script_enabled: bool = True, locale: str = "da-DK") -> Page:
-        """Return a new page in a new context: a phone of its own, with an empty cache."""
+    def __call__(self, *, java_script_enabled: bool = True, locale: str = "da-DK",
+                 viewport: dict[str, int] = PHONE) -> Page:
+        """Return a new page in a new context: a phone of its own (or a touch laptop, viewport=LAPTOP),
+        with an empty cache."""
         context = self.browser.new_context(
-            viewport=PHONE,
-            is_mobile=True,
+            viewport=viewport,
+            is_mobile=viewport == PHONE,
             has_touch=True,
             java_script_enabled=java_script_enabled,
             locale=locale,

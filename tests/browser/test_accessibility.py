@@ -91,7 +91,7 @@ def check_language_and_names(page: Page) -> None:
     # Every field has a <label> with words, so tapping the words reaches the field too.
     assert page.evaluate(UNLABELLED) == []
     # And Chromium computes a name from it: asked for one field of each kind.
-    for kind in ["input[type=range]", "input[type=radio]", "textarea", "input[name=code]"]:
+    for kind in ["input[type=range]", "input.vas-number", "input[type=radio]", "textarea", "input[name=code]"]:
         fields = page.locator(kind)
         if fields.count():
             expect(fields.first).to_have_accessible_name(re.compile(r"\w"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.invitations.models import Response
+from tests.browser.chromium import LAPTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +21,13 @@ UNKNOWN_TOKEN = "0123456789ABCDEFGHJKMNPQRS"  # well formed, never issued
 # --- on the phone -------------------------------------------------------------------------
 
 def line(page: Page, name: str) -> Locator:
-    """Return the VAS line of a field name such as "fit-outcome-child.me"."""
-    return page.locator(f'input[type=range][name="{name}"]')
+    """Return the VAS line of a field name such as "fit-outcome-child.me" (JavaScript adds it)."""
+    return page.locator(f'input[type=range][id="{name}-line"]')
+
+
+def number_field(page: Page, name: str) -> Locator:
+    """Return the number field of a VAS item: what is sent, with or without JavaScript."""
+    return page.locator(f'input[name="{name}"]')
 
 
 def tap_line(page: Page, name: str, fraction: float) -> str:
@@ -55,14 +61,14 @@ def send(page: Page, token: str) -> None:
 
 
 def vas_names(page: Page) -> list[str]:
-    return page.locator("input[type=range]").evaluate_all("lines => lines.map(l => l.name)")
+    return page.locator("input.vas-number").evaluate_all("fields => fields.map(f => f.name)")
 
 
 def questions(page: Page) -> dict[str, str]:
-    """Return each VAS line's field name -> the question its label asks."""
+    """Return each VAS item's field name -> the question its label asks."""
     return page.evaluate(
-        """() => Object.fromEntries([...document.querySelectorAll('input[type=range]')]
-            .map(line => [line.name, line.labels[0].innerText.trim()]))"""
+        """() => Object.fromEntries([...document.querySelectorAll('input.vas-number')]
+            .map(field => [field.name, field.labels[0].innerText.trim()]))"""
     )
 
 
@@ -77,13 +83,15 @@ TOTAL = "Total (0–40, højere er bedre)"
 MEAN = "Gennemsnit (1–5, højere er bedre)"
 
 
-def tables(page: Page, caption: str) -> list[list[list[str]]]:
-    """Return the tables whose caption holds this text, as rows of cells the reader sees."""
+def tables(page: Page, caption: str, word: bool = False) -> list[list[list[str]]]:
+    """Return the tables whose caption holds this text (or this whole word: a form's id), as rows
+    of cells the reader sees."""
     found = page.evaluate(
-        """caption => [...document.querySelectorAll('table')]
-            .filter(t => t.caption && t.caption.innerText.split(/\\s+/).join(' ').includes(caption))
+        """([caption, word]) => [...document.querySelectorAll('table')]
+            .filter(t => t.caption && (word ? t.caption.innerText.split(/\\s+/).includes(caption)
+                                            : t.caption.innerText.split(/\\s+/).join(' ').includes(caption)))
             .map(t => [...t.rows].map(r => [...r.cells].map(c => c.innerText.trim())))""",
-        caption,
+        [caption, word],
     )
     assert found, f"no table {caption!r} on the case page"
     return found
@@ -91,7 +99,7 @@ def tables(page: Page, caption: str) -> list[list[list[str]]]:
 
 def column(page: Page, form_id: str, first_name: str) -> dict[str, str]:
     """Return one respondent's column of a form's answers table: row heading -> cell."""
-    [rows] = tables(page, form_id)
+    [rows] = tables(page, form_id, word=True)
     for index, head in enumerate(rows[0]):
         if head.split("\n")[0] == first_name:
             return {row[0]: row[index] for row in rows[1:]}
@@ -166,8 +174,8 @@ def test_child_taps_answers_and_case_worker_sees_them(
     for name, fraction in zip(names, fractions, strict=True):
         value = tap_line(page, name, fraction)
         assert near(value, fraction), (name, fraction, value)
-        # The number under the line is what the child chose.
-        expect(page.locator(f'output[for="{name}"]')).to_have_text(f"{float(value):.1f}")
+        # The number under the line is what the child chose, with a Danish decimal comma.
+        expect(number_field(page, name)).to_have_value(danish(value))
         answered[name] = value
     send(page, token)
 
@@ -183,74 +191,107 @@ def test_child_taps_answers_and_case_worker_sees_them(
     assert_fit_column(column(case, SESSION, "Emma"), of_form(answered, SESSION, asked))
 
 
-def test_child_answers_without_javascript(app, live_server, phone, staff_page, status_label, make, caseworker):
+# Issue 10, item 1: without JavaScript a line is a number field that starts empty; what is
+# typed is stored exactly (a Danish comma too), and a line nobody filled in is never 5.0.
+MOTHER_TYPES = {
+    f"{OUTCOME}.me": "6,7", f"{OUTCOME}.family": "3", f"{OUTCOME}.school": "10",
+    f"{OUTCOME}.everything": "0", "fit-session.heard": "4.5", "fit-session.topics": "7,0",
+    "fit-session.approach": " 8,1 ", "fit-session.overall": "9.9",
+}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_mother_answers_without_javascript(app, live_server, phone, staff_page, make, caseworker, viewport):
     ids = make.emma(caseworker)
-    token = ids.tokens["child"]
-    page = phone(java_script_enabled=False)
+    token = ids.tokens["mother"]
+    page = phone(java_script_enabled=False, viewport=viewport)
     start(page, live_server, token)
     names = vas_names(page)
-    asked = questions(page)
-    assert len(names) == 8
+    assert sorted(names) == sorted(MOTHER_TYPES)
+    assert page.locator("input[type=range]").count() == 0
+    for name in names:  # nothing looks answered before it is
+        expect(number_field(page, name)).to_have_value("")
 
-    answered = {}
-    # Taps move the native slider with no script at all.
-    for name, fraction in zip(names[:3], [0.8, 0.2, 0.6], strict=True):
-        answered[name] = tap_line(page, name, fraction)
-        assert near(answered[name], fraction)
-    # The keyboard too: End, then five steps back.
-    keyed = line(page, names[3])
-    keyed.focus()
-    keyed.press("End")
-    for _ in range(5):
-        keyed.press("ArrowLeft")
-    answered[names[3]] = keyed.input_value()
-    assert answered[names[3]] == "9.5"
-    # The session form's lines are left alone: without a script they count as the middle.
-    for name in names[4:]:
-        answered[name] = line(page, name).input_value()
-        assert answered[name] == "5"
+    # One line filled in: the rest are asked for, and what was typed stays as typed.
+    first = f"{OUTCOME}.me"
+    number_field(page, first).fill("6,7")
+    page.get_by_role("button", name="Send mine svar").click()
+    expect(page.get_by_role("alert")).to_have_text("Der mangler noget. Se de markerede spørgsmål.")
+    expect(number_field(page, first)).to_have_value("6,7")
+    for name in names[1:]:
+        expect(page.locator(f'[id="{name}-error"]')).to_have_text(PLEASE_ANSWER)
+        expect(number_field(page, name)).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".error")).to_have_count(len(names) - 1)
+    assert stored_answers(app, ids.invitations["mother"]) == {}
+
+    for name in names[1:]:
+        number_field(page, name).fill(MOTHER_TYPES[name])
     send(page, token)
+    stored = stored_answers(app, ids.invitations["mother"])
+    answers = {f"{form_id}.{key}": value for form_id, (given, _, _) in stored.items() for key, value in given.items()}
+    assert answers == {
+        f"{OUTCOME}.me": 6.7, f"{OUTCOME}.family": 3.0, f"{OUTCOME}.school": 10.0,
+        f"{OUTCOME}.everything": 0.0, "fit-session.heard": 4.5, "fit-session.topics": 7.0,
+        "fit-session.approach": 8.1, "fit-session.overall": 9.9,
+    }
+    assert 5.0 not in answers.values()
 
-    answers, declined, _ = stored_answers(app, ids.invitations["child"])[SESSION]
-    assert not declined and set(answers.values()) == {5.0}
-
+    # The case worker reads what she typed (the rows are the forms' own wording, in order).
     case = staff_page(ids.case)
-    assert status_of(case, "Emma") == status_label("answered")
-    assert_fit_column(column(case, OUTCOME, "Emma"), of_form(answered, OUTCOME, asked))
-    session = column(case, SESSION, "Emma")
-    assert_fit_column(session, of_form(answered, SESSION, asked))
-    assert session[TOTAL] == "20,0"
+    for form_id in (OUTCOME, "fit-session"):
+        shown = column(case, form_id, "Mette")
+        values = [value for question, value in shown.items() if question not in (TOTAL, "Signaler")]
+        typed = [danish(MOTHER_TYPES[name].replace(",", ".")) for name in names if name.startswith(form_id + ".")]
+        assert values == typed
+        assert number(shown[TOTAL]) == sum((number(v) for v in values), Decimal(0))
 
 
-def test_untouched_line_is_asked_for_and_nothing_is_lost(app, live_server, phone, make, caseworker):
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_untouched_line_is_asked_for_and_nothing_is_lost(app, live_server, phone, make, caseworker, viewport):
     ids = make.emma(caseworker)
     token = ids.tokens["child"]
-    page = phone()
+    page = phone(viewport=viewport)
     start(page, live_server, token)
     names = vas_names(page)
     skipped = f"{OUTCOME}.school"
     answered = {name: tap_line(page, name, 0.25 + 0.08 * i) for i, name in enumerate(names) if name != skipped}
-    # Before an answer the line shows no dot and no number: nothing looks chosen.
+    # Before an answer the line shows no dot and no number: nothing looks chosen (issue 10, item 1).
     assert "untouched" in (line(page, skipped).get_attribute("class") or "")
-    expect(page.locator(f'output[for="{skipped}"]')).to_have_text("")
+    expect(number_field(page, skipped)).to_have_value("")
 
     page.get_by_role("button", name="Send mine svar").tap()
     expect(page.get_by_role("alert")).to_have_text("Der mangler noget. Se de markerede spørgsmål.")
     assert page.url.endswith(f"/r/{token}/form")
     expect(page.locator(f'[id="{skipped}-error"]')).to_have_text(PLEASE_ANSWER)
-    expect(line(page, skipped)).to_have_attribute("aria-describedby", f"{skipped}-error")
+    expect(number_field(page, skipped)).to_have_attribute("aria-describedby", f"{skipped}-error")
     expect(page.locator(".error")).to_have_count(1)
-    # Every other line still holds its value, with its dot and its number showing.
+    assert "untouched" in (line(page, skipped).get_attribute("class") or "")
+    # Every other line still holds its value, with its dot and its number (a decimal comma) showing.
     for name, value in answered.items():
         expect(line(page, name)).to_have_value(value)
-        expect(page.locator(f'output[for="{name}"]')).to_have_text(f"{float(value):.1f}")
+        expect(line(page, name)).not_to_have_class("untouched")
+        expect(number_field(page, name)).to_have_value(danish(value))
     assert stored_answers(app, ids.invitations["child"]) == {}
 
-    answered[skipped] = tap_line(page, skipped, 0.5)
+    # Dragging the line answers too; so does typing into the number, which moves the dot.
+    target = line(page, skipped)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    answered[skipped] = target.input_value()
+    assert near(answered[skipped], 0.6)
+    expect(number_field(page, skipped)).to_have_value(danish(answered[skipped]))
+    typed = f"{OUTCOME}.me"
+    number_field(page, typed).fill("2,3")
+    expect(line(page, typed)).to_have_value("2.3")
     send(page, token)
     answers, _, _ = stored_answers(app, ids.invitations["child"])[OUTCOME]
     assert answers["school"] == float(answered[skipped])
-    assert answers["me"] == float(answered[f"{OUTCOME}.me"])
+    assert answers["me"] == 2.3
+    assert answers["family"] == float(answered[f"{OUTCOME}.family"])
 
 
 def test_grandmother_taps_options_and_father_declines(
@@ -354,7 +395,8 @@ def test_english_makes_the_pages_english(app, live_server, phone, make, casework
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="How are you doing?")).to_be_visible()
-    expect(page.get_by_label("How do I feel about myself?")).to_be_visible()
+    expect(page.get_by_role("textbox", name="How do I feel about myself?")).to_be_visible()
+    expect(page.get_by_role("slider", name="How do I feel about myself?")).to_be_visible()
     expect(page.get_by_role("button", name="I don't want to answer")).to_be_visible()
     text = page.locator("main").inner_text()
     for danish_words in ["Hvordan har du det?", "Skidt", "Send mine svar", "Jeg vil ikke svare"]:
@@ -362,7 +404,9 @@ def test_english_makes_the_pages_english(app, live_server, phone, make, casework
     # The choice holds for the rest of the visit: a missing answer is asked for in English.
     names = vas_names(page)
     for name in names[1:]:
-        tap_line(page, name, 0.6)
+        value = tap_line(page, name, 0.6)
+        # English writes a decimal point (issue 10, item 11: the reader's own decimal mark).
+        expect(number_field(page, name)).to_have_value(f"{float(value):.1f}")
     page.get_by_role("button", name="Send my answers").tap()
     expect(page.get_by_role("alert")).to_have_text("Something is missing. Look at the marked questions.")
     expect(page.locator(f'[id="{names[0]}-error"]')).to_have_text("Please answer this question.")
