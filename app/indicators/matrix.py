@@ -51,10 +51,17 @@ class Column:
     answers: dict | None  # None = not answered (yet)
     status_word: str = ""
     took_part: list[str] = field(default_factory=list)
+    # The keys (factors, and the ICF function level) this scorer was asked; None = every one.
+    asked: frozenset[str] | None = None
 
     @property
     def is_family(self) -> bool:
         return self.role in FAMILY_ROLES
+
+    def was_asked(self, key: str) -> bool:
+        """False where the scorer was not asked the factor: the matrix says "ikke spurgt"
+        (issue 11 item 1), and their scoring is complete without it."""
+        return self.asked is None or key in self.asked
 
     def score(self, key: str) -> dict:
         return ((self.answers or {}).get("scores") or {}).get(key) or {}
@@ -86,8 +93,18 @@ class Matrix:
     unscored: list[str]
 
 
+def asked_keys(info: IndicatorRound, role: str, child_age: int) -> frozenset[str]:
+    """The keys someone of this role was asked in the round: their factors, and the ICF level if asked."""
+    form = services.form_of(info)
+    keys = {f.key for f in services.asked_factors(info, role, child_age)}
+    if form is not None and form.asks_level(role):
+        keys.add(LEVEL_FIELD)
+    return frozenset(keys)
+
+
 def columns(round_: Round, info: IndicatorRound) -> list[Column]:
     found: list[Column] = []
+    age = services.child_age(round_.meeting)
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.round_id == round_.id)
         .options(selectinload(Invitation.person), selectinload(Invitation.responses)).order_by(Invitation.id)
@@ -97,14 +114,15 @@ def columns(round_: Round, info: IndicatorRound) -> list[Column]:
         response = current[0] if current else None
         answers = response.answers if response is not None and not response.declined else None
         status = invitation.status()
-        found.append(Column(invitation.person.first_name, invitation.person.role, answers, status))
+        role = invitation.person.role
+        found.append(Column(invitation.person.first_name, role, answers, status, asked=asked_keys(info, role, age)))
     staff = services.staff_scoring(round_)
     if staff is not None or "caseworker" in info.scorers or info.together:
         people = {p.id: p.first_name for p in round_.meeting.case.people}
         name = staff.scored_by.name if staff is not None else round_.meeting.case.caseworker.name
         took_part = [people[i] for i in (staff.took_part if staff else []) if i in people]
         found.append(Column(name, "caseworker", staff.answers if staff else None,
-                            "answered" if staff else "waiting", took_part))
+                            "answered" if staff else "waiting", took_part, asked_keys(info, "caseworker", age)))
     return found
 
 
