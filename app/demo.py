@@ -129,13 +129,15 @@ def add_indicator_rounds(case, user: User) -> None:
         round_, _ = indicators.start_round(meeting, user)
         scores = {key: values[0 if number == 0 else 2] for key, values in INDICATORS.items()}
         goals = {key: values[1] for key, values in INDICATORS.items()}
+        info = indicators.indicator_round(round_)
         for invitation in round_.invitations:
             # The provider agrees with the final status; the mother sees health two steps worse now.
-            seen = dict(scores)
+            asked = {f.key for f in indicators.asked_factors(info, invitation.person.role, indicators.child_age(meeting))}
+            seen = {k: v for k, v in scores.items() if k in asked}
             if number == 1 and invitation.person.role == "mother":
                 seen["health"] = min(5, seen["health"] + 2)
             answers = {"scores": {k: {"status": v, "goal": min(v, goals[k]), "text": ""} for k, v in seen.items()}}
-            respond.submit_own(invitation, indicators.form_of(indicators.indicator_round(round_)), answers, "da")
+            respond.submit_own(invitation, indicators.form_of(info), answers, "da")
         indicators.save_final_scores(round_, user, {
             key: {"status": scores[key], "goal": min(scores[key], goals[key]) if number == 0 else goals[key],
                   "rationale": "Samlet vurdering på mødet."}

@@ -137,13 +137,13 @@ class Factory:
     # --- resultatdokumentation (indicator rounds) --------------------------------------------
 
     def indicator_case(self, user_id: int, *, form: str = "indicators-child-family", intake: date | None = None,
-                       **procedure) -> CaseIds:
+                       child_age: int = 9, **procedure) -> CaseIds:
         """Emma's case with an indicator form chosen; the procedure saved if settings are given."""
         from datetime import timedelta
 
         from app.indicators import services as indicators
 
-        ids = self.emma(user_id, open_round=False)
+        ids = self.emma(user_id, open_round=False, child_age=child_age)
         with self.app.test_request_context():
             user = db.session.get(User, user_id)
             login_user(user)

@@ -89,14 +89,20 @@ intro.en = "Intro"
 [steps]
 da = ["1", "2", "3", "4", "5"]
 en = ["1", "2", "3", "4", "5"]
+[respondent_steps]
+da = ["Godt", "2", "3", "4", "Svært"]
+en = ["Good", "2", "3", "4", "Hard"]
 [[factors]]
 key = "family"
 title.da = "Familie"
 title.en = "Family"
+asked = ["caseworker", "parents", "child"]
+min_age = 12
 [[factors.split]]
 key = "family_mother"
 title.da = "Mor"
 title.en = "Mother"
+about = "mother"
 """
 
 
@@ -166,3 +172,141 @@ def test_a_broken_form_stops_start_up(tmp_path):
     with pytest.raises(InstrumentError, match="unknown kind"):
         create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
                     "INDICATOR_FORMS_DIR": tmp_path})
+
+
+# --- who is asked what (issue 11 item 1) -------------------------------------------------------
+
+YOUTH_ALL = ["development", "family_mother", "family_father", "family_siblings", "school_employment", "health",
+             "leisure", "everyday", "substance", "crime"]
+YOUTH_CHILD = YOUTH_ALL[:-2]
+FAMILY_ALL = ["development", "family_mother", "family_father", "family_siblings", "school", "health", "leisure",
+              "self_reliance", "attachment", "crime"]
+
+
+def _without(keys, *left_out):
+    return [k for k in keys if k not in left_out]
+
+
+@pytest.mark.parametrize("form_id, role, age, split, asked", [
+    # Issue 11 item 1: each factor says which respondents are asked it (roles and a minimum
+    # age). Crime and substance misuse are for the staff only: never the child or young
+    # person, nor the parents; a parent is not asked about their own relation to the child
+    # (the mother not family_mother, the father not family_father); no child under 12 is
+    # asked anything until a child version exists. The staff are asked everything.
+    ("indicators-youth", "child", 14, True, YOUTH_CHILD),
+    ("indicators-youth", "child", 12, True, YOUTH_CHILD),
+    ("indicators-youth", "child", 11, True, []),
+    ("indicators-youth", "child", None, True, []),  # an unknown age is not old enough
+    ("indicators-youth", "mother", 14, True, _without(YOUTH_CHILD, "family_mother")),
+    ("indicators-youth", "father", 14, True, _without(YOUTH_CHILD, "family_father")),
+    ("indicators-youth", "carer", 14, True, YOUTH_CHILD),  # another carer is neither
+    ("indicators-youth", "mother", 14, False, ["development", "family", *YOUTH_CHILD[4:]]),  # the whole family
+    ("indicators-youth", "network", 14, True, []),  # not a scorer in the procedure
+    ("indicators-youth", "provider", 14, True, YOUTH_ALL),
+    ("indicators-youth", "school", 14, True, YOUTH_ALL),
+    ("indicators-youth", "caseworker", 8, True, YOUTH_ALL),
+    ("indicators-child-family", "child", 13, True, _without(FAMILY_ALL, "attachment", "crime")),
+    ("indicators-child-family", "child", 8, True, []),
+    ("indicators-child-family", "mother", 8, True, _without(FAMILY_ALL, "family_mother", "crime")),
+    ("indicators-child-family", "father", 3, True, _without(FAMILY_ALL, "family_father", "crime")),
+    ("indicators-child-family", "provider", 8, True, FAMILY_ALL),
+    ("indicators-young-parents", "child", 17, True,
+     ["pregnancy_health", "parenting", "family_mother", "family_father", "family_siblings", "network",
+      "school_employment", "housing"]),
+    ("indicators-under-3", "child", 12, True, []),
+    ("indicators-under-3", "father", 1, True,
+     ["development", "family_mother", "family_siblings", "health", "attachment", "care", "daycare"]),
+    ("icf", "child", 12, True, ["health", "school", "leisure", "development", "family"]),
+])
+def test_each_respondent_is_asked_the_factors_the_file_gives_them(shipped, form_id, role, age, split, asked):
+    form = shipped.get(form_id)
+    assert [f.key for f in form.asked_factors(split, role, age)] == asked
+
+
+@pytest.mark.parametrize("role, asked", [
+    # Issue 11 item 1: the overall function level of the ICF model is the professionals' assessment.
+    ("caseworker", True), ("provider", True), ("school", True), ("mother", False), ("child", False),
+])
+def test_only_the_staff_are_asked_the_icf_function_level(shipped, role, asked):
+    assert shipped.get("icf").asks_level(role) is asked
+    assert not shipped.get("indicators-youth").asks_level(role)  # factor forms have no level
+
+
+def test_respondents_read_their_own_words_and_the_staff_the_forms(shipped):
+    # Issue 11 item 1: the child reads "du" and the steps in plain words; a parent reads about
+    # the child by first name; the staff keep the form's wording.
+    form = shipped.get("indicators-youth")
+    child = {f.key: f for f in form.asked_factors(True, "child", 14, "Emma")}
+    assert child["development"].title("da") == "Hvordan du har det og opfører dig"
+    assert child["family_mother"].title("da") == "Dig og din mor"
+    assert form.guidance(child["health"], "da") == (
+        "Det går godt", "Det går mest godt", "Både godt og svært", "Det er svært", "Det er rigtig svært")
+    assert form.guidance(child["health"], "en")[4] == "It is really hard"
+    father = {f.key: f for f in form.asked_factors(True, "father", 14, "Emma")}
+    assert father["development"].title("da") == "Hvordan Emma har det og opfører sig"
+    assert father["family_mother"].title("da") == "Emma og mor"
+    assert form.guidance(father["family_mother"], "da")[0] == "Det går godt"
+    provider = {f.key: f for f in form.asked_factors(True, "provider", 14, "Emma")}
+    assert provider["development"].title("da") == "Udvikling og adfærd"
+    assert form.guidance(provider["health"], "da")[4] == STEP_5
+    assert form.guidance(provider["crime"], "da")[0] == "Ingen kriminalitet"
+
+
+def test_the_respondent_forms_are_new_versions(shipped):
+    # Issue 11 "Versions": the wording a respondent reads changed, so each form has a new version.
+    assert {f.id: f.version for f in shipped.all()} == {f: 2 for f in [*SECTION_4, "indicators-under-3",
+                                                                       "indicators-young-parents", "icf"]}
+    for form in shipped.all():
+        assert "én serie" in form.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, message", [
+    # Issue 11 item 1: the loader checks who is asked.
+    (('asked = ["caseworker", "parents", "child"]\n', ''), "factor 'family': 'asked' is missing"),
+    (('"parents", "child"]', '"parents", "teacher"]'),
+     "factor 'family': 'asked' has unknown role 'teacher' (known: carer, caseworker, child, father, mother, "
+     "network, parents, provider, school)"),
+    (('asked = ["caseworker", "parents", "child"]', 'asked = []'), "'asked' must not be empty"),
+    (('asked = ["caseworker", "parents", "child"]', 'asked = "parents"'), "'asked' must be a list of roles"),
+    (('min_age = 12', 'min_age = 8'), "'min_age' 8 is below 12: there is no child version"),
+    (('min_age = 12', 'min_age = "12"'), "'min_age' must be a whole number"),
+    (('"parents", "child"]', '"parents"]'), "'min_age' is the youngest child asked it, but 'asked' does not list"),
+    (('about = "mother"', 'about = "sister"'), "'about' must be one of mother, father, not 'sister'"),
+    (('min_age = 12', 'min_age = 12\nabout = "mother"'), "factor 'family': unknown setting 'about'"),
+    (('da = ["Godt", "2", "3", "4", "Svært"]', 'da = ["Godt", "Svært"]'),
+     "'respondent_steps.da' has 2 texts for the 5 steps"),
+])
+def test_broken_asking_is_refused_with_a_clear_message(tmp_path, change, message):
+    assert change[0] in GOOD
+    path = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(InstrumentError, match="form.toml") as error:
+        load_form(path)
+    assert message in str(error.value)
+
+
+def test_a_part_may_be_asked_of_others_than_its_family_factor(tmp_path):
+    form = load_form(_write(tmp_path, GOOD.replace('about = "mother"', 'asked = ["caseworker"]')))
+    assert [f.key for f in form.asked_factors(True, "father", 14)] == []
+    assert [f.key for f in form.asked_factors(False, "father", 14)] == ["family"]
+    assert [f.key for f in form.asked_factors(True, "caseworker", 14)] == ["family_mother"]
+
+
+def test_validate_wants_respondent_wording_where_respondents_are_asked(app, runner, tmp_path):
+    # Issue 11 "Tests": every respondent-facing form has the steps in the respondents' words.
+    no_wording = GOOD.replace('[respondent_steps]\nda = ["Godt", "2", "3", "4", "Svært"]\n'
+                              'en = ["Good", "2", "3", "4", "Hard"]\n', "")
+    assert no_wording != GOOD
+    _write(tmp_path, no_wording)
+    app.config["INDICATOR_FORMS_DIR"] = tmp_path
+    result = runner.invoke(args=["instruments", "validate"])
+    assert result.exit_code == 1
+    assert ("form.toml: asked of carer, child, father, mother, but has no 'respondent_steps' (the steps in their "
+            "words)") in result.output
+    # Asked of the staff only, a form needs no respondent wording.
+    _write(tmp_path, no_wording.replace('asked = ["caseworker", "parents", "child"]\nmin_age = 12',
+                                        'asked = ["caseworker", "provider"]'))
+    result = runner.invoke(args=["instruments", "validate"])
+    assert result.exit_code == 0, result.output
+    _write(tmp_path, GOOD.replace('en = ["Good", "2", "3", "4", "Hard"]\n', ""))
+    result = runner.invoke(args=["instruments", "validate"])
+    assert result.exit_code == 1 and "form.toml: respondent_steps: no 'en' text" in result.output

@@ -212,7 +212,8 @@ def round_ids(make, caseworker):
 
 
 def test_the_external_scorer_sees_every_factor_with_step_guidance(app, client, round_ids):
-    page = client.get(f"/r/{round_ids.tokens['mother']}/form")
+    # The provider is staff: asked every factor, in the form's own words (issue 11 item 1).
+    page = client.get(f"/r/{round_ids.tokens['provider']}/form")
     assert page.status_code == 200
     for text in ("Familieforhold: mor", "Familieforhold: søskende", "Tilknytning", "Kriminalitet",
                  "1: Ingen problemer: klarer sig uden støtte", "Ved ikke", "Forslag til mål", "Uddybning (valgfrit)"):
@@ -225,9 +226,12 @@ def test_a_complete_scoring_is_stored_as_a_response(app, client, round_ids):
     response = client.post(f"/r/{round_ids.tokens['mother']}/form", data=data)
     assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
     [answer] = stored(app, round_ids.invitations["mother"])
-    assert answer.instrument_id == "indicators-child-family" and answer.instrument_version == 1
+    # Version 2: the wording for respondents changed (issue 11 "Versions").
+    assert answer.instrument_id == "indicators-child-family" and answer.instrument_version == 2
     assert answer.answers["scores"]["development"] == {"status": "dont_know", "goal": None, "text": ""}
     assert answer.answers["scores"]["health"] == {"status": 3, "goal": 2, "text": "Sover dårligt."}
+    # What she was not asked is not stored, even when posted (issue 11 item 1).
+    assert "crime" not in answer.answers["scores"] and "family_mother" not in answer.answers["scores"]
     # Sent twice (a double click): no second version.
     client.post(f"/r/{round_ids.tokens['mother']}/form", data=data)
     assert len(stored(app, round_ids.invitations["mother"])) == 1
@@ -244,17 +248,18 @@ def test_a_complete_scoring_is_stored_as_a_response(app, client, round_ids):
     ({"health-text": "Mors cpr er 010203-1234"}, "Skriv ikke CPR-numre i Samstem."),
 ])
 def test_a_bad_scoring_is_refused_with_everything_typed_kept(app, client, round_ids, change, message):
+    # The provider is asked every factor, crime too (issue 11 item 1).
     data = scored(school__text="Går i skole hver dag.") | change
-    response = client.post(f"/r/{round_ids.tokens['mother']}/form", data=data)
+    response = client.post(f"/r/{round_ids.tokens['provider']}/form", data=data)
     assert response.status_code == 400
     assert message in response.text
     assert "Går i skole hver dag." in response.text
     assert 'name="attachment-status" value="3" checked' in response.text
-    assert stored(app, round_ids.invitations["mother"]) == []
+    assert stored(app, round_ids.invitations["provider"]) == []
 
 
 def test_every_missing_factor_gets_its_own_message(app, client, round_ids):
-    response = client.post(f"/r/{round_ids.tokens['father']}/form", data={"development-status": "2"})
+    response = client.post(f"/r/{round_ids.tokens['provider']}/form", data={"development-status": "2"})
     assert response.status_code == 400
     for name in ("Familieforhold: far", "Skole", "Tilknytning", "Kriminalitet"):
         assert f"Vælg en status for «{name}», eller vælg «Ved ikke»." in response.text
@@ -306,8 +311,9 @@ def test_the_matrix_shows_each_scorer_and_marks_the_spread(app, make, client, st
     assert page.status_code == 200
     assert "Mette" in page.text and "Lise" in page.text and "Ondt i maven." in page.text
     assert 'id="row-health" class="diverges"' in page.text  # 4 against 2
-    assert 'id="row-crime" class="diverges"' not in page.text  # 4 against 3
-    assert page.text.count("Forskel på 2 trin eller mere") == len(CHILD_FAMILY) - 1
+    assert 'id="row-crime" class="diverges"' not in page.text  # only Lise's 3: the mother is not asked it
+    # Every factor but crime and family_mother, which the mother is not asked (issue 11 item 1).
+    assert page.text.count("Forskel på 2 trin eller mere") == len(CHILD_FAMILY) - 2
 
 
 def test_final_scores_are_versioned_and_a_family_view_is_kept_beside_them(app, make, client, staff, round_ids):
@@ -447,9 +453,10 @@ def test_icf_rounds_show_development_and_the_function_level(app, make, staff, ca
                               "function_level": {"level": "C"}})
     make.decide_round(first, reason="Kun tre dimensioner var kendt.")
     second = make.indicator_round(ids)
-    page = staff.get(f"/r/{ids.tokens['mother']}/form")
+    # The provider is asked the function level; the parents are not (issue 11 item 1).
+    page = staff.get(f"/r/{ids.tokens['provider']}/form")
     assert "Samlet funktionsniveau" in page.text and "C: moderate funktionsnedsættelser" in page.text
-    bad = staff.post(f"/r/{ids.tokens['mother']}/form", data={"health-status": "5", "function_level": "F"})
+    bad = staff.post(f"/r/{ids.tokens['provider']}/form", data={"health-status": "5", "function_level": "F"})
     assert bad.status_code == 400 and "Vælg en af mulighederne ved «Sundhed»." in bad.text
     make.final_scores(second, {"health": {"status": 1}, "school": {"status": 2}, "leisure": {"status": 3},
                                "function_level": {"level": "B"}})
@@ -523,7 +530,8 @@ FEEDBACK_WORDS = ("hvordan mødet var for dig", "Hvordan går det?")
 ])
 def test_the_indicator_intro_says_what_a_scoring_is_and_not_a_meeting_feedback(make, client, caseworker,
                                                                                role, says):
-    ids = make.indicator_case(caseworker, scorers=["provider", "child"])
+    # From 12 a child may score (issue 11 item 1).
+    ids = make.indicator_case(caseworker, scorers=["provider", "child"], child_age=14)
     make.indicator_round(ids)
     intro = client.get(f"/r/{ids.tokens[role]}")
     assert intro.status_code == 200

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     """Load forms/indicators/ (an invalid file stops start-up)."""
     from app.indicators import models  # noqa: F401  (the schema)
     from app.indicators.catalogue import (
-        check_languages,
+        check_forms,
         configured_directory,
         load_indicator_forms,
     )
@@ -25,9 +25,9 @@ def init_app(app: Flask) -> None:
         return load_indicator_forms(configured_directory(app), configured_languages(app))
 
     forms = load(app)
-    for problem in check_languages(forms):
+    for problem in check_forms(forms):
         app.logger.warning("indicator form text missing: %s", problem)
     app.extensions["indicator_forms"] = forms
     # The respondent's pages find an indicator round's form by id through the engine.
-    register_forms(app, "indicator forms", forms, load, check_languages)
+    register_forms(app, "indicator forms", forms, load, check_forms)
     app.add_template_global(category_label)

@@ -72,10 +72,11 @@ def level_part(form: IndicatorForm, lang: str) -> Part:
 
 
 def scoring_form_class(form: IndicatorForm, factors: Sequence[Factor], lang: str, base: type[Form] = Form,
-                       text_limit: int = TEXT_LIMIT) -> type[Form]:
-    """Return one scorer's form: a factor block per factor, and the function level of ICF forms."""
+                       text_limit: int = TEXT_LIMIT, level: bool = True) -> type[Form]:
+    """Return one scorer's form: a factor block per factor they are asked, and the function
+    level of ICF forms unless they are not asked it (`level`)."""
     items: list[Part | Block] = [factor_block(form, f, lang, text_limit) for f in factors]
-    if form.is_icf:
+    if form.is_icf and level:
         items.append(level_part(form, lang))
     return build_block_form(items, base, indicator_form=form)
 
@@ -120,7 +121,7 @@ def scoring_answers(form: Form) -> dict:
             scores[item.key] = {"status": status if status == DONT_KNOW else _step_or_none(status),
                                 "goal": _step_or_none(goal), "text": block.text.data}
     answers: dict = {"scores": scores}
-    if form.indicator_form.is_icf:
+    if form.indicator_form.is_icf and LEVEL_FIELD in form:
         answers[LEVEL_FIELD] = form[LEVEL_FIELD].data or None
     return answers
 

@@ -55,6 +55,8 @@ class Column:
     # The scorings on this link that a newer one replaced, oldest first, and when the current one came.
     earlier: list[Response] = field(default_factory=list)
     sent_at: datetime | None = None
+    # The keys (factors, and the ICF function level) this scorer was asked; None = every one.
+    asked: frozenset[str] | None = None
 
     @property
     def is_family(self) -> bool:
@@ -78,6 +80,11 @@ class Column:
             if (response.declined, was) != (self.declined, self.score(key)):
                 found.append((response.submitted_at, was, response.declined))
         return found
+
+    def was_asked(self, key: str) -> bool:
+        """False where the scorer was not asked the factor: the matrix says "ikke spurgt"
+        (issue 11 item 1), and their scoring is complete without it."""
+        return self.asked is None or key in self.asked
 
     def score(self, key: str) -> dict:
         return ((self.answers or {}).get("scores") or {}).get(key) or {}
@@ -109,8 +116,18 @@ class Matrix:
     unscored: list[str]
 
 
+def asked_keys(info: IndicatorRound, role: str, child_age: int) -> frozenset[str]:
+    """The keys someone of this role was asked in the round: their factors, and the ICF level if asked."""
+    form = services.form_of(info)
+    keys = {f.key for f in services.asked_factors(info, role, child_age)}
+    if form is not None and form.asks_level(role):
+        keys.add(LEVEL_FIELD)
+    return frozenset(keys)
+
+
 def columns(round_: Round, info: IndicatorRound) -> list[Column]:
     found: list[Column] = []
+    age = services.child_age(round_.meeting)
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.round_id == round_.id)
         .options(selectinload(Invitation.person), selectinload(Invitation.responses)).order_by(Invitation.id)
@@ -121,15 +138,17 @@ def columns(round_: Round, info: IndicatorRound) -> list[Column]:
         answers = response.answers if response is not None and not response.declined else None
         status = invitation.status()
         earlier = [r for r in invitation.responses if r.instrument_id == info.form_id and r.superseded_at is not None]
-        found.append(Column(invitation.person.first_name, invitation.person.role, answers, status, earlier=earlier,
-                            sent_at=response.submitted_at if response is not None else None))
+        role = invitation.person.role
+        found.append(Column(invitation.person.first_name, role, answers, status, earlier=earlier,
+                            sent_at=response.submitted_at if response is not None else None,
+                            asked=asked_keys(info, role, age)))
     staff = services.staff_scoring(round_)
     if staff is not None or "caseworker" in info.scorers or info.together:
         people = {p.id: p.first_name for p in round_.meeting.case.people}
         name = staff.scored_by.name if staff is not None else round_.meeting.case.caseworker.name
         took_part = [people[i] for i in (staff.took_part if staff else []) if i in people]
         found.append(Column(name, "caseworker", staff.answers if staff else None,
-                            "answered" if staff else "waiting", took_part))
+                            "answered" if staff else "waiting", took_part, asked=asked_keys(info, "caseworker", age)))
     return found
 
 

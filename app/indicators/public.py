@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.i18n import current_language
 from app.indicators import items, scoring, services
+from app.indicators.catalogue import STAFF_ROLES
 from app.instruments.blocks import word_problems
 from app.invitations.models import Invitation
 from app.respond import pages
@@ -22,7 +23,15 @@ def respondent_form(invitation: Invitation, token: str):
     if form is None:
         abort(404)
     lang = current_language()
-    form_class = items.scoring_form_class(form, services.factors_of(info), lang, FlaskForm)
+    # Only what this person is asked, in their words (issue 11 item 1).
+    person, meeting = invitation.person, invitation.round.meeting
+    child = meeting.case.child
+    factors = services.asked_factors(info, person.role, services.child_age(meeting), child.first_name if child else "")
+    if not factors:
+        # A link issued before the form stopped asking this person (a child under 12): nothing to answer.
+        return render_page("indicators/respond.html", invitation, token, form=form, scoring=None, errors={},
+                           staff=False)
+    form_class = items.scoring_form_class(form, factors, lang, FlaskForm, level=form.asks_level(person.role))
     if request.method == "POST":
         filled = form_class()
         if filled.validate():
@@ -37,4 +46,4 @@ def respondent_form(invitation: Invitation, token: str):
         status = 200
     errors = word_problems(filled, items.wording(lang))
     return render_page("indicators/respond.html", invitation, token, form=form, scoring=filled, errors=errors,
-                       csrf_problem="csrf_token" in filled.errors), status
+                       csrf_problem="csrf_token" in filled.errors, staff=person.role in STAFF_ROLES), status

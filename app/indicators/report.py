@@ -79,6 +79,9 @@ def _row_lines(matrix: Matrix, row: Row, lang: str) -> list[str]:
     with_goal = matrix.form is not None and matrix.form.has_goals
     lines = ["  " + row.factor.title(lang)]
     for column, cell in zip(matrix.columns, row.cells, strict=True):
+        if not column.was_asked(row.factor.key):
+            lines.append(f"    {_who(column)}: {_('ikke spurgt')}")
+            continue
         earlier = _was(column.earlier_scores(row.factor.key), with_goal)
         if cell:
             words = ". " + _indented(cell["text"]) if cell.get("text") else ""

@@ -15,7 +15,12 @@ from app.auth.models import User
 from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.indicators import schedule
-from app.indicators.catalogue import Factor, IndicatorForm, current_forms
+from app.indicators.catalogue import (
+    YOUNGEST_CHILD,
+    Factor,
+    IndicatorForm,
+    current_forms,
+)
 from app.indicators.classification import NOT_FOLLOWED_UP, classify
 from app.indicators.models import (
     DEFAULT_FORM,
@@ -157,10 +162,42 @@ def factors_of(info: IndicatorRound) -> list[Factor]:
     return form.factors(info.family_split) if form else []
 
 
+def asked_factors(info: IndicatorRound, role: str, child_age: int | None, child_name: str = "") -> list[Factor]:
+    """The factors of the round someone of this role is asked, in their words (issue 11 item 1)."""
+    form = form_of(info)
+    return form.asked_factors(info.family_split, role, child_age, child_name) if form else []
+
+
+def child_age(meeting: Meeting) -> int:
+    """The child's age at the meeting, as far as the birth year tells."""
+    return meeting.case.child_age(meeting.held_on)
+
+
 def external_scorers(meeting: Meeting, scorers: Sequence[str]) -> list:
     """The meeting's participants who score with a personal link under these choices."""
     roles = scorer_roles(list(scorers))
     return [p for p in meeting.participants if p.role in roles]
+
+
+def link_scorers(meeting: Meeting, scorers: Sequence[str], form: IndicatorForm,
+                 split: bool) -> tuple[list, list[str]]:
+    """The external scorers who get a personal link, and why each of the others gets none.
+
+    Issue 11 item 1: no indicator form goes to a child under YOUNGEST_CHILD (there is no
+    child version yet), nor to anyone the form asks nothing of."""
+    age = child_age(meeting)
+    people, refused = [], []
+    for person in external_scorers(meeting, scorers):
+        if person.role == "child" and age < YOUNGEST_CHILD:
+            refused.append(_("%(name)s er %(age)s år og får ikke et link. Indikatorskemaerne findes endnu ikke i en "
+                             "udgave for børn under %(youngest)s år.", name=person.first_name, age=age,
+                             youngest=YOUNGEST_CHILD))
+        elif not form.asked_factors(split, person.role, age):
+            refused.append(_("%(name)s får ikke et link: skemaet har ingen områder, som %(name)s skal score.",
+                             name=person.first_name))
+        else:
+            people.append(person)
+    return people, refused
 
 
 def start_round(meeting: Meeting, user: User) -> tuple[Round, dict[int, str]]:
@@ -174,13 +211,14 @@ def start_round(meeting: Meeting, user: User) -> tuple[Round, dict[int, str]]:
         raise IndicatorError(_("Sagens indikatorskema findes ikke længere. Vælg et andet."))
     form = forms.get(settings.form_id)
     proc = procedure()
-    people = [] if proc.together else external_scorers(meeting, proc.scorers)
+    split = proc.family_split and form.family_split
+    people, refused = ([], []) if proc.together else link_scorers(meeting, proc.scorers, form, split)
     if not proc.together and not people and "caseworker" not in proc.scorers:
-        raise IndicatorError(_("Ingen af mødets deltagere skal score efter proceduren."))
+        raise IndicatorError(" ".join(refused) or _("Ingen af mødets deltagere skal score efter proceduren."))
     round_, issued = rounds.start_round(meeting, user, "indicators", [(person, [form.id]) for person in people])
     db.session.add(IndicatorRound(
         round_id=round_.id, form_id=form.id, form_version=form.version,
-        family_split=proc.family_split and form.family_split, together=proc.together, scorers=list(proc.scorers),
+        family_split=split, together=proc.together, scorers=list(proc.scorers),
     ))
     return round_, issued
 

@@ -116,6 +116,11 @@ def start(meeting_id: int):
     case = meeting.case
     settings = services.case_settings(case)
     proc = services.procedure()
+    forms = current_forms()
+    form = forms.get(settings.form_id) if settings and settings.form_id in forms else None
+    scorers, refused = [], []
+    if form is not None and not proc.together:
+        scorers, refused = services.link_scorers(meeting, proc.scorers, form, proc.family_split and form.family_split)
     problem, status = None, 200
     if request.method == "POST":
         try:
@@ -123,16 +128,16 @@ def start(meeting_id: int):
         except services.IndicatorError as error:
             db.session.rollback()
             problem, status = str(error), 409
+            refused = [message for message in refused if message not in problem]
         else:
             issued.remember(round_.id, tokens)
+            for message in refused:
+                flash(message, "info")
             if tokens:
                 return redirect(url_for("invitations.screen", round_id=round_.id))
             return redirect(url_for("indicators.score", round_id=round_.id))
-    forms = current_forms()
-    form = forms.get(settings.form_id) if settings and settings.form_id in forms else None
-    scorers = [] if proc.together else services.external_scorers(meeting, proc.scorers)
     return render_template("indicators/start.html", meeting=meeting, case=case, form=form, procedure=proc,
-                           scorers=scorers, problem=problem), status
+                           scorers=scorers, refused=refused, problem=problem), status
 
 
 # --- the case worker's own scoring ------------------------------------------------------------
@@ -155,7 +160,8 @@ def score(round_id: int):
     lang = current_language()
     people = round_.meeting.participants
     current = services.staff_scoring(round_)
-    form_class = items.scoring_form_class(form, services.factors_of(info), lang, Form)
+    factors = services.asked_factors(info, "caseworker", services.child_age(round_.meeting))
+    form_class = items.scoring_form_class(form, factors, lang, Form, level=form.asks_level("caseworker"))
     form_class.took_part = TookPartField(choices=[SelectChoice(str(p.id), p.first_name) for p in people])
     if request.method != "POST":
         values = scoring.values_from_answers(current.answers) if current else {}

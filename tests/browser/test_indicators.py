@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 
 FACTORS = ["development", "family_mother", "family_father", "family_siblings", "school", "health",
            "leisure", "self_reliance", "attachment", "crime"]
+# The mother is not asked about crime, nor about her own relation to Emma (issue 11 item 1).
+MOTHER_ASKED = [key for key in FACTORS if key not in ("family_mother", "crime")]
 PROVIDER = {key: 3 for key in FACTORS} | {"development": 2, "health": 1}  # against the mother's 4s: two spreads
 MOTHER_SAYS = "Emma sover dårligt og har ondt i maven om morgenen."
 DEVELOPMENT_NEEDS = ("Skriv en begrundelse for den endelige status for «Udvikling og adfærd». "
@@ -37,27 +39,30 @@ def provider_scores(app, invitation_id: int) -> None:
 def mother_scores_on_her_phone(phone: Callable[..., Page], live_server: str, token: str) -> list:
     page = phone()
     page.goto(f"{live_server}/r/{token}/form")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Indikatorer: børn og familie")
-    expect(page.locator("#factor-health")).to_contain_text("1: Ingen problemer: klarer sig uden støtte")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sådan går det for Emma")
+    expect(page.locator("main")).to_contain_text("1 betyder, at det går godt. 5 betyder, at det er rigtig svært.")
+    expect(page.locator("#factor-health")).to_contain_text("1: Det går godt")
+    expect(page.locator("#factor-crime")).to_have_count(0)
+    expect(page.locator("#factor-family_mother")).to_have_count(0)
     # She starts, writes about her daughter's health, and sends too early.
     page.locator('input[name="development-status"][value="4"]').check()
-    page.get_by_label("Uddybning (valgfrit) Sundhed").fill(MOTHER_SAYS)
+    page.get_by_label("Uddybning (valgfrit) Helbred").fill(MOTHER_SAYS)
     page.get_by_role("button", name="Send mine svar").click()
     summary = page.locator(".error-summary")
-    expect(summary).to_contain_text("Vælg en status for «Kriminalitet», eller vælg «Ved ikke».")
-    expect(summary.locator("li")).to_have_count(len(FACTORS) - 1)
-    expect(page.get_by_label("Uddybning (valgfrit) Sundhed")).to_have_value(MOTHER_SAYS)
+    expect(summary).to_contain_text("Vælg en status for «Emma og far», eller vælg «Ved ikke».")
+    expect(summary.locator("li")).to_have_count(len(MOTHER_ASKED) - 1)
+    expect(page.get_by_label("Uddybning (valgfrit) Helbred")).to_have_value(MOTHER_SAYS)
     expect(page.locator('input[name="development-status"][value="4"]')).to_be_checked()
     accessible = axe_violations(page)
     # A goal worse than the status is refused.
-    for key in FACTORS:
+    for key in MOTHER_ASKED:
         page.locator(f'input[name="{key}-status"][value="4"]').check()
         page.locator(f'input[name="{key}-goal"][value="3"]').check()
     page.locator('input[name="attachment-status"][value="dont_know"]').check()
-    page.locator('input[name="crime-goal"][value="5"]').check()
+    page.locator('input[name="school-goal"][value="5"]').check()
     page.get_by_role("button", name="Send mine svar").click()
-    expect(page.locator(".error-summary")).to_contain_text("Målet for «Kriminalitet» kan ikke være dårligere end status.")
-    page.locator('input[name="crime-goal"][value="4"]').check()
+    expect(page.locator(".error-summary")).to_contain_text("Målet for «Skole» kan ikke være dårligere end status.")
+    page.locator('input[name="school-goal"][value="4"]').check()
     page.get_by_role("button", name="Send mine svar").click()
     page.wait_for_url("**/thanks")
     return accessible
@@ -74,6 +79,9 @@ def read_the_matrix(page: Page) -> None:
     expect(page.locator("#row-development .spread")).to_have_text("Forskel på 2 trin eller mere")
     expect(page.locator("#row-health")).to_contain_text(MOTHER_SAYS)
     expect(page.locator("#row-crime .spread")).to_have_count(0)
+    # The parents were not asked about crime, the mother not about herself (issue 11 item 1).
+    expect(page.locator("#row-crime .not-asked")).to_have_count(2)
+    expect(page.locator("#row-family_mother .not-asked")).to_have_count(1)
 
 
 def set_final_scores(page: Page, leave_out: str) -> None:
@@ -134,3 +142,22 @@ def test_indicator_round_from_phone_to_decision(app, live_server, desk, staff_pa
     expect(page.locator("#row-attachment")).to_contain_text(REASON)
     accessible["locked matrix"] = axe_violations(page)
     assert {name: found for name, found in accessible.items() if found} == {}
+
+
+def test_an_indicator_round_for_an_8_year_old_is_refused(app, live_server, desk, staff_page, make, caseworker):
+    """Issue 11 "Tests": no indicator form goes to a child under 12 until a child version exists;
+    the case worker is told so clearly, and no link is issued."""
+    ids = make.indicator_case(caseworker, scorers=["child"], child_age=8)
+    page = staff_page(ids.case)
+    page.locator("#indicators").get_by_role("link", name="Netværksmøde").click()
+    page.wait_for_url("**/meetings/*/indicators")
+    message = ("Emma er 8 år og får ikke et link. Indikatorskemaerne findes endnu ikke i en udgave for børn "
+               "under 12 år.")
+    expect(page.locator(".refused")).to_have_text(message)
+    page.get_by_role("button", name="Start indikatorrunden").click()
+    expect(page.get_by_role("alert")).to_have_text(message)
+    expect(page).to_have_url(f"{live_server}/meetings/{ids.meeting}/indicators")
+    with app.app_context():
+        from app.invitations.models import Round
+        assert db.session.scalars(db.select(Round).where(Round.kind == "indicators")).all() == []
+    assert axe_violations(page) == []
