@@ -27,6 +27,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     ORGANISATION_NAME = os.environ.get("SAMSTEM_ORGANISATION", "Samstem Kommune")
+    # The organisation's name in an SMS, where the full name would not fit one message
+    # (app/invitations/messages.py); at most 25 characters, and without words such as "børn".
+    ORGANISATION_SHORT_NAME = os.environ.get("SAMSTEM_ORGANISATION_SHORT")
     # Where respondents' links point; set it when the app runs behind a proxy.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
 

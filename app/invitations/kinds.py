@@ -17,6 +17,37 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+# Who reads a message, by the words it needs: the child or young person herself (addressed as
+# "du", never by her name in the third person), an adult around her (a parent, the network: the
+# child by first name), a professional (the provider, the school).
+READERS = ("child", "adult", "professional")
+PROFESSIONAL_ROLES = ("provider", "school")
+
+
+def reader_of(role: str) -> str:
+    """Return which of READERS a person with this role is."""
+    if role == "child":
+        return "child"
+    return "professional" if role in PROFESSIONAL_ROLES else "adult"
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text in each reader's words. A reader without words of their own reads the adult's (or,
+    for a kind only professionals are asked, the professional's): a kind whose rounds reach the
+    child gives her words of her own."""
+
+    adult: LazyString | None = None
+    child: LazyString | None = None
+    professional: LazyString | None = None
+
+    def to(self, reader: str) -> LazyString:
+        """Return the text in the words of this reader (one of READERS)."""
+        text = getattr(self, reader) or self.adult or self.professional
+        if text is None:
+            raise ValueError("Words need at least the adult's or the professional's text")
+        return text
+
 
 @dataclass(frozen=True)
 class RoundKind:
@@ -26,11 +57,16 @@ class RoundKind:
     # (with %(kind)s the meeting's kind and %(date)s its date).
     handout_title: LazyString
     summary_heading: LazyString
-    # The SMS's request (%(caseworker)s, %(child)s; %(due)s the due date); the e-mail's subject
-    # and request (%(caseworker)s, %(organisation)s, %(child)s, %(date)s) unless compose_email writes it.
+    # The SMS's request, the same for every reader (app/invitations/messages.py adds the greeting,
+    # "Frivilligt:" and the link): %(caseworker)s the case worker's first name, %(organisation)s,
+    # %(due)s the due date. It is read on a lock screen: never the child's name, nor what the case is.
     sms_ask: LazyString
-    email_subject: LazyString | None = None
-    email_ask: LazyString | None = None
+    # The e-mail's subject and request in each reader's words (%(caseworker)s, %(organisation)s,
+    # %(child)s the child's first name, %(date)s the meeting's date, %(due)s the due date), and any
+    # paragraph more on what the form asks.
+    email_subject: Words
+    email_ask: Words
+    email_more: Words | None = None
     # Whether the case worker must take a position on its answers; if not, they are for the agenda.
     waits_for_decision: bool = True
     # Asked before the meeting (wishes, a status) rather than after it.
@@ -52,9 +88,8 @@ class RoundKind:
     # reads besides the overview (round -> template names), loaded before the report renders.
     report_partial: str | None = None
     report_context: Callable | None = None
-    # Own e-mail texts (subject, body with LINK) and summary lines, where the texts above do not
-    # do; and what the thank-you page needs beyond the invitation (loaded before it renders).
-    compose_email: Callable | None = None
+    # Own summary lines, where the heading above does not do; and what the thank-you page needs
+    # beyond the invitation (loaded before it renders).
     summary_lines: Callable | None = None
     thanks_context: Callable | None = None
 
@@ -96,8 +131,12 @@ FEEDBACK = register(RoundKind(
     label=_l("Feedback"),
     handout_title=_l("Vil du fortælle os, hvordan det går?"),
     summary_heading=_l("Samstem: feedback efter %(kind)s %(date)s"),
-    sms_ask=_l("%(caseworker)s vil gerne høre, hvordan mødet var for dig:"),
-    email_subject=_l("Hvordan var mødet %(date)s?"),
-    email_ask=_l("%(caseworker)s fra %(organisation)s vil gerne høre, hvordan det går med %(child)s, og hvordan "
-                 "mødet %(date)s var for dig."),
+    sms_ask=_l("%(caseworker)s fra %(organisation)s spørger, hvordan mødet var for dig."),
+    email_subject=Words(adult=_l("Hvordan var mødet den %(date)s?")),
+    email_ask=Words(
+        adult=_l("%(caseworker)s fra %(organisation)s vil gerne høre, hvordan det går med %(child)s, og hvordan "
+                 "mødet den %(date)s var for dig."),
+        child=_l("%(caseworker)s fra %(organisation)s vil gerne høre, hvordan du har det, og hvordan mødet "
+                 "den %(date)s var for dig."),
+    ),
 ))

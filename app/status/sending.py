@@ -6,53 +6,21 @@ printed or shown as a QR code before stops working.
 
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
 from app.extensions import db
 from app.i18n import person_language
-from app.invitations.kinds import round_kind
+from app.invitations import messages
 from app.invitations.models import Invitation, Round
 from app.outbox import queue_email, queue_sms
-from app.outbox.models import LINK, OutboxMessage
+from app.outbox.models import OutboxMessage
 
 
 class SendError(Exception):
     """The link cannot be sent as asked; the message says why, for the case worker."""
-
-
-def _texts(invitation: Invitation) -> tuple[str, str]:
-    """Return the subject and body for the invitation's round kind, in the current locale."""
-    round_ = invitation.round
-    kind = round_kind(round_.kind)
-    if kind.compose_email is not None:
-        return kind.compose_email(invitation)
-    case = round_.meeting.case
-    caseworker, organisation = case.caseworker.name, current_app.config["ORGANISATION_NAME"]
-    meeting_on = format_date(round_.meeting.held_on, "d. MMMM yyyy")
-    words = {"caseworker": caseworker, "organisation": organisation, "child": case.child.first_name if case.child else "",
-             "date": meeting_on}
-    body = "\n\n".join([
-        _("Hej %(name)s", name=invitation.person.first_name),
-        kind.email_ask % words,
-        _("Dit personlige link:") + "\n" + LINK,
-        _("Det er frivilligt at svare. Linket er kun til dig."),
-        _("Venlig hilsen") + "\n" + caseworker + "\n" + organisation,
-    ])
-    return kind.email_subject % {"date": meeting_on}, body
-
-
-def sms_text(invitation: Invitation) -> str:
-    """Return a short SMS: who asks, about what, the link."""
-    round_ = invitation.round
-    case = round_.meeting.case
-    due = format_date(round_.due_on, "d. MMMM yyyy") if round_.due_on else ""
-    ask = round_kind(round_.kind).sms_ask % {
-        "caseworker": case.caseworker.name, "child": case.child.first_name if case.child else "", "due": due}
-    return _("Hej %(name)s.", name=invitation.person.first_name) + " " + ask + " " + LINK
 
 
 def send(invitation: Invitation, channel: str) -> OutboxMessage:
@@ -69,10 +37,10 @@ def send(invitation: Invitation, channel: str) -> OutboxMessage:
         raise SendError(_("%(name)s har intet telefonnummer. Tilføj det på personens side.", name=person.first_name))
     with force_locale(person_language(person)):
         if channel == "email":
-            subject, body = _texts(invitation)
+            subject, body = messages.email(invitation)
             message = queue_email(address, subject, body, invitation=invitation)
         else:
-            message = queue_sms(address, sms_text(invitation), invitation=invitation)
+            message = queue_sms(address, messages.sms(invitation), invitation=invitation)
     audit.record("invitation.send", invitation.round.meeting.case_id, invitation_id=invitation.id, channel=channel)
     return message
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,11 +24,11 @@ from app.cases.services import record_meeting
 from app.extensions import db
 from app.i18n import person_language
 from app.instruments.blocks import read, word_problems
+from app.invitations import messages
 from app.invitations import services as rounds
 from app.invitations.models import Invitation, Response, Round
 from app.labels import ATTAINMENT_LABELS, ROLE_LABELS
 from app.outbox import queue_email
-from app.outbox.models import LINK
 from app.respond.services import OwnForm, submit_own
 from app.status import items
 from app.status.items import GOAL_TEXTS
@@ -109,31 +108,9 @@ def request_status(case: Case, user: User, *, meeting: Meeting | None, new_meeti
     round_, tokens = rounds.open_round(meeting, user, {p.id: [FORM.id] for p in people}, kind="status", due_on=due_on)
     for invitation in round_.invitations:
         with force_locale(person_language(invitation.person)):
-            subject, body = request_email(invitation)
+            subject, body = messages.email(invitation)
         queue_email(invitation.person.email, subject, body, invitation=invitation)
     return round_, tokens
-
-
-def request_email(invitation: Invitation) -> tuple[str, str]:
-    """Return the subject and body asking for a status; the body holds LINK where the link goes."""
-    round_ = invitation.round
-    case = round_.meeting.case
-    child = case.child.first_name if case.child else ""
-    caseworker, organisation = case.caseworker.name, current_app.config["ORGANISATION_NAME"]
-    due = format_date(round_.due_on, "d. MMMM yyyy")
-    subject = _("Status om %(child)s senest %(due)s", child=child, due=due)
-    body = "\n\n".join([
-        _("Hej %(name)s", name=invitation.person.first_name),
-        _("%(caseworker)s fra %(organisation)s beder om din status om %(child)s før mødet %(meeting)s. "
-          "Skriv status senest %(due)s.",
-          caseworker=caseworker, organisation=organisation, child=child,
-          meeting=format_date(round_.meeting.held_on, "d. MMMM yyyy"), due=due),
-        _("Du skriver kort om hvert mål i handleplanen, giver en samlet vurdering og fortæller, om du har gennemgået statussen med familien."),
-        _("Dit personlige link:") + "\n" + LINK,
-        _("Linket er kun til dig. %(caseworker)s, som er rådgiver, læser det, du skriver, og det gemmes i sagen.", caseworker=caseworker),
-        _("Venlig hilsen") + "\n" + caseworker + "\n" + organisation,
-    ])
-    return subject, body
 
 
 # ---- The provider's form -------------------------------------------------------------
