@@ -21,7 +21,8 @@ DONT_KNOW = "dont_know"
 
 ROLES = frozenset({"child", "mother", "father", "carer", "network", "provider", "school"})
 MEETING_KINDS = frozenset(
-    {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal"}
+    {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal",
+     "fit_session"}
 )
 # What a file in forms/ may ask; an area's pages also ask blocks and their parts (blocks.py).
 QUESTION_TYPES = frozenset({"vas", "scale", "choice", "yesno", "text", "longtext"})
