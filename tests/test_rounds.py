@@ -12,6 +12,9 @@ from app.invitations.models import Invitation
 from tests.factories import proposed_forms
 from tests.qr import decode_pdf, decode_svg
 
+# The "yes" of the question asked before a link is revoked (issue 10 item 15).
+YES = {"confirm": "yes"}
+
 
 def _confirm(staff, meeting_id: int, choices: dict[int, list[str]]):
     data = {f"person_{pid}": ids for pid, ids in choices.items()}
@@ -151,13 +154,32 @@ def test_reissue_one_link_stops_the_old_one(staff, make, caseworker, app):
 
 def test_revoked_link_stops_working_and_shows_as_revoked(staff, make, caseworker, app):
     ids = make.emma(caseworker)
-    response = staff.post(f"/invitations/{ids.invitations['father']}/revoke")
+    response = staff.post(f"/invitations/{ids.invitations['father']}/revoke", data=YES)
     assert response.status_code == 302
     page = staff.get(f"/cases/{ids.case}").text
     assert "Tilbagekaldt" in page
     assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 404
     # Revoking twice is harmless.
+    assert staff.post(f"/invitations/{ids.invitations['father']}/revoke", data=YES).status_code == 302
     assert staff.post(f"/invitations/{ids.invitations['father']}/revoke").status_code == 302
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_revoking_asks_first_and_the_link_works_until_confirmed(staff, make, caseworker, app, method):
+    # Issue 10 item 15: "Tilbagekald" asks once; a POST without the "yes" (an old page, no
+    # JavaScript needed either way) only asks again.
+    ids = make.emma(caseworker)
+    url = f"/invitations/{ids.invitations['father']}/revoke"
+    asked = staff.open(url, method=method)
+    assert asked.status_code == 200
+    assert "Vil du tilbagekalde linket til Jonas?" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and f'href="/rounds/{ids.round}"' in asked.text
+    with app.app_context():
+        assert db.session.get(Invitation, ids.invitations["father"]).revoked_at is None
+    assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 200
+    assert "Tilbagekaldt" not in staff.get(f"/rounds/{ids.round}").text
+    assert staff.post(url, data=YES).status_code == 302
+    assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 404
 
 
 @pytest.mark.parametrize("url", ["/rounds/999999", "/rounds/999999/screen", "/rounds/999999/handout.pdf",
