@@ -7,10 +7,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app import tokens
+from app.cases.models import Person
 from app.extensions import db
 from app.invitations.models import Invitation
 from tests.factories import proposed_forms
-from tests.qr import decode_pdf, decode_svg
+from tests.qr import decode_pdf, decode_svg, pdf_pages_text
 
 # The "yes" of the question asked before a link is revoked (issue 10 item 15).
 YES = {"confirm": "yes"}
@@ -115,10 +116,50 @@ def test_handout_pdf_has_a_page_per_participant_with_working_codes(staff, make, 
         flat = text.replace("\n", "")
         assert url in flat, "the short link is printed"
         assert tokens.typed_code(token) in flat, "the typed code is printed"
-        # No personal data: not the child's name, not the case number, not the person's name.
+        # Nothing about the case: not the child's name, not the case number, not who else is asked.
+        # The page's own reader is named (issue 10 item 8), so Emma's name is only on her own page.
+        reader = _reader_of(staff.application, token)
         for private in ["Emma", "Sag-Ø-17", "Mette", "Jonas", "Grete", "Lise", "mormor"]:
-            assert private not in text
+            assert (private in text) is (private == reader), (reader, private)
     assert all(staff.application.test_client().get(c[0]).status_code == 200 for c in pages)
+
+
+def _reader_of(app, token: str) -> str:
+    """Return the first name of the person a token was issued to."""
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.hash_token(token)))
+        return invitation.person.first_name
+
+
+# Issue 10 item 8: each sheet is in its reader's language; Danish where Samstem does not speak it.
+SHEET_WORDING = {
+    "da": ("Til {name}", "Scan koden med kameraet på din telefon.", "Vil du fortælle os, hvordan det går?"),
+    "en": ("For {name}", "Scan the code with your phone's camera.", "Will you tell us how things are going?"),
+}
+
+
+def test_handout_sheets_are_in_each_readers_language_and_name_the_reader(staff, make, caseworker, app):
+    ids = make.emma(caseworker, open_round=False)
+    languages = {"mother": "da", "father": "en", "network": "ar", "provider": "en"}
+    with app.app_context():
+        for role, language in languages.items():
+            db.session.get(Person, ids.people[role]).language = language
+        db.session.commit()
+    _confirm(staff, ids.meeting, proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text))
+    pdf = staff.get(f"/rounds/{_round_id(staff, ids)}/handout.pdf").data
+    sheets = {}
+    for codes, text in zip(decode_pdf(pdf), pdf_pages_text(pdf), strict=True):
+        [url] = codes
+        sheets[_reader_of(app, url.rsplit("/", 1)[1])] = text
+    expected = {"Emma": "da", "Mette": "da", "Jonas": "en", "Grete": "da", "Lise": "en"}
+    assert sorted(sheets) == sorted(expected)
+    for name, language in expected.items():
+        to, scan, title = SHEET_WORDING[language]
+        other = SHEET_WORDING["en" if language == "da" else "da"]
+        assert to.format(name=name) in sheets[name] and scan in sheets[name] and title in sheets[name], name
+        assert other[1] not in sheets[name] and other[2] not in sheets[name], name
+        if name != "Emma":  # the child's name is on no one else's sheet
+            assert "Emma" not in sheets[name] and "Sag-Ø-17" not in sheets[name], name
 
 
 def test_codes_are_shown_only_in_the_issuing_session(make, caseworker, app):
