@@ -4,6 +4,7 @@ WTForms ships no Danish catalogue, so its built-in messages are mapped to our ow
 Danish source texts here and translated through the Babel catalogues like the rest.
 """
 
+from flask import request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -72,3 +73,12 @@ class Form(FlaskForm):
             # Every text a staff form takes in is cleaned of NUL before any check sees it.
             filters = [*unbound_field.kwargs.get("filters", ()), drop_nul]
             return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
+def confirmed() -> bool:
+    """Tell whether this request is the "yes" of a confirmation page (templates/confirm.html).
+
+    A change asked about first is made only by a POST that carries confirm=yes; a plain POST
+    (an old page, a stray button) is answered with the question instead.
+    """
+    return request.method == "POST" and request.form.get("confirm") == "yes"

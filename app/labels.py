@@ -20,6 +20,7 @@ MEETING_KIND_LABELS = {
     "action_plan": _l("Handleplansmøde"),
     "notification": _l("Underretningsmøde"),
     "informal": _l("Kaffemøde"),
+    "fit_session": _l("FIT-samtale"),
 }
 
 STAFF_ROLE_LABELS = {

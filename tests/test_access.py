@@ -127,7 +127,7 @@ def test_a_refused_page_and_a_redirect_leave_no_read(app, setting):
     login(owner, "owner")
     assert owner.get(f"/cases/{setting.case}/goals/999999").status_code == 404
     before = _views(app, setting.case)
-    assert owner.post(f"/invitations/{setting.invitations['mother']}/revoke").status_code == 302
+    assert owner.post(f"/invitations/{setting.invitations['mother']}/revoke", data={"confirm": "yes"}).status_code == 302
     assert _views(app, setting.case) == before
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == setting.case)))

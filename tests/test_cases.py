@@ -1,5 +1,6 @@
 """Cases, people and meetings: what the case worker types, and what is refused."""
 
+import re
 from datetime import date
 
 import pytest
@@ -112,6 +113,24 @@ def test_meeting_is_recorded_with_participants_and_leads_to_feedback(staff, make
     with app.app_context():
         meeting = db.session.scalars(select(Meeting).where(Meeting.kind == "follow_up")).one()
         assert [p.first_name for p in meeting.participants] == ["Emma", "Mette"]
+
+
+def test_a_fit_session_is_recorded_listed_and_gets_forms_proposed(staff, make, caseworker, app):
+    # Issue 10 item 16, DESIGN.md flow A: "FIT-samtale" is a kind of meeting (code name fit_session).
+    ids = make.emma(caseworker, open_round=False)
+    assert '<option value="fit_session">FIT-samtale</option>' in staff.get(f"/cases/{ids.case}/meetings/new").text
+    response = staff.post(f"/cases/{ids.case}/meetings/new", data={
+        "kind": "fit_session", "held_on": "2026-11-20", "participants": [ids.people["child"], ids.people["mother"]]})
+    assert response.status_code == 302 and "/feedback" in response.headers["Location"]
+    with app.app_context():
+        meeting = db.session.scalars(select(Meeting).where(Meeting.kind == "fit_session")).one()
+    case_page = staff.get(f"/cases/{ids.case}").text
+    assert "<strong>FIT-samtale</strong>" in case_page
+    # Proposed like any meeting that is not a network meeting: the mother's FIT forms are ticked.
+    proposal = staff.get(f"/meetings/{meeting.id}/feedback")
+    assert proposal.status_code == 200 and "FIT-samtale" in proposal.text
+    ticked = re.findall(r'<input checked[^>]*name="person_(\d+)"[^>]*value="([^"]+)"', proposal.text)
+    assert any(person == str(ids.people["mother"]) and form.startswith("fit-") for person, form in ticked), ticked
 
 
 @pytest.mark.parametrize(

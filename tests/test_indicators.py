@@ -108,6 +108,23 @@ def test_only_an_administrator_sets_the_procedure(app, make, client, caseworker)
             ["caseworker", "school"], True, 4, "indicators-youth", False)
 
 
+@pytest.mark.parametrize("username, role, linked", [
+    # Issue 10 item 17: the procedure page is linked where an administrator lands, for no one else.
+    ("admin", "admin", True),
+    ("anne", "caseworker", False),
+    ("leader", "leader", False),
+])
+def test_the_procedure_is_linked_where_an_administrator_lands(make, client, username, role, linked):
+    make.user(username, role=role, team=make.team() if role == "caseworker" else None)
+    login(client, username)
+    landing = client.get("/")
+    assert landing.status_code == 200
+    assert ('href="/admin/indicators"' in landing.text) is linked
+    if linked:
+        assert "Resultatdokumentation: procedure" in landing.text
+        assert client.get("/admin/indicators").status_code == 200
+
+
 @pytest.mark.parametrize("change, message", [
     ({"scorers": []}, "Vælg mindst én, der scorer."),
     ({"rhythm": "5"}, "Vælg en af mulighederne."),

@@ -81,7 +81,7 @@ def test_a_link_only_for_an_adult_of_this_case(app, staff, emma, make, person):
 
 
 def test_revoking_a_link_shows_a_kind_page_and_a_new_one_can_be_made(app, staff, emma):
-    response = staff.post(f"/cases/{emma.case}/observation-links/{emma.link}/revoke")
+    response = staff.post(f"/cases/{emma.case}/observation-links/{emma.link}/revoke", data={"confirm": "yes"})
     assert response.status_code == 302
     case_page = _text(staff.get(f"/cases/{emma.case}").text)
     assert "Linket til Grete virker ikke længere." in case_page and "Lukket" in case_page
@@ -92,10 +92,26 @@ def test_revoking_a_link_shows_a_kind_page_and_a_new_one_can_be_made(app, staff,
     posted = staff.post(f"/o/{emma.tokens['network']}", data={"kind": "positive", "text": "Hej"})
     assert posted.status_code == 410 and _count(app, Observation) == 0
     # Revoking twice changes nothing; a new link works.
+    assert staff.post(f"/cases/{emma.case}/observation-links/{emma.link}/revoke", data={"confirm": "yes"}).status_code == 302
     assert staff.post(f"/cases/{emma.case}/observation-links/{emma.link}/revoke").status_code == 302
     response = staff.post(f"/cases/{emma.case}/observation-links/new", data={"person": emma.people["network"]})
     token = re.search(r"/o/([0-9A-Z]{26})", response.text).group(1)
     assert staff.get(f"/o/{token}").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_closing_a_link_asks_first_and_the_link_works_until_confirmed(app, staff, emma, method):
+    # Issue 10 item 15: closing (revoking) a standing link asks once; a POST without the "yes" only asks.
+    url = f"/cases/{emma.case}/observation-links/{emma.link}/revoke"
+    asked = staff.open(url, method=method)
+    assert asked.status_code == 200
+    assert "Vil du lukke linket til Grete?" in asked.text and 'name="confirm" value="yes"' in asked.text
+    assert f'href="/cases/{emma.case}#observations"' in asked.text
+    with app.app_context():
+        assert db.session.get(ObservationLink, emma.link).revoked_at is None
+    assert staff.get(f"/o/{emma.tokens['network']}").status_code == 200
+    assert staff.post(url, data={"confirm": "yes"}).status_code == 302
+    assert staff.get(f"/o/{emma.tokens['network']}").status_code == 410
 
 
 def test_revoking_another_cases_link_is_404(staff, emma, make):

@@ -8,10 +8,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app import tokens
+from app.cases.models import Person
 from app.extensions import db
 from app.invitations.models import Invitation
 from tests.factories import proposed_forms
-from tests.qr import decode_pdf, decode_svg
+from tests.qr import decode_pdf, decode_svg, pdf_pages_text
+
+# The "yes" of the question asked before a link is revoked (issue 10 item 15).
+YES = {"confirm": "yes"}
 
 
 def _confirm(staff, meeting_id: int, choices: dict[int, list[str]]):
@@ -189,10 +193,50 @@ def test_handout_pdf_has_a_page_per_participant_with_working_codes(staff, make, 
         flat = text.replace("\n", "")
         assert url in flat, "the short link is printed"
         assert tokens.typed_code(token) in flat, "the typed code is printed"
-        # No personal data: not the child's name, not the case number, not the person's name.
+        # Nothing about the case: not the child's name, not the case number, not who else is asked.
+        # The page's own reader is named (issue 10 item 8), so Emma's name is only on her own page.
+        reader = _reader_of(staff.application, token)
         for private in ["Emma", "Sag-Ø-17", "Mette", "Jonas", "Grete", "Lise", "mormor"]:
-            assert private not in text
+            assert (private in text) is (private == reader), (reader, private)
     assert all(staff.application.test_client().get(c[0]).status_code == 200 for c in pages)
+
+
+def _reader_of(app, token: str) -> str:
+    """Return the first name of the person a token was issued to."""
+    with app.app_context():
+        invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == tokens.hash_token(token)))
+        return invitation.person.first_name
+
+
+# Issue 10 item 8: each sheet is in its reader's language; Danish where Samstem does not speak it.
+SHEET_WORDING = {
+    "da": ("Til {name}", "Scan koden med kameraet på din telefon.", "Vil du fortælle os, hvordan det går?"),
+    "en": ("For {name}", "Scan the code with your phone's camera.", "Will you tell us how things are going?"),
+}
+
+
+def test_handout_sheets_are_in_each_readers_language_and_name_the_reader(staff, make, caseworker, app):
+    ids = make.emma(caseworker, open_round=False)
+    languages = {"mother": "da", "father": "en", "network": "ar", "provider": "en"}
+    with app.app_context():
+        for role, language in languages.items():
+            db.session.get(Person, ids.people[role]).language = language
+        db.session.commit()
+    _confirm(staff, ids.meeting, proposed_forms(staff.get(f"/meetings/{ids.meeting}/feedback").text))
+    pdf = staff.get(f"/rounds/{_round_id(staff, ids)}/handout.pdf").data
+    sheets = {}
+    for codes, text in zip(decode_pdf(pdf), pdf_pages_text(pdf), strict=True):
+        [url] = codes
+        sheets[_reader_of(app, url.rsplit("/", 1)[1])] = text
+    expected = {"Emma": "da", "Mette": "da", "Jonas": "en", "Grete": "da", "Lise": "en"}
+    assert sorted(sheets) == sorted(expected)
+    for name, language in expected.items():
+        to, scan, title = SHEET_WORDING[language]
+        other = SHEET_WORDING["en" if language == "da" else "da"]
+        assert to.format(name=name) in sheets[name] and scan in sheets[name] and title in sheets[name], name
+        assert other[1] not in sheets[name] and other[2] not in sheets[name], name
+        if name != "Emma":  # the child's name is on no one else's sheet
+            assert "Emma" not in sheets[name] and "Sag-Ø-17" not in sheets[name], name
 
 
 def test_codes_are_shown_only_in_the_issuing_session(make, caseworker, app):
@@ -228,13 +272,32 @@ def test_reissue_one_link_stops_the_old_one(staff, make, caseworker, app):
 
 def test_revoked_link_stops_working_and_shows_as_revoked(staff, make, caseworker, app):
     ids = make.emma(caseworker)
-    response = staff.post(f"/invitations/{ids.invitations['father']}/revoke")
+    response = staff.post(f"/invitations/{ids.invitations['father']}/revoke", data=YES)
     assert response.status_code == 302
     page = staff.get(f"/cases/{ids.case}").text
     assert "Tilbagekaldt" in page
     assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 404
     # Revoking twice is harmless.
+    assert staff.post(f"/invitations/{ids.invitations['father']}/revoke", data=YES).status_code == 302
     assert staff.post(f"/invitations/{ids.invitations['father']}/revoke").status_code == 302
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_revoking_asks_first_and_the_link_works_until_confirmed(staff, make, caseworker, app, method):
+    # Issue 10 item 15: "Tilbagekald" asks once; a POST without the "yes" (an old page, no
+    # JavaScript needed either way) only asks again.
+    ids = make.emma(caseworker)
+    url = f"/invitations/{ids.invitations['father']}/revoke"
+    asked = staff.open(url, method=method)
+    assert asked.status_code == 200
+    assert "Vil du tilbagekalde linket til Jonas?" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and f'href="/rounds/{ids.round}"' in asked.text
+    with app.app_context():
+        assert db.session.get(Invitation, ids.invitations["father"]).revoked_at is None
+    assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 200
+    assert "Tilbagekaldt" not in staff.get(f"/rounds/{ids.round}").text
+    assert staff.post(url, data=YES).status_code == 302
+    assert app.test_client().get(f"/r/{ids.tokens['father']}").status_code == 404
 
 
 @pytest.mark.parametrize("url", ["/rounds/999999", "/rounds/999999/screen", "/rounds/999999/handout.pdf",

@@ -85,7 +85,7 @@ def test_no_address_gets_a_clear_message_and_nothing_is_queued(app, staff, emma,
 
 
 def test_a_revoked_link_or_a_locked_round_is_not_sent(app, staff, emma):
-    staff.post(f"/invitations/{emma.invitations['mother']}/revoke")
+    staff.post(f"/invitations/{emma.invitations['mother']}/revoke", data={"confirm": "yes"})
     response = staff.post(f"/invitations/{emma.invitations['mother']}/send-email", follow_redirects=True)
     assert "Linket til Mette er tilbagekaldt." in response.text
     assert _messages(app) == []

@@ -27,6 +27,7 @@ MEETING_KINDS = (
     "action_plan",
     "notification",
     "informal",
+    "fit_session",
 )
 # The life domains of the indicator forms and the ICF model (INSTRUMENTS.md sections 4-5).
 GOAL_DOMAINS = ("development", "family", "school", "health", "leisure", "everyday", "other")

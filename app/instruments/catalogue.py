@@ -22,7 +22,8 @@ DONT_KNOW = "dont_know"
 
 ROLES = frozenset({"child", "mother", "father", "carer", "network", "provider", "school"})
 MEETING_KINDS = frozenset(
-    {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal"}
+    {"network_meeting", "family_group_conference", "startup", "follow_up", "action_plan", "notification", "informal",
+     "fit_session"}
 )
 # The network-involving methods' meetings (DESIGN.md flow G): a form file's `method_meeting`
 # tells the case's first such meeting from one that follows an earlier one (issue 10 item 18).

@@ -21,6 +21,7 @@ from app.auth.access import (
     round_or_abort,
 )
 from app.extensions import db
+from app.forms import confirmed
 from app.i18n import current_language
 from app.instruments import current_catalogue
 from app.invitations import issued, services
@@ -142,12 +143,25 @@ def reissue(invitation_id: int):
     return redirect(url_for("invitations.show", round_id=invitation.round_id))
 
 
-@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 @case_work_required
 def revoke(invitation_id: int):
+    """Ask once, then revoke: the link works until the case worker has said yes."""
     invitation = invitation_or_abort(invitation_id)
+    name = invitation.person.first_name
+    back = url_for("invitations.show", round_id=invitation.round_id)
+    if invitation.revoked_at is None and not confirmed():
+        return render_template(
+            "confirm.html",
+            question=_("Vil du tilbagekalde linket til %(name)s?", name=name),
+            consequence=_("Så virker linket ikke længere. Du kan lave et nyt link bagefter."),
+            action=url_for("invitations.revoke", invitation_id=invitation.id),
+            confirm_label=_("Ja, tilbagekald linket"),
+            cancel_url=back,
+            cancel_label=_("Nej, behold linket"),
+        )
     if invitation.revoked_at is None:
         services.revoke(invitation)
     issued.forget(invitation.round_id, invitation.id)
-    flash(_("Linket til %(name)s er tilbagekaldt.", name=invitation.person.first_name), "info")
-    return redirect(url_for("invitations.show", round_id=invitation.round_id))
+    flash(_("Linket til %(name)s er tilbagekaldt.", name=name), "info")
+    return redirect(back)

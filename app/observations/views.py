@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from app.auth.access import case_or_abort, case_work_required, get_by_id
 from app.cases.models import Person
+from app.forms import confirmed
 from app.invitations.links import qr_svg
 from app.labels import OBSERVATION_KIND_LABELS
 from app.observations import services
@@ -56,13 +57,26 @@ def new_link(case_id: int):
     return render_template("observations/new_link.html", case=case, form=form), status
 
 
-@bp.route("/cases/<int:case_id>/observation-links/<int:link_id>/revoke", methods=["POST"])
+@bp.route("/cases/<int:case_id>/observation-links/<int:link_id>/revoke", methods=["GET", "POST"])
 @case_work_required
 def revoke_link(case_id: int, link_id: int):
+    """Ask once, then close the link: it works until the case worker has said yes."""
     case = case_or_abort(case_id)
     link = get_by_id(ObservationLink, link_id)
     if link is None or link.case_id != case.id:
         abort(404)
+    name = link.person.first_name
+    back = url_for("cases.show", case_id=case.id, _anchor="observations")
+    if not link.is_revoked and not confirmed():
+        return render_template(
+            "confirm.html",
+            question=_("Vil du lukke linket til %(name)s?", name=name),
+            consequence=_("Så virker linket ikke længere. Du kan lave et nyt link bagefter."),
+            action=url_for("observations.revoke_link", case_id=case.id, link_id=link.id),
+            confirm_label=_("Ja, luk linket"),
+            cancel_url=back,
+            cancel_label=_("Nej, behold linket"),
+        )
     if services.revoke(link):
-        flash(_("Linket til %(name)s virker ikke længere.", name=link.person.first_name), "info")
-    return redirect(url_for("cases.show", case_id=case.id, _anchor="observations"))
+        flash(_("Linket til %(name)s virker ikke længere.", name=name), "info")
+    return redirect(back)

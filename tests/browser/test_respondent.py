@@ -368,7 +368,8 @@ def test_unknown_and_revoked_links_say_nothing_about_the_case(
     expect(grete.locator("main")).to_contain_text("Emma")
     case = staff_page(ids.case)
     row = case.get_by_role("row").filter(has=case.get_by_role("cell", name="Grete", exact=True))
-    row.get_by_role("button", name="Tilbagekald").click()
+    row.get_by_role("link", name="Tilbagekald").click()
+    case.get_by_role("button", name="Ja, tilbagekald linket").click()
     case.goto(f"{live_server}/cases/{ids.case}")
     assert status_of(case, "Grete") == status_label("revoked")
 

@@ -1,15 +1,15 @@
 """the client address of every audit entry
 
-Revision ID: i12_audit_address
-Revises: i12_sessions
+Revision ID: d5e3f9b2a416
+Revises: c4d2e8a1f305
 Create Date: 2026-12-02 14:10:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'i12_audit_address'
-down_revision = 'i12_sessions'
+revision = 'd5e3f9b2a416'
+down_revision = 'c4d2e8a1f305'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """sessions that end: the user's session version, and what a user typed when theirs ended
 
-Revision ID: i12_sessions
+Revision ID: c4d2e8a1f305
 Revises: 35dd355c380f
 Create Date: 2026-12-02 13:30:00
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = 'i12_sessions'
+revision = 'c4d2e8a1f305'
 down_revision = '35dd355c380f'
 branch_labels = None
 depends_on = None
