@@ -16,7 +16,7 @@ from app.invitations.models import Round
 from tests.factories import demo_case, login
 from tests.test_page_queries import _staff_pages
 
-TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 
 def _open_feedback_round(app) -> int:
