@@ -35,12 +35,26 @@ class PlannedMeeting:
     kind: str
     held_on: date
     wishes_asked: bool
+    # A follow-up meeting no status was asked for, on a case with a provider or a school to ask
+    # (as the due list's "ask_status" item tells it).
+    status_owed: bool = False
 
 
 @dataclass
 class StatusSection:
     requests: list[StatusRequest] = field(default_factory=list)
     planned: list[PlannedMeeting] = field(default_factory=list)
+
+    @property
+    def to_ask(self) -> list[PlannedMeeting]:
+        """The planned follow-up meetings a status is still to be asked for."""
+        return [meeting for meeting in self.planned if meeting.status_owed]
+
+    @property
+    def owed(self) -> list[tuple[StatusRequest, Recipient]]:
+        """Each status asked for and not sent yet, with its request: what "Venter på dig" lists."""
+        return [(request, recipient) for request in self.requests for recipient in request.recipients
+                if recipient.state == "waiting"]
 
 
 @section("status")
@@ -52,8 +66,10 @@ def status_section(case: Case, today: date) -> StatusSection:
                       [Recipient(i.person.first_name, recipient_status(i)) for i in r.invitations])
         for r in rounds
     ]
+    asks_status = any(p.role in ("provider", "school") for p in case.people)
     planned = [
-        PlannedMeeting(m.id, m.kind, m.held_on, any(r.kind == "see_happen" for r in m.rounds))
+        PlannedMeeting(m.id, m.kind, m.held_on, any(r.kind == "see_happen" for r in m.rounds),
+                       asks_status and m.kind == "follow_up" and not any(r.kind == "status" for r in m.rounds))
         for m in reversed(case.meetings) if m.held_on >= today
     ]
     return StatusSection(requests, planned)

@@ -83,9 +83,16 @@ TOTAL = "Total (0–40, højere er bedre)"
 MEAN = "Gennemsnit (1–5, højere er bedre)"
 
 
+def open_latest_feedback(page: Page) -> None:
+    """Open the case page's fold with the latest feedback round, shut until asked for (issue 10, item 13)."""
+    if page.locator("#latest-feedback details[open]").count() == 0:
+        page.locator("#latest-feedback summary").click()
+
+
 def tables(page: Page, caption: str, word: bool = False) -> list[list[list[str]]]:
     """Return the tables whose caption holds this text (or this whole word: a form's id), as rows
     of cells the reader sees."""
+    open_latest_feedback(page)
     found = page.evaluate(
         """([caption, word]) => [...document.querySelectorAll('table')]
             .filter(t => t.caption && (word ? t.caption.innerText.split(/\\s+/).includes(caption)
@@ -367,6 +374,7 @@ def test_unknown_and_revoked_links_say_nothing_about_the_case(
     grete.goto(f"{live_server}/r/{ids.tokens['network']}")
     expect(grete.locator("main")).to_contain_text("Emma")
     case = staff_page(ids.case)
+    open_latest_feedback(case)
     row = case.get_by_role("row").filter(has=case.get_by_role("cell", name="Grete", exact=True))
     row.get_by_role("link", name="Tilbagekald").click()
     case.get_by_role("button", name="Ja, tilbagekald linket").click()
