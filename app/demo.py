@@ -184,13 +184,15 @@ def add_status_and_wishes(case, user: User) -> list[tuple[str, str]]:
 
 def add_phone_follow_ups(case, user: User) -> None:
     """Record the calls to both parents after each follow-up meeting, except the father's
-    after the latest: that one is on the due list, overdue."""
+    after the latest: he did not answer once, so that call is on the due list, overdue."""
     today = date.today()
     for meeting in case.meetings:
         for person in registrations.parents_at(meeting):
-            if registrations.takes_phone_follow_up(meeting, person) and not (
-                meeting.held_on == today - timedelta(days=30) and person.role == "father"
-            ):
+            if not registrations.takes_phone_follow_up(meeting, person):
+                continue
+            if meeting.held_on == today - timedelta(days=30) and person.role == "father":
+                registrations.record_phone_follow_up(meeting, person, user, {"reached": False, "notes": "Tog ikke telefonen."})
+            else:
                 registrations.record_phone_follow_up(meeting, person, user, {
                     "reached": True, "started": "yes", "helps": 4, "notes": "Det går bedre med morgenerne."})
 
