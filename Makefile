@@ -10,7 +10,7 @@ PORT   ?= 5000
 
 run: install translations instance/settings.py migrate
 ifdef DEMO
-	$(FLASK) demo-data
+	$(FLASK) demo-data --base-url http://127.0.0.1:$(PORT)
 endif
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
@@ -50,7 +50,7 @@ migrate: $(STAMP) instance/settings.py
 	$(FLASK) db upgrade
 
 demo: install translations instance/settings.py migrate
-	$(FLASK) demo-data
+	$(FLASK) demo-data --base-url http://127.0.0.1:$(PORT)
 
 # Extract the Danish source texts and merge them into every catalogue.
 messages: $(STAMP)

@@ -39,14 +39,32 @@ def create_user(username: str, name: str, role: str, team_name: str | None, pass
 
 
 @click.command("demo-data")
+@click.option("--base-url", metavar="URL",
+              help="Where the demo is served, e.g. http://127.0.0.1:8080 (make run passes its PORT); the "
+                   "printed links start with it. Default http://127.0.0.1:5000. PUBLIC_BASE_URL, when set, "
+                   "wins: it is where respondents reach Samstem.")
 @with_appcontext
-def demo_data() -> None:
-    """Create a demo team, the case worker demo/demo and Emma's case with an open round."""
-    from app.demo import create_demo
+def demo_data(base_url: str | None) -> None:
+    """Create a demo team, the case worker demo/demo and Emma's case with an open round.
 
-    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    Prints one line per open link, `<role> <url>`. When the demo is already there it is not
+    made twice: the open links are given fresh tokens and printed again instead.
+    """
+    from app.demo import create_demo, existing_demo, renew_open_links
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or base_url or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base):
-        for role, url in create_demo():
+        case = existing_demo()
+        if case is None:
+            links = create_demo()
+        else:
+            links = renew_open_links(case)
+            db.session.commit()
+            click.echo(
+                "The demo already exists (Emma's case DEMO-1; log in as demo/demo), so nothing new was made. "
+                "Fresh links to the forms still open follow; the links printed before no longer work. "
+                "To start afresh, empty the database (make run: delete instance/samstem.sqlite).", err=True)
+        for role, url in links:
             click.echo(f"{role} {url}")
 
 

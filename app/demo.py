@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.auth.models import Team, User
 from app.cases import services as cases
+from app.cases.models import Case
 from app.extensions import db
 from app.indicators import services as indicators
 from app.instruments import Instrument
@@ -25,6 +26,10 @@ PEOPLE = [
     ("network", "Grete", "mormor"),
     ("provider", "Lise", "familiebehandler"),
 ]
+# The demo case's reference: how a second run knows the demo is already there.
+DEMO_REF = "DEMO-1"
+# How a printed link is named after its round's kind: "school-status", "father-wishes".
+LINK_NAMES = {"status": "status", "see_happen": "wishes"}
 # Demo addresses on a reserved domain: nothing can ever reach a real inbox.
 EMAILS = {"provider": "lise@familiehuset.example", "school": "bente@skolen.example"}
 
@@ -56,7 +61,7 @@ def create_demo() -> list[tuple[str, str]]:
         db.session.add(user)
         db.session.flush()
     today = date.today()
-    case = cases.create_case(user, "Emma", today.year - 9, "DEMO-1")
+    case = cases.create_case(user, "Emma", today.year - 9, DEMO_REF)
     for role, name, relation in PEOPLE:
         cases.save_person(case, None, {"role": role, "first_name": name, "relation": relation, "language": "da",
                                        "email": EMAILS.get(role)})
@@ -82,6 +87,30 @@ def create_demo() -> list[tuple[str, str]]:
     links = [(inv.person.role, respondent_url(issued[inv.id])) for inv in round_.invitations]
     links += add_status_and_wishes(case, user)
     db.session.commit()
+    return links
+
+
+def existing_demo() -> Case | None:
+    """Return the demo case if `flask demo-data` already made it."""
+    return db.session.scalar(
+        select(Case).join(User, User.id == Case.caseworker_id)
+        .where(User.username == "demo", Case.external_ref == DEMO_REF).order_by(Case.id).limit(1)
+    )
+
+
+def renew_open_links(case: Case) -> list[tuple[str, str]]:
+    """Give every link on the case that can still be answered a fresh token (the old link stops
+    working); return (name, url) for each, named and ordered as create_demo prints them."""
+    links = []
+    for meeting in sorted(case.meetings, key=lambda m: (m.held_on, m.id)):
+        for round_ in sorted(meeting.rounds, key=lambda r: r.id):
+            if round_.is_locked:
+                continue
+            for invitation in round_.invitations:
+                if invitation.status() in ("waiting", "opened", "expired"):
+                    role = invitation.person.role
+                    name = role if round_.kind == "feedback" else f"{role}-{LINK_NAMES.get(round_.kind, round_.kind)}"
+                    links.append((name, respondent_url(rounds.reissue(invitation))))
     return links
 
 
@@ -178,21 +207,23 @@ def add_status_and_wishes(case, user: User) -> list[tuple[str, str]]:
                                                        zip(("first", "second", "third"), (first, second, third)) if v}},
                            "da")
     waiting = [inv for inv in round_.invitations if inv.person.role == "school"]
-    return [("school-status", respondent_url(issued[inv.id])) for inv in waiting] + [
-        (f"{inv.person.role}-wishes", respondent_url(wish_tokens[inv.id]))
+    return [(f"school-{LINK_NAMES['status']}", respondent_url(issued[inv.id])) for inv in waiting] + [
+        (f"{inv.person.role}-{LINK_NAMES['see_happen']}", respondent_url(wish_tokens[inv.id]))
         for inv in wishes_round.invitations if inv.person.role == "father"
     ]
 
 
 def add_phone_follow_ups(case, user: User) -> None:
     """Record the calls to both parents after each follow-up meeting, except the father's
-    after the latest: that one is on the due list, overdue."""
+    after the latest: he did not answer once, so that call is on the due list, overdue."""
     today = date.today()
     for meeting in case.meetings:
         for person in registrations.parents_at(meeting):
-            if registrations.takes_phone_follow_up(meeting, person) and not (
-                meeting.held_on == today - timedelta(days=30) and person.role == "father"
-            ):
+            if not registrations.takes_phone_follow_up(meeting, person):
+                continue
+            if meeting.held_on == today - timedelta(days=30) and person.role == "father":
+                registrations.record_phone_follow_up(meeting, person, user, {"reached": False, "notes": "Tog ikke telefonen."})
+            else:
                 registrations.record_phone_follow_up(meeting, person, user, {
                     "reached": True, "started": "yes", "helps": 4, "notes": "Det går bedre med morgenerne."})
 

@@ -51,6 +51,44 @@ def test_demo_data_can_run_twice(runner):
     assert runner.invoke(args=["demo-data"]).exit_code == 0
 
 
+def test_a_second_demo_data_run_says_the_demo_exists_and_prints_its_open_links_again(runner, app):
+    """Issue 10, item 20: no second Emma; the open links are printed again, freshly issued."""
+    from app.cases.models import Case
+
+    first = runner.invoke(args=["demo-data"])
+    second = runner.invoke(args=["demo-data"])
+    assert second.exit_code == 0, second.output
+    assert "The demo already exists" in second.stderr and "demo/demo" in second.stderr
+    assert "instance/samstem.sqlite" in second.stderr
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Round)) == 10
+    before = [line.split() for line in first.stdout.strip().splitlines()]
+    again = [line.split() for line in second.stdout.strip().splitlines()]
+    assert [role for role, _ in again] == [role for role, _ in before]
+    client = app.test_client()
+    for (_, old), (role, url) in zip(before, again, strict=True):
+        assert client.get(url.removeprefix("http://127.0.0.1:5000")).status_code == 200, role
+        assert client.get(old.removeprefix("http://127.0.0.1:5000")).status_code == 404, role
+
+
+def test_demo_data_prints_links_on_the_port_served(runner, app):
+    """Issue 10, item 19: make run PORT=… passes the port, and the printed links carry it."""
+    import subprocess
+    from pathlib import Path
+
+    dry_run = subprocess.run(["make", "-n", "run", "DEMO=1", "PORT=8123"], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    assert "demo-data --base-url http://127.0.0.1:8123" in dry_run and "--port 8123" in dry_run
+    result = runner.invoke(args=["demo-data", "--base-url", "http://127.0.0.1:8123"])
+    assert result.exit_code == 0, result.output
+    urls = [line.split()[1] for line in result.stdout.strip().splitlines()]
+    assert len(urls) == 7 and all(re.fullmatch(r"http://127\.0\.0\.1:8123/r/[0-9A-Z]{26}", url) for url in urls)
+    # The second run prints its fresh links on the given port too.
+    again = runner.invoke(args=["demo-data", "--base-url", "http://127.0.0.1:8123"]).stdout.split()
+    assert all(url.startswith("http://127.0.0.1:8123/r/") for url in again[1::2]) and len(again) == 14
+
+
 def test_instruments_validate_on_the_shipped_forms(runner):
     result = runner.invoke(args=["instruments", "validate"])
     assert result.exit_code == 0 and "OK: 12 instruments" in result.output

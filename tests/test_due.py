@@ -175,10 +175,32 @@ def test_phone_follow_ups_are_due_per_parent(app, staff, make, quiet_emma, kind,
     assert "/phone-follow-ups/" in rows[0]
 
 
+def test_a_call_that_did_not_reach_the_parent_stays_on_the_list_with_its_attempts(app, staff, quiet_emma):
+    """Issue 10, item 2 (DESIGN.md flow H): a call that did not reach the parent does not close
+    the phone follow-up; the list names the attempt (date and who tried). A call that reached
+    the parent does."""
+    from app.cases.models import Case
+    from app.cases.services import record_meeting
+
+    with app.test_request_context():
+        case = db.session.get(Case, quiet_emma.case)
+        meeting = record_meeting(case, "startup", date.today() - timedelta(days=3), [p.id for p in case.people])
+        db.session.commit()
+        url = f"/meetings/{meeting.id}/phone-follow-ups/{quiet_emma.people['mother']}"
+    assert staff.post(url, data={"reached": "no"}).status_code == 302
+    rows = [row for row in _rows(staff.get("/due").text) if "Ring og følg op" in row]
+    [mette] = [row for row in rows if "Mette (Mor)" in row]
+    assert "Forsøgt " in mette and " af Anne" in mette
+    assert len(rows) == 2
+    assert staff.post(url, data={"reached": "yes", "started": "partly", "helps": "3"}).status_code == 302
+    rows = [row for row in _rows(staff.get("/due").text) if "Ring og følg op" in row]
+    assert len(rows) == 1 and "Jonas (Far)" in rows[0]
+
+
 def _caseload(app, user_id: int, count: int) -> None:
     """Add `count` cases with one of every kind of obligation each, in as few rows as will do:
     an answered round waiting for a decision after a start-up meeting (and the mother's phone
-    follow-up), a status owed before a planned follow-up meeting and another meeting no
+    follow-up, tried twice without reaching her), a status owed before a planned follow-up meeting and another meeting no
     status was asked for, an indicator measurement overdue, an observation waiting."""
     from app import tokens
     from app.auth.models import User
@@ -186,6 +208,7 @@ def _caseload(app, user_id: int, count: int) -> None:
     from app.indicators.models import CaseIndicators
     from app.invitations.models import Response, Round
     from app.observations.models import Observation, ObservationLink
+    from app.registrations.models import PhoneFollowUp
 
     today, now = date.today(), utcnow()
     with app.app_context():
@@ -207,6 +230,9 @@ def _caseload(app, user_id: int, count: int) -> None:
             case.people = [child, mother, provider]
             startup = Meeting(kind="startup", held_on=today - timedelta(days=3), participants=[child, mother])
             startup.rounds = [Round(kind="feedback", created_by_id=user.id, invitations=[invitation(mother, True)])]
+            tried = PhoneFollowUp(meeting=startup, person=mother, reached=False, recorded_by=user, recorded_at=now)
+            again = PhoneFollowUp(meeting=startup, person=mother, reached=False, recorded_by=user, recorded_at=now,
+                                  corrects=tried)
             planned = Meeting(kind="follow_up", held_on=today + timedelta(days=20), participants=[child, mother])
             planned.rounds = [Round(kind="status", created_by_id=user.id, due_on=today + timedelta(days=5),
                                     invitations=[invitation(provider, False)])]
@@ -214,7 +240,7 @@ def _caseload(app, user_id: int, count: int) -> None:
             case.meetings = [startup, planned, unasked]
             link = ObservationLink(case=case, person=mother, created_by_id=user.id,
                                    token_hash=tokens.hash_token(tokens.new_token()))
-            db.session.add_all([case, link, CaseIndicators(case=case, form_id="indicators-child-family",
+            db.session.add_all([case, link, tried, again, CaseIndicators(case=case, form_id="indicators-child-family",
                                                            intake_on=today - timedelta(days=100))])
             links.append(link)
         db.session.flush()

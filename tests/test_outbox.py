@@ -266,6 +266,43 @@ def test_a_link_that_must_not_go_out_is_given_up_not_sent(app, runner, make, cas
     assert "given up: 1" in status and reason in status
 
 
+def test_a_status_request_to_a_provider_who_already_answered_is_not_sent(app, runner, client, make, caseworker, smtp):
+    """Issue 10, item 3: the outbox never asks for what was already given, and never re-issues the
+    link of an answered invitation; an open invitation's request still goes out."""
+    ids = make.emma(caseworker, open_round=False)
+    goal = make.goal(ids.case)
+    make.school(ids.case)
+    _round_id, tokens, invitations = make.status_request(ids, roles=("provider", "school"))
+    assert client.post(f"/r/{tokens['provider']}/form", data={
+        f"goal_{goal}_attainment": "high", "overall": "Emma trives.", "rating": "7", "reviewed": "no",
+        "reason": "Mødet er ikke holdt endnu."}).status_code == 302
+    with app.app_context():
+        before = db.session.get(Invitation, invitations["provider"]).token_hash
+    _send(runner, "sent 1, failed 0, given up 1")
+    [mail] = smtp.received
+    assert mail["To"] == "bente@skole.dk"
+    # The provider's link was not re-issued: the one she holds still works.
+    assert client.get(f"/r/{tokens['provider']}").status_code == 200
+    with app.app_context():
+        assert db.session.get(Invitation, invitations["provider"]).token_hash == before
+        skipped = db.session.scalar(select(OutboxMessage).where(OutboxMessage.invitation_id == invitations["provider"]))
+        assert skipped.status == "given_up" and skipped.sent_at is None
+    shown = runner.invoke(args=["outbox", "status"]).output
+    assert "given up: 1" in shown and "the invitation was already answered" in shown and "sent: 1" in shown
+
+
+def test_a_link_to_someone_who_declined_is_not_sent(app, runner, client, make, caseworker, smtp):
+    """Issue 10, item 3: "I don't want to answer" is an answer; the link is not sent again."""
+    ids = make.emma(caseworker)
+    declined, waiting = _queue_link(app, ids.invitations["mother"]), _queue_link(app, ids.invitations["father"])
+    make.answer(ids.invitations["mother"], declined=True)
+    _send(runner, "sent 1, failed 0, given up 1")
+    assert len(smtp.received) == 1
+    assert _message(app, waiting).status == "sent"
+    assert "the invitation was already declined" in _message(app, declined).last_error
+    assert client.get(f"/r/{ids.tokens['mother']}").status_code == 200  # her link was not re-issued
+
+
 def test_without_mail_server_the_email_is_written_to_the_log_without_the_token(
         app, runner, client, make, caseworker, caplog):
     app.config["PUBLIC_BASE_URL"] = "http://localhost"

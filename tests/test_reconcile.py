@@ -54,6 +54,24 @@ def test_each_voice_stands_beside_its_previous_answer(staff, emma):
     assert f"Sidst: {TWO_MONTHS_AGO.day}." in page
 
 
+def test_last_time_is_never_a_day_still_to_come(staff, emma, make):
+    """Issue 10, item 6: answers given now for a meeting still ahead are named by the day they
+    came, so "Sidst" never shows a future day."""
+    from babel.dates import format_date
+
+    ahead, later = date.today() + timedelta(days=10), date.today() + timedelta(days=20)
+    from app.timestamps import local_today
+
+    with staff.application.app_context():
+        today = local_today()  # the day the answers came, where the organisation is
+    make.earlier_round(emma, ahead, {"child": {"fit-outcome-child": vas(4, 4, 4, 4)}})
+    round_id = make.earlier_round(emma, later, {"child": {"fit-outcome-child": vas(6, 6, 6, 6)}})
+    page = _text(staff.get(f"/rounds/{round_id}/reconcile").text)
+    assert "6,0 Sidst: 4,0" in page
+    assert f"Sidst: {format_date(today, 'medium', locale='da')}" in page
+    assert f"Sidst: {format_date(ahead, 'medium', locale='da')}" not in page
+
+
 def test_declined_and_unanswered_are_shown_as_such(staff, emma):
     page = _text(staff.get(f"/rounds/{emma.round}/reconcile").text)
     assert "Vil ikke svare" in page  # the grandmother declined
@@ -178,6 +196,47 @@ def test_a_decision_locks_the_round_and_creates_the_follow_up_meeting(staff, emm
     case_page = _text(staff.get(f"/cases/{emma.case}").text)
     # The meeting is planned, and only the round of two months ago still waits for a decision.
     assert "Planlagt" in case_page and "1 runde venter på, at du tager stilling." in case_page
+
+
+def _follow_ups(app, case_id: int) -> list[date]:
+    with app.app_context():
+        return sorted(db.session.scalars(select(Meeting.held_on).where(
+            Meeting.case_id == case_id, Meeting.kind == "follow_up", Meeting.held_on >= date.today())))
+
+
+def test_a_follow_up_on_the_day_one_is_planned_is_that_meeting_not_a_second(staff, emma, make, app):
+    """Issue 10, item 6: the form offers the planned follow-up meeting; the decision is linked to
+    it, also when corrected, and a second follow-up meeting on that day is never created."""
+    on = date.today() + timedelta(days=14)
+    make.goal(emma.case)  # a status asked before a follow-up meeting in two weeks, as in the demo
+    planned = make.status_request(emma, meeting_in=14)[0]
+    with app.app_context():
+        planned_meeting = db.session.get(Round, planned).meeting_id
+    url = f"/rounds/{emma.round}/reconcile"
+    form = _text(staff.get(url).text)
+    assert f"Der er allerede et opfølgningsmøde den {on.day}." in form
+    assert f'value="{on.isoformat()}"' in staff.get(url).text  # the planned day is proposed
+    response = _decide(staff, url, follow_up="yes", follow_up_on=on.isoformat())
+    assert response.status_code == 302
+    assert "knyttet til opfølgningsmødet" in staff.get(response.headers["Location"]).text
+    assert _follow_ups(app, emma.case) == [on]
+    with app.app_context():
+        first = db.session.get(Round, emma.round).decision
+        assert first.follow_up_meeting_id == planned_meeting
+        first = first.id
+    # A correction with the same day keeps the same meeting; another day plans a new one.
+    assert _decide(staff, url, corrects=str(first), follow_up="yes", follow_up_on=on.isoformat(),
+                   action_text="Skolen inddrages nu.").status_code == 302
+    assert _follow_ups(app, emma.case) == [on]
+    later = on + timedelta(days=7)
+    assert _decide(staff, f"/cases/{emma.case}/reconcile", follow_up="yes", follow_up_on=later.isoformat(),
+                   rounds=_shown(staff, emma.case)).status_code == 302
+    assert _follow_ups(app, emma.case) == [on, later]
+
+
+def _shown(staff, case_id: int) -> str:
+    """The rounds the case's reconciliation page shows, as its form sends them back."""
+    return re.search(r'name="rounds" type="hidden" value="([^"]*)"', staff.get(f"/cases/{case_id}/reconcile").text).group(1)
 
 
 def test_after_closing_the_respondent_link_says_thank_you_and_changes_nothing(staff, emma, app):

@@ -26,6 +26,12 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def _checked(html: str, name: str, value: str) -> bool:
+    """Tell whether the radio button name=value is ticked in the page."""
+    return any(f'name="{name}"' in tag and f'value="{value}"' in tag and " checked" in tag
+               for tag in re.findall(r"<input[^>]*>", html))
+
+
 def _count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
@@ -86,12 +92,43 @@ def test_a_carer_counts_as_a_parent_and_a_recorded_call_drops_out(app, emma, mak
         db.session.commit()
         assert [d.person.role for d in services.phone_follow_ups_due(case, TODAY)] == ["mother", "father", "carer"]
         mother = next(p for p in case.people if p.role == "mother")
-        services.record_phone_follow_up(meeting, mother, case.caseworker, {"reached": False})
+        services.record_phone_follow_up(meeting, mother, case.caseworker, TALKED)
         db.session.commit()
         assert [d.person.role for d in services.phone_follow_ups_due(case, TODAY)] == ["father", "carer"]
         # A list of cases gives the same, and an empty list nothing.
         assert [d.person.role for d in services.phone_follow_ups_due([case], TODAY)] == ["father", "carer"]
         assert services.phone_follow_ups_due([], TODAY) == []
+
+
+# A call that reached the parent, as the service takes it.
+TALKED = {"reached": True, "started": "yes", "helps": 4}
+
+
+def test_a_call_that_did_not_reach_the_parent_stays_due_with_its_attempts(app, emma):
+    """Issue 10, item 2: a failed phone follow-up does not close the obligation; a later
+    successful call does. Every attempt is kept: when, and who tried."""
+    meeting_id = _meeting(app, emma.case, "startup", date(2026, 3, 1))
+    with app.test_request_context():
+        case = db.session.get(Case, emma.case)
+        meeting = db.session.get(Meeting, meeting_id)
+        mother = next(p for p in case.people if p.role == "mother")
+        first, stored = services.record_phone_follow_up(meeting, mother, case.caseworker, {"reached": False})
+        assert stored
+        # The same again at once is a double click; the same later is the next attempt.
+        assert services.record_phone_follow_up(meeting, mother, case.caseworker, {"reached": False}) == (first, False)
+        db.session.execute(db.update(PhoneFollowUp).where(PhoneFollowUp.id == first.id)
+                           .values(recorded_at=first.recorded_at - timedelta(hours=3)))
+        db.session.expire_all()
+        assert services.record_phone_follow_up(meeting, mother, case.caseworker, {"reached": False})[1]
+        db.session.commit()
+        [due_mother] = [d for d in services.phone_follow_ups_due(case, TODAY) if d.person.role == "mother"]
+        assert [a.by for a in due_mother.attempts] == [case.caseworker.name] * 2
+        assert due_mother.attempts[0].at < due_mother.attempts[1].at
+        assert services.open_registrations(case, TODAY)[meeting_id] == 2
+        services.record_phone_follow_up(meeting, mother, case.caseworker, TALKED)
+        db.session.commit()
+        assert [d.person.role for d in services.phone_follow_ups_due(case, TODAY)] == ["father"]
+        assert services.open_registrations(case, TODAY)[meeting_id] == 1
 
 
 # --- the phone follow-up form -------------------------------------------------------------
@@ -121,11 +158,46 @@ def test_the_meeting_and_case_pages_show_what_is_due_and_what_is_done(app, staff
 
 
 def test_not_reached_needs_nothing_more(app, staff, startup):
-    response = staff.post(_call_url(startup), data={"reached": "no", "started": "yes", "helps": "5"})
+    response = staff.post(_call_url(startup), data={"reached": "no"})
     assert response.status_code == 302
     with app.app_context():
         call = db.session.scalar(select(PhoneFollowUp))
         assert (call.reached, call.started, call.helps) == (False, None, None)
+
+
+def test_not_reached_refuses_the_questions_that_need_a_conversation(app, staff, startup):
+    """Issue 10, item 2: "Hjælper det? 5" with "Nej" is refused, clearly, and nothing typed is lost."""
+    response = staff.post(_call_url(startup), data={"reached": "no", "started": "yes", "helps": "5",
+                                                    "notes": "Ringede to gange."})
+    assert response.status_code == 400
+    page = _text(response.text)
+    assert page.count("Det kan kun forælderen svare på, og du fik ikke fat i forælderen.") == 2
+    assert "«5 · i høj grad»" in page and "«Ja»" in page and "Ringede to gange." in page
+    assert _count(app, PhoneFollowUp) == 0
+    # The choices are taken out (a radio button cannot be un-ticked), so saving "Nej" again goes through.
+    assert not _checked(response.text, "helps", "5") and not _checked(response.text, "started", "yes")
+    assert _checked(response.text, "reached", "no")
+    assert staff.post(_call_url(startup), data={"reached": "no", "notes": "Ringede to gange."}).status_code == 302
+    assert _count(app, PhoneFollowUp) == 1
+
+
+def test_the_pages_keep_a_call_that_did_not_reach_the_parent_due_with_its_attempts(app, staff, startup):
+    """Issue 10, item 2: the case page and the meeting page still ask for the call, naming the attempts."""
+    assert staff.post(_call_url(startup), data={"reached": "no", "notes": "Tog ikke telefonen."}).status_code == 302
+    case_page = _text(staff.get(f"/cases/{startup.case}").text)
+    assert "Ring til Mette senest" in case_page and "Forsøgt" in case_page and "af Anne" in case_page
+    assert "Mette: ikke fået fat i" not in case_page
+    meeting_page = _text(staff.get(f"/meetings/{startup.meeting}/registrations").text)
+    assert meeting_page.count("Forsinket") == 2 and "Forsøgt" in meeting_page
+    # The form is the next call, not a correction; the attempt is in its history.
+    form = staff.get(_call_url(startup)).text
+    assert "bliver det en rettelse" not in form and "Du har ikke fået fat i forælderen endnu" in form
+    assert "Tog ikke telefonen." in form and not _checked(form, "reached", "no")
+    assert staff.post(_call_url(startup), data={"reached": "yes", "started": "yes", "helps": "4"}).status_code == 302
+    case_page = _text(staff.get(f"/cases/{startup.case}").text)
+    assert "Ring til Mette" not in case_page and "Mette: talt med, hjælper 4/5" in case_page
+    page = _text(staff.get(_call_url(startup)).text)
+    assert "ikke fået fat i" in page and "Rettet" not in page  # an attempt is history, not a correction
 
 
 PHONE_BAD = [
@@ -147,11 +219,12 @@ def test_phone_follow_up_bad_input(app, staff, startup, data, message):
 
 
 def test_a_second_recording_is_a_correction_and_history_is_kept(app, staff, startup):
-    assert staff.post(_call_url(startup), data={"reached": "no", "notes": "Tog ikke telefonen."}).status_code == 302
+    talked = {"reached": "yes", "started": "partly", "helps": "3", "notes": "Mor var glad for mødet."}
+    assert staff.post(_call_url(startup), data=talked).status_code == 302
     form = staff.get(_call_url(startup)).text
-    assert "bliver det en rettelse" in form and "Tog ikke telefonen." in form
+    assert "bliver det en rettelse" in form and "Mor var glad for mødet." in form
     # The same again (a double click) stores nothing new.
-    staff.post(_call_url(startup), data={"reached": "no", "notes": "Tog ikke telefonen."})
+    staff.post(_call_url(startup), data=talked)
     assert _count(app, PhoneFollowUp) == 1
     assert staff.post(_call_url(startup), data={"reached": "yes", "started": "no", "helps": "2"}).status_code == 302
     with app.app_context():
@@ -161,7 +234,7 @@ def test_a_second_recording_is_a_correction_and_history_is_kept(app, staff, star
         with pytest.raises(RecordIsFinal):
             db.session.flush()
     page = _text(staff.get(_call_url(startup)).text)
-    assert "Historik" in page and "Rettet" in page and "ikke fået fat i" in page
+    assert "Historik" in page and "Rettet" in page and "talt med" in page
 
 
 @pytest.mark.parametrize("who", ["network", "child", "other-case", "huge"])
@@ -296,10 +369,12 @@ def test_leaders_and_admins_and_other_teams_are_refused(app, emma, make):
 # --- the case page's meeting list leads to each meeting's registrations ---------------------
 
 OPEN_CASES = [
-    # kind, held, calls recorded (roles), method registered, expected missing (None = left out)
+    # kind, held, calls that reached the parent (roles; with "tried": calls that did not),
+    # method registered, expected missing (None = left out)
     ("startup", TODAY - timedelta(days=3), (), False, 2),  # one call per parent: mother, father
     ("follow_up", TODAY - timedelta(days=30), ("mother",), False, 1),  # overdue or not, still missing
-    ("notification", TODAY, ("mother", "father"), False, None),  # everyone called
+    ("notification", TODAY, ("mother", "father"), False, None),  # everyone talked with
+    ("notification", TODAY, ("mother", "father", "tried"), False, 2),  # issue 10, item 2: tried, not reached
     ("startup", TODAY + timedelta(days=1), (), False, None),  # planned: not due yet
     ("network_meeting", TODAY, (), False, 1),
     ("family_group_conference", TODAY - timedelta(days=5), (), True, None),
@@ -319,7 +394,8 @@ def test_open_registrations_per_meeting(app, make, caseworker, kind, held, calle
         meeting = db.session.get(Meeting, meeting_id)
         for person in case.people:
             if person.role in called:
-                services.record_phone_follow_up(meeting, person, case.caseworker, {"reached": False})
+                services.record_phone_follow_up(meeting, person, case.caseworker,
+                                                {"reached": False} if "tried" in called else TALKED)
         if registered:
             services.register_method(meeting, case.caseworker, {
                 "method": "family_group_conference", "target_group": "vulnerable", "case_type": "notification",
@@ -351,7 +427,8 @@ def test_the_meeting_list_links_to_calls_and_method_saying_what_is_missing(app, 
     assert f'/meetings/{action_plan}/registrations' not in staff.get(f"/cases/{emma.case}").text
     # Calls and the method recorded: the links stay, nothing is said to be missing.
     for role in ("mother", "father"):
-        staff.post(f"/meetings/{startup}/phone-follow-ups/{emma.people[role]}", data={"reached": "no"})
+        staff.post(f"/meetings/{startup}/phone-follow-ups/{emma.people[role]}",
+                   data={"reached": "yes", "started": "yes", "helps": "4"})
     staff.post(f"/meetings/{emma.meeting}/method", data=METHOD)
     items = _meeting_items(staff.get(f"/cases/{emma.case}").text)
     assert "Opfølgningsopkald" in items[startup] and "mangler" not in items[startup]

@@ -426,6 +426,23 @@ def test_the_report_pdf_and_text_hold_the_status(staff, emma, answered):
         assert words in summary, words
 
 
+def test_last_time_is_never_a_day_still_to_come(staff, emma, answered):
+    """Issue 10, item 6: Lise's earlier status was given today for a meeting in two days; "sidst"
+    names the day she gave it, on the page and in the text, not the meeting's day ahead."""
+    from babel.dates import format_date
+
+    from app.timestamps import local_today
+
+    with staff.application.app_context():
+        today = local_today()  # the day the answer came, where the organisation is
+    ahead = date.today() + timedelta(days=2)
+    page = staff.get(f"/rounds/{answered}/reconcile").text
+    assert f"(sidst 5, {format_date(today, 'medium', locale='da')})" in page
+    assert format_date(ahead, "medium", locale="da") not in page.split("Tal (0–10), sidst", 1)[1]
+    summary = staff.get(f"/rounds/{answered}/summary").text
+    assert f"(sidst 5, {format_date(today, 'd. MMM yyyy', locale='da')})" in summary
+
+
 def test_a_status_round_with_no_answers_prints_without_error(staff, asked):
     round_id = asked[0]
     assert staff.get(f"/rounds/{round_id}/report.pdf").status_code == 200

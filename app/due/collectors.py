@@ -125,15 +125,18 @@ def observations_waiting(case: Case, waiting: list[datetime] | None, today: date
 
 @collector(loaders.phone_calls)
 def phone_follow_ups(case: Case, calls: list[loaders.CallDue] | None, today: date) -> Iterator[DueItem]:
-    """One phone follow-up per parent, due 14 days after a start-up, follow-up or notification meeting."""
+    """One phone follow-up per parent, due 14 days after a start-up, follow-up or notification
+    meeting, until a call reaches the parent; the calls that did not are named (issue 10, item 2)."""
     for due in calls or ():
+        what = _("%(name)s (%(role)s) efter %(meeting)s %(date)s", name=due.first_name,
+                 role=ROLE_LABELS[due.role], meeting=MEETING_KIND_LABELS[due.meeting.kind],
+                 date=format_date(due.meeting.held_on))
         yield DueItem(
             kind="phone_follow_up",
             case=case,
             due_on=due.due_on,
-            what=_("%(name)s (%(role)s) efter %(meeting)s %(date)s", name=due.first_name,
-                   role=ROLE_LABELS[due.role], meeting=MEETING_KIND_LABELS[due.meeting.kind],
-                   date=format_date(due.meeting.held_on)),
+            what="; ".join([what] + [_("Forsøgt %(date)s af %(name)s", date=format_date(local_date(a.at)), name=a.by)
+                                     for a in due.attempts]),
             endpoint="registrations.phone_follow_up",
             params=(("meeting_id", due.meeting.id), ("person_id", due.person_id)),
         )

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import aliased
 
+from app.auth.models import User
 from app.cases.models import PARENT_ROLES, Meeting, Person, meeting_participant
 from app.extensions import db
 from app.indicators import schedule
@@ -154,6 +156,14 @@ def undecided_observations(case_ids: Sequence[int], today: date) -> dict[int, li
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """A call that did not reach the parent: when, and who tried (as registrations.services.Attempt)."""
+
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
 class CallDue:
     """One phone follow-up still to be made: one parent, one meeting (as FollowUpDue)."""
 
@@ -162,21 +172,35 @@ class CallDue:
     first_name: str
     role: str
     due_on: date
+    attempts: list[Attempt] = field(default_factory=list)  # oldest first
 
 
 def phone_calls(case_ids: Sequence[int], today: date) -> dict[int, list[CallDue]]:
-    """Return the phone follow-ups due on each case, earliest first (as phone_follow_ups_due)."""
-    recorded = exists().where(PhoneFollowUp.meeting_id == Meeting.id, PhoneFollowUp.person_id == Person.id)
+    """Return the phone follow-ups due on each case, earliest first, each with the calls that did
+    not reach the parent (as phone_follow_ups_due): one statement, the attempts joined in."""
+    later = aliased(PhoneFollowUp)
+    in_force = ~exists().where(later.corrects_id == PhoneFollowUp.id)
+    talked = exists().where(PhoneFollowUp.meeting_id == Meeting.id, PhoneFollowUp.person_id == Person.id,
+                            PhoneFollowUp.reached.is_(True), in_force)
+    attempt = aliased(PhoneFollowUp)
     rows = db.session.execute(
-        select(Meeting.case_id, Meeting.id, Meeting.kind, Meeting.held_on, Person.id, Person.first_name, Person.role)
+        select(Meeting.case_id, Meeting.id, Meeting.kind, Meeting.held_on, Person.id, Person.first_name, Person.role,
+               attempt.recorded_at, User.name)
         .join(meeting_participant, meeting_participant.c.meeting_id == Meeting.id)
         .join(Person, Person.id == meeting_participant.c.person_id)
+        .outerjoin(attempt, and_(attempt.meeting_id == Meeting.id, attempt.person_id == Person.id,
+                                 attempt.reached.is_(False)))
+        .outerjoin(User, User.id == attempt.recorded_by_id)
         .where(Meeting.case_id.in_(case_ids), Meeting.kind.in_(sorted(schedule.PHONE_FOLLOW_UP_KINDS)),
-               Meeting.held_on <= today, Person.role.in_(PARENT_ROLES), ~recorded)
-        .order_by(Meeting.held_on, Meeting.id, Person.id)
+               Meeting.held_on <= today, Person.role.in_(PARENT_ROLES), ~talked)
+        .order_by(Meeting.held_on, Meeting.id, Person.id, attempt.id)
     )
     found: dict[int, list[CallDue]] = defaultdict(list)
-    for case_id, meeting_id, kind, held_on, person_id, first_name, role in rows:
-        meeting = MeetingFacts(meeting_id, kind, held_on)
-        found[case_id].append(CallDue(meeting, person_id, first_name, role, schedule.phone_follow_up_due(held_on)))
+    for case_id, meeting_id, kind, held_on, person_id, first_name, role, tried_at, tried_by in rows:
+        calls = found[case_id]
+        if not calls or (calls[-1].meeting.id, calls[-1].person_id) != (meeting_id, person_id):
+            meeting = MeetingFacts(meeting_id, kind, held_on)
+            calls.append(CallDue(meeting, person_id, first_name, role, schedule.phone_follow_up_due(held_on)))
+        if tried_at is not None:
+            calls[-1].attempts.append(Attempt(tried_at, tried_by))
     return found

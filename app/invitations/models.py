@@ -14,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.timestamps import UTCDateTime, utcnow
+from app.timestamps import UTCDateTime, local_date, local_today, utcnow
 
 # What a round collects. feedback: forms after a meeting; status: the provider's (or
 # school's) status before a follow-up meeting; see_happen: three wishes before a meeting;
@@ -133,3 +133,9 @@ class Response(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
+
+    def dated(self, held_on: date) -> date:
+        """Return the day "last time" names for this answer given for a meeting on `held_on`:
+        the meeting's day once it has been held, else the day the answer came (a status is
+        given before its meeting), so it is never a day still to come (issue 10, item 6)."""
+        return held_on if held_on <= local_today() else local_date(self.submitted_at)

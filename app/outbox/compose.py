@@ -43,6 +43,10 @@ def compose(message: OutboxMessage) -> Text:
     # Checked before re-issuing: re-issuing would lift a revocation and renew the expiry.
     if invitation.revoked_at is not None:
         raise Undeliverable("not sent: the invitation was revoked, so its link must not go out")
+    # Never ask for what was already given (issue 10, item 3): an answer or a refusal is in.
+    answered = invitation.status()
+    if answered in ("answered", "declined"):
+        raise Undeliverable(f"not sent: the invitation was already {answered}, so there is nothing to ask for")
     if invitation.round.is_locked:
         raise Undeliverable("not sent: the round is locked (decided), so the form can no longer be answered")
     if not invitation.usable(utcnow()):

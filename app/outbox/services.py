@@ -7,7 +7,8 @@ oldest first, and commits after each one, so one failure never loses another's s
 
 A message is *given up* (``given_up_at`` set, ``last_error`` says why, never tried
 again) when it has failed ``OUTBOX_MAX_ATTEMPTS`` times, or at once when the invitation
-it carries a link for was revoked, has expired or its round was locked before it went out.
+it carries a link for was revoked, answered, declined, has expired or its round was locked
+before it went out; its link is then never re-issued.
 """
 
 from __future__ import annotations

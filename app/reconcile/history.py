@@ -31,6 +31,11 @@ class Entry:
         return not self.response.declined
 
     @property
+    def on(self) -> date:
+        """The day to name it by ("Sidst: …"): never one still to come."""
+        return self.response.dated(self.held_on)
+
+    @property
     def total(self) -> float | None:
         return self.score.total if self.score else None
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import audit
 from app.auth.models import User
-from app.cases.models import Case
+from app.cases.models import Case, Meeting
 from app.cases.services import record_meeting
 from app.extensions import db
 from app.indicators.services import decision_gate
@@ -89,6 +89,25 @@ def _lock(rounds: list[Round], observations: list[Observation], now) -> None:
         db.session.refresh(observation, ["decided_at"])
 
 
+def planned_follow_ups(case: Case, today: date) -> list[Meeting]:
+    """Return the case's follow-up meetings from today on, soonest first: the decision form
+    offers them, and a decision's follow-up on one of their dates is that meeting."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.case_id == case.id, Meeting.kind == "follow_up", Meeting.held_on >= today)
+        .order_by(Meeting.held_on, Meeting.id)
+    ))
+
+
+def _follow_up_meeting(case: Case, on: date, people: set[int]) -> Meeting:
+    """Return the follow-up meeting already planned on that day, or plan one with these people:
+    a decision never plans a second follow-up meeting on the same day (issue 10, item 6)."""
+    planned = db.session.scalar(
+        select(Meeting).where(Meeting.case_id == case.id, Meeting.kind == "follow_up", Meeting.held_on == on)
+        .order_by(Meeting.id).limit(1)
+    )
+    return planned or record_meeting(case, "follow_up", on, sorted(people))
+
+
 def decide(
     case: Case,
     rounds: list[Round],
@@ -114,7 +133,7 @@ def decide(
     meeting = None
     if follow_up_on is not None:
         people = {p.id for r in rounds for p in r.meeting.participants} | {o.link.person_id for o in observations}
-        meeting = record_meeting(case, "follow_up", follow_up_on, sorted(people))
+        meeting = _follow_up_meeting(case, follow_up_on, people)
     decision = Decision(
         case_id=case.id, outcome=outcome, text=text, follow_up_needed=follow_up_on is not None,
         follow_up_meeting=meeting, corrects=corrects, decided_by=user, decided_at=now,

@@ -1,11 +1,14 @@
 """The case worker's core screen: every voice side by side, signals, and a required decision."""
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import case_or_abort, case_work_required, get_by_id, round_or_abort
-from app.cases.models import Case
+from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.invitations.kinds import no_decision_kinds, round_kind
 from app.invitations.models import Round
@@ -66,10 +69,21 @@ def _record(form: DecisionForm, case: Case, rounds: list[Round], observations: l
     return None
 
 
-def _saved_message(form: DecisionForm) -> str:
-    if form.follow_up.data == "yes":
-        return _("Beslutningen er gemt, og opfølgningsmødet er oprettet.")
-    return _("Beslutningen er gemt.")
+def _saved_message(form: DecisionForm, planned: list[Meeting]) -> str:
+    if form.follow_up.data != "yes":
+        return _("Beslutningen er gemt.")
+    if any(m.held_on == form.follow_up_on.data for m in planned):
+        return _("Beslutningen er gemt og knyttet til opfølgningsmødet %(date)s, som allerede var planlagt.",
+                 date=format_date(form.follow_up_on.data, "d. MMMM yyyy"))
+    return _("Beslutningen er gemt, og opfølgningsmødet er oprettet.")
+
+
+def _planned(form: DecisionForm, case: Case) -> list[Meeting]:
+    """Return the follow-up meetings planned on the case; a fresh form proposes the soonest one's date."""
+    planned = services.planned_follow_ups(case, date.today())
+    if planned and not form.is_submitted():
+        form.follow_up_on.data = planned[0].held_on
+    return planned
 
 
 @bp.route("/rounds/<int:round_id>/reconcile", methods=["GET", "POST"])
@@ -81,12 +95,13 @@ def round_view(round_id: int):
         return redirect(url_for("status.wishes_list", meeting_id=round_.meeting_id))
     case = round_.meeting.case
     form = DecisionForm()
+    planned = _planned(form, case)
     problem, status = None, 200
     if form.is_submitted():
         if form.validate():
             problem = _record(form, case, [round_])
             if problem is None:
-                flash(_saved_message(form), "info")
+                flash(_saved_message(form, planned), "info")
                 return redirect(url_for("reconcile.round_view", round_id=round_.id))
             status = 409
         else:
@@ -100,6 +115,7 @@ def round_view(round_id: int):
         charts=trend_charts([overview], nonce=csp_nonce()),
         form=form,
         problem=problem,
+        planned_follow_ups=planned,
         show_unscored_reason=round_kind(round_.kind).asks_unscored_reason,
         **shown_with([overview], history),
     ), status
@@ -114,6 +130,7 @@ def case_view(case_id: int):
     shown = ",".join(str(r.id) for r in rounds)
     shown_observations = ",".join(str(o.id) for o in observations)
     form = DecisionForm()
+    planned = _planned(form, case)
     problem, status = None, 200
     if form.is_submitted():
         if not form.validate():
@@ -124,7 +141,7 @@ def case_view(case_id: int):
         else:
             problem = _record(form, case, rounds, observations)
             if problem is None:
-                flash(_saved_message(form), "info")
+                flash(_saved_message(form, planned), "info")
                 return redirect(url_for("reconcile.case_view", case_id=case.id))
             status = 409
     form.rounds.data = shown
@@ -140,6 +157,7 @@ def case_view(case_id: int):
         decisions=latest_decisions(case),
         form=form,
         problem=problem,
+        planned_follow_ups=planned,
         show_unscored_reason=any(round_kind(r.kind).asks_unscored_reason for r in rounds),
         **shown_with(overviews, history),
     ), status

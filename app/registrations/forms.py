@@ -60,13 +60,28 @@ class PhoneFollowUpForm(Form):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.reached.data == "yes":
-            if not self.started.data and not self.started.errors:
-                self.started.errors.append(str(_l("Svar, om indsatsen er gået i gang.")))
-                valid = False
-            if not self.helps.data and not self.helps.errors:
-                self.helps.errors.append(str(_l("Svar, hvor meget det hjælper.")))
-                valid = False
+            for field, missing in ((self.started, _l("Svar, om indsatsen er gået i gang.")),
+                                   (self.helps, _l("Svar, hvor meget det hjælper."))):
+                if not field.data and not field.errors:
+                    field.errors.append(str(missing))
+                    valid = False
+        elif self.reached.data == "no":
+            valid = self._refuse_unasked(self.started) & self._refuse_unasked(self.helps) & valid
         return valid
+
+    @staticmethod
+    def _refuse_unasked(field) -> bool:
+        """Refuse an answer to a question that needs a conversation when nobody was reached
+        (issue 10, item 2). A chosen radio button cannot be un-chosen in the browser, so the
+        choice is taken out of the form again and named in the message instead."""
+        if not field.data or field.errors:
+            return True
+        chosen = next(c.label for c in field.choices if c.value == field.data)
+        field.errors.append(str(_l(
+            "Det kan kun forælderen svare på, og du fik ikke fat i forælderen. Vi har taget dit valg "
+            "«%(answer)s» ud. Talte I sammen, så vælg Ja ovenfor og vælg svaret igen.", answer=chosen)))
+        field.data = None
+        return False
 
     @property
     def values(self) -> dict:

@@ -1,7 +1,9 @@
 """Phone follow-ups with each parent, method registrations, and re-openings of a case.
 
 Phone follow-ups and method registrations are kept as written: a change is a correction,
-a new row that names the row it corrects; the earlier one stays in the history. A partial
+a new row that names the row it corrects; the earlier one stays in the history. A phone
+call that did not reach the parent is an attempt: the next call is recorded the same way,
+naming it, so every attempt stays in the line (who tried, when). A partial
 unique index allows one first recording per parent and meeting (per meeting for a method
 registration), and a unique `corrects_id` keeps the corrections in one line.
 """
@@ -30,7 +32,8 @@ class RecordIsFinal(Exception):
 
 
 class PhoneFollowUp(db.Model):
-    """The case worker's phone call with one parent after a meeting (INSTRUMENTS.md §6)."""
+    """The case worker's phone call with one parent after a meeting (INSTRUMENTS.md §6); a call
+    that did not reach the parent (reached false) is an attempt, and the call is still due."""
 
     __tablename__ = "phone_follow_up"
     __table_args__ = (

@@ -24,6 +24,7 @@ class CallDue:
     first_name: str
     due_on: date
     overdue: bool
+    attempts: tuple[services.Attempt, ...]  # the calls that did not reach the parent, oldest first
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,15 @@ def _kind(meeting) -> str | None:
 def registration_section(case: Case, today: date) -> RegistrationSection:
     """Three queries: the phone follow-ups, the method registrations and the re-openings of the case."""
     recorded = services.phone_follow_ups_on(case)
-    due = services.follow_ups_due_from(case.meetings, {(r.meeting_id, r.person_id) for r in recorded}, today)
+    due = services.follow_ups_due_from(case.meetings, recorded, today)
+    still_due = {(d.meeting.id, d.person.id) for d in due}
     registered = {r.meeting_id: r for r in services.in_force(services.method_registrations_on(case))}
     found = RegistrationSection(
         due=[CallDue(d.meeting.id, d.meeting.kind, d.meeting.held_on, d.person.id, d.person.first_name, d.due_on,
-                     d.overdue) for d in due],
+                     d.overdue, d.attempts) for d in due],
+        # A call still due is listed there, with its attempts; not twice.
         calls=[CallMade(c.meeting_id, c.meeting.kind, c.meeting.held_on, c.person.first_name, c.reached, c.helps)
-               for c in services.in_force(recorded)],
+               for c in services.in_force(recorded) if (c.meeting_id, c.person_id) not in still_due],
         method_meetings=[MethodMeeting(m.id, m.kind, m.held_on, registered[m.id].outcome if m.id in registered else None)
                          for m in case.meetings if services.takes_method_registration(m)],
         reopenings=[ReopeningRow(r.reopened_on, r.reason, r.recorded_by.name) for r in db.session.scalars(

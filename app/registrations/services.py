@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -59,8 +59,18 @@ def _clean_phone(data: dict) -> dict:
     return {"reached": True, "started": data["started"], "helps": int(data["helps"]), "notes": notes}
 
 
+def _repeated(current: PhoneFollowUp | None, values: dict) -> bool:
+    """Tell whether the values are the recording in force again: a double click, or (once the
+    parent was reached) a correction that changes nothing. A call that did not reach the parent
+    is an attempt; the same again later is the next attempt."""
+    if current is None or any(getattr(current, k) != values[k] for k in PHONE_FIELDS):
+        return False
+    return current.reached or utcnow() - current.recorded_at < REPEAT_WINDOW
+
+
 def record_phone_follow_up(meeting: Meeting, person: Person, user: User, data: dict) -> tuple[PhoneFollowUp, bool]:
-    """Record the call; a second recording corrects the one in force, which stays as history.
+    """Record the call. After a call that reached the parent, a new recording corrects it; after
+    one that did not (an attempt), it is the next call. Either way the earlier one stays as history.
 
     Returns the recording in force and whether anything new was stored (the same answers
     again, e.g. a double click, store nothing).
@@ -68,7 +78,7 @@ def record_phone_follow_up(meeting: Meeting, person: Person, user: User, data: d
     values = _clean_phone(data)
     history = phone_history(meeting, person)
     current = history[-1] if history else None
-    if current is not None and all(getattr(current, k) == values[k] for k in PHONE_FIELDS):
+    if _repeated(current, values):
         return current, False
     row = PhoneFollowUp(meeting=meeting, person=person, recorded_by=user, recorded_at=utcnow(), corrects=current, **values)
     db.session.add(row)
@@ -79,23 +89,40 @@ def record_phone_follow_up(meeting: Meeting, person: Person, user: User, data: d
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """A call that did not reach the parent: when, and who tried."""
+
+    at: datetime
+    by: str
+
+
+def attempts_in(line: Iterable[PhoneFollowUp]) -> tuple[Attempt, ...]:
+    """Return the attempts among one parent's recordings (their recorder loaded), oldest first."""
+    return tuple(Attempt(row.recorded_at, row.recorded_by.name) for row in sorted(line, key=lambda r: r.id)
+                 if not row.reached)
+
+
+@dataclass(frozen=True)
 class FollowUpDue:
-    """One phone follow-up still to be made: one parent, one meeting."""
+    """One phone follow-up still to be made: one parent, one meeting, and the calls that did
+    not reach the parent so far (oldest first)."""
 
     case_id: int
     meeting: Meeting
     person: Person
     due_on: date
     overdue: bool
+    attempts: tuple[Attempt, ...] = ()
 
 
 def phone_follow_ups_due(cases: Case | Iterable[Case], today: date) -> list[FollowUpDue]:
     """Return one entry per parent per start-up, follow-up or notification meeting held on or
-    before today with no phone follow-up recorded, earliest due first (DESIGN.md H).
+    before today whose parent nobody has talked with yet, earliest due first (DESIGN.md H).
 
     Due 14 days after the meeting (schedule.phone_follow_up_due); overdue when that day is
-    past. A meeting planned for a later day is not due yet. A recording, also "not
-    reached", takes the entry off the list; correcting it later keeps it off.
+    past. A meeting planned for a later day is not due yet. A call that reached the parent
+    takes the entry off the list; a call that did not is an attempt, listed with the entry,
+    which stays due until a later call reaches the parent (issue 10, item 2).
     """
     cases = [cases] if isinstance(cases, Case) else list(cases)
     if not cases:
@@ -103,28 +130,28 @@ def phone_follow_ups_due(cases: Case | Iterable[Case], today: date) -> list[Foll
     meetings = [m for case in cases for m in case.meetings if needs_phone_follow_up(m.kind) and m.held_on <= today]
     if not meetings:
         return []
-    recorded = {
-        (meeting_id, person_id)
-        for meeting_id, person_id in db.session.execute(
-            select(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id).where(
-                PhoneFollowUp.meeting_id.in_([m.id for m in meetings])
-            )
-        )
-    }
+    recorded = db.session.scalars(
+        select(PhoneFollowUp).where(PhoneFollowUp.meeting_id.in_([m.id for m in meetings]))
+        .options(joinedload(PhoneFollowUp.recorded_by))
+    )
     return follow_ups_due_from(meetings, recorded, today)
 
 
-def follow_ups_due_from(meetings: Iterable[Meeting], recorded: set[tuple[int, int]], today: date) -> list[FollowUpDue]:
-    """phone_follow_ups_due from loaded meetings and the (meeting id, person id) pairs already called."""
+def follow_ups_due_from(meetings: Iterable[Meeting], recorded: Iterable[PhoneFollowUp], today: date) -> list[FollowUpDue]:
+    """phone_follow_ups_due from loaded meetings and the phone follow-ups recorded on them."""
+    lines: dict[tuple[int, int], list[PhoneFollowUp]] = {}
+    for row in sorted(recorded, key=lambda r: r.id):
+        lines.setdefault((row.meeting_id, row.person_id), []).append(row)
     due = []
     for meeting in meetings:
         if not needs_phone_follow_up(meeting.kind) or meeting.held_on > today:
             continue
         for person in parents_at(meeting):
-            if (meeting.id, person.id) in recorded:
+            line = lines.get((meeting.id, person.id), [])
+            if line and line[-1].reached:  # the recording in force is the latest
                 continue
             on = phone_follow_up_due(meeting.held_on)
-            due.append(FollowUpDue(meeting.case_id, meeting, person, on, on < today))
+            due.append(FollowUpDue(meeting.case_id, meeting, person, on, on < today, attempts_in(line)))
     return sorted(due, key=lambda d: (d.due_on, d.meeting.id, d.person.id))
 
 
@@ -171,7 +198,7 @@ def method_registrations_of(case: Case) -> dict[int, MethodRegistration]:
 
 def open_registrations(case: Case, today: date) -> dict[int, int]:
     """Return, per meeting held on or before today, how many registrations are still to be
-    made: one per parent not yet called after a start-up, follow-up or notification meeting
+    made: one per parent not yet talked with after a start-up, follow-up or notification meeting
     (as phone_follow_ups_due counts them), one for a network meeting or family group
     conference with no method registered. Meetings with nothing missing are left out."""
     missing: dict[int, int] = {}
@@ -215,10 +242,12 @@ def in_force(rows: Iterable[PhoneFollowUp | MethodRegistration]) -> list:
 
 
 def phone_follow_ups_on(case: Case) -> list[PhoneFollowUp]:
-    """Every phone follow-up recorded on the case (corrected ones too), newest meeting first."""
+    """Every phone follow-up recorded on the case (corrected ones and attempts too), newest
+    meeting first, with who recorded it."""
     return list(db.session.scalars(
         select(PhoneFollowUp).join(PhoneFollowUp.meeting).where(Meeting.case_id == case.id)
         .order_by(Meeting.held_on.desc(), PhoneFollowUp.meeting_id.desc(), PhoneFollowUp.person_id, PhoneFollowUp.id)
+        .options(joinedload(PhoneFollowUp.recorded_by))
     ))
 
 

@@ -43,6 +43,14 @@ def _meeting_url(meeting: Meeting) -> str:
     return url_for("registrations.meeting", meeting_id=meeting.id)
 
 
+def _saved_call(reached: bool, stored: bool) -> str:
+    if not stored:
+        return _("Der var ingen ændringer at gemme.")
+    if reached:
+        return _("Opringningen er registreret.")
+    return _("Forsøget er registreret. Du fik ikke fat i forælderen, så opringningen er stadig på listen over det, du skal nå.")
+
+
 @bp.route("/meetings/<int:meeting_id>/registrations")
 @case_work_required
 def meeting(meeting_id: int):
@@ -50,7 +58,7 @@ def meeting(meeting_id: int):
     today = date.today()
     meeting.case.people  # noqa: B018  (the child's name in the heading, and each parent, in one query)
     calls = {p.id: services.phone_history(meeting, p) for p in services.parents_at(meeting)}
-    recorded = {(meeting.id, person_id) for person_id, history in calls.items() if history}
+    recorded = [row for history in calls.values() for row in history]
     due = {(d.meeting.id, d.person.id): d for d in services.follow_ups_due_from([meeting], recorded, today)}
     takes_method = services.takes_method_registration(meeting)
     method_history = services.method_history(meeting) if takes_method else []
@@ -90,19 +98,22 @@ def phone_follow_up(meeting_id: int, person_id: int):
                 db.session.rollback()
                 problem, status = _("Opringningen er lige blevet registreret af en anden. Se den nedenfor, og ret den, hvis det er nødvendigt."), 409
             else:
-                flash(_("Opringningen er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
+                flash(_saved_call(form.values["reached"], stored), "info")
                 return redirect(_meeting_url(meeting))
-    else:
-        if current is not None:
-            form.reached.data = "yes" if current.reached else "no"
-            form.started.data = current.started
-            form.helps.data = str(current.helps) if current.helps else None
-            form.notes.data = current.notes
+    elif current is not None and current.reached:
+        # A call that reached the parent is corrected here; after one that did not, the form is the next call.
+        form.reached.data = "yes"
+        form.started.data = current.started
+        form.helps.data = str(current.helps) if current.helps else None
+        form.notes.data = current.notes
     history = services.phone_history(meeting, person)
     return render_template(
         "registrations/phone.html", meeting=meeting, case=meeting.case, person=person, form=form,
-        history=history, due_on=services.phone_follow_up_due(meeting.held_on), problem=problem,
+        history=history, correcting=bool(history) and history[-1].reached,
+        attempts=services.attempts_in(history),
+        due_on=services.phone_follow_up_due(meeting.held_on), problem=problem,
     ), status
+
 
 
 @bp.route("/meetings/<int:meeting_id>/method", methods=["GET", "POST"])

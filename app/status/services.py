@@ -222,7 +222,8 @@ def status_view(round_: Round, previous_of: Callable[[Invitation], Response | No
         voice = Voice(invitation, response, is_late(response, round_))
         previous = previous_of(invitation) if previous_of else _previous(invitation, round_)
         if previous is not None:
-            voice.previous_rating, voice.previous_on = previous.answers.get("rating"), previous.invitation.round.meeting.held_on
+            voice.previous_rating = previous.answers.get("rating")
+            voice.previous_on = previous.dated(previous.invitation.round.meeting.held_on)
         voices.append(voice)
     rows: dict[int, GoalRow] = {}
     for goal in goals_at(round_):
