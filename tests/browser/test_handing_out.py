@@ -18,6 +18,7 @@ from app.invitations import services as rounds
 from app.invitations.models import Invitation
 from app.labels import STATUS_LABELS
 from tests.browser.test_reconcile import axe_violations
+from tests.browser.test_respondent import open_latest_feedback
 from tests.qr import decode_image
 
 pytestmark = pytest.mark.browser
@@ -122,6 +123,8 @@ def test_revoking_a_link_asks_first_and_it_works_until_confirmed(app, live_serve
     case = staff_page(ids.case)
 
     def grete_row() -> Locator:
+        if case.locator("#latest-feedback").count():
+            open_latest_feedback(case)  # the round's links are folded on the case page (issue 10 item 13)
         return case.get_by_role("row").filter(has=case.get_by_role("cell", name="Grete", exact=True))
 
     grete_row().get_by_role("link", name="Tilbagekald").click()
@@ -145,6 +148,7 @@ def test_closing_an_observation_link_asks_first(live_server, desk, staff_page, p
     ids = make.emma(caseworker, open_round=False)
     _, token = make.observation_link(ids.case, ids.people["network"])
     case = staff_page(ids.case)
+    case.locator("#observations summary").click()  # folded on the case page (issue 10 item 13)
     case.locator("#observations").get_by_role("link", name="Luk linket").click()
     expect(case.get_by_role("heading", level=1)).to_have_text("Vil du lukke linket til Grete?")
     assert phone().goto(f"{live_server}/o/{token}").status == 200
