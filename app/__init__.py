@@ -94,6 +94,7 @@ def _init_registries(app: Flask) -> None:
 
 def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token."""
+    from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
     from app.due.views import bp as due
@@ -108,7 +109,7 @@ def _blueprints() -> list:
     from app.status.views import bp as status
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            respond, observe]
+            audit_log, respond, observe]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

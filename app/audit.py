@@ -1,5 +1,13 @@
-"""The audit log: every view of a case and every change, with who and when."""
+"""The audit log: every view of a case and every change, with who and when.
 
+Append-only: a stored entry is never changed or deleted through the application (AuditIsFinal).
+The one exception to come is the retention purge (issue 12 item 15), which runs inside
+`purging()`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from flask import g, has_request_context
@@ -7,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.append_only import refuse_changes
 from app.extensions import db
 from app.timestamps import UTCDateTime, utcnow
 
@@ -20,6 +29,30 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AuditIsFinal(Exception):
+    """An audit entry was about to change or be deleted; the audit log is append-only."""
+
+
+_purging: ContextVar[bool] = ContextVar("audit_purging", default=False)
+
+
+@contextmanager
+def purging() -> Iterator[None]:
+    """Allow changing and deleting audit entries inside the block, flushed inside it.
+
+    Only the retention purge may use it: it removes entries' personal details when their
+    retention has passed. Nothing else changes the audit log.
+    """
+    token = _purging.set(True)
+    try:
+        yield
+    finally:
+        _purging.reset(token)
+
+
+refuse_changes(AuditEvent, AuditIsFinal, "the audit log is append-only", unless=_purging.get)
 
 
 def _user_id() -> int | None:
