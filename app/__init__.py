@@ -1,7 +1,8 @@
 """Samstem: feedback from every voice around a child, gathered per case.
 
 How the code is layered; imports point down this list only (tests/test_layers.py checks it):
-  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, logmask, pdf, forms
+  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, logmask, pdf, forms,
+     append_only, privacy (the words the models describe their columns with)
   2. models: <area>/models.py and audit.py: tables and the invariants they keep
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
   4. services: each area's services, pure rules and page sections; auth/access.py (the

@@ -11,12 +11,14 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.append_only import refuse_changes
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 VIEW = "case.view"
@@ -90,3 +92,15 @@ def discard_reads() -> None:
     """Forget the reads noted so far: the response shows none of it (an error page)."""
     if has_request_context():
         g.pop("audit_reads", None)
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the model.
+describe("audit_event", purpose=_l("Auditloggen: hvem der har set eller ændret hvad, og hvornår."),
+         retention="audit", seen_by=("admin",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL,
+    "at": personal(_l("Hvornår det skete.")),
+    "user_id": personal(_l("Hvilken medarbejder det var: loggen viser deres arbejde.")),
+    "action": personal(_l("Hvad medarbejderen gjorde, fx så en sag.")),
+    "detail": personal(_l("Hvad det gjaldt, fx hvilken person. Et forkert login nævner kontoen, aldrig det, "
+                          "der blev skrevet.")),
+})
