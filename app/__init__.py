@@ -1,7 +1,8 @@
 """Samstem: feedback from every voice around a child, gathered per case.
 
 How the code is layered; imports point down this list only (tests/test_layers.py checks it):
-  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, logmask, pdf, forms
+  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, logmask, pdf, forms,
+     append_only, privacy (the words the models describe their columns with)
   2. models: <area>/models.py and audit.py: tables and the invariants they keep
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
   4. services: each area's services, pure rules and page sections; auth/access.py (the
@@ -94,6 +95,7 @@ def _init_registries(app: Flask) -> None:
 
 def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token."""
+    from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
     from app.due.views import bp as due
@@ -108,7 +110,7 @@ def _blueprints() -> list:
     from app.status.views import bp as status
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            respond, observe]
+            audit_log, respond, observe]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -1,13 +1,24 @@
-"""The audit log: every view of a case and every change, with who and when."""
+"""The audit log: every view of a case and every change, with who and when.
 
+Append-only: a stored entry is never changed or deleted through the application (AuditIsFinal).
+The one exception to come is the retention purge (issue 12 item 15), which runs inside
+`purging()`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from flask import g, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.append_only import refuse_changes
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 VIEW = "case.view"
@@ -26,6 +37,30 @@ class AuditEvent(db.Model):
 
 def _address() -> str | None:
     return (request.remote_addr or "")[:45] or None if has_request_context() else None
+
+
+class AuditIsFinal(Exception):
+    """An audit entry was about to change or be deleted; the audit log is append-only."""
+
+
+_purging: ContextVar[bool] = ContextVar("audit_purging", default=False)
+
+
+@contextmanager
+def purging() -> Iterator[None]:
+    """Allow changing and deleting audit entries inside the block, flushed inside it.
+
+    Only the retention purge may use it: it removes entries' personal details when their
+    retention has passed. Nothing else changes the audit log.
+    """
+    token = _purging.set(True)
+    try:
+        yield
+    finally:
+        _purging.reset(token)
+
+
+refuse_changes(AuditEvent, AuditIsFinal, "the audit log is append-only", unless=_purging.get)
 
 
 def _user_id() -> int | None:
@@ -63,3 +98,16 @@ def discard_reads() -> None:
     """Forget the reads noted so far: the response shows none of it (an error page)."""
     if has_request_context():
         g.pop("audit_reads", None)
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the model.
+describe("audit_event", purpose=_l("Auditloggen: hvem der har set eller ændret hvad, og hvornår."),
+         retention="audit", seen_by=("admin",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL,
+    "at": personal(_l("Hvornår det skete.")),
+    "user_id": personal(_l("Hvilken medarbejder det var: loggen viser deres arbejde.")),
+    "action": personal(_l("Hvad medarbejderen gjorde, fx så en sag.")),
+    "detail": personal(_l("Hvad det gjaldt, fx hvilken person. Et forkert login nævner kontoen, aldrig det, "
+                          "der blev skrevet.")),
+    "address": personal(_l("Den netadresse, handlingen kom fra.")),
+})

@@ -1,4 +1,4 @@
-"""Command-line tasks: users, demo data, and the outbox group."""
+"""Command-line tasks: users, demo data, the record of processing, and the outbox group."""
 
 import click
 from flask import Flask, current_app
@@ -68,7 +68,30 @@ def demo_data(base_url: str | None) -> None:
             click.echo(f"{role} {url}")
 
 
+@click.group("privacy")
+def privacy_cli() -> None:
+    """For the data protection officer."""
+
+
+@privacy_cli.command("inventory")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@with_appcontext
+def privacy_inventory(lang: str) -> None:
+    """Print the record of processing (Markdown): every table and column holding personal data,
+    its purpose, its retention rule and who can see it, from the models' descriptions."""
+    from flask_babel import force_locale
+
+    from app import privacy_record
+
+    missing = privacy_record.gaps(db.metadata)
+    if missing:
+        raise click.ClickException("the models' privacy descriptions are incomplete:\n" + "\n".join(missing))
+    with force_locale(lang):
+        click.echo(privacy_record.markdown(db.metadata))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo_data)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(privacy_cli)

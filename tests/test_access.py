@@ -15,7 +15,7 @@ PUBLIC = {"static", "auth.login_view"}
 # not the login page (tests/test_sessions.py): they show nothing.
 PUBLIC |= {"auth.keep_session", "auth.session_left"}
 # Settings pages only an administrator opens (no case data on them).
-ADMIN_ONLY = {"indicators.admin_procedure"}
+ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export"}
 
 
 def _staff_routes(app, ids):
@@ -93,7 +93,8 @@ def test_case_workers_of_another_team_are_refused(app, setting):
 # --- every read audited (DESIGN.md §3) ---------------------------------------------
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
-NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure"}
+NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
+                      "audit_log.export"}
 
 
 def _views(app, case_id: int) -> int:

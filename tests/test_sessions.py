@@ -1,6 +1,7 @@
 """Staff sessions that end (issue 12 "Trust", item 7) and a login that tells nothing (item 9)."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -208,3 +209,17 @@ def test_repeated_failures_lock_the_account_whatever_the_address(client, make, c
     assert 'value="anne"' in response.text
     assert client.post("/login", data={"username": "bo", "password": PASSWORD},
                        environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 302
+
+
+def test_kept_text_older_than_twelve_hours_is_deleted_at_the_next_login(app, client, make, caseworker, clock):
+    ids = make.emma(caseworker)
+    login(client)
+    clock.forward(45 * MINUTE)
+    client.post(f"/cases/{ids.case}/people/new", data={"role": "network", "first_name": "Ingrid"})
+    with app.app_context():
+        draft = db.session.scalar(select(Draft))
+        draft.saved_at = draft.saved_at - timedelta(hours=13)
+        db.session.commit()
+    login(client)
+    with app.app_context():
+        assert db.session.scalar(select(Draft)) is None

@@ -45,6 +45,19 @@ def case_work_required(view):
     return wrapped
 
 
+def admin_required(view):
+    """Let only administrators through: settings and the audit log, no case data."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role != "admin":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def check_case_access(case) -> None:
     """Abort with 403 unless the current user's team owns the case."""
     if case.team_id != current_user.team_id:

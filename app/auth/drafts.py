@@ -42,8 +42,14 @@ def keep(page: str) -> bool:
     if not (user_id and str(user_id).isdigit() and fields and _csrf_ok()):
         return False
     db.session.execute(delete(Draft).where(Draft.user_id == int(user_id), Draft.path == page))
+    forget_old()
     db.session.add(Draft(user_id=int(user_id), path=page, fields=fields))
     return True
+
+
+def forget_old() -> None:
+    """Delete every kept text older than DRAFT_HOURS, whoever's it was: none is given back after that."""
+    db.session.execute(delete(Draft).where(Draft.saved_at < utcnow() - timedelta(hours=DRAFT_HOURS)))
 
 
 def take(user_id: int, page: str, names: set[str]) -> MultiDict | None:

@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 ROLES = ("caseworker", "team_leader", "leader", "admin")
@@ -75,3 +77,24 @@ class Draft(db.Model):
     path: Mapped[str] = mapped_column(String(400))
     fields: Mapped[list] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("team", purpose=_l("Organisationens teams: hvem der ser hvilke sager."), columns={
+    "id": NOT_PERSONAL, "name": NOT_PERSONAL,
+})
+describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at vise, hvem der har gjort hvad."),
+         retention="staff", seen_by=("case_team", "admin"), columns={
+    "id": NOT_PERSONAL,
+    "username": personal(_l("Brugernavnet, medarbejderen logger ind med."), seen_by=("self", "admin")),
+    "name": personal(_l("Medarbejderens navn: står ved det, de har skrevet og besluttet. Rådgiverens navn står "
+                        "også på de sider, familien og netværket svarer på."),
+                     seen_by=("case_team", "respondent", "admin")),
+    "password_hash": personal(_l("Adgangskoden, kun som hash: den kan ikke læses tilbage."), seen_by=("nobody",)),
+    "role": NOT_PERSONAL, "team_id": NOT_PERSONAL, "active": NOT_PERSONAL, "session_version": NOT_PERSONAL,
+})
+describe("draft", purpose=_l("Det, en medarbejder var ved at skrive, da de blev logget ud, så det ikke går tabt."),
+         retention="draft", seen_by=("self",), columns={
+    "id": NOT_PERSONAL, "user_id": NOT_PERSONAL, "path": NOT_PERSONAL, "saved_at": NOT_PERSONAL,
+    "fields": personal(_l("Felterne, som medarbejderen skrev dem: alt, hvad en formular om en sag tager imod.")),
+})

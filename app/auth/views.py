@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
-from app.auth import sessions
+from app.auth import drafts, sessions
 from app.auth.forms import LoginForm
 from app.auth.models import User
 from app.extensions import db, limiter
@@ -86,6 +86,7 @@ def login_view():
         if user is not None:
             login_user(user)
             sessions.begin(user)
+            drafts.forget_old()
             audit.record("login")
             return redirect(_safe_next(request.args.get("next")) or url_for("cases.index"))
         known = db.session.scalar(select(User.id).where(User.username == username))

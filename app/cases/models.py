@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.append_only import refuse_updates
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 PERSON_ROLES = ("child", "mother", "father", "carer", "network", "provider", "school")
@@ -193,3 +195,53 @@ class GoalVersion(db.Model):
 
 
 refuse_updates(GoalVersion, GoalVersionIsFinal, "reword the goal instead")
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("case", purpose=_l("Sagen om ét barn. Den er pseudonym: aldrig et CPR-nummer."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "team_id": NOT_PERSONAL, "caseworker_id": NOT_PERSONAL, "created_at": NOT_PERSONAL,
+    "closed_at": NOT_PERSONAL,
+    "external_ref": personal(_l("Kommunens eget sagsnummer, hvis den vil bruge det: forbinder sagen med "
+                                "fagsystemet.")),
+    "child_birth_year": personal(_l("Barnets fødselsår: til at foreslå skemaer, der passer til barnets alder.")),
+})
+describe("person", purpose=_l("Personerne omkring barnet, som kan blive spurgt: barnet selv, forældre, netværk, "
+                              "udfører og skole."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL,
+    "role": personal(_l("Personens plads omkring barnet, fx mor eller skole: til at foreslå de rigtige skemaer.")),
+    "first_name": personal(_l("Fornavnet: så rådgiveren ved, hvem der svarer. Barnets fornavn står også på de "
+                              "sider, familien og netværket svarer på."), seen_by=("case_team", "respondent")),
+    "relation": personal(_l("Relationen til barnet med familiens egne ord, fx mormor.")),
+    "email": personal(_l("E-mailadressen: til at sende personen sit link.")),
+    "phone": personal(_l("Telefonnummeret: til at sende personen sit link som sms og til at ringe og følge op.")),
+    "language": personal(_l("Det sprog, personen vil svare på.")),
+    "fit_exemption": personal(_l("Rådgiverens faglige grund til ikke at give personen FIT-skemaer.")),
+})
+describe("meeting", purpose=_l("Møderne i sagen: hvornår, og hvilken slags."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "created_at": NOT_PERSONAL,
+    "kind": personal(_l("Mødets art, fx familierådslagning: siger noget om sagen og styrer, hvilke skemaer der "
+                        "foreslås.")),
+    "held_on": personal(_l("Mødets dato.")),
+})
+describe("meeting_participant", purpose=_l("Hvem der var med til hvilket møde."),
+         retention="case", seen_by=("case_team",), columns={
+    "meeting_id": NOT_PERSONAL,
+    "person_id": personal(_l("At personen var med til mødet.")),
+})
+describe("goal", purpose=_l("Målene i barnets handleplan; ordlyden står i goal_version."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "created_at": NOT_PERSONAL, "created_by_id": NOT_PERSONAL,
+    "closed_at": NOT_PERSONAL,
+})
+describe("goal_version", purpose=_l("Målenes ordlyd, hver version for sig, med hvem der skrev den, og hvornår."),
+         retention="case", seen_by=("case_team", "respondent"), columns={
+    "id": NOT_PERSONAL, "goal_id": NOT_PERSONAL, "number": NOT_PERSONAL, "kind": NOT_PERSONAL,
+    "written_at": NOT_PERSONAL, "written_by_id": NOT_PERSONAL,
+    "text": personal(_l("Målet med familiens egne ord: kan sige noget om helbred og familieforhold.")),
+    "domain": personal(_l("Det område af barnets liv, målet handler om, fx sundhed.")),
+    "responsible": personal(_l("Hvem der har ansvaret, med navn eller rolle.")),
+    "documentation": personal(_l("Hvordan det vises, at målet er nået.")),
+})

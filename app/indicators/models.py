@@ -3,11 +3,13 @@ rounds, the case worker's own scorings and the final scores per round and factor
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.append_only import refuse_updates
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 # Who may score (DESIGN.md F). "parents" means every mother, father and other carer.
@@ -136,3 +138,45 @@ class FinalScore(db.Model):
 
 
 refuse_updates(FinalScore, FinalScoreIsFinal, "add a new final score instead")
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("indicator_procedure", purpose=_l("Organisationens procedure for resultatdokumentation."),
+         retention="setting", columns={
+    "id": NOT_PERSONAL, "scorers": NOT_PERSONAL, "together": NOT_PERSONAL, "rhythm_months": NOT_PERSONAL,
+    "default_form": NOT_PERSONAL, "family_split": NOT_PERSONAL, "updated_at": NOT_PERSONAL,
+    "updated_by_id": NOT_PERSONAL,
+})
+describe("case_indicators", purpose=_l("Sagens indikatorskema, og hvornår målingerne begyndte."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "updated_at": NOT_PERSONAL,
+    "form_id": personal(_l("Hvilket indikatorskema sagen bruger: kan sige noget om barnets situation, fx et "
+                           "handicap.")),
+    "intake_on": personal(_l("Datoen, hvor sagens målinger begyndte.")),
+})
+describe("indicator_round", purpose=_l("Hvad en indikatorrunde måler: skemaet og proceduren, som de var, da runden "
+                                       "begyndte."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "round_id": NOT_PERSONAL, "form_id": NOT_PERSONAL, "form_version": NOT_PERSONAL,
+    "family_split": NOT_PERSONAL, "together": NOT_PERSONAL, "scorers": NOT_PERSONAL,
+})
+describe("staff_scoring", purpose=_l("Rådgiverens egen scoring af indikatorerne i en runde, alene eller sammen med "
+                                     "familien."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "round_id": NOT_PERSONAL, "scored_by_id": NOT_PERSONAL, "together": NOT_PERSONAL,
+    "submitted_at": NOT_PERSONAL, "superseded_at": NOT_PERSONAL,
+    "took_part": personal(_l("Hvem af personerne omkring barnet der scorede sammen med rådgiveren.")),
+    "answers": personal(_l("Scorerne og begrundelserne for hvert område af barnets liv: kan sige noget om helbred "
+                           "og familieforhold.")),
+})
+describe("final_score", purpose=_l("Rådgiverens endelige status og mål for hvert område i en runde."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "round_id": NOT_PERSONAL, "factor": NOT_PERSONAL, "unscored": NOT_PERSONAL,
+    "set_by_id": NOT_PERSONAL, "set_at": NOT_PERSONAL,
+    "status": personal(_l("Barnets endelige status på området.")),
+    "dont_know": personal(_l("At status på området ikke kendes.")),
+    "goal": personal(_l("Den status, der sigtes mod på området.")),
+    "level": personal(_l("Barnets funktionsniveau (A–E).")),
+    "rationale": personal(_l("Rådgiverens begrundelse.")),
+    "family_note": personal(_l("Et familiemedlems anderledes syn, skrevet ved siden af.")),
+})

@@ -1,16 +1,16 @@
 """Staff pages of resultatdokumentation (the external scorer's page is in public.py)."""
 
 from datetime import date
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm as Form
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import (
+    admin_required,
     case_or_abort,
     case_work_required,
     meeting_or_abort,
@@ -29,19 +29,6 @@ from app.invitations import issued
 bp = Blueprint("indicators", __name__)
 
 DRAFT_NOTE = "draft"
-
-
-def admin_required(view):
-    """Only administrators: they set the organisation's procedure, and see no case data here."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _form_choices() -> list[SelectChoice]:

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -14,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, local_date, local_today, utcnow
 
 # What a round collects. feedback: forms after a meeting; status: the provider's (or
@@ -139,3 +141,31 @@ class Response(db.Model):
         the meeting's day once it has been held, else the day the answer came (a status is
         given before its meeting), so it is never a day still to come (issue 10, item 6)."""
         return held_on if held_on <= local_today() else local_date(self.submitted_at)
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("round", purpose=_l("En indsamling af svar om et møde: feedback efter mødet, eller input før det."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "meeting_id": NOT_PERSONAL, "kind": NOT_PERSONAL, "due_on": NOT_PERSONAL,
+    "created_by_id": NOT_PERSONAL, "created_at": NOT_PERSONAL, "locked_at": NOT_PERSONAL,
+})
+describe("invitation", purpose=_l("Hver persons personlige link i en runde. Selve linket gemmes aldrig."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "round_id": NOT_PERSONAL, "person_id": NOT_PERSONAL, "expires_at": NOT_PERSONAL,
+    "revoked_at": NOT_PERSONAL,
+    "instrument_ids": personal(_l("De skemaer, personen blev bedt om at udfylde.")),
+    "token_hash": personal(_l("Et hash af linket: til at kende linket, når det bliver åbnet."), seen_by=("nobody",)),
+    "issued_at": personal(_l("Hvornår personen fik linket.")),
+    "opened_at": personal(_l("Hvornår personen åbnede linket.")),
+})
+describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udføreren. Et nyere svar gælder; det "
+                                "ældre bevares i historikken."),
+         retention="case", seen_by=("case_team", "respondent"), columns={
+    "id": NOT_PERSONAL, "invitation_id": NOT_PERSONAL, "instrument_id": NOT_PERSONAL,
+    "instrument_version": NOT_PERSONAL, "superseded_at": NOT_PERSONAL,
+    "answers": personal(_l("Svarene på skemaets spørgsmål: kan sige noget om helbred og familieforhold, og kan "
+                           "rumme fri tekst.")),
+    "declined": personal(_l("At personen ikke ville svare.")),
+    "language": personal(_l("Det sprog, personen svarede på.")),
+    "submitted_at": personal(_l("Hvornår personen svarede.")),
+})

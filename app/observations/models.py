@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 OBSERVATION_KINDS = ("positive", "negative", "mixed")
@@ -74,3 +76,23 @@ class Observation(db.Model):
     @property
     def decision(self) -> "Decision | None":  # noqa: F821
         return next((d for d in reversed(self.decisions) if d.is_current), None)
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("observation_link", purpose=_l("En persons faste link til at fortælle om barnets hverdag. Selve linket "
+                                        "gemmes aldrig."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "person_id": NOT_PERSONAL, "created_by_id": NOT_PERSONAL,
+    "created_at": NOT_PERSONAL, "revoked_at": NOT_PERSONAL,
+    "token_hash": personal(_l("Et hash af linket: til at kende linket, når det bliver åbnet."), seen_by=("nobody",)),
+})
+describe("observation", purpose=_l("Observationer fra netværket, som de blev sendt, og om rådgiveren har taget "
+                                   "stilling til dem."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "link_id": NOT_PERSONAL, "goal_id": NOT_PERSONAL,
+    "goal_version": NOT_PERSONAL, "decided_at": NOT_PERSONAL,
+    "kind": personal(_l("Om observationen er god, bekymrende eller begge dele.")),
+    "text": personal(_l("Observationen med personens egne ord: kan rumme alt om barnets hverdag.")),
+    "language": personal(_l("Det sprog, personen skrev på.")),
+    "submitted_at": personal(_l("Hvornår personen sendte den.")),
+})

@@ -7,10 +7,12 @@ link is made (with a fresh token) at delivery time and never written back.
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 CHANNELS = ("email", "sms")
@@ -53,3 +55,18 @@ class OutboxMessage(db.Model):
         if self.given_up_at is not None:
             return "given_up"
         return "failed" if self.attempts else "waiting"
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the model.
+describe("outbox_message", purpose=_l("E-mails og sms'er med personers links, før og efter de er sendt. Linket står "
+                                      "der aldrig."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "channel": NOT_PERSONAL, "invitation_id": NOT_PERSONAL, "case_id": NOT_PERSONAL,
+    "created_at": NOT_PERSONAL, "attempts": NOT_PERSONAL, "last_attempt_at": NOT_PERSONAL, "sent_at": NOT_PERSONAL,
+    "given_up_at": NOT_PERSONAL,
+    "recipient": personal(_l("Modtagerens e-mailadresse eller telefonnummer.")),
+    "subject": personal(_l("Emnet: kan nævne barnets fornavn.")),
+    "body": personal(_l("Beskeden: kan nævne barnets og rådgiverens navne.")),
+    "last_error": personal(_l("Den seneste fejl ved afsendelsen: kan nævne modtagerens adresse."),
+                           seen_by=("nobody",)),
+})

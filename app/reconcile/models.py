@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.append_only import refuse_updates
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 OUTCOMES = ("action", "no_adjustment")
@@ -63,3 +65,23 @@ class Decision(db.Model):
 
 
 refuse_updates(Decision, DecisionIsFinal, "record a correction instead")
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("decision", purpose=_l("Rådgiverens beslutninger om nye svar og observationer. En rettelse er en ny "
+                                "beslutning."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "follow_up_meeting_id": NOT_PERSONAL, "corrects_id": NOT_PERSONAL,
+    "decided_by_id": NOT_PERSONAL, "decided_at": NOT_PERSONAL,
+    "outcome": personal(_l("Om de nye oplysninger giver anledning til handling.")),
+    "text": personal(_l("Hvilken handling, eller hvorfor ingen justering, med rådgiverens egne ord.")),
+    "follow_up_needed": personal(_l("Om der skal følges op på et møde.")),
+})
+describe("decision_round", purpose=_l("Hvilke runder en beslutning tager stilling til."),
+         retention="case", seen_by=("case_team",), columns={
+    "decision_id": NOT_PERSONAL, "round_id": NOT_PERSONAL,
+})
+describe("decision_observation", purpose=_l("Hvilke observationer en beslutning tager stilling til."),
+         retention="case", seen_by=("case_team",), columns={
+    "decision_id": NOT_PERSONAL, "observation_id": NOT_PERSONAL,
+})

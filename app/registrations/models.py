@@ -10,11 +10,13 @@ registration), and a unique `corrects_id` keeps the corrections in one line.
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.append_only import refuse_updates
 from app.extensions import db
+from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 STARTED = ("yes", "partly", "no")
@@ -123,3 +125,33 @@ class Reopening(db.Model):
 refuse_updates(PhoneFollowUp, RecordIsFinal, "record a correction instead")
 refuse_updates(MethodRegistration, RecordIsFinal, "record a correction instead")
 refuse_updates(Reopening, RecordIsFinal, "record a new re-opening instead")
+
+
+# The record of processing (app.privacy): what each column holds, kept next to the models.
+describe("phone_follow_up", purpose=_l("Rådgiverens opfølgning i telefonen med hver forælder efter et møde."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "meeting_id": NOT_PERSONAL, "person_id": NOT_PERSONAL, "corrects_id": NOT_PERSONAL,
+    "recorded_by_id": NOT_PERSONAL, "recorded_at": NOT_PERSONAL,
+    "reached": personal(_l("Om forælderen blev nået.")),
+    "started": personal(_l("Om det, der blev aftalt, er gået i gang.")),
+    "helps": personal(_l("Forælderens svar på, om det hjælper (1–5).")),
+    "notes": personal(_l("Rådgiverens noter fra samtalen.")),
+})
+describe("method_registration", purpose=_l("Metode, deltagere, planens dækning og udfald efter et netværksmøde eller "
+                                           "en familierådslagning."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "meeting_id": NOT_PERSONAL, "method": NOT_PERSONAL, "network_count": NOT_PERSONAL,
+    "professional_count": NOT_PERSONAL, "plan_coverage": NOT_PERSONAL, "corrects_id": NOT_PERSONAL,
+    "registered_by_id": NOT_PERSONAL, "registered_at": NOT_PERSONAL,
+    "target_group": personal(_l("Målgruppen, fx børn med handicap.")),
+    "case_type": personal(_l("Sagens type, fx underretning.")),
+    "child_took_part": personal(_l("Om barnet var med.")),
+    "parents_took_part": personal(_l("Om forældrene var med.")),
+    "outcome": personal(_l("Udfaldet, fx at sagen lukkes.")),
+})
+describe("reopening", purpose=_l("Når en sag bliver åbnet igen: hvornår, og hvorfor."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "recorded_by_id": NOT_PERSONAL, "recorded_at": NOT_PERSONAL,
+    "reopened_on": personal(_l("Datoen, sagen blev åbnet igen.")),
+    "reason": personal(_l("Grunden med rådgiverens egne ord.")),
+})
