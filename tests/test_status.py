@@ -456,3 +456,23 @@ def test_the_case_page_lists_status_requests_per_recipient(staff, emma, asked):
     assert "Status fra udfører og skole" in page and "Bed om status" in page
     assert "Lise:" in page and "Bente:" in page and page.count(">Venter<") >= 2
     assert f"/rounds/{asked[0]}" in page
+
+
+def test_a_changed_status_shows_what_it_was_on_the_page_in_the_pdf_and_in_the_text(staff, client, emma, asked):
+    """Issue 10 item 5: a replaced answer is kept, and shown as changed, with what it was."""
+    from tests.qr import pdf_pages_text
+
+    round_id, tokens, _ = asked
+    client.post(f"/r/{tokens['provider']}/form", data=_answer(emma, rating="4", **{
+        f"goal_{emma.goal}_attainment": "some"}))
+    client.post(f"/r/{tokens['provider']}/form", data=_answer(emma, rating="6"))
+    page = staff.get(f"/rounds/{round_id}/reconcile").text
+    assert "Ændret" in page and "Lise ændrede sin status" in page
+    assert re.search(r"Før ændringen [^<]*: I nogen grad opfyldt", page)
+    assert re.search(r"Før ændringen [^<]*: 4", page)
+    pdf = " ".join(" ".join(pdf_pages_text(staff.get(f"/rounds/{round_id}/report.pdf").data)).split())
+    assert "Lise ændrede sin status" in pdf and "I nogen grad opfyldt" in pdf
+    summary = staff.get(f"/rounds/{round_id}/summary").text
+    assert "Lise: I høj grad opfyldt (ændret, før " in summary and ": I nogen grad opfyldt)" in summary
+    assert re.search(r"Tal \(0–10\): 6.*\(ændret, før [^)]*: 4\)", summary)
+    assert "ændrede sin status" in summary

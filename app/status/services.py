@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -181,14 +181,40 @@ class Voice:
     late: bool
     previous_rating: int | None = None
     previous_on: date | None = None
+    # The statuses on this link that a newer one replaced, oldest first (issue 10 item 5).
+    earlier: list[Response] = field(default_factory=list)
 
     @property
     def answers(self) -> dict:
         return self.response.answers if self.response else {}
 
     @property
+    def changed(self) -> bool:
+        """Whether the current status replaced an earlier one on the same link."""
+        return self.response is not None and bool(self.earlier)
+
+    def earlier_goal(self, goal_id: int) -> list[tuple[datetime, str | None]]:
+        """The goal's earlier attainments on this link that differ from the current one, oldest first."""
+        now = _goal_entry(self.answers, goal_id)
+        found = []
+        for response in self.earlier:
+            was = _goal_entry(response.answers or {}, goal_id)
+            if (was or {}).get("attainment") != (now or {}).get("attainment"):
+                found.append((response.submitted_at, (was or {}).get("attainment")))
+        return found
+
+    def earlier_ratings(self) -> list[tuple[datetime, object]]:
+        """The earlier ratings (0–10) on this link that differ from the current one, oldest first."""
+        return [(r.submitted_at, (r.answers or {}).get("rating")) for r in self.earlier
+                if (r.answers or {}).get("rating") != self.answers.get("rating")]
+
+    @property
     def reviewed_on(self) -> date | None:
         return _parse_date(str(self.answers.get("reviewed_on") or ""))
+
+
+def _goal_entry(answers: dict, goal_id: int) -> dict | None:
+    return next((e for e in answers.get("goals", []) if e.get("goal_id") == goal_id), None)
 
 
 @dataclass
@@ -219,7 +245,9 @@ def status_view(round_: Round, previous_of: Callable[[Invitation], Response | No
     voices = []
     for invitation in round_.invitations:
         response = current_status(invitation)
-        voice = Voice(invitation, response, is_late(response, round_))
+        earlier = sorted((r for r in invitation.responses if r.instrument_id == FORM.id and r.superseded_at is not None
+                          and not r.declined), key=lambda r: r.submitted_at)
+        voice = Voice(invitation, response, is_late(response, round_), earlier=earlier)
         previous = previous_of(invitation) if previous_of else _previous(invitation, round_)
         if previous is not None:
             voice.previous_rating = previous.answers.get("rating")
@@ -259,6 +287,12 @@ def _previous(invitation: Invitation, round_: Round) -> Response | None:
     return next((r for r in earlier if (r.invitation.round.meeting.held_on, r.invitation.round_id) < mine), None)
 
 
+def _earlier_text(earlier: list[tuple[datetime, object]], shown: Callable[[object], str]) -> str:
+    """ " (ændret, før 3. dec. 2026 10:00: Delvist opfyldt)" for each earlier value that differs."""
+    return "".join(" (" + _("ændret, før %(when)s: %(value)s", when=format_datetime(when, "d. MMM yyyy HH:mm"),
+                             value=shown(was) if was is not None else _("intet svar")) + ")" for when, was in earlier)
+
+
 def status_lines(round_: Round) -> list[str]:
     """Say a status round's content in plain text, for the case system."""
     view = status_view(round_)
@@ -270,7 +304,8 @@ def status_lines(round_: Round) -> list[str]:
         for voice, entry in zip(view.voices, row.answers, strict=True):
             if entry is None:
                 continue
-            lines.append(f"  {voice.invitation.person.first_name}: {ATTAINMENT_LABELS.get(entry['attainment'], entry['attainment'])}")
+            lines.append(f"  {voice.invitation.person.first_name}: {ATTAINMENT_LABELS.get(entry['attainment'], entry['attainment'])}"
+                         + _earlier_text(voice.earlier_goal(row.goal_id), lambda a: ATTAINMENT_LABELS.get(a, a)))
             for key, label in (("done", _("Gjort")), ("works", _("Virker")), ("worries", _("Bekymrer")),
                                ("next", _("Skal ske nu")), ("observations", _("Iagttagelser"))):
                 if entry.get(key):
@@ -279,13 +314,15 @@ def status_lines(round_: Round) -> list[str]:
         person = voice.invitation.person
         lines.append("")
         lines.append(f"{person.first_name} ({ROLE_LABELS[person.role]})"
-                     + (" · " + _("Indsendt efter fristen") if voice.late else ""))
+                     + (" · " + _("Indsendt efter fristen") if voice.late else "")
+                     + (" · " + _("ændrede sin status %(when)s", when=format_datetime(voice.response.submitted_at, "d. MMM yyyy HH:mm"))
+                        if voice.changed else ""))
         lines.append("  " + _("Samlet vurdering: %(text)s", text=str(voice.answers.get("overall", "")).replace("\n", "\n    ")))
         rating = _("Tal (0–10): %(value)s", value=voice.answers.get("rating"))
         if voice.previous_rating is not None:
             rating += " (" + _("sidst %(value)s, %(date)s", value=voice.previous_rating,
                                 date=format_date(voice.previous_on, "d. MMM yyyy")) + ")"
-        lines.append("  " + rating)
+        lines.append("  " + rating + _earlier_text(voice.earlier_ratings(), str))
         if voice.answers.get("reviewed") == "yes":
             reviewed = voice.reviewed_on
             lines.append("  " + _("Gennemgået med familien %(date)s", date=format_date(reviewed, "d. MMMM yyyy") if reviewed else ""))
