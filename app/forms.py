@@ -72,7 +72,7 @@ class DateField(_WTFormsDateField):
             return
         self.data = parse_day(" ".join(valuelist))
         if self.data is None:
-            raise ValueError(self.gettext("Not a valid date value."))
+            raise ValueError(str(DATE_MESSAGE))
 
 
 class _Translations:
