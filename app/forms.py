@@ -4,16 +4,23 @@ WTForms ships no Danish catalogue, so its built-in messages are mapped to our ow
 Danish source texts here and translated through the Babel catalogues like the rest.
 """
 
+import re
+from datetime import date
+
 from flask import request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DateField as _WTFormsDateField
 
 
 def _plural(singular: str, plural: str) -> tuple[str, str]:
     """Mark a singular/plural pair for the extractor (keyword `_plural:1,2`)."""
     return singular, plural
 
+
+# A wrong date is explained in the order the browser's date field shows it (issue 11, item 10).
+DATE_MESSAGE = _l("Skriv datoen som dag, måned og år, fx 14-03-2026.")
 
 # WTForms' English message -> our Danish source text (placeholders kept).
 MESSAGES = {
@@ -22,7 +29,7 @@ MESSAGES = {
     "Invalid Choice: could not coerce.": _l("Vælg en af mulighederne."),
     "Invalid choice(s): one or more data inputs could not be coerced.": _l("Vælg en af mulighederne."),
     "Not a valid integer value.": _l("Skriv et helt tal."),
-    "Not a valid date value.": _l("Skriv datoen som åååå-mm-dd."),
+    "Not a valid date value.": DATE_MESSAGE,
     "Invalid input.": _l("Det ser ikke rigtigt ud."),
 }
 PLURAL_MESSAGES = {
@@ -30,6 +37,42 @@ PLURAL_MESSAGES = {
     "Field cannot be longer than %(max)d character.": _plural("Højst %(max)d tegn.", "Højst %(max)d tegn."),
     "Field must be at least %(min)d character long.": _plural("Mindst %(min)d tegn.", "Mindst %(min)d tegn."),
 }
+
+
+# Day, month, year with one separator throughout (14-03-2026, 14.3.2026, 14/03/2026), or ISO.
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})([-./])([0-9]{1,2})\2([0-9]{4})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+
+
+def parse_day(text: str | None) -> date | None:
+    """Return the date a person typed, or None if it holds none.
+
+    A browser with a date picker sends yyyy-mm-dd; one without sends what the person typed,
+    most likely as the picker shows it in Danish: day, month, year.
+    """
+    text = (text or "").strip()
+    day_first, iso = _DAY_FIRST.match(text), _ISO.match(text)
+    if day_first:
+        day, _, month, year = day_first.groups()
+    elif iso:
+        year, month, day = iso.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+class DateField(_WTFormsDateField):
+    """A date field that reads what `parse_day` reads; what was typed is shown again if wrong."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = parse_day(" ".join(valuelist))
+        if self.data is None:
+            raise ValueError(str(DATE_MESSAGE))
 
 
 class _Translations:

@@ -137,7 +137,7 @@ def test_a_fit_session_is_recorded_listed_and_gets_forms_proposed(staff, make, c
     "data, message",
     [
         ({"kind": "follow_up", "held_on": "", "participants": []}, "Vælg mødets dato."),
-        ({"kind": "follow_up", "held_on": "22-11-2026x"}, "Skriv datoen som åååå-mm-dd."),
+        ({"kind": "follow_up", "held_on": "22-11-2026x"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
         ({"kind": "follow_up", "held_on": "2026-11-20"}, "Vælg mindst én deltager."),
         ({"kind": "party", "held_on": "2026-11-20"}, "Vælg en af mulighederne."),
     ],
@@ -147,6 +147,23 @@ def test_bad_meeting_input_is_refused(staff, make, caseworker, data, message):
     response = staff.post(f"/cases/{ids.case}/meetings/new", data=data)
     assert response.status_code == 200
     assert message in response.text
+
+
+# Issue 11, item 10: no "åååå-mm-dd" asked for; a date typed day first (a browser without a
+# date picker) is read, and a wrong one is explained in that order with what was typed kept.
+def test_a_meeting_date_typed_day_first_is_read_and_a_wrong_one_kept(app, staff, make, caseworker):
+    ids = make.emma(caseworker, open_round=False)
+    url = f"/cases/{ids.case}/meetings/new"
+    assert "åååå" not in staff.get(url).text
+    meeting = {"kind": "follow_up", "participants": [ids.people["mother"]]}
+    wrong = staff.post(url, data=meeting | {"held_on": "31.11.2026"})
+    assert wrong.status_code == 200
+    assert 'id="held_on-error">Skriv datoen som dag, måned og år, fx 14-03-2026.<' in wrong.text
+    assert 'value="31.11.2026"' in wrong.text
+    assert staff.post(url, data=meeting | {"held_on": "20.11.2026"}).status_code == 302
+    with app.app_context():
+        held = db.session.scalars(select(Meeting.held_on).where(Meeting.kind == "follow_up")).all()
+    assert held == [date(2026, 11, 20)]
 
 
 def test_participant_from_another_case_is_refused(staff, make, caseworker, app):

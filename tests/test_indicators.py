@@ -155,7 +155,7 @@ def test_the_case_worker_chooses_form_and_intake_and_sees_the_next_measurement(a
     page = staff.get(f"/cases/{ids.case}")
     assert "Indikatorer: unge" in page.text and "Næste måling" in page.text
     bad = staff.post(f"/cases/{ids.case}/indicators", data={"form_id": "indicators-youth", "intake_on": "i morgen"})
-    assert bad.status_code == 400 and "Skriv datoen som åååå-mm-dd." in bad.text
+    assert bad.status_code == 400 and "Skriv datoen som dag, måned og år, fx 14-03-2026." in bad.text
 
 
 def test_measurement_due_follows_the_intake_rhythm_and_rounds(app, make, caseworker):

@@ -178,7 +178,7 @@ BAD: list[tuple[str, str, str | None, str]] = [
     ("vas with two decimals", "line", "5.55", "vas"),
     ("vas just above 10", "line", "10.1", "vas"),
     ("vas in exponent notation", "line", "1e1", "vas"),
-    ("vas not answered", "line", None, "required"),
+    ("vas not answered", "line", None, "line_required"),  # issue 11, item 8: a number field asks for a number
     ("scale outside its points", "steps", "4", "choice"),
     ("scale point 0 does not exist", "steps", "0", "choice"),
     ("dont_know only where the item allows it", "steps", "dont_know", "choice"),
@@ -223,10 +223,28 @@ def test_messages_are_worded_for_respondents(lang: str, required: str, too_long:
     assert MESSAGES[lang]["too_long"].format(max=200) == too_long
 
 
+# Issue 11, item 8: a line left empty asks for a number (a number field without JavaScript);
+# respond.js shows the "move the dot" text instead once the line is there.
+@pytest.mark.parametrize(
+    ("lang", "without_js", "with_js"),
+    [
+        ("da", "Skriv et tal fra 0 til 10.", "Flyt prikken – også hvis du vil svare midt på linjen."),
+        ("en", "Write a number from 0 to 10.", "Move the dot – even if you want to answer in the middle of the line."),
+    ],
+)
+def test_an_empty_line_is_asked_for_both_ways(app: Flask, catalogue: Catalogue, lang: str, without_js: str,
+                                              with_js: str) -> None:
+    form = _post(app, [catalogue.get("fit-session")], lang, {"fit-session.heard": " ", "fit-session.topics": "11"})
+    heard, topics = form["fit-session"]["heard"], form["fit-session"]["topics"]
+    assert heard.errors == [without_js] and heard.untouched == with_js
+    assert topics.errors and topics.untouched == ""  # a wrong number keeps its own message
+    assert form["fit-session"]["overall"].untouched == with_js  # not sent at all
+
+
 def test_unknown_language_gets_danish_messages(app: Flask, catalogue: Catalogue) -> None:
     """Brief: text lookups fall back to Danish, the source language."""
     form = _post(app, [catalogue.get("fit-session")], "uk", {})
-    assert form.errors["fit-session"]["heard"] == ["Svar venligst på dette spørgsmål."]
+    assert form.errors["fit-session"]["heard"] == ["Skriv et tal fra 0 til 10."]
     assert form["fit-session"]["heard"].label.text == "Jeg blev lyttet til, forstået og respekteret"
 
 

@@ -163,7 +163,7 @@ def test_closing_without_a_decision_is_refused_and_keeps_what_was_typed(staff, e
 @pytest.mark.parametrize("value, message", [
     ((date.today() - timedelta(days=1)).isoformat(), "Opfølgningsmødet skal ligge i dag eller senere."),
     ((date.today() + timedelta(days=800)).isoformat(), "Vælg en dato inden for to år."),
-    ("31-02-2027", "Skriv datoen som åååå-mm-dd."),
+    ("31-02-2027", "Skriv datoen som dag, måned og år, fx 14-03-2026."),
     ("", "Vælg en dato for opfølgningsmødet."),
 ])
 def test_follow_up_date_must_make_sense(staff, emma, value, message):

@@ -326,8 +326,8 @@ def test_reopenings_are_recorded_several_times_from_the_case_page(app, staff, em
 
 REOPEN_BAD = [
     ("future", {"reopened_on": (date.today() + timedelta(days=1)).isoformat(), "reason": "x"}, "Datoen kan ikke ligge i fremtiden."),
-    ("no-date", {"reopened_on": "", "reason": "x"}, "Skriv datoen som åååå-mm-dd."),
-    ("bad-date", {"reopened_on": "2026-02-30", "reason": "x"}, "Skriv datoen som åååå-mm-dd."),
+    ("no-date", {"reopened_on": "", "reason": "x"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
+    ("bad-date", {"reopened_on": "2026-02-30", "reason": "x"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
     ("no-reason", {"reopened_on": date.today().isoformat(), "reason": "  "}, "Skriv, hvorfor sagen blev genåbnet."),
     ("long-reason", {"reopened_on": date.today().isoformat(), "reason": "x" * 2001}, "Højst 2000 tegn."),
     ("nul", {"reopened_on": date.today().isoformat(), "reason": "\x00"}, "Skriv, hvorfor sagen blev genåbnet."),

@@ -101,10 +101,40 @@ def test_lines_left_empty_are_asked_for_and_nothing_is_stored(visitor, emma, app
     empty = {k: "" for k in CHILD_FORM if k.startswith("fit-session-child")}
     response = visitor.post(f"/r/{token}/form", data=given | empty)
     assert response.status_code == 200
-    message = {"da": "Svar venligst på dette spørgsmål.", "en": "Please answer this question."}[lang]
+    # Issue 11, item 8: without JavaScript the line is a number field, so it asks for a number;
+    # respond.js, which turns it into a line, says to move the dot (its words come from here).
+    message = {"da": "Skriv et tal fra 0 til 10.", "en": "Write a number from 0 to 10."}[lang]
     assert response.text.count(message) == 4
+    move = {"da": "Flyt prikken – også hvis du vil svare midt på linjen.",
+            "en": "Move the dot – even if you want to answer in the middle of the line."}[lang]
+    assert response.text.count(f'data-untouched="{move}"') == 4
+    assert "Svar venligst" not in response.text and "Please answer" not in response.text
     assert _current(app, emma.invitations["child"]) == []
     assert _shown(response.text, "fit-outcome-child.school") == {"da": "8,2", "en": "8.2"}[lang]
+
+
+def test_a_line_refused_as_a_bad_number_keeps_its_own_message(visitor, emma):
+    """Issue 11, item 8: only a line left empty is told to move the dot."""
+    response = visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM | {"fit-outcome-child.me": "11"})
+    assert "Vælg et tal fra 0 til 10 med højst én decimal." in response.text
+    assert "data-untouched" not in response.text
+
+
+@pytest.mark.parametrize(("lang", "low", "ends"), [("da", "Skidt", "0 er skidt, 10 er godt"),
+                                                   ("en", "Bad", "0 is bad, 10 is good")])
+def test_a_line_names_its_ends_to_a_screen_reader(visitor, emma, lang, low, ends):
+    """Issue 11, item 9: the faces and the ends on the page are hidden from a screen reader; the
+    number field is described by one sentence naming the ends, in the item's own words."""
+    visitor.get(f"/r/{emma.tokens['child']}?lang={lang}")
+    page = visitor.get(f"/r/{emma.tokens['child']}/form").text
+    name = "fit-outcome-child.me"
+    described = re.search(rf'name="{re.escape(name)}"[^>]*aria-describedby="([^"]*)"', page).group(1)
+    assert described == f"{name}-ends"
+    assert f'<span class="visually-hidden" id="{name}-ends">{ends}</span>' in page
+    assert f'id="{name}-low" aria-hidden="true"><b>0</b> {low}<' in page
+    # After a refusal the field is described by the message first, then the ends.
+    refused = visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM | {name: ""}).text
+    assert f'aria-describedby="{name}-error {name}-ends"' in refused
 
 
 def test_case_page_shows_answers_side_by_side_with_totals(visitor, emma, staff):
@@ -127,8 +157,8 @@ def test_case_page_shows_answers_side_by_side_with_totals(visitor, emma, staff):
 @pytest.mark.parametrize(
     "lang, change, message",
     [
-        ("da", {"fit-outcome-child.me": None}, "Svar venligst på dette spørgsmål."),
-        ("en", {"fit-outcome-child.me": None}, "Please answer this question."),
+        ("da", {"fit-outcome-child.me": None}, "Skriv et tal fra 0 til 10."),
+        ("en", {"fit-outcome-child.me": None}, "Write a number from 0 to 10."),
         ("da", {"fit-outcome-child.me": "11"}, "Vælg et tal fra 0 til 10 med højst én decimal."),
         ("da", {"fit-outcome-child.me": "-1"}, "Vælg et tal fra 0 til 10 med højst én decimal."),
         ("da", {"fit-outcome-child.me": "abc"}, "Vælg et tal fra 0 til 10 med højst én decimal."),

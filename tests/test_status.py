@@ -168,11 +168,11 @@ def test_a_recipient_without_email_is_named_with_a_link_to_the_person_page(app, 
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"due_on": ""}, "Skriv en frist for statussen."),
-    ({"due_on": "i morgen"}, "Skriv datoen som åååå-mm-dd."),
+    ({"due_on": "i morgen"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
     ({"due_on": (date.today() - timedelta(days=1)).isoformat()}, "Fristen kan ikke ligge før i dag."),
     ({"due_on": (date.today() + timedelta(days=15)).isoformat()}, "Fristen skal ligge senest på mødedagen."),
     ({"new_meeting_on": ""}, "Skriv datoen for det nye opfølgningsmøde."),
-    ({"new_meeting_on": "14/3"}, "Skriv datoen som åååå-mm-dd."),
+    ({"new_meeting_on": "14/3"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
     ({"new_meeting_on": (date.today() - timedelta(days=1)).isoformat()}, "Mødet kan ikke ligge før i dag."),
     ({"meeting": None}, "Vælg et møde"),
     ({"meeting": "999999"}, "Vælg en af mulighederne."),
@@ -314,6 +314,24 @@ def test_bad_status_input_is_refused_by_the_page(app, client, emma, asked, chang
     response = client.post(f"/r/{tokens['provider']}/form", data=_answer(emma, **changes))
     assert response.status_code == 400 and message in response.text
     assert _statuses(app, invitations["provider"]) == []
+
+
+# Issue 11, item 10: the provider is not asked for "åååå-mm-dd"; a date typed day first is read,
+# a wrong one is explained as the browser's date field shows it, and what was typed stays.
+def test_the_review_date_is_asked_without_a_format_and_read_day_first(app, client, emma, asked):
+    _, tokens, invitations = asked
+    url = f"/r/{tokens['provider']}/form"
+    page = client.get(url).text
+    assert "åååå" not in page and "Hvornår gennemgik I den?<" in page
+    wrong = client.post(url, data=_answer(emma, reviewed_on="31-02-2026"))
+    assert wrong.status_code == 400
+    assert "Datoen ser ikke rigtig ud. Skriv den som dag, måned og år, fx 14-03-2026." in wrong.text
+    assert 'value="31-02-2026"' in wrong.text and "Mor er enig." in wrong.text
+    assert _statuses(app, invitations["provider"]) == []
+    reviewed = date.today() - timedelta(days=2)
+    assert client.post(url, data=_answer(emma, reviewed_on=reviewed.strftime("%d.%m.%Y"))).status_code == 302
+    (stored,) = _statuses(app, invitations["provider"])
+    assert stored.answers["reviewed_on"] == reviewed.isoformat()
 
 
 def test_sending_again_keeps_the_earlier_version_and_a_double_click_adds_none(app, client, emma, asked):

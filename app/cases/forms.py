@@ -6,7 +6,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -34,7 +33,7 @@ from app.cases.models import (
     MEETING_KINDS,
     PERSON_ROLES,
 )
-from app.forms import Form
+from app.forms import DateField, Form
 from app.labels import (
     DOMAIN_LABELS,
     GOAL_KIND_CHOICE_LABELS,

@@ -2,12 +2,12 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField
+from wtforms import RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from app.cases.forms import MultiCheckboxField
-from app.forms import Form
+from app.forms import DATE_MESSAGE, DateField, Form
 from app.indicators.models import SCORERS
 from app.labels import SCORER_LABELS
 
@@ -45,7 +45,7 @@ class ProcedureForm(Form):
 class CaseIndicatorsForm(Form):
     form_id = SelectField(_l("Indikatorskema"), validators=[InputRequired(_l("Vælg et skema."))])
     intake_on = DateField(_l("Dato for indsatsens start (første måling)"),
-                          validators=[InputRequired(_l("Skriv datoen som åååå-mm-dd."))])
+                          validators=[InputRequired(DATE_MESSAGE)])
 
 
 class TookPartField(SelectMultipleField):

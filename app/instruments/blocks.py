@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field, Form, FormField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
+from app.forms import parse_day
 from app.instruments.catalogue import DONT_KNOW
 
 # Problem codes.
@@ -34,7 +35,6 @@ FUTURE = "future"
 NEEDED = "needed"
 
 Choices = tuple[tuple[str, Any], ...]
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,13 @@ class ProseField(PartField, TextAreaField):
 
 
 class DayField(PartField, StringField):
-    """A date typed as yyyy-mm-dd (a date input where the browser has one)."""
+    """A date: yyyy-mm-dd from a browser's date picker, or as a person typed it where there is
+    none (day, month, year: app.forms.parse_day). Shown again as typed; stored as `iso`."""
+
+    @property
+    def iso(self) -> str:
+        day = parse_day(self.data)
+        return day.isoformat() if day else self.data or ""
 
 
 def _active(form: Form, part: Part) -> bool:
@@ -151,10 +157,7 @@ def _check_part(form: Form, field: PartField) -> None:
 
 
 def _check_day(part: Part, value: str) -> None:
-    try:
-        day = date.fromisoformat(value) if DATE.match(value) else None
-    except ValueError:
-        day = None
+    day = parse_day(value)
     if day is None:
         raise StopValidation(Problem(MALFORMED, part.subject))
     if part.latest is not None and day > part.latest:

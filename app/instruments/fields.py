@@ -25,12 +25,16 @@ YES, NO = "yes", "no"
 MESSAGES: dict[str, dict[str, str]] = {
     "da": {
         "required": "Svar venligst på dette spørgsmål.",
+        "line_required": "Skriv et tal fra 0 til 10.",
+        "line_untouched": "Flyt prikken – også hvis du vil svare midt på linjen.",
         "vas": "Vælg et tal fra 0 til 10 med højst én decimal.",
         "choice": "Vælg et af svarene.",
         "too_long": "Dit svar må højst være {max} tegn langt.",
     },
     "en": {
         "required": "Please answer this question.",
+        "line_required": "Write a number from 0 to 10.",
+        "line_untouched": "Move the dot – even if you want to answer in the middle of the line.",
         "vas": "Choose a number from 0 to 10, with at most one decimal.",
         "choice": "Please choose one of the answers.",
         "too_long": "Please keep your answer to {max} characters or fewer.",
@@ -41,6 +45,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 _VAS = re.compile(r"^\d{1,2}(?:[.,]\d)?$")
 # The same, for the browser's pattern attribute (anchored by the browser; spaces allowed as above).
 VAS_PATTERN = r"\s*\d{1,2}([.,]\d)?\s*"
+
+
+# An unanswered item's message, where the item type asks in its own words. A line left empty
+# is a number field without JavaScript ("write a number"); respond.js, which turns it into a
+# line to move, shows the field's `untouched` text instead (issue 11, item 8).
+REQUIRED = {"vas": "line_required"}
 
 
 def message(key: str, lang: str) -> str:
@@ -117,6 +127,11 @@ class VasField(_ItemField, Field):
     def pre_validate(self, form: Form) -> None:
         if not _blank(self.raw) and self.data is None:
             raise StopValidation(self.invalid)
+
+    @property
+    def untouched(self) -> str:
+        """The line's "move the dot" message when it was sent empty, else ""."""
+        return message("line_untouched", self.lang) if self.errors and _blank(self.raw) else ""
 
     def _value(self) -> str:
         # In the form's language: 6,7 in Danish (issue 10, item 11); what was typed if not a number.
@@ -220,7 +235,7 @@ _TO_FORM: dict[str, Callable[[Any], str]] = {
 def _subform_class(instrument: Instrument, lang: str) -> type[Form]:
     fields: dict[str, Any] = {"instrument": instrument}
     for item in instrument.items:
-        check = _Answered(message("required", lang)) if item.required else _optional
+        check = _Answered(message(REQUIRED.get(item.type, "required"), lang)) if item.required else _optional
         fields[item.key] = FIELD_FACTORIES[item.type](item, [check], lang)
     return type(f"{instrument.id}-form", (Form,), fields)
 

@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.cases.forms import no_cpr
-from app.forms import Form
+from app.forms import DateField, Form
 
 TEXT_LIMIT = 4000
 # A follow-up meeting further ahead than this is almost certainly a typing error.

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     InputRequired,
@@ -14,7 +14,7 @@ from wtforms.validators import (
 )
 
 from app.cases.forms import no_cpr
-from app.forms import Form
+from app.forms import DATE_MESSAGE, DateField, Form
 from app.labels import (
     CASE_TYPE_LABELS,
     METHOD_LABELS,
@@ -152,7 +152,7 @@ def _required_reason(form, field) -> None:
 
 
 class ReopeningForm(Form):
-    reopened_on = DateField(_l("Dato for genåbning"), validators=[InputRequired(_l("Skriv datoen som åååå-mm-dd."))])
+    reopened_on = DateField(_l("Dato for genåbning"), validators=[InputRequired(DATE_MESSAGE)])
     reason = TextAreaField(_l("Hvorfor blev sagen genåbnet?"),
                            validators=[_required_reason, Length(max=REASON_LIMIT), no_cpr])
 

@@ -3,11 +3,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField
+from wtforms import RadioField
 from wtforms.validators import Optional
 
 from app.cases.forms import MultiCheckboxField
-from app.forms import Form
+from app.forms import DateField, Form
 
 NEW = "new"
 

@@ -71,7 +71,7 @@ def status_items(goals: Sequence[Any], child: str, today: date) -> list[Part | B
                                   "10 er rigtig godt."), tuple((str(n), n) for n in RATINGS), required=True),
         Part("reviewed", "pick", _l("Har du gennemgået statussen med familien?"),
              (("yes", _l("Ja")), ("no", _l("Nej"))), required=True),
-        Part("reviewed_on", "day", _l("Hvornår gennemgik I den? (åååå-mm-dd)"), required=True, when=yes,
+        Part("reviewed_on", "day", _l("Hvornår gennemgik I den?"), required=True, when=yes,
              latest=today),
         _prose("family_comments", _l("Familiens kommentarer"), COMMENTS_LIMIT, when=yes),
         _prose("reason", _l("Hvorfor er den ikke gennemgået med familien?"), REASON_LIMIT, required=True, when=no,
@@ -105,7 +105,7 @@ def word(field: Field, problem: Problem) -> str:
     if problem.code == FUTURE:
         return _("Datoen kan ikke ligge i fremtiden.")
     if problem.code == MALFORMED and field.part.name == "reviewed_on":
-        return _("Datoen ser ikke rigtig ud. Skriv den som åååå-mm-dd, fx 2026-03-14.")
+        return _("Datoen ser ikke rigtig ud. Skriv den som dag, måned og år, fx 14-03-2026.")
     return _missing(field.part.name)
 
 
@@ -122,7 +122,7 @@ def answers_of(form: Form) -> dict:
                      "rating": int(rating) if rating.isdigit() and int(rating) in RATINGS else None,
                      "reviewed": form.reviewed.data}
     if form.reviewed.data == "yes":
-        answers |= {"reviewed_on": form.reviewed_on.data, "family_comments": form.family_comments.data}
+        answers |= {"reviewed_on": form.reviewed_on.iso, "family_comments": form.family_comments.data}
     elif form.reviewed.data == "no":
         answers["reason"] = form.reason.data
     return answers

@@ -8,7 +8,6 @@ so a later rewording does not change what was answered.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from app.auth.models import User
 from app.cases.models import Case, Goal, GoalVersion, Meeting, Person
 from app.cases.services import record_meeting
 from app.extensions import db
+from app.forms import parse_day
 from app.i18n import person_language
 from app.instruments.blocks import read, word_problems
 from app.invitations import messages
@@ -36,7 +36,6 @@ from app.timestamps import local_date, utcnow
 
 FORM = OwnForm("provider-status", 1)
 RECIPIENT_ROLES = ("provider", "school")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class StatusRequestError(Exception):
@@ -126,15 +125,6 @@ def validate(data: Mapping[str, str], goals: list[GoalSnapshot], today: date) ->
     return items.answers_of(form), word_problems(form, items.word)
 
 
-def _parse_date(raw: str) -> date | None:
-    if not _DATE.match(raw):
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def form_values(answers: Mapping) -> dict[str, str]:
     """Return the form's field values from stored answers, to show them again for changing."""
     values = {key: str(answers.get(key) or "") for key in ("overall", "reviewed", "reviewed_on", "family_comments", "reason")}
@@ -210,7 +200,7 @@ class Voice:
 
     @property
     def reviewed_on(self) -> date | None:
-        return _parse_date(str(self.answers.get("reviewed_on") or ""))
+        return parse_day(str(self.answers.get("reviewed_on") or ""))
 
 
 def _goal_entry(answers: dict, goal_id: int) -> dict | None:

@@ -117,7 +117,8 @@ def check_errors(page: Page) -> int:
             f'.q:has([id="{error_id}"]) :is(input, textarea, fieldset)[aria-describedby~="{error_id}"]'
         )
         expect(field).to_have_count(1)
-        expect(field).to_have_accessible_description(error.inner_text())
+        # The error is read first; a line's field goes on to name the line's ends (issue 11, item 9).
+        expect(field).to_have_accessible_description(re.compile("^" + re.escape(error.inner_text())))
     for invalid in page.locator("[aria-invalid=true]").all():
         described = (invalid.get_attribute("aria-describedby") or "").split()
         assert described and all(page.locator(f'[id="{d}"]').count() == 1 for d in described)
@@ -147,3 +148,63 @@ def test_respondent_pages_are_accessible(walk, subtests):
         with subtests.test("axe-core: WCAG 2.2 A and AA", page=stop):
             check_axe(page)
     assert errors == 3  # the child's line, the grandmother's question, the typed code
+
+
+
+def accessibility_tree(page: Page) -> list[dict]:
+    """Return Chromium's accessibility tree (the DevTools protocol's view of it) as plain nodes."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    return [{key: (node.get(key) or {}).get("value", "") for key in ("role", "name", "description")}
+            | {prop["name"]: prop["value"].get("value") for prop in node.get("properties", [])}
+            | {"ignored": node.get("ignored", False)} for node in nodes]
+
+
+def spoken(page: Page, role: str, name: str) -> dict:
+    """Return the one node of a role and name that a screen reader meets."""
+    [node] = [n for n in accessibility_tree(page) if n["role"] == role and n["name"] == name and not n["ignored"]]
+    return node
+
+
+QUESTION, ENDS = "Hvordan har jeg det med mig selv?", "0 er skidt, 10 er godt"
+
+
+def test_the_line_announces_its_value_with_a_comma(live_server, phone, make, caseworker):
+    """Issue 11, item 9: the faces and the ends under the line are hidden from a screen reader,
+    so the line says its value, with the Danish decimal comma, and its ends in words."""
+    token = make.emma(caseworker).tokens["child"]
+    page = phone()
+    page.goto(f"{live_server}/r/{token}/form")
+    slider = page.get_by_role("slider", name=QUESTION)
+    # Untouched: the ends only, no value in the middle that nobody chose.
+    expect(slider).to_have_attribute("aria-valuetext", ENDS)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", f"5,1 – {ENDS}")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", f"5,5 – {ENDS}")
+    expect(page.get_by_role("textbox", name=QUESTION)).to_have_value("5,5")
+    # Typing into the number moves the dot, and the line says so.
+    page.get_by_role("textbox", name=QUESTION).fill("7,5")
+    expect(slider).to_have_attribute("aria-valuetext", f"7,5 – {ENDS}")
+    # In the tree a screen reader reads: the line, named by its question, from 0 to 10; the
+    # number field described by the ends; the words under the line and the faces not at all.
+    line = spoken(page, "slider", QUESTION)
+    assert (line["valuemin"], line["valuemax"]) == (0, 10)
+    assert spoken(page, "textbox", QUESTION)["description"] == ENDS
+    shown = [n for n in accessibility_tree(page) if not n["ignored"] and n["name"].strip() in ("Skidt", "Godt")]
+    assert shown == []
+    assert page.locator("svg.face:not([aria-hidden=true])").count() == 0
+
+
+def test_without_javascript_the_number_field_names_the_ends(live_server, phone, make, caseworker):
+    """Issue 11, item 9: without the line, the number field is described by the ends in words."""
+    token = make.emma(caseworker).tokens["child"]
+    page = phone(java_script_enabled=False)
+    page.goto(f"{live_server}/r/{token}/form")
+    assert spoken(page, "textbox", QUESTION)["description"] == ENDS
+    assert [n for n in accessibility_tree(page) if not n["ignored"] and n["name"].strip() in ("Skidt", "Godt")] == []

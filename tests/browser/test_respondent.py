@@ -1,5 +1,6 @@
 """The respondent's journey on a phone, in headless Chromium, and what the case worker sees of it."""
 
+import re
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -14,7 +15,9 @@ from tests.browser.chromium import LAPTOP, PHONE
 pytestmark = pytest.mark.browser
 
 OUTCOME, SESSION, NETWORK = "fit-outcome-child", "fit-session-child", "participation-network"
-PLEASE_ANSWER = "Svar venligst på dette spørgsmål."
+# Issue 11, item 8: a line left empty is asked for in the words of what the person sees.
+WRITE_A_NUMBER = "Skriv et tal fra 0 til 10."  # without JavaScript: a number field
+MOVE_THE_DOT = "Flyt prikken – også hvis du vil svare midt på linjen."  # with it: a line
 UNKNOWN_TOKEN = "0123456789ABCDEFGHJKMNPQRS"  # well formed, never issued
 
 
@@ -226,7 +229,7 @@ def test_mother_answers_without_javascript(app, live_server, phone, staff_page, 
     expect(page.get_by_role("alert")).to_have_text("Der mangler noget. Se de markerede spørgsmål.")
     expect(number_field(page, first)).to_have_value("6,7")
     for name in names[1:]:
-        expect(page.locator(f'[id="{name}-error"]')).to_have_text(PLEASE_ANSWER)
+        expect(page.locator(f'[id="{name}-error"]')).to_have_text(WRITE_A_NUMBER)
         expect(number_field(page, name)).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".error")).to_have_count(len(names) - 1)
     assert stored_answers(app, ids.invitations["mother"]) == {}
@@ -269,8 +272,9 @@ def test_untouched_line_is_asked_for_and_nothing_is_lost(app, live_server, phone
     page.get_by_role("button", name="Send mine svar").tap()
     expect(page.get_by_role("alert")).to_have_text("Der mangler noget. Se de markerede spørgsmål.")
     assert page.url.endswith(f"/r/{token}/form")
-    expect(page.locator(f'[id="{skipped}-error"]')).to_have_text(PLEASE_ANSWER)
-    expect(number_field(page, skipped)).to_have_attribute("aria-describedby", f"{skipped}-error")
+    expect(page.locator(f'[id="{skipped}-error"]')).to_have_text(MOVE_THE_DOT)
+    expect(number_field(page, skipped)).to_have_attribute("aria-describedby", f"{skipped}-error {skipped}-ends")
+    expect(number_field(page, skipped)).to_have_accessible_description(f"{MOVE_THE_DOT} 0 er skidt, 10 er godt")
     expect(page.locator(".error")).to_have_count(1)
     assert "untouched" in (line(page, skipped).get_attribute("class") or "")
     # Every other line still holds its value, with its dot and its number (a decimal comma) showing.
@@ -418,7 +422,10 @@ def test_english_makes_the_pages_english(app, live_server, phone, make, casework
         expect(number_field(page, name)).to_have_value(f"{float(value):.1f}")
     page.get_by_role("button", name="Send my answers").tap()
     expect(page.get_by_role("alert")).to_have_text("Something is missing. Look at the marked questions.")
-    expect(page.locator(f'[id="{names[0]}-error"]')).to_have_text("Please answer this question.")
+    expect(page.locator(f'[id="{names[0]}-error"]')).to_have_text(
+        "Move the dot – even if you want to answer in the middle of the line.")
+    # The line speaks English too: a decimal point and the ends in English (issue 11, item 9).
+    expect(line(page, names[1])).to_have_attribute("aria-valuetext", re.compile(r"^\d+\.\d – 0 is \w"))
     tap_line(page, names[0], 0.6)
     page.get_by_role("button", name="Send my answers").tap()
     page.wait_for_url(f"**/r/{token}/thanks")
