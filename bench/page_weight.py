@@ -80,12 +80,17 @@ def measure(browser: Browser, label: str, url: str) -> Load:
 
 
 def answer_every_line(browser: Browser, url: str) -> None:
-    """Answer a child's form by tapping the middle of every line, then send it."""
+    """Answer a child's form by tapping the middle of every line and the first answer of every
+    question with choices, then send it."""
     page = new_phone(browser)
     page.goto(url + "/form")
     for line in page.locator("input[type=range]").all():
         line.scroll_into_view_if_needed()
         line.tap()
+    for name in sorted(set(page.locator("input[type=radio]").evaluate_all("inputs => inputs.map(i => i.name)"))):
+        choice = page.locator(f'input[type=radio][name="{name}"]').first
+        choice.scroll_into_view_if_needed()
+        choice.check()
     page.get_by_role("button", name="Send mine svar").tap()
     page.wait_for_url("**/thanks")
     page.context.close()
