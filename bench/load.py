@@ -24,7 +24,10 @@ share of respondents is done; each thread notes its wall-clock start and end, so
 requests/s are over the time it ran, not over wrk's fixed duration. The forms are served
 without the CSRF field (WTF_CSRF_ENABLED off) so wrk need not carry a session cookie
 between the GET and the POST; everything else is as configured for production.
-Takes about 7 minutes on 2 cores (1,000 respondents, 2 and 4 workers), so it is not part of `make bench`.
+Then bench/race.py's run: the flow with double-submits, retries after dropped connections and a
+worker killed halfway, on 4 workers (`--race-respondents`, default 2,000; 0 to skip).
+Takes about 10 minutes on 2 cores (1,000 respondents, 2 and 4 workers, then the race), so it is
+not part of `make bench`.
 """
 
 import argparse
@@ -54,21 +57,21 @@ CLIENTS = 50
 BASELINE_SECONDS = 5
 SECRET = secrets.token_hex(32)
 
-VAS = {"fit-outcome-child": ("me", "family", "school", "everything"),
-       "fit-session-child": ("listened", "mattered", "liked", "overall"),
-       "fit-session": ("heard", "topics", "approach", "overall")}
-AGREE = ("heard_respected", "contributed", "childs_view", "plan_realistic", "backs_plan", "own_part")
-
-
 def answer(instrument_ids: list[str]) -> dict[str, str]:
-    """Return a complete, valid answer to each form the proposal gives Emma's people."""
+    """Return a complete, valid answer to each form, from the forms' own items (needs an app context):
+    7 on a line, the middle of a scale, the first of other choices, a short text where one is asked."""
+    from app.instruments import find_form
+
     data = {}
-    for form in instrument_ids:
-        data |= {f"{form}.{key}": "7" for key in VAS.get(form, ())}
-        if form.startswith("participation-"):
-            data |= {f"{form}.{key}": "4" for key in AGREE} | {f"{form}.comment": "Et godt møde."}
-        if form == "participation-network":
-            data[f"{form}.own_tasks"] = "dont_know"
+    for form in filter(None, map(find_form, instrument_ids)):
+        for item in form.items:
+            name = f"{form.id}.{item.key}"
+            if item.type == "vas":
+                data[name] = "7"
+            elif item.values:
+                data[name] = item.values[len(item.values) // 2] if item.type == "scale" else item.values[0]
+            elif item.type in ("text", "longtext"):
+                data[name] = "Et godt møde."
     return data
 
 
@@ -343,6 +346,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=1000)
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
+    parser.add_argument("--race-respondents", type=int, default=2000)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if not url:
@@ -357,13 +361,17 @@ def main() -> None:
     from bench.baseline import prepare
 
     started = time.monotonic()
-    links = build(url, args.respondents * len(args.workers))
+    links = build(url, args.respondents * len(args.workers) + args.race_respondents)
     prepare(url)
     print(f"built {len(links)} links in {time.monotonic() - started:.0f} s; {os.cpu_count()} cores")
     for number, workers in enumerate(args.workers):
         batch = links[number * args.respondents:(number + 1) * args.respondents]
         results = run(workers, url, batch)
         report(workers, results, stored(url, [token for token, _ in batch]), len(batch))
+    if args.race_respondents:
+        from bench import race
+
+        race.run(url, links[len(args.workers) * args.respondents:], 4)
 
 
 if __name__ == "__main__":
