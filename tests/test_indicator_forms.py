@@ -73,7 +73,8 @@ def test_icf_has_five_dimensions_0_to_4_and_separate_levels(shipped):
     assert icf.is_icf and not icf.has_goals and icf.scale == (0, 1, 2, 3, 4)
     assert [f.key for f in icf.factors()] == ["health", "school", "leisure", "development", "family"]
     assert icf.guidance(icf.factor("health"), "da")[0] == "Ingen problemer"
-    assert icf.guidance(icf.factor("health"), "da")[4] == "Totale problemer"
+    # Issue 11 item 11: the worst step has one name on every form a case worker scores.
+    assert icf.guidance(icf.factor("health"), "da")[4] == "Massive problemer"
     assert [level[0] for level in icf.levels("da")] == list("ABCDE")
 
 
@@ -252,10 +253,19 @@ def test_respondents_read_their_own_words_and_the_staff_the_forms(shipped):
     assert form.guidance(provider["crime"], "da")[0] == "Ingen kriminalitet"
 
 
+def test_the_worst_step_has_one_name_on_every_form_staff_score(shipped):
+    # Issue 11 item 11: "Massive problemer", not "Totale problemer" on one form and "meget
+    # store problemer" on the page: the staff's worst step has one name everywhere.
+    for form in shipped.all():
+        assert form.step_texts["da"][-1].startswith("Massive problemer"), form.id
+        assert form.step_texts["en"][-1].startswith("Massive problems"), form.id
+
+
 def test_the_respondent_forms_are_new_versions(shipped):
-    # Issue 11 "Versions": the wording a respondent reads changed, so each form has a new version.
+    # Issue 11 "Versions": the wording a respondent reads changed, so each form has a new version;
+    # the ICF form's worst step was renamed "Massive problemer" after that (issue 11 item 11).
     assert {f.id: f.version for f in shipped.all()} == {f: 2 for f in [*SECTION_4, "indicators-under-3",
-                                                                       "indicators-young-parents", "icf"]}
+                                                                       "indicators-young-parents"]} | {"icf": 3}
     for form in shipped.all():
         assert "én serie" in form.path.read_text(encoding="utf-8")
 

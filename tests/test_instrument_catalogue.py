@@ -126,15 +126,26 @@ def test_child_forms_show_faces(catalogue: Catalogue, instrument_id: str, rule: 
 
 
 @pytest.mark.parametrize(
-    "instrument_id", ["participation-child", "participation-adult", "participation-network", "participation-follow-up"]
+    ("instrument_id", "reader", "ends"),
+    [
+        # Issue 11 item 5: a child answers in concrete words, not agree or disagree.
+        ("participation-child", "child", ("Passer slet ikke", "Passer helt")),
+        ("participation-child", "youth", ("Helt uenig", "Helt enig")),
+        ("participation-adult", "adult", ("Helt uenig", "Helt enig")),
+        ("participation-network", "adult", ("Helt uenig", "Helt enig")),
+        ("participation-follow-up", "child", ("Passer slet ikke", "Passer helt")),
+        ("participation-follow-up", "youth", ("Helt uenig", "Helt enig")),
+        ("participation-follow-up", "adult", ("Helt uenig", "Helt enig")),
+    ],
 )
-def test_participation_scale(catalogue: Catalogue, instrument_id: str) -> None:
-    """INSTRUMENTS.md §2: 5 points helt uenig … helt enig plus "ved ikke"; the open question is optional."""
-    instrument = catalogue.get(instrument_id)
+def test_participation_scale(catalogue: Catalogue, instrument_id: str, reader: str, ends: tuple[str, str]) -> None:
+    """INSTRUMENTS.md §2: 5 points helt uenig … helt enig (a child: passer slet ikke … passer helt)
+    plus "ved ikke"; the open question is optional."""
+    instrument = catalogue.get(instrument_id).for_reader(reader)
     *rated, open_question = instrument.items
     for item in rated:
         assert (item.points, item.dont_know, item.required) == (5, True, True)
-        assert item.labels("da")[0] == "Helt uenig" and item.labels("da")[-1] == "Helt enig"
+        assert (item.labels("da")[0], item.labels("da")[-1]) == ends
         assert item.divergence == 2.0
     assert (open_question.type, open_question.required, open_question.max_length) == ("longtext", False, 4000)
 

@@ -40,6 +40,18 @@ def test_validate_passes_on_the_shipped_forms() -> None:
         ("scale-without-points", "fit-session.toml: item 'heard': scale needs 'points'"),
         ("duplicate-id", "b-second.toml: id 'same-id' is already used by"),
         ("toml-syntax", "toml-syntax.toml: not valid TOML"),
+        # Issue 11 "Tests": a form sent to a reader without words of their own (item 4: the
+        # follow-up form written for adults, sent to children from 6) ...
+        ("missing-reader-wording", "participation-follow-up.toml: it is sent to children up to 12, but its texts "
+         "are written for adults: no child.intro, item 'still_backs': child.text, item 'still_backs': "
+         "child.labels, item 'plan_helped': child.text, item 'plan_helped': child.labels\n"),
+        ("missing-reader-wording", "participation-follow-up.toml: it is sent to young people of 13 or more, but "
+         "its texts are written for adults: no youth.intro, item 'still_backs': youth.text, item 'plan_helped': "
+         "youth.text\n"),
+        ("no-wording", "see-happen.toml: 'wording' is missing: say whom the plain texts are written for"),
+        # ... and ends written by hand that disagree with the one shared pair (item 11).
+        ("hand-written-ends", "fit-outcome-child.toml: item 'me': its ends 'Meget ked af det' … 'Rigtig godt' "
+         "speak of bad and good: write ends = \"shared\" to use the one shared pair\n"),
     ],
 )
 def test_validate_fails_on_a_broken_directory(case: str, problem: str) -> None:

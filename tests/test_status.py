@@ -387,6 +387,15 @@ def test_the_provider_page_speaks_english(client, asked):
     assert "Largely achieved" in page and "Reviewed with the family" in page
 
 
+def test_the_rating_ends_in_the_adults_shared_pair(client, asked):
+    # Issue 11 item 11: "0 er meget dårligt, 10 er rigtig godt" mixed two pairs; the ends are
+    # the adults' one shared pair, in every language.
+    page = client.get(f"/r/{asked[1]['provider']}/form").text
+    assert "0 er meget dårligt, 10 er meget godt." in page and "rigtig godt" not in page
+    english = client.get(f"/r/{asked[1]['provider']}/form?lang=en").text
+    assert "0 is very bad, 10 is very good." in english
+
+
 # ---- The case worker reads and decides -------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Before a meeting: "what do we want to see happen?" (DESIGN.md flow C, INSTRUMENTS.md section 6)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,6 +16,12 @@ from tests.factories import login, proposed_forms
 @pytest.fixture
 def emma(make, caseworker):
     return make.emma(caseworker, open_round=False)
+
+
+@pytest.fixture
+def emma11(make, caseworker):
+    """Emma at 11: old enough to be asked for wishes herself (forms/see-happen.toml, from 10)."""
+    return make.emma(caseworker, child_age=11, open_round=False)
 
 
 @pytest.fixture
@@ -51,7 +58,8 @@ def test_the_see_happen_form_is_never_proposed_or_offered_as_feedback(app, staff
     assert 'value="see-happen"' not in page and proposed_forms(page)
 
 
-def test_asking_for_wishes_gives_each_chosen_participant_the_form(app, staff, emma):
+def test_asking_for_wishes_gives_each_chosen_participant_the_form(app, staff, emma11):
+    emma = emma11
     _plan(app, emma)
     page = staff.get(f"/cases/{emma.case}").text
     assert "Spørg om ønsker før mødet" in page
@@ -69,7 +77,8 @@ def test_asking_for_wishes_gives_each_chosen_participant_the_form(app, staff, em
     assert "runde venter på" not in staff.get(f"/cases/{emma.case}").text
 
 
-def test_the_one_list_shows_every_answer_per_person_and_who_has_not_answered(app, staff, client, emma):
+def test_the_one_list_shows_every_answer_per_person_and_who_has_not_answered(app, staff, client, emma11):
+    emma = emma11
     _plan(app, emma)
     staff.post(f"/meetings/{emma.meeting}/wishes/new",
                data={"participants": [str(emma.people["child"]), str(emma.people["mother"]), str(emma.people["father"])]})
@@ -80,9 +89,14 @@ def test_the_one_list_shows_every_answer_per_person_and_who_has_not_answered(app
     assert len(tokens) == 3
     visitor = client.application.test_client()
     child_intro = visitor.get(f"/r/{tokens[0]}").text
-    assert "Snart er der møde om dig." in child_intro
+    # Issue 11 item 6: a meeting that does not worry a child, and grammar ("se ske", not "have sker").
+    assert "Vi skal snart holde et møde, hvor vi taler om, hvordan det går." in child_intro
+    assert "Snart er der møde om dig" not in child_intro and "have sker" not in child_intro
     child_form = visitor.get(f"/r/{tokens[0]}/form").text
-    assert "Det første, jeg gerne vil have sker" in child_form
+    assert "Det første, jeg gerne vil se ske" in child_form
+    # Up to three, and one is fine: no "write three … you only need to write one".
+    assert "Skriv op til tre ting, du gerne vil se ske. Én er også fint." in child_form
+    assert "Du behøver kun skrive én" not in child_form and "have sker" not in child_form
     assert visitor.post(f"/r/{tokens[0]}/form", data={"see-happen.first": "At mor og far ikke skændes"}).status_code == 302
     mother_form = visitor.get(f"/r/{tokens[1]}/form").text
     assert "Det første, jeg gerne vil se ske for barnet" in mother_form
@@ -168,3 +182,42 @@ def test_a_decision_on_wishes_is_refused_by_the_service(app, staff, emma):
         case = db.session.get(Case, emma.case)
         with pytest.raises(decisions.DecisionError, match="Der skal ikke tages stilling til dem"):
             decisions.decide(case, [round_], case.caseworker, outcome="no_adjustment", text="Ok", follow_up_on=None)
+
+
+# Issue 11 item 6: see-happen has a minimum age (10, forms/see-happen.toml). The case worker is
+# told why a younger child is not asked, and asking for one anyway is refused: nothing is created.
+YOUNG = "Emma er 9 år og bliver ikke spurgt om ønsker: det gør vi fra 10 år. Tal med Emma om det før mødet."
+
+
+def test_a_child_under_10_is_not_ticked_and_the_page_says_why(app, staff, emma):
+    _plan(app, emma)
+    page = staff.get(f"/meetings/{emma.meeting}/wishes/new").text
+    assert YOUNG in page
+    ticked = set(re.findall(r'<input checked [^>]*value="(\d+)"', page))
+    assert str(emma.people["child"]) not in ticked and str(emma.people["mother"]) in ticked
+
+
+def test_asking_a_child_under_10_for_wishes_is_refused_with_a_clear_message(app, staff, emma):
+    _plan(app, emma)
+    response = staff.post(f"/meetings/{emma.meeting}/wishes/new",
+                          data={"participants": [str(emma.people["child"]), str(emma.people["mother"])]})
+    assert response.status_code == 409 and YOUNG in response.text
+    with app.app_context():
+        assert db.session.scalar(select(Round).where(Round.kind == "see_happen")) is None
+
+
+@pytest.mark.parametrize(("age", "asked"), [(9, False), (10, True), (16, True)])
+def test_the_child_is_asked_for_wishes_from_10(app, make, caseworker, client, age, asked):
+    from app.cases.models import Meeting
+    from app.status import wishes
+
+    ids = make.emma(caseworker, child_age=age, open_round=False)
+    _plan(app, ids)
+    with app.test_request_context():
+        meeting = db.session.get(Meeting, ids.meeting)
+        child = meeting.case.child
+        refused = wishes.not_asked(meeting, [child])
+        assert (refused == []) is asked
+        if not asked:
+            with pytest.raises(wishes.WishesError, match="bliver ikke spurgt om ønsker: det gør vi fra 10 år"):
+                wishes.ask(meeting, meeting.case.caseworker, [child], date.today())

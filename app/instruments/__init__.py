@@ -15,6 +15,7 @@ from app.instruments.catalogue import (
     Item,
     Scoring,
     check_languages,
+    check_wording,
     configured_directory,
     configured_languages,
     current_catalogue,
@@ -49,6 +50,7 @@ __all__ = [
     "build_block_form",
     "build_form_class",
     "check_languages",
+    "check_wording",
     "configured_languages",
     "current_catalogue",
     "cutoff_for",
@@ -72,4 +74,6 @@ def init_app(app: Flask) -> None:
     # A missing translation falls back to Danish, so it warns here and fails only `validate`.
     for problem in check_languages(catalogue):
         app.logger.warning("instrument text missing: %s", problem)
+    for problem in check_wording(catalogue):
+        app.logger.warning("instrument wording: %s", problem)
     app.extensions["instruments"] = catalogue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -14,6 +14,22 @@ from flask import Flask, current_app
 from wtforms import Form
 
 from app.i18n import decimal1
+from app.instruments.readers import (
+    ADULT,
+    ENDS_OF,
+    READERS,
+    SCALE_ENDS,
+    SHARED,
+    WordingError,
+    as_read_by,
+    fill_ends,
+    missing_words,
+    reader_of,
+    readers_of,
+    scale_ends,
+    speaks_of_good_and_bad,
+    wording_problems,
+)
 
 SOURCE_LANGUAGE = "da"
 DEFAULT_LANGUAGES = ("da", "en")
@@ -174,6 +190,8 @@ class Item:
     divergence: float | None = None
     # A VAS line's coloured bands, covering it from 0 to 10 in order; empty = a plain line.
     bands: tuple[Band, ...] = ()
+    # True: `ends = "shared"`, the line or scale ends in its reader's shared pair (readers.py).
+    shared_ends: bool = False
 
     # Text mappings are not hashable; the key and type identify an item within its instrument.
     def __hash__(self) -> int:
@@ -248,6 +266,15 @@ class Instrument:
     method_meeting: str | None = None
     # How staff pages name the form, telling it from others of the same title; empty = the title.
     staff_labels: Texts = field(default_factory=lambda: MappingProxyType({}))
+    # The readers the file's plain texts are written for ("child", "youth", "adult"); empty: not said.
+    wording: tuple[str, ...] = ()
+    # The earlier versions whose answers mean what this version's do: one series in the figures.
+    same_series_as: tuple[int, ...] = ()
+    # Whose words and shared ends this object holds; `variants` holds the form as each other
+    # reader it is sent to reads it, `missing_words` what the file lacks for each (readers.py).
+    reader: str = ADULT
+    variants: Mapping[str, Instrument] = field(default_factory=lambda: MappingProxyType({}))
+    missing_words: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     # Text mappings are not hashable; id and version identify an instrument.
     def __hash__(self) -> int:
@@ -268,6 +295,24 @@ class Instrument:
     def intro(self, lang: str, about_child: bool = False) -> str:
         """Return the one-line introduction, worded for someone answering about the child if asked."""
         return pick_text(self.intros_about or self.intros, lang) if about_child else pick_text(self.intros, lang)
+
+    @property
+    def readers(self) -> tuple[str, ...]:
+        """The readers the form is sent to, by its audiences: "child", "youth", "adult"."""
+        return readers_of(self.audiences)
+
+    def for_reader(self, reader: str) -> Instrument:
+        """Return the form in the words (and with the shared ends) of this reader."""
+        return self if reader == self.reader else self.variants.get(reader, self)
+
+    def for_respondent(self, role: str, child_age: int | None) -> Instrument:
+        """Return the form as a respondent of this role reads it, about a child of this age
+        (issue 11 items 4 and 5: a child of 9 and a young person of 16 read different words)."""
+        return self.for_reader(reader_of(role, child_age))
+
+    def one_series(self) -> tuple[int, ...]:
+        """The versions whose answers the figures count as one series with this version's."""
+        return tuple(sorted({*self.same_series_as, self.version}))
 
     @property
     def is_fit(self) -> bool:
@@ -422,7 +467,7 @@ def _age_bounds(table: Table) -> tuple[int | None, int | None]:
     return low, high
 
 
-def _label_lists(table: Table, count: int) -> Labels:
+def _label_lists(table: Table, count: int, what: str = "") -> Labels:
     """Read labels.da = [...] lists, one label per point; Danish must be complete."""
     raw = table.get("labels", (dict,), "a table of label lists per language (labels.da = [...])")
     labels: dict[str, tuple[str, ...]] = {}
@@ -430,7 +475,7 @@ def _label_lists(table: Table, count: int) -> Labels:
         if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
             raise table.fail(f"'labels.{lang}' must be a list of texts")
         if len(values) != count:
-            raise table.fail(f"'labels.{lang}' has {len(values)} labels for {count} points")
+            raise table.fail(f"'labels.{lang}' has {len(values)} labels for {what or f'{count} points'}")
         labels[lang] = tuple(v.strip() for v in values)
     if SOURCE_LANGUAGE not in labels:
         raise table.fail(f"'labels' has no Danish labels ('labels.{SOURCE_LANGUAGE}')")
@@ -463,7 +508,8 @@ def _with_named_scale(data: Any, where: str, scales: Mapping[str, Any]) -> Any:
     return {**scales[name], **{k: v for k, v in data.items() if k != "scale"}}
 
 
-def _item(data: Any, where: str) -> Item:
+def _item(data: Any, where: str, reader: str = ADULT) -> Item:
+    """Read one [[items]] entry as `reader` reads it: shared ends are the reader's pair."""
     table = Table(data, where, "each [[items]] entry")
     key = table.string("key", KEY_PATTERN)
     table.where = f"{where}: item '{key}'"
@@ -476,20 +522,15 @@ def _item(data: Any, where: str) -> Item:
     fields["texts"] = table.texts("text")
     fields["about_texts"] = table.optional_texts("about")
     fields["label_texts"] = MappingProxyType({})
+    fields["shared_ends"] = shared = _shared_ends(table, kind)
     if kind == "vas":
-        low, high = table.texts("low"), table.texts("high")
-        fields["label_texts"] = MappingProxyType({lang: (low[lang], high[lang]) for lang in set(low) & set(high)})
+        fields["label_texts"] = _vas_ends(table, reader) if shared else _vas_anchors(table)
         if "bands" in data:
             fields["bands"] = _bands(table)
     elif "bands" in data:
         raise table.fail("'bands' belong on a vas item only")
     elif kind == "scale":
-        if "points" not in data:
-            raise table.fail("scale needs 'points'")
-        points = table.integer("points", minimum=2)
-        fields.update(points=points, values=tuple(str(n) for n in range(1, points + 1)))
-        fields["label_texts"] = _label_lists(table, points)
-        fields["dont_know"] = table.boolean("dont_know", False)
+        fields.update(_scale(table, reader, shared))
     elif kind == "choice":
         fields["values"], fields["label_texts"] = _options(table)
     elif kind in DEFAULT_MAX_LENGTH:
@@ -499,6 +540,45 @@ def _item(data: Any, where: str) -> Item:
         fields["divergence"] = table.number("divergence", DEFAULT_DIVERGENCE[kind])
     table.done()
     return Item(**fields)
+
+
+def _shared_ends(table: Table, kind: str) -> bool:
+    """Read `ends = "shared"`: the line or scale runs from bad to good, and ends in the shared pair."""
+    ends = table.get("ends", (str,), "text", None)
+    if ends is None:
+        return False
+    if ends != SHARED:
+        raise table.fail(f"'ends' may only be \"{SHARED}\": the one pair of ends of a line or scale from bad "
+                         "to good (app/instruments/readers.py)")
+    if kind not in NUMERIC_TYPES:
+        raise table.fail("'ends' belong on a vas or scale item")
+    return True
+
+
+def _vas_anchors(table: Table) -> Labels:
+    low, high = table.texts("low"), table.texts("high")
+    return MappingProxyType({lang: (low[lang], high[lang]) for lang in set(low) & set(high)})
+
+
+def _vas_ends(table: Table, reader: str) -> Labels:
+    """The shared pair of the reader as a line's anchors; the file writes none of its own."""
+    if "low" in table.data or "high" in table.data:
+        raise table.fail(f"a line with ends = \"{SHARED}\" takes the shared pair: leave out 'low' and 'high'")
+    return MappingProxyType({lang: scale_ends(reader, lang) for lang in SCALE_ENDS[ENDS_OF[reader]]})
+
+
+def _scale(table: Table, reader: str, shared: bool) -> dict[str, Any]:
+    """Read a scale's points and labels; with shared ends the file lists only the labels between them."""
+    if "points" not in table.data:
+        raise table.fail("scale needs 'points'")
+    points = table.integer("points", minimum=3 if shared else 2)
+    between = f"the {points - 2} points between the shared ends"
+    labels = _label_lists(table, points - 2, between) if shared else _label_lists(table, points)
+    if shared:
+        labels = MappingProxyType({lang: (scale_ends(reader, lang)[0], *between, scale_ends(reader, lang)[1])
+                                   for lang, between in labels.items()})
+    return {"points": points, "values": tuple(str(n) for n in range(1, points + 1)), "label_texts": labels,
+            "dont_know": table.boolean("dont_know", False)}
 
 
 def _bands(table: Table) -> tuple[Band, ...]:
@@ -636,16 +716,34 @@ def read_table(path: Path) -> Table:
 
 
 def load_instrument(path: Path) -> Instrument:
-    """Read and check one instrument file."""
+    """Read and check one instrument file, and the form as each reader it is sent to reads it."""
     table = read_table(path)
-    where = table.where
+    where, data = table.where, table.data
+    base_reader = _wording(Table(data, where))[:1] or (ADULT,)
+    base = _instrument(_as_read_by(data, base_reader[0], where), where, path, base_reader[0])
+    variants = {reader: _instrument(_as_read_by(data, reader, where), where, path, reader)
+                for reader in base.readers if reader != base.reader}
+    missing = {reader: missing_words(data, reader) for reader in base.readers}
+    return replace(base, variants=MappingProxyType(variants), missing_words=MappingProxyType(missing))
+
+
+def _as_read_by(data: dict, reader: str | None, where: str) -> dict:
+    try:
+        return as_read_by(data, reader)
+    except WordingError as error:
+        raise InstrumentError(f"{where}: {error}") from error
+
+
+def _instrument(data: dict, where: str, path: Path, reader: str) -> Instrument:
+    """Read one file's data, worded for one reader: its words, and its reader's ends."""
+    table = Table(data, where)
     instrument_id = table.string("id", ID_PATTERN)
     if instrument_id in _RESERVED:
         raise table.fail(f"id {instrument_id!r} is reserved; choose another")
     scored = table.boolean("scored", True)
     scales = table.get("scales", (dict,), "a table of named scales ([scales.NAME])", {})
     raw_items = table.tables("items", "[[items]]")
-    items = tuple(_item(_with_named_scale(raw, where, scales), where) for raw in raw_items)
+    items = tuple(_item(_with_named_scale(raw, where, scales), where, reader) for raw in raw_items)
     keys = [i.key for i in items]
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
@@ -653,17 +751,18 @@ def load_instrument(path: Path) -> Instrument:
     raw_scoring = table.get("scoring", (dict,), "a table", None)
     raw_audiences = table.tables("audiences", "[[audiences]]")
     priority, priorities = _priorities(table)
+    version = table.integer("version", minimum=1)
     instrument = Instrument(
         id=instrument_id,
-        version=table.integer("version", minimum=1),
+        version=version,
         group=table.string("group", ID_PATTERN),
         priority=priority,
         priorities=priorities,
         minutes=table.integer("minutes", minimum=1),
         scored=scored,
         titles=table.texts("title"),
-        intros=table.texts("intro"),
-        intros_about=table.optional_texts("intro_about"),
+        intros=MappingProxyType(fill_ends(table.texts("intro"), reader)),
+        intros_about=MappingProxyType(fill_ends(table.optional_texts("intro_about"), ADULT)),
         audiences=tuple(_audience(a, f"{where}: audience {n}") for n, a in enumerate(raw_audiences, 1)),
         meeting_kinds=_meeting_kinds(table),
         items=items,
@@ -672,9 +771,32 @@ def load_instrument(path: Path) -> Instrument:
         proposed=table.boolean("proposed", True),
         method_meeting=_method_meeting(table),
         staff_labels=table.optional_texts("staff_label"),
+        wording=_wording(table),
+        same_series_as=_same_series(table, version),
+        reader=reader,
     )
     table.done()
     return instrument
+
+
+def _wording(table: Table) -> tuple[str, ...]:
+    """Read `wording`: the readers the plain texts are written for (the validator needs it)."""
+    wording = table.get("wording", (list,), "a list of readers", [])
+    unknown = sorted({str(w) for w in wording} - set(READERS))
+    if unknown or not all(isinstance(w, str) for w in wording):
+        raise table.fail(f"unknown reader {', '.join(map(repr, unknown))} in 'wording' (known: {', '.join(READERS)})")
+    return tuple(r for r in READERS if r in wording)
+
+
+def _same_series(table: Table, version: int) -> tuple[int, ...]:
+    """Read `same_series_as`: the earlier versions whose answers mean what this version's do."""
+    if version > 1 and "same_series_as" not in table.data:
+        raise table.fail(f"version {version} needs 'same_series_as': the earlier versions whose items mean "
+                         "the same, counted as one series in the figures (an empty list starts a new series)")
+    earlier = table.get("same_series_as", (list,), "a list of earlier versions", [])
+    if not all(_whole(v) and 1 <= v < version for v in earlier):
+        raise table.fail(f"'same_series_as' may list only earlier versions, 1 to {version - 1}, not {earlier!r}")
+    return tuple(sorted(set(earlier)))
 
 
 def load_directory(directory: Path, load: Callable[[Path], T], what: str) -> list[T]:
@@ -741,11 +863,39 @@ def check_languages(catalogue: Catalogue) -> list[str]:
     problems = [
         f"app/instruments/catalogue.py: WORDS has no '{lang}'" for lang in catalogue.languages if lang not in WORDS
     ]
+    problems += [f"app/instruments/readers.py: SCALE_ENDS['{pair}'] has no '{lang}'"
+                 for pair, ends in SCALE_ENDS.items() for lang in catalogue.languages if lang not in ends]
     for instrument in catalogue.all():
         where = shown_path(instrument.path)
         for what, texts in _texts_of(instrument):
             problems.extend(f"{where}: {what}: no '{lang}' text" for lang in catalogue.languages if lang not in texts)
     return problems
+
+
+def check_wording(catalogue: Catalogue) -> list[str]:
+    """Return one message per reader a form is sent to without words of their own (by its
+    audiences' roles and ages), and one per line or scale whose ends, written by hand, speak of
+    bad and good instead of being the one shared pair (issue 11 items 4, 5 and 11)."""
+    problems = []
+    for instrument in catalogue.all():
+        where = shown_path(instrument.path)
+        problems += wording_problems(where, instrument.wording, instrument.readers, instrument.missing_words)
+        problems += _hand_written_ends(instrument, where)
+    return problems
+
+
+def _hand_written_ends(instrument: Instrument, where: str) -> list[str]:
+    found: dict[str, str] = {}
+    for form in (instrument, *instrument.variants.values()):
+        for item in form.items:
+            if item.type not in NUMERIC_TYPES or item.shared_ends or item.key in found:
+                continue
+            for lang, labels in sorted(item.label_texts.items()):
+                if labels and any(speaks_of_good_and_bad(end, lang) for end in (labels[0], labels[-1])):
+                    found[item.key] = (f"{where}: item '{item.key}': its ends {labels[0]!r} … {labels[-1]!r} speak "
+                                       f"of bad and good: write ends = \"{SHARED}\" to use the one shared pair")
+                    break
+    return list(found.values())
 
 
 def configured_directory(app: Flask) -> Path:

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from app.instruments.catalogue import (
     InstrumentError,
     check_languages,
+    check_wording,
     configured_directory,
     configured_languages,
     load_catalogue,
@@ -28,7 +29,8 @@ instruments_cli = AppGroup("instruments", help="Check the instrument catalogue (
     help="Check this directory instead of the configured one, e.g. new files before they go live.",
 )
 def validate_command(directory: Path | None) -> None:
-    """Load every instrument file and check every text exists in every language."""
+    """Load every instrument file and check every text exists in every language, each reader a
+    form is sent to has words of their own, and ends from bad to good are the shared pair."""
     directory = directory or configured_directory(current_app)
     languages = configured_languages(current_app)
     try:
@@ -36,7 +38,7 @@ def validate_command(directory: Path | None) -> None:
     except InstrumentError as error:
         click.echo(str(error), err=True)
         raise SystemExit(1) from error
-    problems = check_languages(catalogue)
+    problems = check_languages(catalogue) + check_wording(catalogue)
     counts = [f"{len(catalogue)} instruments"]
     # Other areas' catalogues (the indicator forms), loaded again from their directories.
     for name, entry in registered(current_app).items():

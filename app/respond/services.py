@@ -62,11 +62,17 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def instruments_of(invitation: Invitation) -> list[Instrument]:
-    """Return the invitation's forms that the catalogues still hold, outcome before session."""
+    """Return the invitation's forms that the catalogues still hold, outcome before session,
+    each in the words of its reader: a child of 9, a young person of 16 and an adult each read
+    their own (issue 11 items 4 and 5)."""
     # An indicator round's form lives in forms/indicators/; the engine finds it by id too, with
     # the id, version, minutes and priority a response, the intro page and declining need.
     found = [form for form in map(find_form, invitation.instrument_ids) if form is not None]
-    return sorted(found, key=lambda i: (i.priority, i.id))
+    meeting = invitation.round.meeting
+    age = meeting.case.child_age(meeting.held_on)
+    worded = [form.for_respondent(invitation.person.role, age) if isinstance(form, Instrument) else form
+              for form in found]
+    return sorted(worded, key=lambda i: (i.priority, i.id))
 
 
 def mark_opened(invitation: Invitation) -> None:

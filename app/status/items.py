@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form
 
 from app.cases.forms import CPR_PATTERN
+from app.i18n import current_language
 from app.instruments.blocks import (
     FORBIDDEN,
     FUTURE,
@@ -27,6 +29,7 @@ from app.instruments.blocks import (
     Problem,
 )
 from app.instruments.fields import build_block_form
+from app.instruments.readers import ADULT, lower_first, scale_ends
 from app.labels import ATTAINMENT_LABELS
 
 ATTAINMENTS = ("full", "high", "some", "none", "not_relevant")
@@ -60,6 +63,12 @@ def goal_block(goal: Any) -> Block:
     )
 
 
+def _rating_label() -> str:
+    """The rating's question, its two ends the adults' shared pair (issue 11 item 11)."""
+    low, high = (lower_first(end) for end in scale_ends(ADULT, current_language()))
+    return _("Giv et tal fra 0 til 10 for trivsel og udvikling: 0 er %(low)s, 10 er %(high)s.", low=low, high=high)
+
+
 def status_items(goals: Sequence[Any], child: str, today: date) -> list[Part | Block]:
     """Return the form's items: a block per goal, then the overall assessment and the review."""
     yes, no = ("reviewed", "yes"), ("reviewed", "no")
@@ -67,8 +76,7 @@ def status_items(goals: Sequence[Any], child: str, today: date) -> list[Part | B
         *(goal_block(goal) for goal in goals),
         _prose("overall", _l("Hvordan trives og udvikler %(child)s sig, alt i alt?", child=child), OVERALL_LIMIT,
                required=True),
-        Part("rating", "pick", _l("Giv et tal fra 0 til 10 for trivsel og udvikling: 0 er meget dårligt, "
-                                  "10 er rigtig godt."), tuple((str(n), n) for n in RATINGS), required=True),
+        Part("rating", "pick", LazyString(_rating_label), tuple((str(n), n) for n in RATINGS), required=True),
         Part("reviewed", "pick", _l("Har du gennemgået statussen med familien?"),
              (("yes", _l("Ja")), ("no", _l("Nej"))), required=True),
         Part("reviewed_on", "day", _l("Hvornår gennemgik I den?"), required=True, when=yes,

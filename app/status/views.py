@@ -98,8 +98,10 @@ def ask_wishes(meeting_id: int):
     today = date.today()
     form = SeeHappenForm()
     form.participants.choices = [SelectChoice(p.id, f"{p.first_name} ({ROLE_LABELS[p.role]})") for p in meeting.participants]
+    # A child too young for the form is not ticked, and the page says why (issue 11 item 6).
+    not_asked = {p.id: reason for p in meeting.participants for reason in wishes.not_asked(meeting, [p])}
     if not form.is_submitted():
-        form.participants.data = [p.id for p in meeting.participants]
+        form.participants.data = [p.id for p in meeting.participants if p.id not in not_asked]
     problem, status = None, 200
     if meeting.held_on < today:
         problem, status = _("Mødet er holdt. Spørg om ønsker før et møde, der ligger forude."), (409 if _posted() else 200)
@@ -117,7 +119,7 @@ def ask_wishes(meeting_id: int):
                 flash(_("Linkene er klar. Del dem med QR-kode, på papir, e-mail eller SMS."), "info")
                 return redirect(url_for("invitations.show", round_id=round_.id))
     return render_template("status/ask_wishes.html", meeting=meeting, case=meeting.case, form=form,
-                           problem=problem, today=today), status
+                           problem=problem, today=today, not_asked=list(not_asked.values())), status
 
 
 @bp.route("/meetings/<int:meeting_id>/wishes")

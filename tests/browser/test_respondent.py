@@ -318,9 +318,10 @@ def test_grandmother_taps_options_and_father_declines(
         "Jeg følte mig hørt og respekteret": "Helt enig",
         "Jeg kunne bidrage med det, jeg ville": "Enig",
         "Barnets egen mening fik en reel plads": "Helt enig",
-        "Planen kan lade sig gøre": "Hverken enig eller uenig",
-        "Jeg bakker op om planen": "Enig",
-        "Jeg ved, hvad min egen del af planen er": "Ved ikke",
+        # Issue 11 item 5: "det, vi aftalte", not "planen".
+        "Det, vi aftalte, kan lade sig gøre": "Hverken enig eller uenig",
+        "Jeg bakker op om det, vi aftalte": "Enig",
+        "Jeg ved, hvilken del af det, vi aftalte, der er min": "Ved ikke",
         "Jeg ved, hvad jeg selv har sagt ja til at gøre": "Helt enig",
     }
     for question, answer in choices.items():
@@ -346,8 +347,8 @@ def test_grandmother_taps_options_and_father_declines(
     grete = column(case, NETWORK, "Grete")
     assert grete["Jeg følte mig hørt og respekteret"] == "5 · Helt enig"
     assert grete["Jeg kunne bidrage med det, jeg ville"] == "4 · Enig"
-    assert grete["Planen kan lade sig gøre"] == "3 · Hverken enig eller uenig"
-    assert grete["Jeg ved, hvad min egen del af planen er"] == "Ved ikke"
+    assert grete["Det, vi aftalte, kan lade sig gøre"] == "3 · Hverken enig eller uenig"
+    assert grete["Jeg ved, hvilken del af det, vi aftalte, der er min"] == "Ved ikke"
     assert grete["Er der andet, du gerne vil sige til rådgiveren?"] == comment
     assert number(grete[MEAN]) == Decimal("4.3")  # 26 / 6: "Ved ikke" is left out of the mean
     jonas = column(case, OUTCOME, "Jonas")
