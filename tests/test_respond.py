@@ -120,8 +120,9 @@ def test_a_line_refused_as_a_bad_number_keeps_its_own_message(visitor, emma):
     assert "data-untouched" not in response.text
 
 
-@pytest.mark.parametrize(("lang", "low", "ends"), [("da", "Skidt", "0 er skidt, 10 er godt"),
-                                                   ("en", "Bad", "0 is bad, 10 is good")])
+# The ends are the shared pair children read (issue 11 item 11): "Rigtig skidt … Rigtig godt".
+@pytest.mark.parametrize(("lang", "low", "ends"), [("da", "Rigtig skidt", "0 er rigtig skidt, 10 er rigtig godt"),
+                                                   ("en", "Really bad", "0 is really bad, 10 is really good")])
 def test_a_line_names_its_ends_to_a_screen_reader(visitor, emma, lang, low, ends):
     """Issue 11, item 9: the faces and the ends on the page are hidden from a screen reader; the
     number field is described by one sentence naming the ends, in the item's own words."""

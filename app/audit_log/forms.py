@@ -3,10 +3,10 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from app.forms import Form
+from app.forms import DateField, Form
 
 # The days a period may name: a date outside them is a typing error (and year 1 or 9999 would
 # overflow when turned into a moment in Danish time).
