@@ -208,3 +208,14 @@ def test_repeated_failures_lock_the_account_whatever_the_address(client, make, c
     assert 'value="anne"' in response.text
     assert client.post("/login", data={"username": "bo", "password": PASSWORD},
                        environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 302
+
+
+# Issue 11 item 12: the wait a locked user name is told matches the configured limit, not a
+# fixed quarter of an hour.
+@pytest.mark.parametrize("limit, wait", [("2 per 10 minutes", "Vent 10 minutter"), ("2 per 1 minute", "Vent 1 minut,")])
+def test_a_locked_user_name_is_told_the_configured_wait(app, client, caseworker, limit, wait):
+    app.config["LOGIN_FAILURE_LIMIT"] = limit
+    for _ in range(2):
+        client.post("/login", data={"username": "anne", "password": "wrong"})
+    response = client.post("/login", data={"username": "anne", "password": PASSWORD})
+    assert response.status_code == 429 and wait in response.text and "15 minutter" not in response.text
