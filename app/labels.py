@@ -17,10 +17,21 @@ MEETING_KIND_LABELS = {
     "family_group_conference": _l("Familierådslagning"),
     "startup": _l("Opstartsmøde"),
     "follow_up": _l("Opfølgningsmøde"),
-    "action_plan": _l("Handleplansmøde"),
+    "action_plan": _l("Møde om barnets plan"),
     "notification": _l("Underretningsmøde"),
     "informal": _l("Kaffemøde"),
     "fit_session": _l("FIT-samtale"),
+}
+# The same in the definite form, for a text about one meeting: "Status før netværksmødet".
+MEETING_KIND_DEFINITE_LABELS = {
+    "network_meeting": _l("netværksmødet"),
+    "family_group_conference": _l("familierådslagningen"),
+    "startup": _l("opstartsmødet"),
+    "follow_up": _l("opfølgningsmødet"),
+    "action_plan": _l("mødet om barnets plan"),
+    "notification": _l("underretningsmødet"),
+    "informal": _l("kaffemødet"),
+    "fit_session": _l("FIT-samtalen"),
 }
 
 STAFF_ROLE_LABELS = {
@@ -92,6 +103,7 @@ def init_app(app) -> None:
         return {
             "role_labels": ROLE_LABELS,
             "meeting_kind_labels": MEETING_KIND_LABELS,
+            "meeting_kind_definite_labels": MEETING_KIND_DEFINITE_LABELS,
             "status_labels": STATUS_LABELS,
             "staff_role_labels": STAFF_ROLE_LABELS,
             "signal_level_labels": SIGNAL_LEVEL_LABELS,
@@ -174,20 +186,21 @@ METHOD_LABELS = {
 TARGET_GROUP_LABELS = {
     "vulnerable": _l("Udsatte børn og unge"),
     "disability": _l("Børn og unge med funktionsnedsættelse"),
-    "young_adults": _l("Unge 18-22 år (efterværn)"),
+    "young_adults": _l("Unge 18–22 år (ungestøtte)"),
     "infants": _l("Gravide og familier med spædbørn"),
     "other": _l("Anden målgruppe"),
 }
 CASE_TYPE_LABELS = {
     "notification": _l("Underretning"),
     "application": _l("Henvendelse eller ansøgning fra familien"),
+    "initial_assessment": _l("Afdækning"),
     "investigation": _l("Børnefaglig undersøgelse"),
-    "ongoing_measure": _l("Igangværende foranstaltning"),
-    "after_care": _l("Efterværn"),
+    "ongoing_measure": _l("Igangværende indsats"),
+    "after_care": _l("Ungestøtte"),
     "other": _l("Anden sagstype"),
 }
 METHOD_OUTCOME_LABELS = {
-    "closed": _l("Sagen er lukket uden yderligere foranstaltning"),
-    "measure": _l("En foranstaltning er sat i gang"),
+    "closed": _l("Sagen er lukket uden yderligere indsats"),
+    "measure": _l("En indsats er sat i gang"),
     "continues": _l("Sagen fortsætter"),
 }

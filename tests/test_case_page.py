@@ -27,7 +27,7 @@ def test_what_waits_on_the_demo_case_comes_first_with_the_way_to_each(app):
     waiting = _section(html, "waiting")
     assert "2 runder venter på, at du tager stilling." in waiting
     assert "Netværksmøde" in waiting and "af 5 har svaret" in waiting and "Tag stilling" in waiting
-    assert "Ring til Jonas senest" in waiting and "Registrér opringning" in waiting  # a phone call due
+    assert "Ring til Jonas senest" in waiting and "Registrér opkald" in waiting  # a phone call due
     assert "Status fra Bente før opfølgningsmøde" in waiting  # a status asked for, not sent yet
     # The long sections are folded shut: charts and answers are there, behind a closed <details>.
     assert "<details open" not in html and _section(html, "indicators").count("<svg") >= 2

@@ -182,14 +182,14 @@ def test_an_answer_racing_the_decision_is_refused_not_stored_after_the_lock(app,
     gate, decide = _after(app, lambda: make.decide_round(emma.round))
     [outcome] = _race(app, gate, [_post(f"/r/{emma.tokens['child']}/form", CHILD_FORM)], [decide])
     assert outcome.error is None
-    assert outcome.status == 200 and "Denne runde er lukket" in outcome.text
+    assert outcome.status == 200 and "Du kan ikke længere svare eller rette her." in outcome.text
     assert _rows(app, emma.invitations["child"]) == []
 
 
 def test_a_decline_racing_the_decision_is_refused(app, emma, make):
     gate, decide = _after(app, lambda: make.decide_round(emma.round))
     [outcome] = _race(app, gate, [lambda client: client.post(f"/r/{emma.tokens['father']}/decline")], [decide])
-    assert (outcome.error, outcome.status) == (None, 200) and "Denne runde er lukket" in outcome.text
+    assert (outcome.error, outcome.status) == (None, 200) and "Du kan ikke længere svare eller rette her." in outcome.text
     assert _rows(app, emma.invitations["father"]) == []
 
 

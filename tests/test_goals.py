@@ -50,7 +50,7 @@ def test_a_goal_is_added_and_shown_on_the_case(staff, app, emma):
     response = staff.post(f"/cases/{emma.case}/goals/new", data=GOAL)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{emma.case}#goals")
     page = staff.get(f"/cases/{emma.case}").text
-    assert "Mål i handleplanen" in page and GOAL["text"] in page
+    assert "Mål i barnets plan" in page and GOAL["text"] in page
     assert "Familieforhold" in page and "Progressionsmål" in page
     assert "Mor og far" in page and "Familien fortæller det på opfølgningsmødet" in page
     assert "ændret" not in page
@@ -160,11 +160,11 @@ def test_a_goal_is_taken_out_of_the_plan_with_its_history(staff, app, make, emma
     url = f"/cases/{emma.case}/goals/{goal_id}"
     response = staff.post(f"{url}/close")
     assert response.status_code == 302
-    assert "Målet er taget ud af handleplanen." in staff.get(response.headers["Location"]).text
+    assert "Målet er taget ud af barnets plan." in staff.get(response.headers["Location"]).text
     case_page = staff.get(f"/cases/{emma.case}").text
-    assert "1 mål er taget ud af handleplanen" in case_page and "Ingen mål endnu." in case_page
+    assert "1 mål er taget ud af barnets plan" in case_page and "Ingen mål endnu." in case_page
     page = staff.get(url).text
-    assert "Målet blev taget ud af handleplanen" in page and "Emma sover i egen seng." in page
+    assert "Målet blev taget ud af barnets plan" in page and "Emma sover i egen seng." in page
     assert "<textarea" not in page and "<h1>Mål <small>" in page
     refused = staff.post(url, data=GOAL | {"version": "1"})
     assert refused.status_code == 409 and "kan ikke ændres" in refused.text

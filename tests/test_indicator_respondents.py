@@ -44,7 +44,7 @@ def test_the_young_person_s_scoring_is_complete_without_what_they_were_not_asked
     missing = client.post(url, data=scored(YOUTH_CHILD[1:]))
     assert missing.status_code == 400
     assert missing.text.count("Vælg en status for") == 2  # in the summary and next to the factor
-    assert "Vælg en status for «Hvordan du har det og opfører dig», eller vælg «Ved ikke»." in missing.text
+    assert "Vælg en status for »Hvordan du har det og opfører dig«, eller vælg »Ved ikke«." in missing.text
     # Every factor asked: complete. Crime posted anyway is not stored.
     sent = client.post(url, data=scored(YOUTH_CHILD) | {"crime-status": "5", "substance-status": "5"})
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/thanks")

@@ -255,13 +255,13 @@ def test_a_complete_scoring_is_stored_as_a_response(app, client, round_ids):
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"crime-status": ""}, "Vælg en status for «Kriminalitet», eller vælg «Ved ikke»."),
-    ({"health-status": "7"}, "Vælg en af mulighederne ved «Sundhed»."),
-    ({"health-status": "tre"}, "Vælg en af mulighederne ved «Sundhed»."),
-    ({"health-status": "99999999999999999999"}, "Vælg en af mulighederne ved «Sundhed»."),
-    ({"health-goal": "0"}, "Vælg en af mulighederne ved «Sundhed»."),
-    ({"health-status": "2", "health-goal": "4"}, "Målet for «Sundhed» kan ikke være dårligere end status."),
-    ({"health-text": "x" * 1001}, "Teksten ved «Sundhed» er for lang."),
+    ({"crime-status": ""}, "Vælg en status for »Kriminalitet«, eller vælg »Ved ikke«."),
+    ({"health-status": "7"}, "Vælg en af mulighederne ved »Sundhed«."),
+    ({"health-status": "tre"}, "Vælg en af mulighederne ved »Sundhed«."),
+    ({"health-status": "99999999999999999999"}, "Vælg en af mulighederne ved »Sundhed«."),
+    ({"health-goal": "0"}, "Vælg en af mulighederne ved »Sundhed«."),
+    ({"health-status": "2", "health-goal": "4"}, "Målet for »Sundhed« kan ikke være dårligere end status."),
+    ({"health-text": "x" * 1001}, "Teksten ved »Sundhed« er for lang."),
     ({"health-text": "Mors cpr er 010203-1234"}, "Skriv ikke CPR-numre i Samstem."),
 ])
 def test_a_bad_scoring_is_refused_with_everything_typed_kept(app, client, round_ids, change, message):
@@ -279,8 +279,8 @@ def test_every_missing_factor_gets_its_own_message(app, client, round_ids):
     response = client.post(f"/r/{round_ids.tokens['provider']}/form", data={"development-status": "2"})
     assert response.status_code == 400
     for name in ("Familieforhold: far", "Skole", "Tilknytning", "Kriminalitet"):
-        assert f"Vælg en status for «{name}», eller vælg «Ved ikke»." in response.text
-    assert "Vælg en status for «Udvikling og adfærd»" not in response.text
+        assert f"Vælg en status for »{name}«, eller vælg »Ved ikke«." in response.text
+    assert "Vælg en status for »Udvikling og adfærd«" not in response.text
 
 
 def test_a_locked_round_no_longer_takes_scores(app, make, client, round_ids):
@@ -295,7 +295,7 @@ def test_the_case_worker_scores_on_a_staff_page(app, staff, round_ids):
     url = f"/rounds/{round_ids.round}/indicators/score"
     bad = staff.post(url, data=scored(crime__status="", health__goal="5"))
     assert bad.status_code == 400
-    assert "Vælg en status for «Kriminalitet»" in bad.text and "Målet for «Sundhed»" in bad.text
+    assert "Vælg en status for »Kriminalitet«" in bad.text and "Målet for »Sundhed«" in bad.text
     assert staff.post(url, data=scored(status="2", goal="1")).status_code == 302
     with app.app_context():
         [scoring] = db.session.scalars(db.select(StaffScoring)).all()
@@ -350,10 +350,10 @@ def test_final_scores_are_versioned_and_a_family_view_is_kept_beside_them(app, m
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"final-health-status": "2", "final-health-goal": "3"}, "Målet for «Sundhed» kan ikke være dårligere end status."),
-    ({"final-health-status": "6"}, "Vælg en af mulighederne ved «Sundhed»."),
-    ({"final-health-goal": "2"}, "Vælg en status for «Sundhed», eller vælg «Ved ikke»."),
-    ({"final-health-status": "2", "final-health-rationale": "x" * 4001}, "Teksten ved «Sundhed» er for lang."),
+    ({"final-health-status": "2", "final-health-goal": "3"}, "Målet for »Sundhed« kan ikke være dårligere end status."),
+    ({"final-health-status": "6"}, "Vælg en af mulighederne ved »Sundhed«."),
+    ({"final-health-goal": "2"}, "Vælg en status for »Sundhed«, eller vælg »Ved ikke«."),
+    ({"final-health-status": "2", "final-health-rationale": "x" * 4001}, "Teksten ved »Sundhed« er for lang."),
 ])
 def test_bad_final_scores_are_refused_and_kept(app, staff, round_ids, change, message):
     data = {"final-crime-status": "2", "final-crime-rationale": "Intet nyt."} | change
@@ -375,10 +375,10 @@ def test_a_spread_factor_needs_a_rationale_before_anything_is_saved(app, client,
             "final-crime-status": "3"}
     refused = staff.post(url, data=data)
     assert refused.status_code == 400
-    message = ("Skriv en begrundelse for den endelige status for «Sundhed». "
+    message = ("Skriv en begrundelse for den endelige status for »Sundhed«. "
                "Dem, der har scoret, er 2 trin eller mere fra hinanden.")
     assert refused.text.count(message) == 2  # in the summary and next to the factor
-    assert "«Kriminalitet»" not in refused.text.split("</h1>")[1].split("<form")[0]
+    assert "»Kriminalitet«" not in refused.text.split("</h1>")[1].split("<form")[0]
     assert '<a href="#final-health-rationale">' in refused.text
     assert "Mor synes, det er svært." in refused.text
     assert '<option value="3" selected>3</option>' in refused.text
@@ -474,7 +474,7 @@ def test_icf_rounds_show_development_and_the_function_level(app, make, staff, ca
     page = staff.get(f"/r/{ids.tokens['provider']}/form")
     assert "Samlet funktionsniveau" in page.text and "C: moderate funktionsnedsættelser" in page.text
     bad = staff.post(f"/r/{ids.tokens['provider']}/form", data={"health-status": "5", "function_level": "F"})
-    assert bad.status_code == 400 and "Vælg en af mulighederne ved «Sundhed»." in bad.text
+    assert bad.status_code == 400 and "Vælg en af mulighederne ved »Sundhed«." in bad.text
     make.final_scores(second, {"health": {"status": 1}, "school": {"status": 2}, "leisure": {"status": 3},
                                "function_level": {"level": "B"}})
     with app.test_request_context():
@@ -536,7 +536,7 @@ FEEDBACK_WORDS = ("hvordan mødet var for dig", "Hvordan går det?")
 
 @pytest.mark.parametrize("role, says", [
     ("provider", ["Sådan går det for Emma",
-                  "beder dig give en score for, hvordan det går for Emma på hvert område",
+                  "beder dig vurdere, hvordan det går for Emma på hvert område",
                   "Du giver hvert område et tal fra 1 til 5. 1 er bedst: ingen problemer.",
                   "Hvem læser svarene? Anne Rådgiver, som er rådgiver.", "Det er frivilligt at svare.",
                   "Det tager cirka 10 minutter.", "Jeg vil ikke svare"]),

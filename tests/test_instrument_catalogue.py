@@ -523,3 +523,39 @@ def test_method_meeting_is_first_or_follow_up(tmp_path: Path) -> None:
     (tmp_path / "ruler.toml").write_text('method_meeting = "second"\n' + RULER_FILE, encoding="utf-8")
     with pytest.raises(InstrumentError, match="unknown method_meeting 'second' \\(known: first, follow_up\\)"):
         load_catalogue(tmp_path, ["da", "en"])
+
+
+def _read_by(instrument, about_child: bool) -> list[str]:
+    """Every Danish text a respondent reads on the form: the child herself, or an adult about her."""
+    texts = [instrument.title("da"), instrument.intro("da", about_child)]
+    for item in instrument.items:
+        texts += [item.text("da", about_child), *item.labels("da")]
+    return texts
+
+
+def test_day_care_is_asked_about_only_where_a_small_child_is_concerned(catalogue: Catalogue) -> None:
+    """Issue 11 item 12: "dagtilbud" is for children under 6; from 6 a child is at school (a
+    15-year-old was asked about "dagtilbud"). A reader whose audiences all start at 6 or later
+    never meets the word."""
+    problems = []
+    for instrument in catalogue.all():
+        for about_child in (False, True):
+            # The child reads `text`; every other role answers about her and reads `about`.
+            audiences = [a for a in instrument.audiences if set(a.roles) - {"child"}] if about_child \
+                else [a for a in instrument.audiences if "child" in a.roles]
+            if audiences and all((a.min_age or 0) >= 6 for a in audiences):
+                problems += [f"{instrument.id}: {text!r}" for text in _read_by(instrument, about_child)
+                             if "dagtilbud" in text.casefold()]
+    assert problems == []
+
+
+def test_a_young_person_is_asked_about_school_or_education(catalogue: Catalogue) -> None:
+    """Issue 11 item 12: "skole eller uddannelse" for a young person of 13–17."""
+    assert catalogue.get("fit-outcome").item("school_work").text("da") == "Skole eller uddannelse, arbejde og venner"
+
+
+def test_the_ruler_asks_a_child_in_a_childs_words(catalogue: Catalogue) -> None:
+    """Issue 11 item 12: the child is not asked for a number "ét højere"; the adult still may be."""
+    step = catalogue.get("wellbeing-ruler").item("step")
+    assert "ét højere" not in step.text("da") and "lidt bedre" in step.text("da")
+    assert "passer bedst til" in catalogue.get("wellbeing-ruler").intro("da")

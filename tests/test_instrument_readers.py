@@ -132,7 +132,7 @@ VERSIONS = {
     "fit-outcome-child": (2, (1,)),         # item 11: the children's shared ends
     "fit-outcome-young": (2, (1,)),         # item 11: "Meget ked af det" no more
     "wellbeing-ruler": (2, (1,)),           # item 11
-    "fit-session": (1, ()),                 # unchanged words
+    "fit-session": (2, (1,)),               # item 12: plain Danish for the last line
     "fit-session-child": (1, ()),
     "fit-session-young": (1, ()),           # its ends were "Rigtig skidt … Rigtig godt" already
 }

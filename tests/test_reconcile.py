@@ -111,7 +111,7 @@ def test_fit_signals_in_words_and_colour(staff, emma):
     assert "orange: Orange: Under den kliniske grænse (14,0 under 32,0): det er svært lige nu." in flat
     # Mette's session: 35,5 is under 36, one line at 8,5 is under 9, and 38 → 35,5 is a fall of 2,5.
     assert "orange: Orange: Mødet fik 35,5, under 36,0: tal om samarbejdet." in flat
-    assert "«Vi talte om det, jeg gerne ville tale om» fik 8,5, under 9,0: tal om samarbejdet." in flat
+    assert "»Vi talte om det, jeg gerne ville tale om« fik 8,5, under 9,0: tal om samarbejdet." in flat
     assert "orange: Orange: Mødet fik 2,5 point mindre end sidst: tal om samarbejdet." in flat
     assert "green: Grøn: Samarbejdet ser godt ud." in flat  # Emma's session
 
@@ -244,9 +244,9 @@ def test_after_closing_the_respondent_link_says_thank_you_and_changes_nothing(st
     respondent = app.test_client()
     token = emma.tokens["father"]
     page = respondent.get(f"/r/{token}")
-    assert page.status_code == 200 and "Tak" in page.text and "lukket" in page.text
+    assert page.status_code == 200 and "Tak" in page.text and "ikke længere svare eller rette" in page.text
     posted = respondent.post(f"/r/{token}/form", data={"fit-outcome-child.me": "5.0"})
-    assert posted.status_code in (200, 409) and "lukket" in posted.text
+    assert posted.status_code in (200, 409) and "ikke længere svare eller rette" in posted.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response).where(Response.invitation_id == emma.invitations["father"])) == 0
 

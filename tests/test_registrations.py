@@ -146,7 +146,7 @@ def _call_url(ids, role="mother"):
 
 def test_the_meeting_and_case_pages_show_what_is_due_and_what_is_done(app, staff, startup):
     meeting_page = _text(staff.get(f"/meetings/{startup.meeting}/registrations").text)
-    assert meeting_page.count("Forsinket") == 2 and "Registrér opringning" in meeting_page
+    assert meeting_page.count("Forsinket") == 2 and "Registrér opkald" in meeting_page
     case_page = _text(staff.get(f"/cases/{startup.case}").text)
     assert "Ring til Mette senest" in case_page and "Ring til Jonas senest" in case_page
     response = staff.post(_call_url(startup), data={"reached": "yes", "started": "partly", "helps": "4", "notes": "Godt opkald."})
@@ -172,7 +172,7 @@ def test_not_reached_refuses_the_questions_that_need_a_conversation(app, staff, 
     assert response.status_code == 400
     page = _text(response.text)
     assert page.count("Det kan kun forælderen svare på, og du fik ikke fat i forælderen.") == 2
-    assert "«5 · i høj grad»" in page and "«Ja»" in page and "Ringede to gange." in page
+    assert "»5 · i høj grad«" in page and "»Ja«" in page and "Ringede to gange." in page
     assert _count(app, PhoneFollowUp) == 0
     # The choices are taken out (a radio button cannot be un-ticked), so saving "Nej" again goes through.
     assert not _checked(response.text, "helps", "5") and not _checked(response.text, "started", "yes")
@@ -265,7 +265,7 @@ def test_a_method_is_registered_and_corrected_with_history(app, staff, emma):
     assert staff.post(f"/meetings/{emma.meeting}/method", data=METHOD).status_code == 302
     page = _text(staff.get(f"/meetings/{emma.meeting}/registrations").text)
     assert "Udsatte børn og unge" in page and "Underretning" in page and "fra netværket: 3" in page
-    assert "En foranstaltning er sat i gang" in page and "4/5" in page
+    assert "En indsats er sat i gang" in page and "4/5" in page
     assert staff.post(f"/meetings/{emma.meeting}/method", data=METHOD).status_code == 302  # double click
     assert _count(app, MethodRegistration) == 1
     changed = {**METHOD, "outcome": "closed", "network_count": "0"}
@@ -277,7 +277,20 @@ def test_a_method_is_registered_and_corrected_with_history(app, staff, emma):
     history = _text(staff.get(f"/meetings/{emma.meeting}/method").text)
     assert "Historik" in history and "Rettet" in history
     case_page = _text(staff.get(f"/cases/{emma.case}").text)
-    assert "Sagen er lukket uden yderligere foranstaltning" in case_page
+    assert "Sagen er lukket uden yderligere indsats" in case_page
+
+
+# Issue 11 item 13: the case types in today's law's words, with the afdækning (Barnets Lov).
+def test_the_case_types_speak_todays_law_and_include_the_afdaekning(app, staff, emma):
+    form = _text(staff.get(f"/meetings/{emma.meeting}/method").text)
+    assert "Afdækning" in form and "Igangværende indsats" in form and "Ungestøtte" in form
+    assert "Unge 18–22 år (ungestøtte)" in form and "En indsats er sat i gang" in form
+    assert "foranstaltning" not in form.lower() and "efterværn" not in form.lower()
+    assert staff.post(f"/meetings/{emma.meeting}/method", data={**METHOD, "case_type": "initial_assessment"},
+                      ).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(MethodRegistration.case_type)) == "initial_assessment"
+    assert "Afdækning" in _text(staff.get(f"/meetings/{emma.meeting}/registrations").text)
 
 
 METHOD_BAD = [
@@ -421,9 +434,9 @@ def test_the_meeting_list_links_to_calls_and_method_saying_what_is_missing(app, 
     startup = _meeting(app, emma.case, "startup", held)
     action_plan = _meeting(app, emma.case, "action_plan", held)
     items = _meeting_items(staff.get(f"/cases/{emma.case}").text)
-    assert "Opfølgningsopkald 2 opkald mangler" in items[startup]
+    assert "Opfølgning pr. telefon 2 opkald mangler" in items[startup]
     assert "Metoderegistrering Metoden mangler" in items[emma.meeting]  # the network meeting held today
-    assert 0 in items and "Opfølgningsopkald" not in items[0] and "Metoderegistrering" not in items[0]
+    assert 0 in items and "Opfølgning pr. telefon" not in items[0] and "Metoderegistrering" not in items[0]
     assert f'/meetings/{action_plan}/registrations' not in staff.get(f"/cases/{emma.case}").text
     # Calls and the method recorded: the links stay, nothing is said to be missing.
     for role in ("mother", "father"):
@@ -431,6 +444,6 @@ def test_the_meeting_list_links_to_calls_and_method_saying_what_is_missing(app, 
                    data={"reached": "yes", "started": "yes", "helps": "4"})
     staff.post(f"/meetings/{emma.meeting}/method", data=METHOD)
     items = _meeting_items(staff.get(f"/cases/{emma.case}").text)
-    assert "Opfølgningsopkald" in items[startup] and "mangler" not in items[startup]
+    assert "Opfølgning pr. telefon" in items[startup] and "mangler" not in items[startup]
     assert "Metoderegistrering" in items[emma.meeting] and "mangler" not in items[emma.meeting]
     assert staff.get(f"/meetings/{startup}/registrations").status_code == 200

@@ -328,7 +328,7 @@ def test_locked_round_thanks_and_accepts_nothing(visitor, emma, app):
         db.session.commit()
     for page in [visitor.get(f"/r/{emma.tokens['child']}"), visitor.post(f"/r/{emma.tokens['child']}/form", data=CHILD_FORM),
                  visitor.post(f"/r/{emma.tokens['child']}/decline")]:
-        assert page.status_code == 200 and "Denne runde er lukket" in page.text
+        assert page.status_code == 200 and "Du kan ikke længere svare eller rette her." in page.text
     assert _current(app, emma.invitations["child"]) == []
 
 

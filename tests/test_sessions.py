@@ -223,3 +223,13 @@ def test_kept_text_older_than_twelve_hours_is_deleted_at_the_next_login(app, cli
     login(client)
     with app.app_context():
         assert db.session.scalar(select(Draft)) is None
+
+# Issue 11 item 12: the wait a locked user name is told matches the configured limit, not a
+# fixed quarter of an hour.
+@pytest.mark.parametrize("limit, wait", [("2 per 10 minutes", "Vent 10 minutter"), ("2 per 1 minute", "Vent 1 minut,")])
+def test_a_locked_user_name_is_told_the_configured_wait(app, client, caseworker, limit, wait):
+    app.config["LOGIN_FAILURE_LIMIT"] = limit
+    for _ in range(2):
+        client.post("/login", data={"username": "anne", "password": "wrong"})
+    response = client.post("/login", data={"username": "anne", "password": PASSWORD})
+    assert response.status_code == 429 and wait in response.text and "15 minutter" not in response.text

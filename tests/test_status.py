@@ -150,7 +150,7 @@ def test_a_goal_less_status_request_is_refused_with_a_link_to_add_a_goal(app, ma
     client = app.test_client()
     login(client)
     for response in (client.get(f"/cases/{ids.case}/status/new"), _request(client, ids.case, recipients=str(ids.people["provider"]))):
-        assert "Sagen har ingen mål i handleplanen" in response.text
+        assert "Sagen har ingen mål i barnets plan" in response.text
         assert f'href="/cases/{ids.case}/goals/new"' in response.text
     assert response.status_code == 409
     with app.app_context():
@@ -246,6 +246,38 @@ def test_the_intro_says_what_is_asked_who_reads_it_and_the_due_date(client, aske
     due = date.today() + timedelta(days=7)
     assert f"Frist: {due.day}. " in page
     assert "Sag-Ø-17" not in page and "Mette" not in page
+
+
+# Issue 11 item 12: the status names the meeting it is asked before by its own kind, not always
+# "opfølgningsmødet", and says "mødet den 3. marts".
+@pytest.mark.parametrize("kind, heading", [
+    ("network_meeting", "Status før netværksmødet"),
+    ("action_plan", "Status før mødet om barnets plan"),
+    ("fit_session", "Status før FIT-samtalen"),
+])
+def test_the_intro_names_the_meetings_own_kind(app, make, caseworker, client, kind, heading):
+    from app.auth.models import User
+    from app.cases.models import Case, Meeting
+
+    ids = make.emma(caseworker, kind=kind, open_round=False)
+    make.goal(ids.case)
+    with app.test_request_context():
+        case, user = db.session.get(Case, ids.case), db.session.get(User, caseworker)
+        provider = next(p for p in case.people if p.role == "provider")
+        provider.email = "lise@udfoerer.dk"
+        _, issued = services.request_status(case, user, meeting=db.session.get(Meeting, ids.meeting),
+                                            new_meeting_on=None, due_on=date.today(), people=[provider])
+        db.session.commit()
+    page = re.sub(r"\s+", " ", client.get(f"/r/{next(iter(issued.values()))}").text)
+    assert f"<h1>{heading}</h1>" in page and "opfølgningsmødet" not in page
+    assert f"før mødet den {date.today().day}. " in page
+
+
+def test_every_meeting_kind_can_be_named_as_one_meeting():
+    from app.cases.models import MEETING_KINDS
+    from app.labels import MEETING_KIND_DEFINITE_LABELS, MEETING_KIND_LABELS
+
+    assert set(MEETING_KIND_DEFINITE_LABELS) == set(MEETING_KIND_LABELS) == set(MEETING_KINDS)
 
 
 def test_the_form_shows_one_block_per_open_goal(app, make, client, emma, asked):
@@ -378,7 +410,7 @@ def test_a_locked_round_shows_the_closed_page(app, client, emma, asked):
         db.session.get(Round, round_id).locked_at = utcnow()
         db.session.commit()
     for response in (client.get(f"/r/{tokens['provider']}/form"), client.post(f"/r/{tokens['provider']}/form", data=_answer(emma))):
-        assert "Denne runde er lukket" in response.text
+        assert "Du kan ikke længere svare eller rette her." in response.text
     assert _statuses(app, invitations["provider"]) == []
 
 

@@ -1,6 +1,8 @@
 """Staff login, logout, and the two requests of the warning before an unused session ends."""
 
+import math
 import secrets
+import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -14,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -43,10 +46,15 @@ def _account() -> str:
 
 
 def _account_locked(limit):
+    """Say how long to wait as the configured limit has it (LOGIN_FAILURE_LIMIT), never a fixed time."""
     form = LoginForm()
     form.validate()
-    flash(_("Der har været for mange forkerte forsøg med dette brugernavn. Vent 15 minutter, "
-            "og prøv igen, eller bed en administrator om hjælp."), "error")
+    # reset_at is rounded up to the next whole second.
+    minutes = max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
+    flash(ngettext("Der har været for mange forkerte forsøg med dette brugernavn. Vent %(num)d minut, "
+                   "og prøv igen, eller bed en administrator om hjælp.",
+                   "Der har været for mange forkerte forsøg med dette brugernavn. Vent %(num)d minutter, "
+                   "og prøv igen, eller bed en administrator om hjælp.", minutes), "error")
     return make_response(render_template("auth/login.html", form=form), 429)
 
 

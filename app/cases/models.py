@@ -231,7 +231,7 @@ describe("meeting_participant", purpose=_l("Hvem der var med til hvilket møde."
     "meeting_id": NOT_PERSONAL,
     "person_id": personal(_l("At personen var med til mødet.")),
 })
-describe("goal", purpose=_l("Målene i barnets handleplan; ordlyden står i goal_version."),
+describe("goal", purpose=_l("Målene i barnets plan; ordlyden står i goal_version."),
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "created_at": NOT_PERSONAL, "created_by_id": NOT_PERSONAL,
     "closed_at": NOT_PERSONAL,

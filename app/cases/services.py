@@ -125,7 +125,7 @@ def reword_goal(goal: Goal, user: User, data: dict, based_on: int | None = None)
     goal since, nothing is stored, so their wording is not overwritten unseen.
     """
     if goal.is_closed:
-        raise GoalError(_("Målet er taget ud af handleplanen og kan ikke ændres."))
+        raise GoalError(_("Målet er taget ud af barnets plan og kan ikke ændres."))
     current = goal.current
     wording = _wording(data)
     if _same(current, wording):

@@ -130,7 +130,7 @@ def new_goal(case_id: int):
             db.session.rollback()  # the session may hold what the refused change flushed
             problem = str(error)
         else:
-            flash(_("Målet er føjet til handleplanen."), "info")
+            flash(_("Målet er føjet til barnets plan."), "info")
             return redirect(_goals_url(case))
     status = 400 if form.is_submitted() else 200
     return render_template("cases/goal.html", case=case, form=form, goal=None, problem=problem), status
@@ -166,5 +166,5 @@ def close_goal(case_id: int, goal_id: int):
     case = case_or_abort(case_id)
     goal = goal_or_abort(case, goal_id)
     if services.close_goal(goal):
-        flash(_("Målet er taget ud af handleplanen. Historikken er gemt."), "info")
+        flash(_("Målet er taget ud af barnets plan. Historikken er gemt."), "info")
     return redirect(_goals_url(case))

@@ -149,18 +149,18 @@ def problem_message(code: str, factor: Factor | None, lang: str) -> str:
     """Say a scoring problem in words, naming the factor."""
     name = factor.title(lang) if factor is not None else _("Samlet funktionsniveau")
     if code == MISSING:
-        return _("Vælg en status for «%(factor)s», eller vælg «Ved ikke».", factor=name)
+        return _("Vælg en status for »%(factor)s«, eller vælg »Ved ikke«.", factor=name)
     if code == GOAL_WORSE:
-        return _("Målet for «%(factor)s» kan ikke være dårligere end status. Vælg samme trin eller et bedre (lavere).",
+        return _("Målet for »%(factor)s« kan ikke være dårligere end status. Vælg samme trin eller et bedre (lavere).",
                  factor=name)
     if code == TOO_LONG:
-        return _("Teksten ved «%(factor)s» er for lang.", factor=name)
+        return _("Teksten ved »%(factor)s« er for lang.", factor=name)
     if code == FORBIDDEN:
         return _("Skriv ikke CPR-numre i Samstem.")
     if code == NEEDED:
-        return _("Skriv en begrundelse for den endelige status for «%(factor)s». Dem, der har scoret, er 2 trin "
+        return _("Skriv en begrundelse for den endelige status for »%(factor)s«. Dem, der har scoret, er 2 trin "
                  "eller mere fra hinanden.", factor=name)
-    return _("Vælg en af mulighederne ved «%(factor)s».", factor=name)
+    return _("Vælg en af mulighederne ved »%(factor)s«.", factor=name)
 
 
 def wording(lang: str):

@@ -73,7 +73,7 @@ def _saved_message(form: DecisionForm, planned: list[Meeting]) -> str:
     if form.follow_up.data != "yes":
         return _("Beslutningen er gemt.")
     if any(m.held_on == form.follow_up_on.data for m in planned):
-        return _("Beslutningen er gemt og knyttet til opfølgningsmødet %(date)s, som allerede var planlagt.",
+        return _("Beslutningen er gemt og knyttet til opfølgningsmødet den %(date)s, som allerede var planlagt.",
                  date=format_date(form.follow_up_on.data, "d. MMMM yyyy"))
     return _("Beslutningen er gemt, og opfølgningsmødet er oprettet.")
 

@@ -46,7 +46,7 @@ def signal_text(signal: Signal, instrument: Instrument) -> str:
         return _("Mødet fik %(value)s, under %(reference)s: tal om samarbejdet.", value=value, reference=reference)
     if code == "session_item_low":
         item = instrument.item(signal.item_key).text(current_language()) if signal.item_key else ""
-        return _("«%(item)s» fik %(value)s, under %(reference)s: tal om samarbejdet.", item=item, value=value, reference=reference)
+        return _("»%(item)s« fik %(value)s, under %(reference)s: tal om samarbejdet.", item=item, value=value, reference=reference)
     if code == "session_fall":
         return _("Mødet fik %(value)s point mindre end sidst: tal om samarbejdet.", value=value)
     if code == "session_ok":

@@ -53,7 +53,7 @@ class PhoneFollowUpForm(Form):
     )
     started = RadioField(_l("Er indsatsen gået i gang?"), choices=_choices(STARTED, STARTED_LABELS),
                          validators=[Optional()])
-    helps = RadioField(_l("Hjælper det? (1-5)"), choices=_one_to_five(_l("slet ikke"), _l("i høj grad")),
+    helps = RadioField(_l("Hjælper det? (1–5)"), choices=_one_to_five(_l("slet ikke"), _l("i høj grad")),
                        validators=[Optional()])
     notes = TextAreaField(_l("Noter (valgfrit)"), validators=[Length(max=NOTES_LIMIT), no_cpr])
 
@@ -79,7 +79,7 @@ class PhoneFollowUpForm(Form):
         chosen = next(c.label for c in field.choices if c.value == field.data)
         field.errors.append(str(_l(
             "Det kan kun forælderen svare på, og du fik ikke fat i forælderen. Vi har taget dit valg "
-            "«%(answer)s» ud. Talte I sammen, så vælg Ja ovenfor og vælg svaret igen.", answer=chosen)))
+            "»%(answer)s« ud. Talte I sammen, så vælg Ja ovenfor og vælg svaret igen.", answer=chosen)))
         field.data = None
         return False
 
@@ -117,7 +117,7 @@ class MethodForm(Form):
     network_count = _count(_l("Antal deltagere fra det private netværk"))
     professional_count = _count(_l("Antal fagpersoner"))
     plan_coverage = RadioField(
-        _l("Hvor godt dækker planen formålet med mødet? (1-5)"),
+        _l("Hvor godt dækker planen formålet med mødet? (1–5)"),
         choices=_one_to_five(_l("slet ikke"), _l("helt")),
         validators=[InputRequired(_l("Vælg, hvor godt planen dækker formålet."))],
     )

@@ -22,7 +22,10 @@ from app.timestamps import UTCDateTime, utcnow
 STARTED = ("yes", "partly", "no")
 METHODS = ("network_meeting", "family_group_conference")
 TARGET_GROUPS = ("vulnerable", "disability", "young_adults", "infants", "other")
-CASE_TYPES = ("notification", "application", "investigation", "ongoing_measure", "after_care", "other")
+# "initial_assessment" is the afdækning before any børnefaglig undersøgelse (GLOSSARY.md, issue 11 item 13).
+CASE_TYPES = (
+    "notification", "application", "initial_assessment", "investigation", "ongoing_measure", "after_care", "other",
+)
 METHOD_OUTCOMES = ("closed", "measure", "continues")
 NOTES_LIMIT = 4000
 REASON_LIMIT = 2000

@@ -47,8 +47,8 @@ def _saved_call(reached: bool, stored: bool) -> str:
     if not stored:
         return _("Der var ingen ændringer at gemme.")
     if reached:
-        return _("Opringningen er registreret.")
-    return _("Forsøget er registreret. Du fik ikke fat i forælderen, så opringningen er stadig på listen over det, du skal nå.")
+        return _("Opkaldet er registreret.")
+    return _("Forsøget er registreret. Du fik ikke fat i forælderen, så opkaldet er stadig på listen over det, du skal nå.")
 
 
 @bp.route("/meetings/<int:meeting_id>/registrations")
@@ -96,7 +96,7 @@ def phone_follow_up(meeting_id: int, person_id: int):
                 _recorded, stored = services.record_phone_follow_up(meeting, person, current_user, form.values)
             except IntegrityError:
                 db.session.rollback()
-                problem, status = _("Opringningen er lige blevet registreret af en anden. Se den nedenfor, og ret den, hvis det er nødvendigt."), 409
+                problem, status = _("Opkaldet er lige blevet registreret af en anden. Se den nedenfor, og ret den, hvis det er nødvendigt."), 409
             else:
                 flash(_saved_call(form.values["reached"], stored), "info")
                 return redirect(_meeting_url(meeting))

@@ -86,7 +86,7 @@ def request_status(case: Case, user: User, *, meeting: Meeting | None, new_meeti
     """
     today = date.today()
     if not case.open_goals:
-        raise StatusRequestError(_("Sagen har ingen mål i handleplanen. Tilføj mindst ét mål, før du beder om status."))
+        raise StatusRequestError(_("Sagen har ingen mål i barnets plan. Tilføj mindst ét mål, før du beder om status."))
     if not people:
         raise StatusRequestError(_("Vælg mindst én modtager."))
     if any(p.case_id != case.id or p.role not in RECIPIENT_ROLES for p in people):

@@ -40,7 +40,7 @@ def test_the_demo_case_page_is_at_most_three_screens_high_and_starts_with_what_w
         assert page.evaluate("document.documentElement.scrollHeight") <= 3 * LAPTOP["height"]
         headings = page.locator("main section h2").all_inner_texts()
         assert headings[:3] == ["Venter på dig", "Møder", "Før de planlagte møder"]
-        assert headings.index("Mål i handleplanen") == 3
+        assert headings.index("Mål i barnets plan") == 3
         waiting = page.locator("main section").first
         expect(waiting).to_have_id("waiting")
         # Today's round waits for a decision: it is named, with the way to it.

@@ -21,7 +21,7 @@ FACTORS = ["development", "family_mother", "family_father", "family_siblings", "
 MOTHER_ASKED = [key for key in FACTORS if key not in ("family_mother", "crime")]
 PROVIDER = {key: 3 for key in FACTORS} | {"development": 2, "health": 1}  # against the mother's 4s: two spreads
 MOTHER_SAYS = "Emma sover dårligt og har ondt i maven om morgenen."
-DEVELOPMENT_NEEDS = ("Skriv en begrundelse for den endelige status for «Udvikling og adfærd». "
+DEVELOPMENT_NEEDS = ("Skriv en begrundelse for den endelige status for »Udvikling og adfærd«. "
                      "Dem, der har scoret, er 2 trin eller mere fra hinanden.")
 REASON = "Skolen var ikke med, og ingen kunne sige noget om Emmas tilknytning."
 
@@ -49,7 +49,7 @@ def mother_scores_on_her_phone(phone: Callable[..., Page], live_server: str, tok
     page.get_by_label("Uddybning (valgfrit) Helbred").fill(MOTHER_SAYS)
     page.get_by_role("button", name="Send mine svar").click()
     summary = page.locator(".error-summary")
-    expect(summary).to_contain_text("Vælg en status for «Emma og far», eller vælg «Ved ikke».")
+    expect(summary).to_contain_text("Vælg en status for »Emma og far«, eller vælg »Ved ikke«.")
     expect(summary.locator("li")).to_have_count(len(MOTHER_ASKED) - 1)
     expect(page.get_by_label("Uddybning (valgfrit) Helbred")).to_have_value(MOTHER_SAYS)
     expect(page.locator('input[name="development-status"][value="4"]')).to_be_checked()
@@ -61,7 +61,7 @@ def mother_scores_on_her_phone(phone: Callable[..., Page], live_server: str, tok
     page.locator('input[name="attachment-status"][value="dont_know"]').check()
     page.locator('input[name="school-goal"][value="5"]').check()
     page.get_by_role("button", name="Send mine svar").click()
-    expect(page.locator(".error-summary")).to_contain_text("Målet for «Skole» kan ikke være dårligere end status.")
+    expect(page.locator(".error-summary")).to_contain_text("Målet for »Skole« kan ikke være dårligere end status.")
     page.locator('input[name="school-goal"][value="4"]').check()
     page.get_by_role("button", name="Send mine svar").click()
     page.wait_for_url("**/thanks")

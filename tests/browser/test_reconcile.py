@@ -393,7 +393,7 @@ def father_opens_his_link_again(phone: Callable[..., Page], live_server: str, to
     response = page.goto(f"{live_server}/r/{token}")
     assert response is not None and response.status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text("Tak")
-    expect(page.locator("main")).to_contain_text("lukket")
+    expect(page.locator("main")).to_contain_text("Du kan ikke længere svare eller rette her.")
     expect(page.locator("form")).to_have_count(0)
 
 

@@ -312,12 +312,12 @@ def test_grandmother_taps_options_and_father_declines(
     token = ids.tokens["network"]
     page = phone()
     start(page, live_server, token)
-    expect(page.get_by_role("heading", name="Blev du inddraget?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Blev du hørt og taget med på råd?")).to_be_visible()
 
     choices = {
         "Jeg følte mig hørt og respekteret": "Helt enig",
         "Jeg kunne bidrage med det, jeg ville": "Enig",
-        "Barnets egen mening fik en reel plads": "Helt enig",
+        "Barnets egen mening blev taget alvorligt": "Helt enig",
         # Issue 11 item 5: "det, vi aftalte", not "planen".
         "Det, vi aftalte, kan lade sig gøre": "Hverken enig eller uenig",
         "Jeg bakker op om det, vi aftalte": "Enig",
