@@ -1,5 +1,7 @@
 """Command-line tasks: users, demo data, the record of processing, and the outbox group."""
 
+import re
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -8,6 +10,9 @@ from sqlalchemy import select
 from app.auth.models import ROLES, Team, User
 from app.extensions import db
 from app.outbox.cli import outbox_cli
+
+# The same shape the person form accepts (app/cases/forms.py).
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _team(name: str) -> Team:
@@ -23,15 +28,20 @@ def _team(name: str) -> Team:
 @click.option("--name", required=True, help="Full name, shown to respondents for case workers.")
 @click.option("--role", type=click.Choice(ROLES), default="caseworker", show_default=True)
 @click.option("--team", "team_name", help="Team name; created if it does not exist.")
+@click.option("--email", help="Where a case worker is told that something new waits on a case (optional).")
 @click.password_option()
 @with_appcontext
-def create_user(username: str, name: str, role: str, team_name: str | None, password: str) -> None:
+def create_user(username: str, name: str, role: str, team_name: str | None, email: str | None,
+                password: str) -> None:
     """Create a staff user."""
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"user {username!r} already exists")
     if role in ("caseworker", "team_leader") and not team_name:
         raise click.ClickException("case workers and team leaders need --team")
-    user = User(username=username, name=name, role=role, team=_team(team_name) if team_name else None)
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        raise click.ClickException(f"{email!r} is not an e-mail address")
+    user = User(username=username, name=name, role=role, team=_team(team_name) if team_name else None, email=email)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()

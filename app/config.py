@@ -32,6 +32,16 @@ class Config:
     ORGANISATION_SHORT_NAME = os.environ.get("SAMSTEM_ORGANISATION_SHORT")
     # Where respondents' links point; set it when the app runs behind a proxy.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # What the privacy notice (/privatliv) and the accessibility page (/tilgaengelighed) fill in;
+    # unset, the pages show a placeholder naming the setting (app/respond/notices.py).
+    CONTROLLER_CONTACT = os.environ.get("SAMSTEM_CONTROLLER_CONTACT")
+    DPO_CONTACT = os.environ.get("SAMSTEM_DPO_CONTACT")
+    PRIVACY_RETENTION = os.environ.get("SAMSTEM_PRIVACY_RETENTION")
+    PRIVACY_LEGAL_BASIS = os.environ.get("SAMSTEM_PRIVACY_LEGAL_BASIS")
+    ACCESSIBILITY_URL = os.environ.get("SAMSTEM_ACCESSIBILITY_URL")
+    # The organisation's page on making a notification of concern (underretning); unset, the
+    # observation page points to borger.dk.
+    NOTIFICATION_URL = os.environ.get("SAMSTEM_NOTIFICATION_URL")
 
     LANGUAGES = ["da", "en"]
     BABEL_DEFAULT_LOCALE = "da"

@@ -178,6 +178,8 @@ def run(show_requests: bool) -> list[Load]:
                     loads.append(measure(browser, "thanks (declined)", links["father"] + "/thanks"))
                     loads.append(measure(browser, "error (bad token)", f"{base}/r/{UNKNOWN_TOKEN}"))
                     loads.append(measure(browser, "code", f"{base}/code"))
+                    loads.append(measure(browser, "privacy", f"{base}/privatliv"))
+                    loads.append(measure(browser, "accessibility", f"{base}/tilgaengelighed"))
                 finally:
                     browser.close()
         finally:

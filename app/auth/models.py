@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(256))
+    # Where Samstem tells a case worker that something new waits on a case (app.cases.news); optional.
+    email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     active: Mapped[bool] = mapped_column(default=True)

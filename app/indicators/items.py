@@ -126,6 +126,11 @@ def scoring_answers(form: Form) -> dict:
     return answers
 
 
+def has_text(answers: dict) -> bool:
+    """Tell whether a scorer wrote anything about a factor (news for the case worker)."""
+    return any(str(entry.get("text") or "").strip() for entry in answers.get("scores", {}).values())
+
+
 def final_entries(form: Form) -> dict[str, dict]:
     """Return valid final scores as services.save_final_scores takes them, by factor."""
     entries: dict[str, dict] = {}

@@ -36,7 +36,8 @@ def respondent_form(invitation: Invitation, token: str):
         filled = form_class()
         if filled.validate():
             # The form has the id and version a Response records, like an instrument.
-            respond.submit_own(invitation, form, items.scoring_answers(filled), lang)
+            answers = items.scoring_answers(filled)
+            respond.submit_own(invitation, form, answers, lang, written=items.has_text(answers))
             return thank(token)
         status = 400
     else:

@@ -7,6 +7,7 @@ from app.i18n import current_language
 from app.observations import services
 from app.observations.forms import observation_form
 from app.observations.models import ObservationLink
+from app.respond import notices
 from app.respond.pages import choose_language, render_public, token_failures
 
 public = Blueprint("observe", __name__)
@@ -45,7 +46,8 @@ def report(token: str):
         services.submit(link, form.kind.data, form.text.data, goal, current_language())
         return redirect(url_for("observe.thanks", token=token))
     status = 400 if form.is_submitted() else 200
-    return _render("observations/report.html", link, token, status, form=form)
+    return _render("observations/report.html", link, token, status, form=form,
+                   notification_url=notices.notification_url())
 
 
 @public.route("/o/<token>/thanks")

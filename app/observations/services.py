@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit, tokens
 from app.auth.models import User
+from app.cases import news
 from app.cases.models import Case, Goal, Person
 from app.extensions import db
 from app.observations.models import Observation, ObservationLink
@@ -101,7 +102,10 @@ def _hold(link: ObservationLink) -> None:
 
 
 def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang: str) -> Observation:
-    """Store an observation; the same one sent twice in a row (a double click) is stored once."""
+    """Store an observation; the same one sent twice in a row (a double click) is stored once.
+
+    A new observation is news for the case worker (app.cases.news).
+    """
     _hold(link)
     text = text.strip()
     latest = db.session.scalar(
@@ -126,6 +130,7 @@ def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang:
     )
     db.session.add(observation)
     log.info("observation link %s: observation sent", link.id)
+    news.tell_caseworker(link.case)
     return observation
 
 

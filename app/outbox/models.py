@@ -36,6 +36,9 @@ class OutboxMessage(db.Model):
         ForeignKey("invitation.id", ondelete="CASCADE"), index=True
     )
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    # What kind of message this is, where the outbox must tell them apart: e.g. "news" (app.cases.news),
+    # sent at most once an hour per case and recipient.
+    topic: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     # The latest failure, tokens hidden; kept when a later attempt succeeds.

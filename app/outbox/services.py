@@ -14,7 +14,9 @@ before it went out; its link is then never re-issued.
 from __future__ import annotations
 
 import logging
+import zlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -46,6 +48,32 @@ def queue_email(recipient: str, subject: str, body: str, *, invitation: Invitati
     if not subject.strip():
         raise ValueError("an e-mail needs a subject")
     return _queue("email", recipient, subject, body, invitation, case_id)
+
+
+def queue_email_once(recipient: str, subject: str, body: str, *, case_id: int, topic: str,
+                     within: timedelta) -> OutboxMessage | None:
+    """Add an e-mail about a case unless one of the same topic about that case was queued for the
+    same recipient within `within` (and not given up); return None when it was not added.
+
+    The look and the adding happen in the caller's transaction as one step. On PostgreSQL a
+    transaction-scoped advisory lock on (topic, case) makes a second request about the same case
+    wait until the first has committed; its look then sees the first one's message. On SQLite
+    the writing request already holds the database's write lock.
+    """
+    recipient = recipient.strip()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(f"{topic}:{case_id}".encode()))))
+    recent = db.session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.topic == topic, OutboxMessage.case_id == case_id, OutboxMessage.recipient == recipient,
+            OutboxMessage.created_at >= utcnow() - within, OutboxMessage.given_up_at.is_(None),
+        ).limit(1)
+    )
+    if recent is not None:
+        return None
+    message = queue_email(recipient, subject, body, case_id=case_id)
+    message.topic = topic
+    return message
 
 
 def queue_sms(recipient: str, body: str, *, invitation: Invitation | None = None,

@@ -10,6 +10,7 @@ This module is not a view module: the public pages of every area import it, neve
 import math
 import time
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 
 from flask import (
@@ -31,7 +32,7 @@ from werkzeug.exceptions import NotFound
 from app.cases.models import Case, Person
 from app.extensions import limiter
 from app.invitations.models import Invitation
-from app.respond import services
+from app.respond import notices, services
 
 FormPage = Callable[[Invitation, str], ResponseReturnValue]
 _pages: dict[str, FormPage] = {}
@@ -121,24 +122,33 @@ def load_invitation(token: str) -> Invitation:
     return invitation
 
 
-def render_public(template: str, case: Case, token: str, **context) -> str:
+def render_public(template: str, case: Case, token: str, reader: str = notices.ADULT, **context) -> str:
     """Render a public page: only the child's first name, the case worker and the organisation
-    say whose it is (DESIGN.md §3), nothing a stranger who finds the phone could trace."""
+    say whose it is (DESIGN.md §3), nothing a stranger who finds the phone could trace.
+
+    The page says where the answers go in the reader's words (app.respond.notices), and a
+    child's page shows where a child can get help now (base.html's footer).
+    """
+    child_name = case.child.first_name if case.child else ""
     return render_template(
         template,
         token=token,
-        child_name=case.child.first_name if case.child else "",
+        child_name=child_name,
         caseworker_name=case.caseworker.name,
         organisation=services.organisation(),
+        where_answers_go=notices.where_answers_go(reader, case.caseworker.name, child_name),
+        for_child=reader != notices.ADULT,
         **context,
     )
 
 
 def render_page(template: str, invitation: Invitation, token: str, **context):
+    case = invitation.round.meeting.case
     return render_public(
         template,
-        invitation.round.meeting.case,
+        case,
         token,
+        reader=notices.audience(invitation.person.role, case.child_age(date.today())),
         invitation=invitation,
         instruments=services.instruments_of(invitation),
         # Adults answering the child's forms read them worded about the child.

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import tokens
+from app.cases import news
 from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.instruments import Instrument, find_form
@@ -25,6 +26,9 @@ from app.invitations.models import Invitation, Response, Round
 from app.timestamps import utcnow
 
 log = logging.getLogger(__name__)
+
+# The item types a respondent writes in with their own words (app.instruments.catalogue).
+TEXT_ITEMS = ("text", "longtext")
 
 
 class RoundLocked(Exception):
@@ -117,8 +121,11 @@ def _hold(invitation: Invitation) -> None:
     db.session.expire(invitation, ["responses"])
 
 
-def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], declined: bool, lang: str) -> None:
-    """Store each form's answer as the current response; an unchanged answer is not stored again."""
+def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], declined: bool, lang: str) -> bool:
+    """Store each form's answer as the current response; an unchanged answer is not stored again.
+
+    Return whether anything new was stored.
+    """
     _hold(invitation)
     now = utcnow()
     current = {r.instrument_id: r for r in invitation.current_responses}
@@ -140,11 +147,25 @@ def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], decline
     if new:
         db.session.execute(insert(Response), new)
     db.session.expire(invitation, ["responses"])
+    return bool(new)
+
+
+def _written(instrument: Instrument, answer: dict) -> bool:
+    """Tell whether an answer to a questionnaire has words in any of its free-text items."""
+    items = instrument.items if isinstance(instrument, Instrument) else ()
+    return any(item.type in TEXT_ITEMS and str(answer.get(item.key) or "").strip() for item in items)
 
 
 def submit(invitation: Invitation, answers: dict[str, dict], lang: str) -> None:
-    """Store one current response per form; earlier answers stay as history."""
-    _store(invitation, [(i, answers.get(i.id, {})) for i in instruments_of(invitation)], False, lang)
+    """Store one current response per form; earlier answers stay as history.
+
+    A new answer with something written in it is news for the case worker (app.cases.news).
+    """
+    instruments = instruments_of(invitation)
+    if _store(invitation, [(i, answers.get(i.id, {})) for i in instruments], False, lang) and any(
+        _written(i, answers.get(i.id, {})) for i in instruments
+    ):
+        news.tell_caseworker(invitation.round.meeting.case)
     log.info("invitation %s answered", invitation.id)
 
 
@@ -165,8 +186,12 @@ class OwnForm:
         self.id, self.version = instrument_id, version
 
 
-def submit_own(invitation: Invitation, form: Form, answers: dict, lang: str) -> None:
+def submit_own(invitation: Invitation, form: Form, answers: dict, lang: str, *, written: bool = False) -> None:
     """Store the answer to a round kind's own form (anything with an id and a version, such as
-    an indicator form); an earlier answer stays as history."""
-    _store(invitation, [(form, answers)], False, lang)
+    an indicator form); an earlier answer stays as history.
+
+    `written`: the caller's word that the answer has free text in it, news for the case worker.
+    """
+    if _store(invitation, [(form, answers)], False, lang) and written:
+        news.tell_caseworker(invitation.round.meeting.case)
     log.info("invitation %s answered", invitation.id)

@@ -16,7 +16,7 @@ from app.extensions import csrf
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
 from app.invitations.kinds import round_kind
-from app.respond import pages, services
+from app.respond import notices, pages, services
 from app.respond.pages import (
     RoundClosed,
     choose_language,
@@ -123,3 +123,20 @@ def enter_code():
             abort(404)
         return redirect(url_for("respond.start", token=token))
     return render_template("respond/code.html", form=form)
+
+
+# The organisation's privacy notice and accessibility statement: public, no token, linked from the
+# foot of every respondent page, in the reader's language (DESIGN.md §3, issue 11 item 2).
+@bp.route("/privatliv")
+def privacy():
+    choose_language(None)
+    facts = {name: notices.fact(name) for name in ("controller_contact", "dpo_contact", "retention")}
+    return render_template("respond/privacy.html", organisation=services.organisation(), facts=facts,
+                           legal_basis=notices.legal_basis())
+
+
+@bp.route("/tilgaengelighed")
+def accessibility():
+    choose_language(None)
+    return render_template("respond/accessibility.html", organisation=services.organisation(),
+                           statement=notices.fact("accessibility_url"))

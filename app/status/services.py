@@ -139,7 +139,14 @@ def form_values(answers: Mapping) -> dict[str, str]:
 
 def submit(invitation: Invitation, answers: dict, lang: str) -> None:
     """Store the status through the supersede-never-overwrite path of every response."""
-    submit_own(invitation, FORM, answers, lang)
+    submit_own(invitation, FORM, answers, lang, written=has_text(answers))
+
+
+def has_text(answers: Mapping) -> bool:
+    """Tell whether the provider wrote anything in the status (news for the case worker)."""
+    texts = [answers.get(key) for key in ("overall", "family_comments", "reason")]
+    texts += [entry.get(key) for entry in answers.get("goals", []) for key in GOAL_TEXTS]
+    return any(str(text or "").strip() for text in texts)
 
 
 def current_status(invitation: Invitation) -> Response | None:
