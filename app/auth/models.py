@@ -93,6 +93,8 @@ describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at v
                         "også på de sider, familien og netværket svarer på."),
                      seen_by=("case_team", "respondent", "admin")),
     "password_hash": personal(_l("Adgangskoden, kun som hash: den kan ikke læses tilbage."), seen_by=("nobody",)),
+    "email": personal(_l("Medarbejderens e-mailadresse: hertil får rådgiveren besked om nyt på en sag."),
+                      seen_by=("self", "admin")),
     "role": NOT_PERSONAL, "team_id": NOT_PERSONAL, "active": NOT_PERSONAL, "session_version": NOT_PERSONAL,
 })
 describe("draft", purpose=_l("Det, en medarbejder var ved at skrive, da de blev logget ud, så det ikke går tabt."),

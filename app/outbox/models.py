@@ -66,7 +66,7 @@ describe("outbox_message", purpose=_l("E-mails og sms'er med personers links, f�
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "channel": NOT_PERSONAL, "invitation_id": NOT_PERSONAL, "case_id": NOT_PERSONAL,
     "created_at": NOT_PERSONAL, "attempts": NOT_PERSONAL, "last_attempt_at": NOT_PERSONAL, "sent_at": NOT_PERSONAL,
-    "given_up_at": NOT_PERSONAL,
+    "given_up_at": NOT_PERSONAL, "topic": NOT_PERSONAL,
     "recipient": personal(_l("Modtagerens e-mailadresse eller telefonnummer.")),
     "subject": personal(_l("Emnet: kan nævne barnets fornavn.")),
     "body": personal(_l("Beskeden: kan nævne barnets og rådgiverens navne.")),

@@ -1,7 +1,7 @@
 """a case worker's e-mail address, and the topic of an outbox message
 
 Revision ID: e2a7c4b9d1f3
-Revises: 7c1e0f5a9b32
+Revises: e7a41c9d2b60
 Create Date: 2026-12-10 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'e2a7c4b9d1f3'
-down_revision = '7c1e0f5a9b32'
+down_revision = 'e7a41c9d2b60'
 branch_labels = None
 depends_on = None
 
