@@ -1,6 +1,6 @@
 """The case worker's decisions on new information: kept for good, corrected only by a newer one."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -56,10 +56,29 @@ class Decision(db.Model):
     follow_up_meeting: Mapped["Meeting | None"] = relationship()  # noqa: F821
     corrects: Mapped["Decision | None"] = relationship(remote_side=[id], back_populates="corrected_by")
     corrected_by: Mapped["Decision | None"] = relationship(back_populates="corrects")
+    filing: Mapped["DecisionFiling | None"] = relationship(back_populates="decision")
 
     @property
     def is_current(self) -> bool:
         return self.corrected_by is None
 
 
+class DecisionFiling(db.Model):
+    """"Journaliseret i fagsystemet": the case worker has filed the decision in the municipality's
+    case system (DESIGN.md section 3). The retention purge never touches a case whose decisions in
+    force are not filed. Kept as written; one per decision."""
+
+    __tablename__ = "decision_filing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), unique=True)
+    filed_on: Mapped[date]
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decision: Mapped[Decision] = relationship(back_populates="filing")
+    filed_by: Mapped["User"] = relationship()  # noqa: F821
+
+
 refuse_updates(Decision, DecisionIsFinal, "record a correction instead")
+refuse_updates(DecisionFiling, DecisionIsFinal, "a decision is filed once")

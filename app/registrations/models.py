@@ -1,14 +1,16 @@
-"""Phone follow-ups with each parent, method registrations, and re-openings of a case.
+"""Phone follow-ups with each parent, and method registrations.
 
 Phone follow-ups and method registrations are kept as written: a change is a correction,
 a new row that names the row it corrects; the earlier one stays in the history. A phone
 call that did not reach the parent is an attempt: the next call is recorded the same way,
 naming it, so every attempt stays in the line (who tried, when). A partial
 unique index allows one first recording per parent and meeting (per meeting for a method
-registration), and a unique `corrects_id` keeps the corrections in one line.
+registration), and a unique `corrects_id` keeps the corrections in one line. Closing and
+re-opening a case are recorded in its closures (app.cases.models.CaseClosure), which a
+registration with the outcome "closed" points to.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,7 +25,6 @@ TARGET_GROUPS = ("vulnerable", "disability", "young_adults", "infants", "other")
 CASE_TYPES = ("notification", "application", "investigation", "ongoing_measure", "after_care", "other")
 METHOD_OUTCOMES = ("closed", "measure", "continues")
 NOTES_LIMIT = 4000
-REASON_LIMIT = 2000
 MAX_COUNT = 99
 
 
@@ -78,6 +79,7 @@ class MethodRegistration(db.Model):
         CheckConstraint(f"network_count BETWEEN 0 AND {MAX_COUNT}", name="network_count"),
         CheckConstraint(f"professional_count BETWEEN 0 AND {MAX_COUNT}", name="professional_count"),
         CheckConstraint("plan_coverage BETWEEN 1 AND 5", name="plan_coverage"),
+        CheckConstraint("closure_id IS NULL OR outcome = 'closed'", name="closure"),
         Index("uq_method_registration_first", "meeting_id", unique=True,
               sqlite_where=text("corrects_id IS NULL"), postgresql_where=text("corrects_id IS NULL")),
     )
@@ -93,12 +95,15 @@ class MethodRegistration(db.Model):
     professional_count: Mapped[int]
     plan_coverage: Mapped[int]
     outcome: Mapped[str] = mapped_column(String(20))
+    # The closing the outcome "closed" records: the case's closure is the one source of truth.
+    closure_id: Mapped[int | None] = mapped_column(ForeignKey("case_closure.id"), index=True)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("method_registration.id"), unique=True)
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped["Meeting"] = relationship()  # noqa: F821
     registered_by: Mapped["User"] = relationship()  # noqa: F821
+    closure: Mapped["CaseClosure | None"] = relationship()  # noqa: F821
     corrects: Mapped["MethodRegistration | None"] = relationship(remote_side=[id], back_populates="corrected_by")
     corrected_by: Mapped["MethodRegistration | None"] = relationship(back_populates="corrects")
 
@@ -107,19 +112,5 @@ class MethodRegistration(db.Model):
         return self.corrected_by is None
 
 
-class Reopening(db.Model):
-    """A later re-opening of the case: when and why. A case may be re-opened several times."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    reopened_on: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    recorded_by: Mapped["User"] = relationship()  # noqa: F821
-
-
 refuse_updates(PhoneFollowUp, RecordIsFinal, "record a correction instead")
 refuse_updates(MethodRegistration, RecordIsFinal, "record a correction instead")
-refuse_updates(Reopening, RecordIsFinal, "record a new re-opening instead")
