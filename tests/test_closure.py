@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit import AuditEvent
 from app.cases.models import CaseClosure, ClosureIsFinal
 from app.extensions import db
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, Round
 from app.observations.models import ObservationLink
 from app.registrations.models import MethodRegistration
 from app.timestamps import utcnow
@@ -164,6 +164,13 @@ def test_reopening_bad_input(app, staff, emma, data, message):
     assert _closings(app)[0].reopened_on is None
 
 
+def test_a_case_is_not_closed_after_a_meeting_held_later(app, staff, emma):
+    response = _close(staff, emma.case, reason="closed_no_measure", meeting=str(emma.meeting),
+                      closed_on=(TODAY - timedelta(days=1)).isoformat())
+    assert response.status_code == 409 and "Sagen kan ikke være lukket efter et møde, der blev holdt senere" in response.text
+    assert _closings(app) == []
+
+
 def test_a_case_is_not_reopened_before_it_was_closed(app, staff, emma):
     _close(staff, emma.case)
     response = _reopen(staff, emma.case, reopened_on=(TODAY - timedelta(days=1)).isoformat())
@@ -278,6 +285,15 @@ def test_correcting_the_outcome_away_from_closed_leaves_the_case_closed_and_says
     first, second = _registrations(app)
     assert first.closure_id is not None and second.closure_id is None
     assert _closings(app)[0].reopened_on is None
+
+
+def test_closed_after_a_meeting_not_held_yet_is_refused_with_a_message(app, staff, emma, make):
+    planned = make.earlier_round(emma, TODAY + timedelta(days=3), {}, kind="family_group_conference")
+    with app.app_context():
+        meeting = db.session.get(Round, planned).meeting_id
+    response = staff.post(f"/meetings/{meeting}/method", data={**METHOD, "method": "family_group_conference"})
+    assert response.status_code == 409 and "blev holdt senere" in response.text
+    assert _closings(app) == [] and _registrations(app) == []
 
 
 def test_a_registration_with_another_outcome_cannot_point_to_a_closing(app, staff, emma):

@@ -85,6 +85,10 @@ def close_case(case: Case, user: User, closing: Closing) -> tuple[CaseClosure, b
                 closing.closed_on, closing.reason, note, closing.meeting_id, user.id):
             return current, False
         raise ClosureError(_("Sagen er allerede lukket."))
+    meeting = db.session.get(Meeting, closing.meeting_id) if closing.meeting_id else None
+    if meeting is not None and (meeting.case_id != case.id or meeting.held_on > closing.closed_on):
+        raise ClosureError(_("Sagen kan ikke være lukket efter et møde, der blev holdt senere (%(date)s).",
+                             date=format_date(meeting.held_on, "d. MMMM yyyy")))
     closure = CaseClosure(case_id=case.id, closed_on=closing.closed_on, reason=closing.reason, note=note,
                           meeting_id=closing.meeting_id, closed_by=user, closed_at=utcnow())
     db.session.add(closure)

@@ -142,6 +142,9 @@ def method(meeting_id: int):
             except IntegrityError:
                 db.session.rollback()
                 problem, status = _("Metoden er lige blevet registreret af en anden. Se registreringen nedenfor, og ret den, hvis det er nødvendigt."), 409
+            except closure.ClosureError as error:  # e.g. "closed" after a meeting not held yet
+                db.session.rollback()
+                problem, status = str(error), 409
             else:
                 flash(_("Metoden er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
                 if stored and (said := _closure_message(_recorded)):
