@@ -1,4 +1,4 @@
-"""Command-line tasks: users, demo data, the record of processing, and the outbox group."""
+"""Command-line tasks: users, demo data, the record of processing, the outbox group, and the retention purge."""
 
 import re
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.auth.models import ROLES, Team, User
 from app.extensions import db
 from app.outbox.cli import outbox_cli
+from app.retention.cli import purge_command
 
 # The same shape the person form accepts (app/cases/forms.py).
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -105,3 +106,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(purge_command)

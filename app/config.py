@@ -74,6 +74,13 @@ class Config:
     SMS_SENDER = os.environ.get("SMS_SENDER", "log")
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 
+    # The retention purge (`flask purge`, app/retention): days after a case closes before its
+    # answers, free texts and people's names and contact details are removed, and days an audit
+    # entry keeps its personal details. Unset, `flask purge` refuses to run. Administration
+    # moves them to the browser later.
+    RETENTION_DAYS = os.environ.get("SAMSTEM_RETENTION_DAYS")
+    AUDIT_RETENTION_DAYS = os.environ.get("SAMSTEM_AUDIT_RETENTION_DAYS")
+
     # A respondent may take a long time over a form; the token is the real key.
     WTF_CSRF_TIME_LIMIT = None
     # A staff session ends after this long unused, and this long after login (app.auth.sessions).
@@ -113,3 +120,6 @@ class TestConfig(Config):
     # Tests start their own SMTP server; a developer's settings must not send real mail.
     MAIL_SERVER = None
     SMS_SENDER = "log"
+    # A developer's retention settings must not reach the tests; the purge tests set their own.
+    RETENTION_DAYS = None
+    AUDIT_RETENTION_DAYS = None

@@ -92,6 +92,25 @@ DUE_KIND_LABELS = {
     "measurement": _l("Måling af indikatorer"),
     "observations": _l("Tag stilling til nye observationer"),
     "phone_follow_up": _l("Ring og følg op"),
+    "file_decision": _l("Journalisér i fagsystemet"),
+}
+
+# Why a case was closed, and why it was opened again (issue 12 item 14). Said so they also
+# read well after "Lukket den 3. marts 2026 (…)".
+CLOSE_REASON_LABELS = {
+    "closed_no_measure": _l("Uden yderligere indsats efter familierådslagning eller netværksmøde"),
+    "measure_ended": _l("Indsatsen er slut"),
+    "moved": _l("Familien er flyttet til en anden kommune"),
+    "aged_out": _l("Den unge er fyldt 18, eller ungestøtten er slut"),
+    "transferred": _l("Sagen er givet videre til en anden afdeling"),
+    "other": _l("Anden årsag"),
+    "not_recorded": _l("Årsagen blev ikke skrevet ned"),
+}
+REOPEN_REASON_LABELS = {
+    "notification": _l("Ny underretning"),
+    "family_asked": _l("Familien har selv bedt om hjælp igen"),
+    "plan_failed": _l("Netværkets plan holdt ikke"),
+    "other": _l("Anden årsag"),
 }
 
 
@@ -111,6 +130,8 @@ def init_app(app) -> None:
             "domain_labels": DOMAIN_LABELS,
             "goal_kind_labels": GOAL_KIND_LABELS,
             "due_kind_labels": DUE_KIND_LABELS,
+            "close_reason_labels": CLOSE_REASON_LABELS,
+            "reopen_reason_labels": REOPEN_REASON_LABELS,
         }
 
 # Resultatdokumentation (INSTRUMENTS.md §4-5).

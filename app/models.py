@@ -4,6 +4,7 @@ from app.audit import AuditEvent
 from app.auth.models import Draft, Team, User
 from app.cases.models import (
     Case,
+    CaseClosure,
     Goal,
     GoalVersion,
     Meeting,
@@ -12,16 +13,16 @@ from app.cases.models import (
 )
 from app.invitations.models import Invitation, Response, Round
 from app.outbox.models import OutboxMessage
-from app.reconcile.models import Decision, decision_round
+from app.reconcile.models import Decision, DecisionFiling, decision_round
 
 __all__ = [
-    "AuditEvent", "Case", "Decision", "Draft", "Goal", "GoalVersion", "Invitation", "Meeting", "OutboxMessage", "Person",
-    "Response", "Round", "Team", "User", "decision_round", "meeting_participant",
+    "AuditEvent", "Case", "CaseClosure", "Decision", "DecisionFiling", "Draft", "Goal", "GoalVersion", "Invitation",
+    "Meeting", "OutboxMessage", "Person", "Response", "Round", "Team", "User", "decision_round", "meeting_participant",
 ]
 from app.observations.models import Observation, ObservationLink  # noqa: E402
 from app.reconcile.models import decision_observation  # noqa: E402
-from app.registrations.models import MethodRegistration, PhoneFollowUp, Reopening  # noqa: E402
+from app.registrations.models import MethodRegistration, PhoneFollowUp  # noqa: E402
 
 __all__ += [
-    "MethodRegistration", "Observation", "ObservationLink", "PhoneFollowUp", "Reopening", "decision_observation",
+    "MethodRegistration", "Observation", "ObservationLink", "PhoneFollowUp", "decision_observation",
 ]

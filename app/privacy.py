@@ -29,7 +29,8 @@ RETENTION = {
                "beslutninger er journaliseret i fagsystemet."),
     "staff": _l("Så længe medarbejderen har en konto. En lukket konto bevares, fordi sager, beslutninger og "
                 "auditloggen peger på den."),
-    "audit": _l("Auditloggens egen opbevaringstid. Indgange kan ikke ændres eller slettes i Samstem."),
+    "audit": _l("Auditloggens egen opbevaringstid: derefter fjerner `flask purge` indgangens detaljer og adresse. "
+                "Ellers kan indgange ikke ændres eller slettes i Samstem."),
     "draft": _l("Gives tilbage én gang, når medarbejderen er logget ind igen, og slettes så. Tekst over "
                 "12 timer gammel gives ikke tilbage og slettes ved næste login eller næste gemte tekst."),
     "setting": _l("Så længe organisationen bruger indstillingen."),

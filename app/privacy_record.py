@@ -101,8 +101,10 @@ def markdown(metadata: MetaData) -> str:
                      "den gemmes, og hvem der kan se den. Rækkerne i en sags tabeller hører alle til ét barns sag. "
                      "Kolonner, der ikke er personoplysninger i sig selv, er nøgler, indstillinger og tidspunkter "
                      "for behandlingen; de står under hver tabel.")), "",
-             _cell(_("Sletning efter sagens lukning (`flask purge`) er endnu ikke en del af Samstem; indtil den "
-                     "er, slettes intet automatisk.")), "",
+             _cell(_("Sletning efter sagens lukning: `flask purge`, kørt hver nat (se README), sletter eller "
+                     "anonymiserer en sags data SAMSTEM_RETENTION_DAYS dage efter lukningen, når sagens "
+                     "beslutninger er journaliseret, og fjerner auditloggens detaljer efter "
+                     "SAMSTEM_AUDIT_RETENTION_DAYS dage.")), "",
              "## " + _("Tabeller med personoplysninger"), ""]
     without = []
     for name, table in sorted(metadata.tables.items()):

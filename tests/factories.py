@@ -188,8 +188,8 @@ class Factory:
             indicators.save_final_scores(round_, round_.meeting.case.caseworker, entries)
             db.session.commit()
 
-    def decide_round(self, round_id: int, reason: str = "") -> None:
-        """Decide on the round (no adjustment) as the case worker, through the service."""
+    def decide_round(self, round_id: int, reason: str = "", text: str = "Planen virker.") -> int:
+        """Decide on the round (no adjustment) as the case worker, through the service; return the decision's id."""
         from app.invitations.models import Round
         from app.reconcile import services as reconcile
 
@@ -197,9 +197,10 @@ class Factory:
             round_ = db.session.get(Round, round_id)
             case = round_.meeting.case
             login_user(case.caseworker)
-            reconcile.decide(case, [round_], case.caseworker, outcome="no_adjustment", text="Planen virker.",
-                             follow_up_on=None, unscored_reason=reason)
+            decision = reconcile.decide(case, [round_], case.caseworker, outcome="no_adjustment", text=text,
+                                        follow_up_on=None, unscored_reason=reason)
             db.session.commit()
+            return decision.id
 
     # ---- Provider status and wishes before a meeting (issue 4, flows B and C) ----
 
@@ -299,6 +300,7 @@ def demo_case(app: Flask) -> dict:
 
     from app.demo import create_demo
     from app.observations.models import ObservationLink
+    from app.reconcile.models import Decision
 
     with app.test_request_context():
         create_demo()
@@ -306,6 +308,7 @@ def demo_case(app: Flask) -> dict:
         rounds = [r for m in case.meetings for r in m.rounds]
         feedback = sorted((r for r in rounds if r.kind == "feedback"), key=lambda r: r.id)
         link = db.session.scalar(select(ObservationLink).where(ObservationLink.case_id == case.id))
+        decision = db.session.scalar(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id))
         return {
             "case_id": [case.id],
             "person_id": [p.id for p in case.people if p.role in ("mother", "provider")],
@@ -314,4 +317,5 @@ def demo_case(app: Flask) -> dict:
             "invitation_id": [feedback[-1].invitations[0].id],
             "goal_id": [case.goals[0].id],
             "link_id": [link.id],
+            "decision_id": [decision.id],
         }

@@ -1,5 +1,7 @@
 """Every staff route, walked from the URL map: anonymous, wrong role, wrong team; the owner's reads audited."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -22,7 +24,7 @@ def _staff_routes(app, ids):
     values = {
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
-        "link_id": ids.link,
+        "link_id": ids.link, "decision_id": ids.decision,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -40,6 +42,7 @@ def setting(app, make):
     ids = make.emma(owner)
     ids.goal = make.goal(ids.case)
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
+    ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     make.user("stranger", team=make.team("Team Nord"))
@@ -55,7 +58,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "indicators.start", "indicators.score", "indicators.matrix", "status.new_request", "status.ask_wishes",
             "status.wishes_list", "status.send_email", "status.send_sms", "observations.new_link",
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
-            "registrations.method", "registrations.new_reopening"} <= endpoints
+            "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
+            "cases.export_person"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

@@ -49,6 +49,15 @@ def test_a_decided_round_drops_off(app, staff, make, emma):
         "outcome": "no_adjustment", "reason_text": "Det går godt.", "follow_up": "no",
     })
     assert reply.status_code == 302
+    # What is left is to file the decision in the case system (issue 12 item 15); once marked, nothing.
+    rows = _rows(staff.get("/due").text)
+    assert len(rows) == 1 and "Tag stilling til nye svar" not in rows[0] and "Journalisér i fagsystemet" in rows[0]
+    assert f"/cases/{emma.case}/reconcile" in rows[0] and "1 beslutning" in rows[0]
+    with app.app_context():
+        from app.reconcile.models import Decision
+
+        decision_id = db.session.scalar(db.select(Decision.id))
+    assert staff.post(f"/decisions/{decision_id}/filed", data={"filed_on": date.today().isoformat()}).status_code == 302
     assert "Der er ikke noget, der skal nås lige nu." in staff.get("/due").text
 
 
@@ -201,13 +210,14 @@ def _caseload(app, user_id: int, count: int) -> None:
     """Add `count` cases with one of every kind of obligation each, in as few rows as will do:
     an answered round waiting for a decision after a start-up meeting (and the mother's phone
     follow-up, tried twice without reaching her), a status owed before a planned follow-up meeting and another meeting no
-    status was asked for, an indicator measurement overdue, an observation waiting."""
+    status was asked for, an indicator measurement overdue, an observation waiting, a decision to file."""
     from app import tokens
     from app.auth.models import User
     from app.cases.models import Case, Meeting, Person
     from app.indicators.models import CaseIndicators
     from app.invitations.models import Response, Round
     from app.observations.models import Observation, ObservationLink
+    from app.reconcile.models import Decision
     from app.registrations.models import PhoneFollowUp
 
     today, now = date.today(), utcnow()
@@ -246,6 +256,9 @@ def _caseload(app, user_id: int, count: int) -> None:
         db.session.flush()
         db.session.add_all(Observation(case_id=link.case_id, link=link, kind="positive", text="Godt.", language="da")
                            for link in links)
+        # A decision not yet filed in the case system (issue 12 item 15).
+        db.session.add_all(Decision(case_id=link.case_id, outcome="no_adjustment", text="Planen virker.",
+                                    follow_up_needed=False, decided_by_id=user.id, decided_at=now) for link in links)
         db.session.commit()
 
 
@@ -259,7 +272,7 @@ def test_the_due_list_costs_as_many_statements_for_a_hundred_cases_as_for_one(ap
         page = staff.get("/due")
     rows = _rows(page.text)
     kinds = ("Tag stilling til nye svar", "Status mangler", "Bed om status før mødet", "Måling af indikatorer",
-             "Tag stilling til nye observationer", "Ring og følg op")
+             "Tag stilling til nye observationer", "Ring og følg op", "Journalisér i fagsystemet")
     assert len(rows) == len(kinds) and all(any(kind in row for row in rows) for kind in kinds)
     _caseload(app, caseworker, 99)
     with count_queries(engine) as hundred:

@@ -1,9 +1,17 @@
 """The migrations build exactly the schema the models describe, on every backend."""
 
+from datetime import date, datetime
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, create_engine, inspect, make_url, select, text
 
-from app.extensions import db
+from app import create_app
+from app.extensions import db, migrate
+from tests.conftest import _config
 
 
 def test_migrations_match_the_models(app, backend):
@@ -11,3 +19,97 @@ def test_migrations_match_the_models(app, backend):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], differences
+
+
+# --- issue 12 item 14: the closure record takes over re-openings and the method registration's
+# "closed", without losing what was stored before ------------------------------------------------
+
+CLOSURE_REVISION = "f3b8d2c6a914"
+
+
+@pytest.fixture
+def empty_database(backend, database_url, tmp_path):
+    """A database of its own, empty, for walking the migrations by hand."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path}/walk.sqlite"
+        return
+    name = f"{make_url(database_url).database}_walk"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _legacy_rows(connection) -> dict[str, int]:
+    """The tables as they were before the closure record: re-openings in free text, method
+    registrations with an outcome of their own, and a case closed by hand (case.closed_at)."""
+    tables = MetaData()
+    tables.reflect(connection)
+    def insert(table: str, **values) -> int:
+        return connection.execute(tables.tables[table].insert().values(**values)).inserted_primary_key[0]
+
+    at = lambda day: datetime.combine(day, datetime.min.time())  # noqa: E731
+    team = insert("team", name="Team Nord")
+    user = insert("user", username="anne", name="Anne", password_hash="x", role="caseworker", team_id=team, active=True)
+    cases = {key: insert("case", team_id=team, caseworker_id=user, child_birth_year=2015, created_at=at(date(2024, 1, 1)),
+                         closed_at=at(date(2025, 2, 1)) if key == "by_hand" else None)
+             for key in ("closed_and_reopened", "reopened_only", "by_hand", "corrected_away")}
+
+    def meeting(case_key: str, kind: str) -> int:
+        return insert("meeting", case_id=cases[case_key], kind=kind, held_on=date(2025, 1, 5), created_at=at(date(2025, 1, 5)))
+
+    def register(meeting_id: int, outcome: str, day: date, corrects: int | None = None) -> int:
+        return insert("method_registration", meeting_id=meeting_id, method="family_group_conference",
+                      target_group="vulnerable", case_type="notification", child_took_part=True, parents_took_part=True,
+                      network_count=2, professional_count=1, plan_coverage=4, outcome=outcome, corrects_id=corrects,
+                      registered_by_id=user, registered_at=at(day))
+
+    conference = meeting("closed_and_reopened", "family_group_conference")
+    first = register(conference, "closed", date(2025, 1, 10))
+    correction = register(conference, "closed", date(2025, 1, 12), corrects=first)
+    insert("reopening", case_id=cases["closed_and_reopened"], reopened_on=date(2025, 3, 1),
+           reason="Ny underretning fra skolen.", recorded_by_id=user, recorded_at=at(date(2025, 3, 1)))
+    insert("reopening", case_id=cases["reopened_only"], reopened_on=date(2025, 4, 1), reason="Mor ringede.",
+           recorded_by_id=user, recorded_at=at(date(2025, 4, 1)))
+    away = meeting("corrected_away", "network_meeting")
+    mistaken = register(away, "closed", date(2025, 1, 10))
+    register(away, "measure", date(2025, 1, 11), corrects=mistaken)
+    return cases | {"user": user, "conference": conference, "first": first, "correction": correction,
+                    "mistaken": mistaken}
+
+
+def test_the_closure_migration_keeps_every_reopening_and_points_registrations_to_their_closing(empty_database):
+    from app.cases.models import CaseClosure
+    from app.registrations.models import MethodRegistration
+
+    app = create_app(_config(empty_database))
+    with app.app_context():
+        before = ScriptDirectory.from_config(migrate.get_config()).get_revision(CLOSURE_REVISION).down_revision
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            ids = _legacy_rows(connection)
+        upgrade(revision=CLOSURE_REVISION)
+        closings = {c.case_id: c for c in db.session.scalars(select(CaseClosure).order_by(CaseClosure.id))}
+        registrations = {r.id: r.closure_id for r in db.session.scalars(select(MethodRegistration))}
+        columns = {column["name"] for column in inspect(db.engine).get_columns("case")}
+        tables = inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()
+    assert len(closings) == 3  # the case corrected away from "closed" was never closed
+    reopened = closings[ids["closed_and_reopened"]]
+    assert (reopened.reason, reopened.meeting_id, reopened.closed_on, reopened.closed_by_id) == (
+        "closed_no_measure", ids["conference"], date(2025, 1, 10), ids["user"])
+    assert (reopened.reopened_on, reopened.reopen_reason, reopened.reopen_note, reopened.reopened_by_id) == (
+        date(2025, 3, 1), "other", "Ny underretning fra skolen.", ids["user"])
+    assert registrations[ids["first"]] == registrations[ids["correction"]] == reopened.id
+    assert registrations[ids["mistaken"]] is None
+    unknown = closings[ids["reopened_only"]]
+    assert (unknown.reason, unknown.closed_on, unknown.reopened_on, unknown.reopen_note) == (
+        "not_recorded", None, date(2025, 4, 1), "Mor ringede.")
+    by_hand = closings[ids["by_hand"]]
+    assert (by_hand.reason, by_hand.closed_on, by_hand.reopened_on) == ("not_recorded", date(2025, 2, 1), None)
+    assert "closed_at" not in columns and "reopening" not in tables

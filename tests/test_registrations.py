@@ -1,5 +1,5 @@
-"""Phone follow-ups (DESIGN.md H, INSTRUMENTS.md §6 phone-follow-up), method registration and
-re-openings (DESIGN.md G, INSTRUMENTS.md §6 method-registration)."""
+"""Phone follow-ups (DESIGN.md H, INSTRUMENTS.md §6 phone-follow-up) and method registration
+(DESIGN.md G, INSTRUMENTS.md §6 method-registration). Closing and re-opening: tests/test_closure.py."""
 
 import re
 from datetime import date, timedelta
@@ -8,14 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cases import services as cases
-from app.cases.models import Case, Meeting
+from app.cases.models import Case, CaseClosure, Meeting
 from app.extensions import db
 from app.registrations import services
 from app.registrations.models import (
     MethodRegistration,
     PhoneFollowUp,
     RecordIsFinal,
-    Reopening,
 )
 from tests.factories import login
 
@@ -321,39 +320,6 @@ def test_method_registration_only_after_a_network_meeting_or_conference(app, sta
     assert staff.post(f"/meetings/{conference}/method", data={**METHOD, "method": "family_group_conference"}).status_code == 302
 
 
-# --- re-openings ---------------------------------------------------------------------------
-
-
-def test_reopenings_are_recorded_several_times_from_the_case_page(app, staff, emma):
-    assert "Registrér genåbning" in staff.get(f"/cases/{emma.case}").text
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
-    data = {"reopened_on": yesterday, "reason": "Ny underretning fra skolen."}
-    assert staff.post(f"/cases/{emma.case}/reopenings/new", data=data).status_code == 302
-    assert staff.post(f"/cases/{emma.case}/reopenings/new", data=data).status_code == 302  # double click
-    assert staff.post(f"/cases/{emma.case}/reopenings/new",
-                      data={"reopened_on": date.today().isoformat(), "reason": "Mor ringede."}).status_code == 302
-    assert _count(app, Reopening) == 2
-    page = _text(staff.get(f"/cases/{emma.case}").text)
-    assert "Ny underretning fra skolen." in page and "Mor ringede." in page
-
-
-REOPEN_BAD = [
-    ("future", {"reopened_on": (date.today() + timedelta(days=1)).isoformat(), "reason": "x"}, "Datoen kan ikke ligge i fremtiden."),
-    ("no-date", {"reopened_on": "", "reason": "x"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
-    ("bad-date", {"reopened_on": "2026-02-30", "reason": "x"}, "Skriv datoen som dag, måned og år, fx 14-03-2026."),
-    ("no-reason", {"reopened_on": date.today().isoformat(), "reason": "  "}, "Skriv, hvorfor sagen blev genåbnet."),
-    ("long-reason", {"reopened_on": date.today().isoformat(), "reason": "x" * 2001}, "Højst 2000 tegn."),
-    ("nul", {"reopened_on": date.today().isoformat(), "reason": "\x00"}, "Skriv, hvorfor sagen blev genåbnet."),
-]
-
-
-@pytest.mark.parametrize(("data", "message"), [c[1:] for c in REOPEN_BAD], ids=[c[0] for c in REOPEN_BAD])
-def test_reopening_bad_input(app, staff, emma, data, message):
-    response = staff.post(f"/cases/{emma.case}/reopenings/new", data=data)
-    assert response.status_code == 400 and message in _text(response.text)
-    assert _count(app, Reopening) == 0
-
-
 def test_nul_bytes_are_dropped_from_notes(app, staff, emma):
     meeting = _meeting(app, emma.case, "follow_up", date.today())
     response = staff.post(f"/meetings/{meeting}/phone-follow-ups/{emma.people['father']}",
@@ -373,10 +339,10 @@ def test_leaders_and_admins_and_other_teams_are_refused(app, emma, make):
         login(client, username)
         for url, data in ((f"/meetings/{meeting}/phone-follow-ups/{emma.people['mother']}", {"reached": "no"}),
                           (f"/meetings/{emma.meeting}/method", METHOD),
-                          (f"/cases/{emma.case}/reopenings/new", {"reopened_on": date.today().isoformat(), "reason": "x"})):
+                          (f"/cases/{emma.case}/close", {"closed_on": date.today().isoformat(), "reason": "moved"})):
             assert client.post(url, data=data).status_code == 403, (username, url)
             assert client.get(url).status_code == 403
-    assert _count(app, PhoneFollowUp) + _count(app, MethodRegistration) + _count(app, Reopening) == 0
+    assert _count(app, PhoneFollowUp) + _count(app, MethodRegistration) + _count(app, CaseClosure) == 0
 
 
 # --- the case page's meeting list leads to each meeting's registrations ---------------------

@@ -19,6 +19,7 @@ from app.auth.models import CASE_ROLES
 from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
 from app.invitations.models import Invitation, Round
+from app.reconcile.models import Decision, DecisionFiling
 
 T = TypeVar("T")
 # The largest id an integer column holds; a larger number from a URL makes the driver raise.
@@ -131,3 +132,11 @@ def goal_or_abort(case: Case, goal_id: int) -> Goal:
 def person_or_abort(case: Case, person_id: int) -> Person:
     """Load one of the people around the case's child, and audit the read."""
     return _part_of(case, Person, person_id, "person_id")
+
+
+def decision_or_abort(decision_id: int) -> Decision:
+    """Load a decision on one of the user's team's cases, with its filing, and audit the read."""
+    decision = owned_or_abort(Decision, decision_id, lambda found: db.session.get(Case, found.case_id),
+                              (selectinload(Decision.filing).joinedload(DecisionFiling.filed_by),))
+    audit.read(decision.case_id, decision_id=decision.id)
+    return decision

@@ -26,18 +26,23 @@ from wtforms.validators import (
 )
 
 from app.cases.models import (
+    CHOSEN_CLOSE_REASONS,
+    CLOSURE_NOTE_LIMIT,
     GOAL_DOMAINS,
     GOAL_FIELD_LIMIT,
     GOAL_KINDS,
     GOAL_TEXT_LIMIT,
     MEETING_KINDS,
     PERSON_ROLES,
+    REOPEN_REASONS,
 )
-from app.forms import DateField, Form
+from app.forms import DATE_MESSAGE, DateField, Form
 from app.labels import (
+    CLOSE_REASON_LABELS,
     DOMAIN_LABELS,
     GOAL_KIND_CHOICE_LABELS,
     MEETING_KIND_LABELS,
+    REOPEN_REASON_LABELS,
     ROLE_LABELS,
 )
 
@@ -145,3 +150,56 @@ class GoalForm(Form):
     )
     # The version the page showed, so a rewording made meanwhile by someone else is not overwritten.
     version = HiddenField()
+
+
+def _not_in_future(form, field) -> None:
+    if field.data is not None and field.data > date.today():
+        raise ValidationError(_l("Datoen kan ikke ligge i fremtiden."))
+
+
+def _note(label) -> TextAreaField:
+    return TextAreaField(label, validators=[Length(max=CLOSURE_NOTE_LIMIT), no_cpr])
+
+
+class CloseForm(Form):
+    """Closing a case: the day, the reason from the list, and for "without further measure"
+    the network meeting or family group conference it followed (FIGURES.md K5)."""
+
+    closed_on = DateField(_l("Dato for lukningen"),
+                          validators=[InputRequired(DATE_MESSAGE), _not_in_future])
+    reason = RadioField(_l("Hvorfor lukkes sagen?"),
+                        choices=[SelectChoice(r, CLOSE_REASON_LABELS[r]) for r in CHOSEN_CLOSE_REASONS],
+                        validators=[InputRequired(_l("Vælg, hvorfor sagen lukkes."))])
+    # Filled in by the view with the case's network meetings and family group conferences.
+    meeting = SelectField(_l("Efter hvilket møde?"), choices=[], validate_choice=False)
+    note = _note(_l("Uddybning (valgfri)"))
+
+    def validate_meeting(self, field) -> None:
+        known = {str(choice.value) for choice in field.choices if choice.value}
+        if self.reason.data == "closed_no_measure" and not field.data:
+            raise ValidationError(_l("Vælg det møde, sagen blev lukket efter.") if known else _l(
+                "Der er ikke registreret en familierådslagning eller et netværksmøde på sagen. Registrér mødet "
+                "først, eller vælg en anden årsag."))
+        if field.data and field.data not in known:
+            raise ValidationError(_l("Vælg en af mulighederne."))
+
+    def validate_note(self, field) -> None:
+        if self.reason.data == "other" and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv, hvorfor sagen lukkes."))
+
+    @property
+    def meeting_id(self) -> int | None:
+        return int(self.meeting.data) if self.reason.data == "closed_no_measure" and self.meeting.data else None
+
+
+class ReopenForm(Form):
+    reopened_on = DateField(_l("Dato for genåbning"),
+                            validators=[InputRequired(DATE_MESSAGE), _not_in_future])
+    reason = RadioField(_l("Hvorfor genåbnes sagen?"),
+                        choices=[SelectChoice(r, REOPEN_REASON_LABELS[r]) for r in REOPEN_REASONS],
+                        validators=[InputRequired(_l("Vælg, hvorfor sagen genåbnes."))])
+    note = _note(_l("Uddybning (valgfri)"))
+
+    def validate_note(self, field) -> None:
+        if self.reason.data == "other" and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv, hvorfor sagen blev genåbnet."))

@@ -7,10 +7,14 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +40,14 @@ GOAL_DOMAINS = ("development", "family", "school", "health", "leisure", "everyda
 GOAL_KINDS = ("improve", "maintain")
 GOAL_TEXT_LIMIT = 2000
 GOAL_FIELD_LIMIT = 300
+# Why a case was closed (issue 12 item 14; GLOSSARY "afsluttet uden yderligere indsats").
+# "not_recorded" is never chosen: it marks a closing Samstem only learned of from a re-opening
+# recorded before cases could be closed here (the migration that made closures).
+CLOSE_REASONS = ("closed_no_measure", "measure_ended", "moved", "aged_out", "transferred", "other", "not_recorded")
+CHOSEN_CLOSE_REASONS = CLOSE_REASONS[:-1]
+# Why a closed case was opened again (FIGURES.md K6: re-opened, by reason).
+REOPEN_REASONS = ("notification", "family_asked", "plan_failed", "other")
+CLOSURE_NOTE_LIMIT = 2000
 
 meeting_participant = Table(
     "meeting_participant",
@@ -59,7 +71,6 @@ class Case(db.Model):
     external_ref: Mapped[str | None] = mapped_column(String(40))
     child_birth_year: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped["Team"] = relationship()  # noqa: F821
     caseworker: Mapped["User"] = relationship()  # noqa: F821
@@ -72,6 +83,15 @@ class Case(db.Model):
         cascade="all, delete-orphan",
     )
     goals: Mapped[list["Goal"]] = relationship(back_populates="case", order_by="Goal.id", cascade="all, delete-orphan")
+    # Every closing and re-opening, oldest first; whether the case is closed is read here only.
+    closures: Mapped[list["CaseClosure"]] = relationship(
+        back_populates="case", order_by="CaseClosure.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def open_closure(self) -> "CaseClosure | None":
+        """Return the closing in force (not re-opened), or None when the case is open."""
+        return next((c for c in self.closures if c.is_open), None)
 
     @property
     def open_goals(self) -> list["Goal"]:
@@ -197,11 +217,81 @@ class GoalVersion(db.Model):
 refuse_updates(GoalVersion, GoalVersionIsFinal, "reword the goal instead")
 
 
+class ClosureIsFinal(Exception):
+    """A stored closing was about to change; only its re-opening may be added, once."""
+
+
+class CaseClosure(db.Model):
+    """One closing of a case, with its re-opening when that comes: the one record of whether,
+    since when and why a case is closed (issue 12 item 14). The method registration's outcome
+    points here, the due list and the retention purge read it, and the figures count from it.
+
+    A closing is kept as written; re-opening fills in its second half once. A partial unique
+    index allows one closing in force per case, so two clicks on "Luk sagen" close it once.
+    """
+
+    __tablename__ = "case_closure"
+    __table_args__ = (
+        CheckConstraint(f"reason IN {CLOSE_REASONS}", name="reason"),
+        CheckConstraint(f"reopen_reason IS NULL OR reopen_reason IN {REOPEN_REASONS}", name="reopen_reason"),
+        CheckConstraint("closed_on IS NOT NULL OR reason = 'not_recorded'", name="closed_on"),
+        CheckConstraint("(reopened_on IS NULL AND reopen_reason IS NULL) OR "
+                        "(reopened_on IS NOT NULL AND reopen_reason IS NOT NULL)", name="reopened"),
+        Index("uq_case_closure_open", "case_id", unique=True,
+              sqlite_where=text("reopened_on IS NULL"), postgresql_where=text("reopened_on IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    # None only for a closing the migration found no date for ("not_recorded").
+    closed_on: Mapped[date | None]
+    reason: Mapped[str] = mapped_column(String(30))
+    # The network meeting or family group conference a case was closed without further measure after.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The re-opening, written once: active_history loads the stored value before a change, so
+    # the guard below knows whether there was one.
+    reopened_on: Mapped[date | None] = mapped_column(active_history=True)
+    reopen_reason: Mapped[str | None] = mapped_column(String(30), active_history=True)
+    reopen_note: Mapped[str | None] = mapped_column(Text, active_history=True)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), active_history=True)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
+    # When the retention purge anonymised the case's data after this closing (app.retention).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="closures")
+    meeting: Mapped[Meeting | None] = relationship()
+    closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])  # noqa: F821
+    reopened_by: Mapped["User | None"] = relationship(foreign_keys=[reopened_by_id])  # noqa: F821
+
+    @property
+    def is_open(self) -> bool:
+        """True while this closing is in force: the case is closed."""
+        return self.reopened_on is None
+
+
+# What may be written into a stored closing: its re-opening, once.
+_REOPENING = frozenset({"reopened_on", "reopen_reason", "reopen_note", "reopened_by_id", "reopened_at"})
+
+
+@event.listens_for(CaseClosure, "before_update")
+def _keep_closure_as_written(mapper, connection, target) -> None:
+    state = inspect(target)
+    for column in state.mapper.column_attrs:
+        history = state.attrs[column.key].history
+        if not history.has_changes():
+            continue
+        if column.key in _REOPENING and all(value is None for value in history.deleted):
+            continue
+        raise ClosureIsFinal(f"CaseClosure {target.id} is final; close the case again instead")
+
+
 # The record of processing (app.privacy): what each column holds, kept next to the models.
 describe("case", purpose=_l("Sagen om ét barn. Den er pseudonym: aldrig et CPR-nummer."),
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "team_id": NOT_PERSONAL, "caseworker_id": NOT_PERSONAL, "created_at": NOT_PERSONAL,
-    "closed_at": NOT_PERSONAL,
     "external_ref": personal(_l("Kommunens eget sagsnummer, hvis den vil bruge det: forbinder sagen med "
                                 "fagsystemet.")),
     "child_birth_year": personal(_l("Barnets fødselsår: til at foreslå skemaer, der passer til barnets alder.")),
@@ -244,4 +334,16 @@ describe("goal_version", purpose=_l("Målenes ordlyd, hver version for sig, med 
     "domain": personal(_l("Det område af barnets liv, målet handler om, fx sundhed.")),
     "responsible": personal(_l("Hvem der har ansvaret, med navn eller rolle.")),
     "documentation": personal(_l("Hvordan det vises, at målet er nået.")),
+})
+describe("case_closure", purpose=_l("Hvornår og hvorfor en sag blev lukket, og genåbnet: det ene sted, sagens lukning "
+                                    "står, og som tallene tæller fra."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "meeting_id": NOT_PERSONAL, "closed_by_id": NOT_PERSONAL,
+    "closed_at": NOT_PERSONAL, "reopened_by_id": NOT_PERSONAL, "reopened_at": NOT_PERSONAL, "purged_at": NOT_PERSONAL,
+    "closed_on": personal(_l("Datoen, sagen blev lukket.")),
+    "reason": personal(_l("Hvorfor sagen blev lukket, fx uden yderligere indsats efter en familierådslagning.")),
+    "note": personal(_l("Rådgiverens note om lukningen, med egne ord.")),
+    "reopened_on": personal(_l("Datoen, sagen blev åbnet igen.")),
+    "reopen_reason": personal(_l("Hvorfor sagen blev åbnet igen.")),
+    "reopen_note": personal(_l("Rådgiverens note om genåbningen, med egne ord.")),
 })

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.cases.models import Case, Goal, GoalVersion, Meeting
+from app.cases.models import Case, CaseClosure, Goal, GoalVersion, Meeting
 from app.extensions import db
 from app.invitations.models import Invitation, Round
 
@@ -58,7 +58,8 @@ class CasePage:
 
 
 def load_case_graph(case: Case) -> Case:
-    """Load the case's people, goals, meetings, participants, rounds, invitations and answers at once.
+    """Load the case's people, goals, meetings, participants, rounds, invitations, answers and
+    closings at once.
 
     One query per kind; people met again (participants, invitations' people) and users
     already loaded (the case worker, a goal's author) come from the session, not the database.
@@ -75,6 +76,11 @@ def load_case_graph(case: Case) -> Case:
         .options(selectinload(Goal.versions).lazyload(GoalVersion.written_by))
     ).all()
     set_committed_value(case, "goals", list(goals))
+    closures = db.session.scalars(
+        select(CaseClosure).where(CaseClosure.case_id == case.id).order_by(CaseClosure.id)
+        .options(selectinload(CaseClosure.closed_by), selectinload(CaseClosure.reopened_by))
+    ).all()
+    set_committed_value(case, "closures", list(closures))
     case.people  # noqa: B018  (loads the people once, before the sections read them)
     return case
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.cases.models import Case, Goal
+from app.cases.models import Case, CaseClosure, Goal
 from app.cases.page import section
 
 
@@ -75,3 +75,41 @@ def meetings(case: Case, today: date) -> list[MeetingRow]:
                    [RoundLink(r.id, r.kind, r.is_locked) for r in m.rounds])
         for m in case.meetings
     ]
+
+
+@dataclass(frozen=True)
+class ClosureRow:
+    """One closing of the case and, when it came, its re-opening (issue 12 item 14)."""
+
+    id: int
+    closed_on: date | None
+    reason: str
+    after_meeting: tuple[str, date] | None  # (kind, held_on) of the meeting it was closed after
+    note: str | None
+    closed_by: str | None
+    reopened_on: date | None
+    reopen_reason: str | None
+    reopen_note: str | None
+    reopened_by: str | None
+
+
+@dataclass(frozen=True)
+class ClosureSection:
+    current: ClosureRow | None  # the closing in force; None while the case is open
+    history: list[ClosureRow]  # every closing, newest first
+
+
+def _closure_row(closure: CaseClosure, meetings: dict) -> ClosureRow:
+    meeting = meetings.get(closure.meeting_id)
+    return ClosureRow(
+        closure.id, closure.closed_on, closure.reason, (meeting.kind, meeting.held_on) if meeting else None,
+        closure.note, closure.closed_by.name if closure.closed_by else None, closure.reopened_on,
+        closure.reopen_reason, closure.reopen_note, closure.reopened_by.name if closure.reopened_by else None)
+
+
+@section("closure")
+def closure(case: Case, today: date) -> ClosureSection:
+    """Whether the case is closed, since when and why, and every earlier closing and re-opening."""
+    meetings = {m.id: m for m in case.meetings}
+    rows = [_closure_row(c, meetings) for c in reversed(case.closures)]
+    return ClosureSection(next((r for r in rows if r.reopened_on is None), None), rows)

@@ -1,17 +1,21 @@
 """Staff pages for cases, their people, meetings and the action plan's goals."""
 
+import json
 from datetime import date
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import (
@@ -21,13 +25,22 @@ from app.auth.access import (
     listed,
     person_or_abort,
 )
-from app.cases import services
-from app.cases.forms import CaseForm, GoalForm, MeetingForm, PersonForm
+from app.cases import closure, export, services
+from app.cases.forms import (
+    CaseForm,
+    CloseForm,
+    GoalForm,
+    MeetingForm,
+    PersonForm,
+    ReopenForm,
+)
 from app.cases.models import Case, Person
 from app.cases.page import build_case_page
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
-from app.labels import ROLE_LABELS
+from app.instruments import METHOD_MEETING_KINDS
+from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
+from app.pdf import render_pdf
 
 bp = Blueprint("cases", __name__)
 
@@ -90,6 +103,35 @@ def edit_person(case_id: int, person_id: int):
         services.save_person(case, person, form.data)
         return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/person.html", case=case, form=form, person=person)
+
+
+def _download(body: str | bytes, mimetype: str, filename: str):
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/cases/<int:case_id>/people/<int:person_id>/export.json")
+@case_work_required
+def export_person(case_id: int, person_id: int):
+    """Everything Samstem holds about the person, as JSON (GDPR art. 15; issue 12 item 16). Audited."""
+    case = case_or_abort(case_id)
+    person = person_or_abort(case, person_id)
+    data = export.exported(case, person, "json")
+    return _download(json.dumps(data, ensure_ascii=False, indent=2, default=export.json_default), "application/json; charset=utf-8",
+                     f"samstem-person-{person.id}.json")
+
+
+@bp.route("/cases/<int:case_id>/people/<int:person_id>/export.pdf")
+@case_work_required
+def export_person_pdf(case_id: int, person_id: int):
+    """The same as a PDF to read and hand over. Audited."""
+    case = case_or_abort(case_id)
+    person = person_or_abort(case, person_id)
+    data = export.exported(case, person, "pdf")
+    html = render_template("cases/person_export.html", data=data)
+    return _download(render_pdf(html), "application/pdf", f"samstem-person-{person.id}.pdf")
 
 
 @bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])
@@ -168,3 +210,78 @@ def close_goal(case_id: int, goal_id: int):
     if services.close_goal(goal):
         flash(_("Målet er taget ud af barnets plan. Historikken er gemt."), "info")
     return redirect(_goals_url(case))
+
+
+def _case_url(case: Case) -> str:
+    return url_for("cases.show", case_id=case.id)
+
+
+def _method_meetings(case: Case) -> list[SelectChoice]:
+    """The network meetings and family group conferences held on the case, newest first."""
+    today = date.today()
+    return [SelectChoice("", "")] + [
+        SelectChoice(str(m.id), f"{MEETING_KIND_LABELS[m.kind]} {format_date(m.held_on, 'd. MMMM yyyy')}")
+        for m in case.meetings if m.kind in METHOD_MEETING_KINDS and m.held_on <= today
+    ]
+
+
+@bp.route("/cases/<int:case_id>/close", methods=["GET", "POST"])
+@case_work_required
+def close_case(case_id: int):
+    """Luk sagen: the day, the reason from the list; its open links are revoked (issue 12 item 14)."""
+    case = case_or_abort(case_id)
+    form = CloseForm()
+    form.meeting.choices = _method_meetings(case)
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            closing = closure.Closing(form.closed_on.data, form.reason.data, form.note.data, form.meeting_id)
+            try:
+                closure.close_case(case, current_user, closing)
+            except (closure.ClosureError, IntegrityError) as error:
+                db.session.rollback()
+                problem, status = _closing_problem(error), 409
+            else:
+                flash(_("Sagen er lukket. Dens åbne links virker ikke længere."), "info")
+                return redirect(_case_url(case))
+    elif closure.open_closure(case) is not None:
+        flash(_("Sagen er allerede lukket."), "info")
+        return redirect(_case_url(case))
+    else:
+        form.closed_on.data = date.today()
+    return render_template("cases/close.html", case=case, form=form, problem=problem), status
+
+
+def _closing_problem(error: Exception) -> str:
+    if isinstance(error, closure.ClosureError):
+        return str(error)
+    return _("Sagen er lige blevet lukket af en anden. Se lukningen på sagens side.")
+
+
+@bp.route("/cases/<int:case_id>/reopen", methods=["GET", "POST"])
+@case_work_required
+def reopen_case(case_id: int):
+    """Genåbn sagen: the day and the reason; filled into the closing in force (issue 12 item 14)."""
+    case = case_or_abort(case_id)
+    current = closure.open_closure(case)
+    form = ReopenForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            reopening = closure.Reopening(form.reopened_on.data, form.reason.data, form.note.data)
+            try:
+                closure.reopen_case(case, current_user, reopening)
+            except closure.ClosureError as error:
+                db.session.rollback()
+                problem, status = str(error), 409
+            else:
+                flash(_("Sagen er genåbnet. Lav nye links, når der skal spørges igen."), "info")
+                return redirect(_case_url(case))
+    elif current is None:
+        flash(_("Sagen er ikke lukket."), "info")
+        return redirect(_case_url(case))
+    else:
+        form.reopened_on.data = date.today()
+    return render_template("cases/reopen.html", case=case, form=form, closure=current, problem=problem), status

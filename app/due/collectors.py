@@ -140,3 +140,18 @@ def phone_follow_ups(case: Case, calls: list[loaders.CallDue] | None, today: dat
             endpoint="registrations.phone_follow_up",
             params=(("meeting_id", due.meeting.id), ("person_id", due.person_id)),
         )
+
+
+@collector(loaders.decisions_to_file, closed_too=True)
+def decisions_to_file(case: Case, decided: list[datetime] | None, today: date) -> Iterator[DueItem]:
+    """Decisions in force to mark "Journaliseret i fagsystemet", from the day the first was made;
+    also on a closed case, whose data is not purged before they are filed (issue 12 item 15)."""
+    if decided:
+        yield DueItem(
+            kind="file_decision",
+            case=case,
+            due_on=local_date(min(decided)),
+            what=ngettext("%(num)s beslutning", "%(num)s beslutninger", len(decided)),
+            endpoint="reconcile.case_view",
+            params=(("case_id", case.id),),
+        )

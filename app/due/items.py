@@ -10,7 +10,7 @@ its own (a decision) is dated by when it started waiting, so the oldest comes fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -41,27 +41,33 @@ class DueItem:
 Loader = Callable[[Sequence[int], date], Mapping[int, Any]]
 # A collector yields one kind of item for one case from what the loader found for it (None: nothing).
 Collector = Callable[[Case, Any, date], Iterable[DueItem]]
-COLLECTORS: list[tuple[Loader, Collector]] = []
+# (loader, collector, whether it also reads closed cases)
+COLLECTORS: list[tuple[Loader, Collector, bool]] = []
 
 
-def collector(load: Loader) -> Callable[[Collector], Collector]:
-    """Register a function that yields the due items of one kind for one case, from what `load` read."""
+def collector(load: Loader, closed_too: bool = False) -> Callable[[Collector], Collector]:
+    """Register a function that yields the due items of one kind for one case, from what `load` read.
+
+    A closed case is off the list (issue 12 item 14), but for what `closed_too` collectors find
+    on it: what must still be done before its data may be purged.
+    """
 
     def register(function: Collector) -> Collector:
-        COLLECTORS.append((load, function))
+        COLLECTORS.append((load, function, closed_too))
         return function
 
     return register
 
 
-def due_items(cases: Sequence[Case], today: date) -> list[DueItem]:
-    """Return every item due by today + HORIZON on the cases, soonest (most overdue) first."""
+def due_items(cases: Sequence[Case], today: date, closed: Collection[int] = ()) -> list[DueItem]:
+    """Return every item due by today + HORIZON on the cases, soonest (most overdue) first.
+    `closed` names the closed cases among them."""
     until = today + HORIZON
-    ids = [case.id for case in cases]
     found = []
-    for load, collect in COLLECTORS:
-        loaded = load(ids, today)
-        found += [item for case in cases for item in collect(case, loaded.get(case.id), today)]
+    for load, collect, closed_too in COLLECTORS:
+        read = [case for case in cases if closed_too or case.id not in closed]
+        loaded = load([case.id for case in read], today) if read else {}
+        found += [item for case in read for item in collect(case, loaded.get(case.id), today)]
     return sorted(
         (item for item in found if item.due_on <= until),
         key=lambda item: (item.due_on, item.kind, item.case.id),

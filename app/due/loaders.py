@@ -3,8 +3,8 @@
 Each loader runs a fixed number of queries whatever the number of cases and however long
 their history, reads only the columns its collector needs (no answers' JSON) and returns
 plain data by case id. The rules are those of the services the case page uses
-(undecided_rounds, undecided_observations, phone_follow_ups_due, next_measurement),
-applied to many cases in one go.
+(undecided_rounds, undecided_observations, phone_follow_ups_due, next_measurement, the
+decisions still to be filed), applied to many cases in one go.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from app.indicators.services import procedure
 from app.invitations.kinds import no_decision_kinds
 from app.invitations.models import Invitation, Response, Round
 from app.observations.models import Observation
+from app.reconcile.filing import TO_FILE
+from app.reconcile.models import Decision
 from app.registrations.models import PhoneFollowUp
 
 # A response in force: a newer answer supersedes, it never overwrites.
@@ -203,4 +205,14 @@ def phone_calls(case_ids: Sequence[int], today: date) -> dict[int, list[CallDue]
             calls.append(CallDue(meeting, person_id, first_name, role, schedule.phone_follow_up_due(held_on)))
         if tried_at is not None:
             calls[-1].attempts.append(Attempt(tried_at, tried_by))
+    return found
+
+
+def decisions_to_file(case_ids: Sequence[int], today: date) -> dict[int, list[datetime]]:
+    """Return when each decision in force not yet filed in the case system was made, by case."""
+    found: dict[int, list[datetime]] = defaultdict(list)
+    for case_id, decided_at in db.session.execute(
+        select(Decision.case_id, Decision.decided_at).where(Decision.case_id.in_(case_ids), TO_FILE)
+    ):
+        found[case_id].append(decided_at)
     return found

@@ -2,15 +2,17 @@
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import raiseload, selectinload
 
 from app.auth.access import case_work_required, get_by_id, listed
 from app.auth.models import CASE_ROLES, User
 from app.cases import services as cases
+from app.cases.closure import IS_CLOSED
 from app.cases.models import Case
 from app.due.items import HORIZON, due_items
 from app.extensions import db
+from app.reconcile.filing import HAS_DECISIONS_TO_FILE
 from app.timestamps import local_today
 
 bp = Blueprint("due", __name__)
@@ -33,13 +35,16 @@ def index():
     caseworker = _caseworker()
     query = (
         cases.visible_cases(current_user)
-        .where(Case.caseworker_id == caseworker.id, Case.closed_at.is_(None))
+        # A closed case is off the list, but for its decisions still to be filed (issue 12 items 14-15).
+        .where(Case.caseworker_id == caseworker.id, or_(~IS_CLOSED, HAS_DECISIONS_TO_FILE))
+        .add_columns(IS_CLOSED.label("closed"))
         # The collectors' loaders read the rest for every case at once; nothing more may load
         # case by case (raiseload makes a slip fail loudly instead of growing the list's cost).
         .options(selectinload(Case.people), raiseload("*"))
     )
     today = local_today()
-    items = due_items(db.session.scalars(query).all(), today)
+    found = db.session.execute(query).all()
+    items = due_items([case for case, _closed in found], today, {case.id for case, closed in found if closed})
     listed(list({item.case.id: item.case for item in items}.values()), "due")
     team = db.session.scalars(
         select(User).where(User.team_id == current_user.team_id, User.role.in_(CASE_ROLES)).order_by(User.name)

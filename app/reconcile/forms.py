@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.cases.forms import no_cpr
-from app.forms import DateField, Form
+from app.forms import DATE_MESSAGE, DateField, Form
 
 TEXT_LIMIT = 4000
 # A follow-up meeting further ahead than this is almost certainly a typing error.
@@ -76,3 +76,15 @@ class DecisionForm(Form):
             raise ValidationError(_l("Opfølgningsmødet skal ligge i dag eller senere."))
         if field.data > today + FOLLOW_UP_HORIZON:
             raise ValidationError(_l("Vælg en dato inden for to år."))
+
+
+class FilingForm(Form):
+    """"Journaliseret i fagsystemet": the day the decision was filed in the case system."""
+
+    filed_on = DateField(_l("Journaliseret den"), validators=[InputRequired(DATE_MESSAGE)])
+    # The page to go back to (a path on this site only; anything else is ignored).
+    back = HiddenField()
+
+    def validate_filed_on(self, field) -> None:
+        if field.data is not None and field.data > date.today():
+            raise ValidationError(_l("Datoen kan ikke ligge i fremtiden."))

@@ -1,6 +1,6 @@
 """The case worker's decisions on new information: kept for good, corrected only by a newer one."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
@@ -58,10 +58,28 @@ class Decision(db.Model):
     follow_up_meeting: Mapped["Meeting | None"] = relationship()  # noqa: F821
     corrects: Mapped["Decision | None"] = relationship(remote_side=[id], back_populates="corrected_by")
     corrected_by: Mapped["Decision | None"] = relationship(back_populates="corrects")
+    filing: Mapped["DecisionFiling | None"] = relationship(back_populates="decision")
 
     @property
     def is_current(self) -> bool:
         return self.corrected_by is None
+
+
+class DecisionFiling(db.Model):
+    """"Journaliseret i fagsystemet": the case worker has filed the decision in the municipality's
+    case system (DESIGN.md section 3). The retention purge never touches a case whose decisions in
+    force are not filed. Kept as written; one per decision."""
+
+    __tablename__ = "decision_filing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), unique=True)
+    filed_on: Mapped[date]
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decision: Mapped[Decision] = relationship(back_populates="filing")
+    filed_by: Mapped["User"] = relationship()  # noqa: F821
 
 
 refuse_updates(Decision, DecisionIsFinal, "record a correction instead")
@@ -84,4 +102,11 @@ describe("decision_round", purpose=_l("Hvilke runder en beslutning tager stillin
 describe("decision_observation", purpose=_l("Hvilke observationer en beslutning tager stilling til."),
          retention="case", seen_by=("case_team",), columns={
     "decision_id": NOT_PERSONAL, "observation_id": NOT_PERSONAL,
+})
+
+refuse_updates(DecisionFiling, DecisionIsFinal, "a decision is filed once")
+describe("decision_filing", purpose=_l("At en beslutning er journaliseret i fagsystemet: hvornår, og af hvem."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "decision_id": NOT_PERSONAL, "filed_by_id": NOT_PERSONAL, "recorded_at": NOT_PERSONAL,
+    "filed_on": NOT_PERSONAL,
 })

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.cases.models import Case
@@ -17,12 +17,14 @@ from app.extensions import db
 from app.invitations.models import Round
 from app.invitations.overview import RoundOverview
 from app.observations.models import Observation
+from app.reconcile.filing import TO_FILE
 from app.reconcile.history import CaseHistory
-from app.reconcile.models import Decision
+from app.reconcile.models import Decision, DecisionFiling
 from app.status.section import status_views
 
 _DECISION_PARTS = (selectinload(Decision.observations), selectinload(Decision.corrected_by),
-                   selectinload(Decision.follow_up_meeting))
+                   selectinload(Decision.follow_up_meeting),
+                   selectinload(Decision.filing).joinedload(DecisionFiling.filed_by))
 
 
 def load_case(case: Case) -> Case:
@@ -42,10 +44,12 @@ def load_round(round_: Round) -> Round:
 
 
 def latest_decisions(case: Case, limit: int = 5) -> list[Decision]:
-    """Return the case's newest decisions with what _decisions.html shows of each."""
+    """Return the case's newest decisions, and any older one still to be filed in the case system
+    (issue 12 item 15), with what _decisions.html shows of each."""
+    newest = select(Decision.id).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(limit)
     return list(db.session.scalars(
-        select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(limit)
-        .options(*_DECISION_PARTS)
+        select(Decision).where(Decision.case_id == case.id, or_(Decision.id.in_(newest), TO_FILE))
+        .order_by(Decision.id.desc()).options(*_DECISION_PARTS)
     ))
 
 

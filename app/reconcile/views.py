@@ -6,16 +6,23 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
-from app.auth.access import case_or_abort, case_work_required, get_by_id, round_or_abort
+from app.auth.access import (
+    case_or_abort,
+    case_work_required,
+    decision_or_abort,
+    get_by_id,
+    round_or_abort,
+)
 from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.invitations.kinds import no_decision_kinds, round_kind
 from app.invitations.models import Round
 from app.observations.models import Observation
 from app.observations.services import undecided_observations
-from app.reconcile import services
-from app.reconcile.forms import DecisionForm
+from app.reconcile import filing, services
+from app.reconcile.forms import DecisionForm, FilingForm
 from app.reconcile.history import CaseHistory
 from app.reconcile.models import Decision
 from app.reconcile.pages import (
@@ -116,6 +123,7 @@ def round_view(round_id: int):
         form=form,
         problem=problem,
         planned_follow_ups=planned,
+        filing_today=date.today(),  # _decisions.html offers "Journaliseret i fagsystemet"
         show_unscored_reason=round_kind(round_.kind).asks_unscored_reason,
         **shown_with([overview], history),
     ), status
@@ -158,7 +166,44 @@ def case_view(case_id: int):
         form=form,
         problem=problem,
         planned_follow_ups=planned,
+        filing_today=date.today(),  # _decisions.html offers "Journaliseret i fagsystemet"
         show_unscored_reason=any(round_kind(r.kind).asks_unscored_reason for r in rounds),
         **shown_with(overviews, history),
     ), status
 
+
+
+def _back(form: FilingForm, decision: Decision) -> str:
+    """The page the filing was marked on (a path on this site), else the case's decisions."""
+    back = (form.back.data or "").strip()
+    if back.startswith("/") and not back.startswith(("//", "/\\")) and "\\" not in back:
+        return back
+    return url_for("reconcile.case_view", case_id=decision.case_id)
+
+
+@bp.route("/decisions/<int:decision_id>/filed", methods=["GET", "POST"])
+@case_work_required
+def file_decision(decision_id: int):
+    """"Journaliseret i fagsystemet": mark the decision as filed in the case system (issue 12 item 15)."""
+    decision = decision_or_abort(decision_id)
+    form = FilingForm()
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                _filing, new = filing.file_decision(decision, current_user, form.filed_on.data)
+            except filing.FilingError as error:
+                problem = str(error)
+            except IntegrityError:  # marked at the same instant in another tab: the first one stands
+                db.session.rollback()
+                flash(_("Beslutningen var allerede markeret som journaliseret."), "info")
+                return redirect(_back(form, decision))
+            else:
+                flash(_("Beslutningen er markeret som journaliseret i fagsystemet.") if new
+                      else _("Beslutningen var allerede markeret som journaliseret."), "info")
+                return redirect(_back(form, decision))
+    elif decision.filing is None:
+        form.filed_on.data = date.today()
+    case = case_or_abort(decision.case_id)
+    return render_template("reconcile/file.html", case=case, decision=decision, form=form, problem=problem), status

@@ -1,6 +1,4 @@
-"""Staff forms: phone follow-up with a parent, method registration, re-opening of a case."""
-
-from datetime import date
+"""Staff forms: phone follow-up with a parent, method registration."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
@@ -10,7 +8,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from app.cases.forms import no_cpr
@@ -28,7 +25,6 @@ from app.registrations.models import (
     METHOD_OUTCOMES,
     METHODS,
     NOTES_LIMIT,
-    REASON_LIMIT,
     STARTED,
     TARGET_GROUPS,
 )
@@ -144,18 +140,3 @@ class MethodForm(Form):
         self.child_took_part.data = "yes" if registration.child_took_part else "no"
         self.parents_took_part.data = "yes" if registration.parents_took_part else "no"
         self.plan_coverage.data = str(registration.plan_coverage)
-
-
-def _required_reason(form, field) -> None:
-    if not (field.data or "").strip():
-        raise ValidationError(_l("Skriv, hvorfor sagen blev genåbnet."))
-
-
-class ReopeningForm(Form):
-    reopened_on = DateField(_l("Dato for genåbning"), validators=[InputRequired(DATE_MESSAGE)])
-    reason = TextAreaField(_l("Hvorfor blev sagen genåbnet?"),
-                           validators=[_required_reason, Length(max=REASON_LIMIT), no_cpr])
-
-    def validate_reopened_on(self, field) -> None:
-        if field.data is not None and field.data > date.today():
-            raise ValidationError(_l("Datoen kan ikke ligge i fremtiden."))

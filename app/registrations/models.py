@@ -1,14 +1,16 @@
-"""Phone follow-ups with each parent, method registrations, and re-openings of a case.
+"""Phone follow-ups with each parent, and method registrations.
 
 Phone follow-ups and method registrations are kept as written: a change is a correction,
 a new row that names the row it corrects; the earlier one stays in the history. A phone
 call that did not reach the parent is an attempt: the next call is recorded the same way,
 naming it, so every attempt stays in the line (who tried, when). A partial
 unique index allows one first recording per parent and meeting (per meeting for a method
-registration), and a unique `corrects_id` keeps the corrections in one line.
+registration), and a unique `corrects_id` keeps the corrections in one line. Closing and
+re-opening a case are recorded in its closures (app.cases.models.CaseClosure), which a
+registration with the outcome "closed" points to.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
@@ -28,7 +30,6 @@ CASE_TYPES = (
 )
 METHOD_OUTCOMES = ("closed", "measure", "continues")
 NOTES_LIMIT = 4000
-REASON_LIMIT = 2000
 MAX_COUNT = 99
 
 
@@ -83,6 +84,7 @@ class MethodRegistration(db.Model):
         CheckConstraint(f"network_count BETWEEN 0 AND {MAX_COUNT}", name="network_count"),
         CheckConstraint(f"professional_count BETWEEN 0 AND {MAX_COUNT}", name="professional_count"),
         CheckConstraint("plan_coverage BETWEEN 1 AND 5", name="plan_coverage"),
+        CheckConstraint("closure_id IS NULL OR outcome = 'closed'", name="closure"),
         Index("uq_method_registration_first", "meeting_id", unique=True,
               sqlite_where=text("corrects_id IS NULL"), postgresql_where=text("corrects_id IS NULL")),
     )
@@ -98,12 +100,15 @@ class MethodRegistration(db.Model):
     professional_count: Mapped[int]
     plan_coverage: Mapped[int]
     outcome: Mapped[str] = mapped_column(String(20))
+    # The closing the outcome "closed" records: the case's closure is the one source of truth.
+    closure_id: Mapped[int | None] = mapped_column(ForeignKey("case_closure.id"), index=True)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("method_registration.id"), unique=True)
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped["Meeting"] = relationship()  # noqa: F821
     registered_by: Mapped["User"] = relationship()  # noqa: F821
+    closure: Mapped["CaseClosure | None"] = relationship()  # noqa: F821
     corrects: Mapped["MethodRegistration | None"] = relationship(remote_side=[id], back_populates="corrected_by")
     corrected_by: Mapped["MethodRegistration | None"] = relationship(back_populates="corrects")
 
@@ -112,23 +117,8 @@ class MethodRegistration(db.Model):
         return self.corrected_by is None
 
 
-class Reopening(db.Model):
-    """A later re-opening of the case: when and why. A case may be re-opened several times."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
-    reopened_on: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    recorded_by: Mapped["User"] = relationship()  # noqa: F821
-
-
 refuse_updates(PhoneFollowUp, RecordIsFinal, "record a correction instead")
 refuse_updates(MethodRegistration, RecordIsFinal, "record a correction instead")
-refuse_updates(Reopening, RecordIsFinal, "record a new re-opening instead")
-
 
 # The record of processing (app.privacy): what each column holds, kept next to the models.
 describe("phone_follow_up", purpose=_l("Rådgiverens opfølgning i telefonen med hver forælder efter et møde."),
@@ -145,16 +135,10 @@ describe("method_registration", purpose=_l("Metode, deltagere, planens dækning 
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "meeting_id": NOT_PERSONAL, "method": NOT_PERSONAL, "network_count": NOT_PERSONAL,
     "professional_count": NOT_PERSONAL, "plan_coverage": NOT_PERSONAL, "corrects_id": NOT_PERSONAL,
-    "registered_by_id": NOT_PERSONAL, "registered_at": NOT_PERSONAL,
+    "registered_by_id": NOT_PERSONAL, "registered_at": NOT_PERSONAL, "closure_id": NOT_PERSONAL,
     "target_group": personal(_l("Målgruppen, fx børn med handicap.")),
     "case_type": personal(_l("Sagens type, fx underretning.")),
     "child_took_part": personal(_l("Om barnet var med.")),
     "parents_took_part": personal(_l("Om forældrene var med.")),
     "outcome": personal(_l("Udfaldet, fx at sagen lukkes.")),
-})
-describe("reopening", purpose=_l("Når en sag bliver åbnet igen: hvornår, og hvorfor."),
-         retention="case", seen_by=("case_team",), columns={
-    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "recorded_by_id": NOT_PERSONAL, "recorded_at": NOT_PERSONAL,
-    "reopened_on": personal(_l("Datoen, sagen blev åbnet igen.")),
-    "reason": personal(_l("Grunden med rådgiverens egne ord.")),
 })

@@ -1,18 +1,14 @@
-"""The case page's registrations: phone follow-ups due and made, method registrations, re-openings,
-and what each meeting in the meeting list still lacks."""
+"""The case page's registrations: phone follow-ups due and made, method registrations, and what
+each meeting in the meeting list still lacks. (Closings and re-openings: app.cases.section.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-
 from app.cases.models import Case
 from app.cases.page import section
-from app.extensions import db
 from app.registrations import services
-from app.registrations.models import Reopening
 
 
 @dataclass(frozen=True)
@@ -45,19 +41,11 @@ class MethodMeeting:
     outcome: str | None  # the registration in force's outcome; None when none is registered
 
 
-@dataclass(frozen=True)
-class ReopeningRow:
-    reopened_on: date
-    reason: str
-    recorded_by: str
-
-
 @dataclass
 class RegistrationSection:
     due: list[CallDue] = field(default_factory=list)
     calls: list[CallMade] = field(default_factory=list)
     method_meetings: list[MethodMeeting] = field(default_factory=list)
-    reopenings: list[ReopeningRow] = field(default_factory=list)
     # Per meeting id: "phone" or "method", for the meetings that take a registration.
     kinds: dict[int, str] = field(default_factory=dict)
     # Per meeting id held on or before today: how many registrations are still missing.
@@ -72,7 +60,7 @@ def _kind(meeting) -> str | None:
 
 @section("registrations")
 def registration_section(case: Case, today: date) -> RegistrationSection:
-    """Three queries: the phone follow-ups, the method registrations and the re-openings of the case."""
+    """Two queries: the phone follow-ups and the method registrations of the case."""
     recorded = services.phone_follow_ups_on(case)
     due = services.follow_ups_due_from(case.meetings, recorded, today)
     still_due = {(d.meeting.id, d.person.id) for d in due}
@@ -85,9 +73,6 @@ def registration_section(case: Case, today: date) -> RegistrationSection:
                for c in services.in_force(recorded) if (c.meeting_id, c.person_id) not in still_due],
         method_meetings=[MethodMeeting(m.id, m.kind, m.held_on, registered[m.id].outcome if m.id in registered else None)
                          for m in case.meetings if services.takes_method_registration(m)],
-        reopenings=[ReopeningRow(r.reopened_on, r.reason, r.recorded_by.name) for r in db.session.scalars(
-            select(Reopening).where(Reopening.case_id == case.id)
-            .order_by(Reopening.reopened_on.desc(), Reopening.id.desc()))],
         kinds={m.id: kind for m in case.meetings if (kind := _kind(m))},
     )
     for item in due:

@@ -1,4 +1,4 @@
-"""Phone follow-ups, method registrations and re-openings: recorded, corrected, and what is due."""
+"""Phone follow-ups and method registrations: recorded, corrected, and what is due."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.auth.models import User
+from app.cases import closure as closures
 from app.cases.models import PARENT_ROLES, Case, Meeting, Person
 from app.extensions import db
 from app.indicators.schedule import needs_phone_follow_up, phone_follow_up_due
 from app.instruments import METHOD_MEETING_KINDS
-from app.registrations.models import MethodRegistration, PhoneFollowUp, Reopening
+from app.registrations.models import MethodRegistration, PhoneFollowUp
 from app.timestamps import utcnow
 
 PHONE_FIELDS = ("reached", "started", "helps", "notes")
@@ -23,7 +24,7 @@ METHOD_FIELDS = (
     "method", "target_group", "case_type", "child_took_part", "parents_took_part",
     "network_count", "professional_count", "plan_coverage", "outcome",
 )
-# The same re-opening recorded again this soon (a double click) is the same re-opening.
+# A call that did not reach the parent, recorded again this soon (a double click), is the same attempt.
 REPEAT_WINDOW = timedelta(minutes=2)
 
 
@@ -171,17 +172,27 @@ def method_history(meeting: Meeting) -> list[MethodRegistration]:
 
 
 def register_method(meeting: Meeting, user: User, data: dict) -> tuple[MethodRegistration, bool]:
-    """Register the method; registering again corrects the one in force, which stays as history."""
+    """Register the method; registering again corrects the one in force, which stays as history.
+
+    The outcome "closed" points to the case's closing (issue 12 item 14): the one it pointed to
+    already when only other answers are corrected, else the closing in force, else a new one
+    (the case is closed now, without further measure after this meeting). Correcting the
+    outcome away from "closed" leaves the case closed: re-opening it is the case worker's step.
+    """
     values = {k: data[k] for k in METHOD_FIELDS}
     history = method_history(meeting)
     current = history[-1] if history else None
     if current is not None and all(getattr(current, k) == values[k] for k in METHOD_FIELDS):
         return current, False
-    row = MethodRegistration(meeting=meeting, registered_by=user, registered_at=utcnow(), corrects=current, **values)
+    closure = None
+    if values["outcome"] == "closed":
+        closure = current.closure if current is not None and current.closure_id else closures.close_after_method(meeting, user)
+    row = MethodRegistration(meeting=meeting, registered_by=user, registered_at=utcnow(), corrects=current,
+                             closure=closure, **values)
     db.session.add(row)
     db.session.flush()
     audit.record("method_registration.create", meeting.case_id, registration_id=row.id, meeting_id=meeting.id,
-                 corrects=current.id if current else None)
+                 corrects=current.id if current else None, closure_id=closure.id if closure else None)
     return row, True
 
 
@@ -209,26 +220,6 @@ def open_registrations(case: Case, today: date) -> dict[int, int]:
         if takes_method_registration(meeting) and meeting.held_on <= today and meeting.id not in registered:
             missing[meeting.id] = 1
     return missing
-
-
-# --- re-openings --------------------------------------------------------------------------
-
-
-def record_reopening(case: Case, user: User, reopened_on: date, reason: str) -> tuple[Reopening, bool]:
-    """Record a re-opening; the same one again within a short while (a double click) is stored once."""
-    reason = reason.strip()
-    latest = db.session.scalar(select(Reopening).where(Reopening.case_id == case.id).order_by(Reopening.id.desc()).limit(1))
-    if (
-        latest is not None
-        and (latest.reopened_on, latest.reason, latest.recorded_by_id) == (reopened_on, reason, user.id)
-        and utcnow() - latest.recorded_at < REPEAT_WINDOW
-    ):
-        return latest, False
-    row = Reopening(case_id=case.id, reopened_on=reopened_on, reason=reason, recorded_by=user, recorded_at=utcnow())
-    db.session.add(row)
-    db.session.flush()
-    audit.record("reopening.create", case.id, reopening_id=row.id)
-    return row, True
 
 
 # --- batch loaders (the case page) ---------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Staff pages: a meeting's follow-up page, phone follow-ups, method registration, re-openings."""
+"""Staff pages: a meeting's follow-up page, phone follow-ups, method registration."""
 
 from datetime import date
 
@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.access import (
-    case_or_abort,
     case_work_required,
     get_by_id,
     meeting_or_abort,
 )
+from app.cases import closure
 from app.cases.models import Meeting, Person
 from app.extensions import db
 from app.labels import (
@@ -23,7 +23,7 @@ from app.labels import (
     TARGET_GROUP_LABELS,
 )
 from app.registrations import services
-from app.registrations.forms import MethodForm, PhoneFollowUpForm, ReopeningForm
+from app.registrations.forms import MethodForm, PhoneFollowUpForm
 
 bp = Blueprint("registrations", __name__)
 
@@ -116,6 +116,15 @@ def phone_follow_up(meeting_id: int, person_id: int):
 
 
 
+def _closure_message(recorded) -> str | None:
+    """What the registration means for the case's closing (issue 12 item 14)."""
+    if recorded.outcome == "closed":
+        return _("Sagen står som lukket. Dens åbne links virker ikke længere.")
+    if recorded.corrects is not None and recorded.corrects.outcome == "closed" and closure.open_closure(recorded.meeting.case):
+        return _("Sagen er stadig lukket. Genåbn den på sagens side, hvis den ikke skulle være lukket.")
+    return None
+
+
 @bp.route("/meetings/<int:meeting_id>/method", methods=["GET", "POST"])
 @case_work_required
 def method(meeting_id: int):
@@ -133,8 +142,13 @@ def method(meeting_id: int):
             except IntegrityError:
                 db.session.rollback()
                 problem, status = _("Metoden er lige blevet registreret af en anden. Se registreringen nedenfor, og ret den, hvis det er nødvendigt."), 409
+            except closure.ClosureError as error:  # e.g. "closed" after a meeting not held yet
+                db.session.rollback()
+                problem, status = str(error), 409
             else:
                 flash(_("Metoden er registreret.") if stored else _("Der var ingen ændringer at gemme."), "info")
+                if stored and (said := _closure_message(_recorded)):
+                    flash(said, "info")
                 return redirect(_meeting_url(meeting))
     else:
         if history:
@@ -147,20 +161,3 @@ def method(meeting_id: int):
     return render_template(
         "registrations/method.html", meeting=meeting, case=meeting.case, form=form, history=history, problem=problem
     ), status
-
-
-@bp.route("/cases/<int:case_id>/reopenings/new", methods=["GET", "POST"])
-@case_work_required
-def new_reopening(case_id: int):
-    case = case_or_abort(case_id)
-    form = ReopeningForm()
-    status = 200
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            services.record_reopening(case, current_user, form.reopened_on.data, form.reason.data)
-            flash(_("Genåbningen er registreret."), "info")
-            return redirect(url_for("cases.show", case_id=case.id, _anchor="registrations"))
-    else:
-        form.reopened_on.data = date.today()
-    return render_template("registrations/reopening.html", case=case, form=form), status

@@ -51,7 +51,8 @@ def _demo_pages(app, live_server: str) -> dict[str, str]:
         "registrations": f"/meetings/{follow_up.id}/registrations",
         "phone follow-up": f"/meetings/{follow_up.id}/phone-follow-ups/{father.id}",
         "method": f"/meetings/{held['network_meeting'].id}/method",
-        "re-opening": f"/cases/{case.id}/reopenings/new",
+        "closing the case": f"/cases/{case.id}/close",
+        "a person and their data": f"/cases/{case.id}/people/{father.id}",
         "observation link": f"/cases/{case.id}/observation-links/new",
     }
 
@@ -72,7 +73,7 @@ def test_every_new_staff_page_is_accessible_and_error_free(app, live_server, des
 
 @pytest.mark.parametrize("name, button", [
     ("phone follow-up", "Gem"),
-    ("re-opening", "Gem"),
+    ("closing the case", "Luk sagen"),
     ("status request", "Send anmodning"),
 ])
 def test_a_staff_form_with_its_errors_showing_is_accessible(app, live_server, desk, name, button):
