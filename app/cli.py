@@ -1,4 +1,4 @@
-"""Command-line tasks: users, demo data, and the outbox group."""
+"""Command-line tasks: users, demo data, the outbox group and the links group."""
 
 import click
 from flask import Flask, current_app
@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.auth.models import ROLES, Team, User
 from app.extensions import db
+from app.invitations.cli import links_cli
 from app.outbox.cli import outbox_cli
 
 
@@ -72,3 +73,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo_data)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(links_cli)

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -57,7 +58,8 @@ class Round(db.Model):
 
 
 class Invitation(db.Model):
-    """One person's personal link in a round; the token itself is never stored."""
+    """One person's personal link in a round: found by its token's hash; the token itself is kept
+    only sealed (app/invitations/issued.py), while the link is handed out and unopened."""
 
     __table_args__ = (UniqueConstraint("round_id", "person_id"),)
 
@@ -71,6 +73,11 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The token encrypted with LINK_KEYS (app.sealing), so any staff browser can show and send the
+    # same link; NULL once the link is opened, revoked, expired or its round decided.
+    sealed_token: Mapped[str | None] = mapped_column(Text)
+    # When the same link was last sent again as a reminder (by hand or by `flask outbox send`).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     person: Mapped["Person"] = relationship()  # noqa: F821
