@@ -40,11 +40,17 @@ system-test-deps: system-deps
 translations: $(STAMP)
 	@$(VENV)/bin/pybabel -q compile -d translations
 
-instance/settings.py:
+# The sealing key of respondents' links (LINK_KEYS) is generated like SECRET_KEY, and added to an
+# older settings.py that has none.
+LINK_KEY_LINE := $(PY) -c "from cryptography.fernet import Fernet; print(f'LINK_KEYS = [{Fernet.generate_key().decode()!r}]')"
+
+instance/settings.py: $(STAMP)
 	mkdir -p instance
-	$(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
-	echo "SESSION_COOKIE_SECURE = False  # http://127.0.0.1 in development" >> $@
-	echo "REMEMBER_COOKIE_SECURE = False" >> $@
+	test -f $@ || $(PY) -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	grep -q '^SESSION_COOKIE_SECURE' $@ || echo "SESSION_COOKIE_SECURE = False  # http://127.0.0.1 in development" >> $@
+	grep -q '^REMEMBER_COOKIE_SECURE' $@ || echo "REMEMBER_COOKIE_SECURE = False" >> $@
+	grep -q '^LINK_KEYS' $@ || $(LINK_KEY_LINE) >> $@
+	touch $@
 
 migrate: $(STAMP) instance/settings.py
 	$(FLASK) db upgrade

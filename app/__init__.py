@@ -1,8 +1,8 @@
 """Samstem: feedback from every voice around a child, gathered per case.
 
 How the code is layered; imports point down this list only (tests/test_layers.py checks it):
-  1. foundations: config, extensions, timestamps, tokens, labels, i18n, security, logmask, pdf, forms,
-     append_only, privacy (the words the models describe their columns with)
+  1. foundations: config, extensions, timestamps, tokens, sealing, labels, i18n, security, logmask, pdf,
+     forms, append_only, privacy (the words the models describe their columns with)
   2. models: <area>/models.py and audit.py: tables and the invariants they keep
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
   4. services: each area's services, pure rules and page sections; auth/access.py (the
@@ -17,6 +17,7 @@ from importlib import import_module
 from flask import Flask
 
 from app import config as config_module
+from app import sealing
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -48,6 +49,7 @@ def _configure(app: Flask, config: type | dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{app.instance_path}/samstem.sqlite"
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export it, or put it in instance/settings.py")
+    app.config["LINK_KEYS"] = sealing.check_keys(app.config.get("LINK_KEYS"))
 
 
 def _init_extensions(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Command-line tasks: users, demo data, the record of processing, the outbox group, and the retention purge."""
+"""Command-line tasks: users, demo data, the record of processing, the outbox and links groups, and
+the retention purge."""
 
 import re
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from app.auth.models import ROLES, Team, User
 from app.extensions import db
+from app.invitations.cli import links_cli
 from app.outbox.cli import outbox_cli
 from app.retention.cli import purge_command
 
@@ -107,3 +109,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(purge_command)
+    app.cli.add_command(links_cli)

@@ -21,6 +21,9 @@ def _flag(name: str) -> bool:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The keys respondents' links are sealed with (app/sealing.py), newest first, separated by
+    # commas; kept apart from the database and SECRET_KEY. Required: create_app refuses to start without.
+    LINK_KEYS = os.environ.get("SAMSTEM_LINK_KEY")
     # None means SQLite in the instance folder; create_app fills in the path.
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: an error message never carries the values of a statement (answers, names).
@@ -51,6 +54,9 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
     TOKEN_DAYS = int(os.environ.get("SAMSTEM_TOKEN_DAYS", "14"))
+    # Days after a link was first sent until `flask outbox send` sends the same link once more to
+    # those who have not opened it; 0 sends no reminders by itself.
+    REMINDER_DAYS = int(os.environ.get("SAMSTEM_REMINDER_DAYS", "3"))
     PROPOSAL_MAX_FORMS = 2
     # Failed token look-ups per client address before it must wait.
     TOKEN_FAILURE_LIMIT = os.environ.get("SAMSTEM_TOKEN_FAILURE_LIMIT", "20 per 10 minutes")
@@ -108,6 +114,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    LINK_KEYS = ["c2Ftc3RlbS10ZXN0LWxpbmsta2V5LTAxMjM0NTY3ODk="]  # b"samstem-test-link-key-0123456789"
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     WTF_CSRF_ENABLED = False
     # Test users need no protection against offline guessing; fast hashes keep tests quick.

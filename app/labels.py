@@ -185,6 +185,17 @@ OUTBOX_STATE_LABELS = {
     "given_up": _l("Opgivet"),
 }
 
+# Why a message with a link was not sent (app.outbox.models.NOT_SENT_REASONS): its link no longer works or is no longer kept.
+NOT_SENT_LABELS = {
+    "revoked": _l("Ikke sendt: linket er tilbagekaldt"),
+    "answered": _l("Ikke sendt: personen har allerede svaret"),
+    "declined": _l("Ikke sendt: personen har allerede sagt nej tak til at svare"),
+    "locked": _l("Ikke sendt: runden er afsluttet"),
+    "expired": _l("Ikke sendt: linket er udløbet"),
+    "opened": _l("Ikke sendt: linket er allerede åbnet"),
+    "lost": _l("Ikke sendt: linket kan ikke vises igen"),
+}
+
 # Everyday observations from the network (DESIGN.md D).
 OBSERVATION_KIND_LABELS = {
     "positive": _l("Positiv"),

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -60,7 +61,8 @@ def pages() -> list[tuple[str, str]]:
 def measure(months: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({
-            "SECRET_KEY": secrets.token_hex(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+            "SECRET_KEY": secrets.token_hex(), "LINK_KEYS": Fernet.generate_key().decode(),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SESSION_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": False, "PUBLIC_BASE_URL": "http://localhost",
         })

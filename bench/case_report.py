@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pypdfium2  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
 from flask_login import login_user  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
@@ -73,7 +74,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({
-            "SECRET_KEY": secrets.token_hex(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+            "SECRET_KEY": secrets.token_hex(), "LINK_KEYS": Fernet.generate_key().decode(),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         })
         with app.app_context():

@@ -49,6 +49,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -56,6 +57,7 @@ from app import create_app  # noqa: E402
 CLIENTS = 50
 BASELINE_SECONDS = 5
 SECRET = secrets.token_hex(32)
+LINK_KEY = Fernet.generate_key().decode()
 
 def answer(instrument_ids: list[str]) -> dict[str, str]:
     """Return a complete, valid answer to each form, from the forms' own items (needs an app context):
@@ -79,6 +81,7 @@ def samstem() -> Flask:
     """Build Samstem as production would run it, on DATABASE_URL (gunicorn "bench.load:samstem()")."""
     return create_app({
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", SECRET),
+        "LINK_KEYS": os.environ.get("BENCH_LINK_KEY", LINK_KEY),
         "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
         "WTF_CSRF_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
@@ -167,7 +170,7 @@ def serve(target: str, workers: int, url: str, probe: str) -> tuple[subprocess.P
     server = subprocess.Popen(
         [str(gunicorn), "--chdir", str(ROOT), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "--backlog", "2048", target],
-        env=os.environ | {"DATABASE_URL": url, "BENCH_SECRET_KEY": SECRET},
+        env=os.environ | {"DATABASE_URL": url, "BENCH_SECRET_KEY": SECRET, "BENCH_LINK_KEY": LINK_KEY},
     )
     base = f"http://127.0.0.1:{port}"
     deadline, answered = time.monotonic() + 120, 0

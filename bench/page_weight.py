@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
@@ -108,6 +109,7 @@ def build_app(folder: str):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
         "SECRET_KEY": secrets.token_hex(32),
+        "LINK_KEYS": Fernet.generate_key().decode(),
         "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1
     })
     logging.disable(logging.INFO)  # the migrations' own progress lines

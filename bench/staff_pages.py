@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from flask_login import login_user  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
@@ -76,7 +77,7 @@ class Built:
 def start(url: str):
     """Create the app on the database, migrated and empty."""
     app = create_app({
-        "SECRET_KEY": secrets.token_hex(), "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": secrets.token_hex(), "LINK_KEYS": Fernet.generate_key().decode(), "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
     })

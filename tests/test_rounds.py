@@ -239,16 +239,27 @@ def test_handout_sheets_are_in_each_readers_language_and_name_the_reader(staff, 
             assert "Emma" not in sheets[name] and "Sag-Ø-17" not in sheets[name], name
 
 
-def test_codes_are_shown_only_in_the_issuing_session(make, caseworker, app):
+def test_links_made_before_sealing_can_be_made_anew_for_the_whole_round_after_a_warning(make, caseworker, app):
+    """Issue 12 item 6: any browser of the team shows the sealed links (tests/test_sealed_links.py);
+    links made before they were sealed cannot be shown, and "Lav nye links" asks before it replaces them."""
     from tests.factories import login
 
     ids = make.emma(caseworker)  # issued outside this browser session
+    with app.app_context():
+        for invitation in db.session.scalars(select(Invitation)):
+            invitation.sealed_token = None  # as the links issued before the migration
+        db.session.commit()
     other = app.test_client()
     login(other)
     page = other.get(f"/rounds/{ids.round}/screen").text
     assert "Ingen QR-koder at vise" in page
     assert other.get(f"/rounds/{ids.round}/handout.pdf").mimetype == "text/html"
-    response = other.post(f"/rounds/{ids.round}/reissue")
+    asked = other.get(f"/rounds/{ids.round}/reissue")
+    assert "Vil du lave nye links til 5 personer?" in asked.text and "holder så op med at virke" in asked.text
+    with app.app_context():  # only asked: the links are as they were (opening one would count as opened)
+        child = db.session.get(Invitation, ids.invitations["child"])
+        assert child.token_hash == tokens.hash_token(ids.tokens["child"])
+    response = other.post(f"/rounds/{ids.round}/reissue", data=YES)
     assert response.status_code == 302
     screen = other.get(response.headers["Location"]).text
     assert "1 / 5" in screen
@@ -264,7 +275,7 @@ def test_reissue_one_link_stops_the_old_one(staff, make, caseworker, app):
     old = ids.tokens["mother"]
     anonymous = app.test_client()
     assert anonymous.get(f"/r/{old}").status_code == 200
-    response = staff.post(f"/invitations/{ids.invitations['mother']}/reissue")
+    response = staff.post(f"/invitations/{ids.invitations['mother']}/reissue", data=YES)
     assert response.status_code == 302
     assert "Mette har fået et nyt link" in staff.get(response.headers["Location"]).text
     assert anonymous.get(f"/r/{old}").status_code == 404

@@ -40,7 +40,7 @@ def _messages(app):
 def test_the_round_page_offers_email_and_sms_where_there_is_an_address(staff, emma):
     page = staff.get(f"/rounds/{emma.round}").text
     assert "Send links på e-mail eller SMS" in page
-    assert "Det link eller den QR-kode, du har vist eller printet før, holder så op med at virke." in page
+    assert "Beskeden har det samme link som QR-koden og det printede ark, så de bliver ved med at virke." in page
     assert f"/invitations/{emma.invitations['mother']}/send-email" in page
     assert f"/invitations/{emma.invitations['mother']}/send-sms" in page
     assert f"/invitations/{emma.invitations['father']}/send-email" not in page
@@ -48,7 +48,7 @@ def test_the_round_page_offers_email_and_sms_where_there_is_an_address(staff, em
     assert "Ingen e-mail eller telefon." in page  # Grete has neither
 
 
-def test_sending_queues_a_message_with_the_link_placeholder_then_delivers_a_fresh_link(app, staff, emma, caplog):
+def test_sending_queues_a_message_with_the_link_placeholder_then_delivers_the_handed_out_link(app, staff, emma, caplog):
     response = staff.post(f"/invitations/{emma.invitations['mother']}/send-email")
     assert response.status_code == 302
     [(channel, recipient, _subject, body, invitation_id, status)] = _messages(app)
@@ -61,8 +61,8 @@ def test_sending_queues_a_message_with_the_link_placeholder_then_delivers_a_fres
         delivery = deliver()
     assert delivery.sent == 1
     assert "To: mette@example.dk" in caplog.text and "/r/[token]" in caplog.text
-    # Sending made a new link: the one handed out before stops working.
-    assert app.test_client().get(f"/r/{emma.tokens['mother']}").status_code == 404
+    # Issue 12 item 6: the message carries the link handed out before, which goes on working.
+    assert app.test_client().get(f"/r/{emma.tokens['mother']}").status_code == 200
     assert "Sendt" in staff.get(f"/rounds/{emma.round}").text
 
 

@@ -11,6 +11,7 @@ from app.instruments import current_catalogue, propose
 from app.invitations.models import Round
 from app.reconcile.reconciliation import undecided_rounds
 from tests.factories import login, proposed_forms
+from tests.qr import decode_svg
 
 
 @pytest.fixture
@@ -40,10 +41,9 @@ def _plan(app, emma, days=7):
 
 
 def _tokens_from_screen(staff, round_id):
-    """Return the tokens the meeting screen would show, in invitation order (kept in the session only)."""
-    with staff.session_transaction() as session:
-        issued = session["issued"][str(round_id)]
-    return [issued[k] for k in sorted(issued, key=int)]
+    """Return the tokens the meeting screen shows, in invitation order (read from its QR codes)."""
+    grid = staff.get(f"/rounds/{round_id}/screen?view=grid").text
+    return [decode_svg(svg)[0].rsplit("/", 1)[1] for svg in re.findall(r"<svg.*?</svg>", grid, re.S)]
 
 
 def test_the_see_happen_form_is_never_proposed_or_offered_as_feedback(app, staff, emma):

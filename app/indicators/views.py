@@ -24,7 +24,6 @@ from app.indicators.forms import CaseIndicatorsForm, ProcedureForm, TookPartFiel
 from app.indicators.matrix import build
 from app.indicators.models import RHYTHMS
 from app.instruments.blocks import word_problems
-from app.invitations import issued
 
 bp = Blueprint("indicators", __name__)
 
@@ -117,7 +116,6 @@ def start(meeting_id: int):
             problem, status = str(error), 409
             refused = [message for message in refused if message not in problem]
         else:
-            issued.remember(round_.id, tokens)
             for message in refused:
                 flash(message, "info")
             if tokens:

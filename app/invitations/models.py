@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -59,7 +60,8 @@ class Round(db.Model):
 
 
 class Invitation(db.Model):
-    """One person's personal link in a round; the token itself is never stored."""
+    """One person's personal link in a round: found by its token's hash; the token itself is kept
+    only sealed (app/invitations/issued.py), while the link is handed out and unopened."""
 
     __table_args__ = (UniqueConstraint("round_id", "person_id"),)
 
@@ -73,6 +75,11 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The token encrypted with LINK_KEYS (app.sealing), so any staff browser can show and send the
+    # same link; NULL once the link is opened, revoked, expired or its round decided.
+    sealed_token: Mapped[str | None] = mapped_column(Text)
+    # When the same link was last sent again as a reminder (by hand or by `flask outbox send`).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     person: Mapped["Person"] = relationship()  # noqa: F821
@@ -149,10 +156,14 @@ describe("round", purpose=_l("En indsamling af svar om et møde: feedback efter 
     "id": NOT_PERSONAL, "meeting_id": NOT_PERSONAL, "kind": NOT_PERSONAL, "due_on": NOT_PERSONAL,
     "created_by_id": NOT_PERSONAL, "created_at": NOT_PERSONAL, "locked_at": NOT_PERSONAL,
 })
-describe("invitation", purpose=_l("Hver persons personlige link i en runde. Selve linket gemmes aldrig."),
+describe("invitation", purpose=_l("Hver persons personlige link i en runde. Selve linket gemmes kun krypteret, og kun "
+                                  "til det er åbnet, lukket eller udløbet."),
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "round_id": NOT_PERSONAL, "person_id": NOT_PERSONAL, "expires_at": NOT_PERSONAL,
-    "revoked_at": NOT_PERSONAL,
+    "revoked_at": NOT_PERSONAL, "reminded_at": NOT_PERSONAL,
+    "sealed_token": personal(_l("Linket, krypteret med en nøgle uden for databasen: så mødeskærmen, arket og "
+                                "beskeden viser det samme link. Slettes, når linket åbnes, lukkes eller udløber."),
+                             seen_by=("case_team",)),
     "instrument_ids": personal(_l("De skemaer, personen blev bedt om at udfylde.")),
     "token_hash": personal(_l("Et hash af linket: til at kende linket, når det bliver åbnet."), seen_by=("nobody",)),
     "issued_at": personal(_l("Hvornår personen fik linket.")),

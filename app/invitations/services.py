@@ -17,7 +17,7 @@ from app.instruments import (
     current_catalogue,
     propose,
 )
-from app.invitations import kinds
+from app.invitations import issued, kinds
 from app.invitations.models import Invitation, Round
 from app.timestamps import utcnow
 
@@ -69,12 +69,15 @@ def expiry(issued_at: datetime, due_on: date | None) -> datetime:
 
 
 def issue_token(invitation: Invitation) -> str:
-    """Give the invitation a fresh token and expiry; return the token (never stored)."""
+    """Give the invitation a fresh token and expiry; return the token (stored only hashed and sealed)."""
     token = tokens.new_token()
     invitation.token_hash = tokens.hash_token(token)
+    issued.seal(invitation, token)
     invitation.issued_at = utcnow()
     invitation.expires_at = expiry(invitation.issued_at, invitation.round.due_on if invitation.round else None)
     invitation.revoked_at = None
+    # A new link: not opened, not reminded of yet.
+    invitation.opened_at = invitation.reminded_at = None
     return token
 
 
@@ -133,13 +136,15 @@ def start_round(
 
 
 def reissue(invitation: Invitation) -> str:
-    """Replace the invitation's token: the old link stops working at once."""
+    """Replace the invitation's token: the old link stops working at once, wherever it was
+    shown, printed or sent."""
     token = issue_token(invitation)
     audit.record("invitation.reissue", invitation.round.meeting.case_id, invitation_id=invitation.id)
     return token
 
 
 def revoke(invitation: Invitation) -> None:
-    """Stop the invitation's link from working."""
+    """Stop the invitation's link from working, and forget it."""
     invitation.revoked_at = utcnow()
+    issued.destroy(invitation)
     audit.record("invitation.revoke", invitation.round.meeting.case_id, invitation_id=invitation.id)

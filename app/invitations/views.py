@@ -1,4 +1,8 @@
-"""Staff pages for feedback rounds: propose, confirm, hand out, follow, revoke."""
+"""Staff pages for feedback rounds: propose, confirm, hand out, follow, make a new link, revoke.
+
+The QR codes and sheets show each link as it is kept sealed (app/invitations/issued.py), in any
+staff browser with access to the case; no link is ever kept in the session cookie.
+"""
 
 from flask import (
     Blueprint,
@@ -14,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app import audit
 from app.auth.access import (
     case_work_required,
     invitation_or_abort,
@@ -49,12 +54,11 @@ def propose(meeting_id: int):
     if form.validate_on_submit():
         choices = {p.id: form[field_name(p.id)].data or [] for p in meeting.participants}
         try:
-            round_, tokens = services.open_round(meeting, current_user, choices)
+            round_, _tokens = services.open_round(meeting, current_user, choices)
         except services.RoundError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
-            issued.remember(round_.id, tokens)
             return redirect(url_for("invitations.screen", round_id=round_.id))
     return render_template("invitations/propose.html", meeting=meeting, form=form, field_name=field_name)
 
@@ -68,7 +72,6 @@ def show(round_id: int):
     return render_template(
         "invitations/round.html",
         overview=overview,
-        known=issued.recall(round_.id),
         messages={} if round_.is_locked else latest_messages(round_),
         **shown_with([overview], history),
     )
@@ -80,7 +83,7 @@ def screen(round_id: int):
     round_ = round_or_abort(round_id)
     items = _hand_outs(round_)
     if not items:
-        return render_template("invitations/screen_missing.html", round=round_)
+        return _missing(round_)
     if request.args.get("view") == "grid":
         return render_template("invitations/screen_grid.html", round=round_, hand_outs=items)
     position = request.args.get("n", "0")
@@ -91,14 +94,22 @@ def screen(round_id: int):
     )
 
 
+def _missing(round_: Round):
+    """The page saying there is no link to show, and why; it offers new links for those made before sealing."""
+    lost = [inv for inv in _open_invitations(round_) if issued.why_not(inv) == "lost"]
+    return render_template("invitations/screen_missing.html", round=round_, lost=len(lost))
+
+
 def _open_invitations(round_: Round) -> list[Invitation]:
     """Return the invitations whose link can still be handed out."""
     return [inv for inv in round_.invitations if inv.usable() and not inv.current_responses]
 
 
 def _hand_outs(round_: Round) -> list[HandOut]:
-    """Return the hand-outs this browser session can show for the round."""
-    return hand_outs(_open_invitations(round_), issued.recall(round_.id))
+    """Return the hand-outs of the links still sealed (handed out, unopened); the read of each is audited."""
+    items = hand_outs(_open_invitations(round_), issued.tokens_of(round_.invitations))
+    audit.read(round_.meeting.case_id, round_id=round_.id, links_shown=[item.invitation.id for item in items])
+    return items
 
 
 @bp.route("/rounds/<int:round_id>/handout.pdf")
@@ -107,7 +118,7 @@ def handout(round_id: int):
     round_ = round_or_abort(round_id)
     items = _hand_outs(round_)
     if not items:
-        return render_template("invitations/screen_missing.html", round=round_)
+        return _missing(round_)
     pdf = handout_pdf(items, current_app.config["ORGANISATION_NAME"])
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
@@ -116,31 +127,58 @@ def handout(round_id: int):
     return response
 
 
-@bp.route("/rounds/<int:round_id>/reissue", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/reissue", methods=["GET", "POST"])
 @case_work_required
 def reissue_unused(round_id: int):
+    """New links for those whose link cannot be shown (made before links were sealed); asks first."""
     round_ = round_or_abort(round_id)
+    back = url_for("invitations.screen", round_id=round_.id)
     if round_.is_locked:
         flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
         return redirect(url_for("invitations.show", round_id=round_.id))
-    fresh = {inv.id: services.reissue(inv) for inv in _open_invitations(round_) if inv.opened_at is None}
-    issued.remember(round_.id, fresh)
+    lost = [inv for inv in _open_invitations(round_) if issued.why_not(inv) == "lost"]
+    if not lost:
+        flash(_("Alle links, der kan bruges, kan vises. Der er ikke lavet nye links."), "info")
+        return redirect(back)
+    if not confirmed():
+        return render_template(
+            "confirm.html",
+            question=ngettext("Vil du lave et nyt link til %(num)s person?",
+                              "Vil du lave nye links til %(num)s personer?", len(lost)),
+            consequence=_("Deres gamle links holder så op med at virke, også på printede ark og i sendte beskeder."),
+            action=url_for("invitations.reissue_unused", round_id=round_.id),
+            confirm_label=_("Ja, lav nye links"), cancel_url=url_for("invitations.show", round_id=round_.id),
+            cancel_label=_("Nej, lad være"),
+        )
+    for invitation in lost:
+        services.reissue(invitation)
     flash(ngettext("Der er lavet et nyt link til %(num)s person. Det gamle link virker ikke længere.",
-                   "Der er lavet nye links til %(num)s personer. De gamle links virker ikke længere.", len(fresh)), "info")
-    return redirect(url_for("invitations.screen", round_id=round_.id))
+                   "Der er lavet nye links til %(num)s personer. De gamle links virker ikke længere.", len(lost)), "info")
+    return redirect(back)
 
 
-@bp.route("/invitations/<int:invitation_id>/reissue", methods=["POST"])
+@bp.route("/invitations/<int:invitation_id>/reissue", methods=["GET", "POST"])
 @case_work_required
 def reissue(invitation_id: int):
+    """"Lav et nyt link": asks once, warning that the old link stops working, then makes it."""
     invitation = invitation_or_abort(invitation_id)
+    name = invitation.person.first_name
+    back = url_for("invitations.show", round_id=invitation.round_id)
     if invitation.round.is_locked:
         flash(_("Runden er afsluttet. Der kan ikke laves nye links."), "error")
-        return redirect(url_for("invitations.show", round_id=invitation.round_id))
-    token = services.reissue(invitation)
-    issued.remember(invitation.round_id, {invitation.id: token})
-    flash(_("%(name)s har fået et nyt link. Det gamle virker ikke længere.", name=invitation.person.first_name), "info")
-    return redirect(url_for("invitations.show", round_id=invitation.round_id))
+        return redirect(back)
+    if not confirmed():
+        return render_template(
+            "confirm.html",
+            question=_("Vil du lave et nyt link til %(name)s?", name=name),
+            consequence=_("Det gamle link holder så op med at virke, også hvis det er printet, vist som QR-kode "
+                          "eller sendt i en besked. %(name)s skal så have det nye link.", name=name),
+            action=url_for("invitations.reissue", invitation_id=invitation.id),
+            confirm_label=_("Ja, lav et nyt link"), cancel_url=back, cancel_label=_("Nej, behold det gamle link"),
+        )
+    services.reissue(invitation)
+    flash(_("%(name)s har fået et nyt link. Det gamle virker ikke længere.", name=name), "info")
+    return redirect(back)
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
@@ -162,6 +200,5 @@ def revoke(invitation_id: int):
         )
     if invitation.revoked_at is None:
         services.revoke(invitation)
-    issued.forget(invitation.round_id, invitation.id)
     flash(_("Linket til %(name)s er tilbagekaldt.", name=name), "info")
     return redirect(back)

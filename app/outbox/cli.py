@@ -1,7 +1,8 @@
 """`flask outbox …`: deliver waiting e-mail and SMS, and see what is stuck.
 
 A scheduler runs `flask outbox send` every minute (a systemd timer, or cron with flock
-so two runs never overlap).
+so two runs never overlap). Each run first destroys the seals of links no longer needed
+(app/invitations/issued.py) and queues the reminders due (app/status/sending.py).
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.extensions import db
+from app.invitations import issued
 from app.outbox.models import OutboxMessage
 from app.outbox.senders import OutboxError, mask
 from app.outbox.services import deliver, status
+from app.status.sending import send_reminders
 
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail and SMS outbox.")
 
@@ -21,12 +25,17 @@ outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail and SMS out
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
               help="Try at most this many messages in this run.")
 def send_command(limit: int) -> None:
-    """Try every unsent message once, oldest first, and print what happened."""
+    """Queue the reminders due, try every unsent message once, oldest first, and print what happened."""
     try:
+        issued.unseal_expired()
+        reminded = send_reminders()
+        db.session.commit()
         delivery = deliver(limit)
     except OutboxError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"sent {delivery.sent}, failed {delivery.failed}, given up {delivery.given_up}")
+    if reminded:
+        click.echo(f"reminders queued: {reminded}")
     if delivery.sent and not current_app.config.get("MAIL_SERVER"):
         click.echo("note: MAIL_SERVER is not set, so e-mail was written to the log, not sent", err=True)
 

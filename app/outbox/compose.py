@@ -1,9 +1,12 @@
-"""The text a message goes out with: a fresh personal link put in at delivery time.
+"""The text a message goes out with: the personal link put in at delivery time.
 
 The stored body of a message about an invitation holds LINK. Only here, just before
-sending, is the invitation re-issued (a fresh token, its hash stored, the link that
-was handed out before stops working) and the link put into the text. That text lives
-in memory only: it is never written back, and a retry mints yet another token.
+sending, is the invitation's sealed token unsealed (app/invitations/issued.py) and the link
+put into the text: the same link that was shown as a QR code or printed, so a sheet never
+stops working because a message was sent, and a retry or a reminder sends that link again.
+That text lives in memory only: it is never written back. A link no longer sealed (opened,
+revoked, expired, answered, its round decided) is not sent: the message is given up with the
+reason, which the round page shows.
 """
 
 from __future__ import annotations
@@ -15,15 +18,31 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context
 
+from app.invitations import issued
 from app.invitations.links import respondent_url
-from app.invitations.services import reissue
 from app.outbox.models import LINK, OutboxMessage
 from app.outbox.senders import OutboxError
 from app.timestamps import utcnow
 
+# What the reasons (outbox.models.NOT_SENT_REASONS) say in the last error, for `flask outbox status`.
+NOT_SENT = {
+    "revoked": "not sent: the invitation was revoked, so its link must not go out",
+    "answered": "not sent: the invitation was already answered, so there is nothing to ask for",
+    "declined": "not sent: the invitation was already declined, so there is nothing to ask for",
+    "locked": "not sent: the round is locked (decided), so the form can no longer be answered",
+    "expired": "not sent: the invitation has expired; make a new link to send one",
+    "opened": "not sent: the link was already opened, so it is no longer kept; make a new link to send one",
+    "lost": "not sent: the link is no longer kept (made before links were sealed, or sealed with a key "
+            "no longer in LINK_KEYS); make a new link to send one",
+}
+
 
 class Undeliverable(Exception):
-    """This message must never go out; it is given up with this reason."""
+    """This message must never go out; it is given up with this reason (a NOT_SENT_REASONS code)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(NOT_SENT[reason])
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -36,22 +55,15 @@ class Text:
 
 
 def compose(message: OutboxMessage) -> Text:
-    """Return the message's text, with a fresh link if it is about an invitation."""
+    """Return the message's text, with the invitation's own link if it is about one."""
     invitation = message.invitation
     if invitation is None:
         return Text(message.subject, message.body)
-    # Checked before re-issuing: re-issuing would lift a revocation and renew the expiry.
-    if invitation.revoked_at is not None:
-        raise Undeliverable("not sent: the invitation was revoked, so its link must not go out")
-    # Never ask for what was already given (issue 10, item 3): an answer or a refusal is in.
-    answered = invitation.status()
-    if answered in ("answered", "declined"):
-        raise Undeliverable(f"not sent: the invitation was already {answered}, so there is nothing to ask for")
-    if invitation.round.is_locked:
-        raise Undeliverable("not sent: the round is locked (decided), so the form can no longer be answered")
-    if not invitation.usable(utcnow()):
-        raise Undeliverable("not sent: the invitation has expired; re-issue it to send a new link")
-    token = reissue(invitation)
+    # Never ask for what was already given (issue 10, item 3), never send a link that stopped working.
+    reason = issued.why_not(invitation, utcnow())
+    token = issued.token_of(invitation) if reason is None else None
+    if token is None:
+        raise Undeliverable(reason or "lost")
     return Text(message.subject, message.body.replace(LINK, respondent_url(token)), token)
 
 

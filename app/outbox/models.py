@@ -1,8 +1,9 @@
 """The outbox: every e-mail and SMS is a row here before it is delivered.
 
 A message about an invitation holds the placeholder ``{link}`` in its body, never a
-link: a link carries a raw token, and the database keeps tokens only as hashes. The
-link is made (with a fresh token) at delivery time and never written back.
+link: a link carries a raw token, which the database keeps only as a hash and, while the
+link is handed out and unopened, sealed. The link is put in at delivery time, unsealed:
+the same link that was shown or printed. It is never written back.
 """
 
 from datetime import datetime
@@ -16,6 +17,8 @@ from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
 CHANNELS = ("email", "sms")
+# Why a message about an invitation was not sent (given up at once); labels.NOT_SENT_LABELS words them.
+NOT_SENT_REASONS = ("revoked", "answered", "declined", "locked", "expired", "opened", "lost")
 # Where the respondent's personal link goes in a message about an invitation.
 LINK = "{link}"
 
@@ -23,7 +26,10 @@ LINK = "{link}"
 class OutboxMessage(db.Model):
     """One e-mail or SMS, waiting, sent, or given up."""
 
-    __table_args__ = (CheckConstraint(f"channel IN {CHANNELS}", name="channel"),)
+    __table_args__ = (
+        CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
+        CheckConstraint(f"not_sent_reason IN {NOT_SENT_REASONS}", name="not_sent_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))
@@ -47,6 +53,8 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when delivery stopped for good: too many attempts, or a link that must not go out.
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set with given_up_at when the link must not go out: one of NOT_SENT_REASONS.
+    not_sent_reason: Mapped[str | None] = mapped_column(String(10))
 
     invitation: Mapped["Invitation | None"] = relationship()  # noqa: F821
 
@@ -67,6 +75,7 @@ describe("outbox_message", purpose=_l("E-mails og sms'er med personers links, f�
     "id": NOT_PERSONAL, "channel": NOT_PERSONAL, "invitation_id": NOT_PERSONAL, "case_id": NOT_PERSONAL,
     "created_at": NOT_PERSONAL, "attempts": NOT_PERSONAL, "last_attempt_at": NOT_PERSONAL, "sent_at": NOT_PERSONAL,
     "given_up_at": NOT_PERSONAL, "topic": NOT_PERSONAL,
+    "not_sent_reason": NOT_PERSONAL,
     "recipient": personal(_l("Modtagerens e-mailadresse eller telefonnummer.")),
     "subject": personal(_l("Emnet: kan nævne barnets fornavn.")),
     "body": personal(_l("Beskeden: kan nævne barnets og rådgiverens navne.")),

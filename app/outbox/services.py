@@ -6,9 +6,10 @@ the message is about, so nothing is lost when the mail server is down. ``deliver
 oldest first, and commits after each one, so one failure never loses another's state.
 
 A message is *given up* (``given_up_at`` set, ``last_error`` says why, never tried
-again) when it has failed ``OUTBOX_MAX_ATTEMPTS`` times, or at once when the invitation
-it carries a link for was revoked, answered, declined, has expired or its round was locked
-before it went out; its link is then never re-issued.
+again) when it has failed ``OUTBOX_MAX_ATTEMPTS`` times, or at once when the link it
+carries is no longer sealed: its invitation was opened, revoked, answered, declined, has
+expired or its round was locked before it went out (``not_sent_reason`` says which, for the
+round page). A message never makes a new link: it sends the one that was shown or printed.
 """
 
 from __future__ import annotations
@@ -155,11 +156,12 @@ def _deliver_one(message_id: int, senders: dict, max_attempts: int) -> str | Non
         return None
     channel, to, attempt = message.channel, mask(message.recipient), message.attempts + 1
     text: Text | None = None
+    reason = None
     try:
         text = compose(message)
         _send(senders[channel], message, text)
-    except Undeliverable as reason:
-        error, give_up = str(reason), True
+    except Undeliverable as refused:
+        error, give_up, reason = str(refused), True, refused.reason
     except Exception as failure:  # noqa: BLE001 - whatever a sender raises fails this message only
         error, give_up = f"{type(failure).__name__}: {failure}", attempt >= max_attempts
         if give_up:
@@ -174,12 +176,11 @@ def _deliver_one(message_id: int, senders: dict, max_attempts: int) -> str | Non
         return "sent"
     if text is not None and text.token:
         error = error.replace(text.token, "[token]")
-    # The fresh token (if any) was not delivered: forget it; the link handed out before still works.
     db.session.rollback()
-    return _record_failure(message_id, attempt, redact(error), give_up)
+    return _record_failure(message_id, attempt, redact(error), give_up, reason)
 
 
-def _record_failure(message_id: int, attempt: int, error: str, give_up: bool) -> str | None:
+def _record_failure(message_id: int, attempt: int, error: str, give_up: bool, reason: str | None) -> str | None:
     message = _claim(message_id)
     if message is None:
         return None
@@ -189,6 +190,7 @@ def _record_failure(message_id: int, attempt: int, error: str, give_up: bool) ->
     message.last_error = error
     if give_up:
         message.given_up_at = now
+        message.not_sent_reason = reason
         # The reason stays in the database (flask outbox status): errors may quote the text.
         log.warning("outbox message %s given up after %s attempt(s)", message_id, attempt)
     db.session.commit()

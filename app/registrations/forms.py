@@ -11,7 +11,7 @@ from wtforms.validators import (
 )
 
 from app.cases.forms import no_cpr
-from app.forms import DATE_MESSAGE, DateField, Form
+from app.forms import Form
 from app.labels import (
     CASE_TYPE_LABELS,
     METHOD_LABELS,

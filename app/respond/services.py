@@ -90,10 +90,11 @@ def mark_opened(invitation: Invitation) -> None:
         db.session.execute(
             update(Invitation)
             .where(Invitation.id == invitation.id, Invitation.opened_at.is_(None))
-            .values(opened_at=now)
+            .values(opened_at=now, sealed_token=None)  # an opened link is never shown or sent again
             .execution_options(synchronize_session=False)
         )
         set_committed_value(invitation, "opened_at", now)
+        set_committed_value(invitation, "sealed_token", None)
         log.info("invitation %s opened", invitation.id)
 
 
@@ -109,9 +110,10 @@ def _hold(invitation: Invitation) -> None:
     db.session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id)
-        .values(opened_at=func.coalesce(Invitation.opened_at, now))
+        .values(opened_at=func.coalesce(Invitation.opened_at, now), sealed_token=None)
         .execution_options(synchronize_session=False)
     )
+    set_committed_value(invitation, "sealed_token", None)
     if invitation.opened_at is None:
         set_committed_value(invitation, "opened_at", now)
         log.info("invitation %s opened", invitation.id)

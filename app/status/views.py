@@ -18,10 +18,10 @@ from app.auth.access import (
 )
 from app.cases.models import Meeting
 from app.extensions import db
-from app.invitations import issued
 from app.labels import (
     ATTAINMENT_LABELS,
     MEETING_KIND_LABELS,
+    NOT_SENT_LABELS,
     OUTBOX_STATE_LABELS,
     RECIPIENT_STATUS_LABELS,
     ROLE_LABELS,
@@ -38,6 +38,7 @@ def labels() -> dict:
         "attainment_labels": ATTAINMENT_LABELS,
         "recipient_status_labels": RECIPIENT_STATUS_LABELS,
         "outbox_state_labels": OUTBOX_STATE_LABELS,
+        "not_sent_labels": NOT_SENT_LABELS,
     }
 
 
@@ -73,14 +74,13 @@ def new_request(case_id: int):
             if not no_email:
                 meeting = None if form.meeting.data == NEW else next(m for m in planned if str(m.id) == form.meeting.data)
                 try:
-                    round_, tokens = services.request_status(
+                    round_, _tokens = services.request_status(
                         case, current_user, meeting=meeting, new_meeting_on=form.new_meeting_on.data,
                         due_on=form.due_on.data, people=chosen)
                 except services.StatusRequestError as error:
                     db.session.rollback()
                     problem, status = str(error), 409
                 else:
-                    issued.remember(round_.id, tokens)
                     flash(_("Anmodningen om status er lagt i udbakken og sendes på e-mail."), "info")
                     return redirect(url_for("invitations.show", round_id=round_.id))
     return render_template("status/request.html", case=case, form=form, people=people, no_email=no_email,
@@ -110,12 +110,11 @@ def ask_wishes(meeting_id: int):
         if form.validate():
             chosen = [p for p in meeting.participants if p.id in set(form.participants.data)]
             try:
-                round_, tokens = wishes.ask(meeting, current_user, chosen, today)
+                round_, _tokens = wishes.ask(meeting, current_user, chosen, today)
             except wishes.WishesError as error:
                 db.session.rollback()
                 problem, status = str(error), 409
             else:
-                issued.remember(round_.id, tokens)
                 flash(_("Linkene er klar. Del dem med QR-kode, på papir, e-mail eller SMS."), "info")
                 return redirect(url_for("invitations.show", round_id=round_.id))
     return render_template("status/ask_wishes.html", meeting=meeting, case=meeting.case, form=form,
@@ -142,16 +141,27 @@ def send_sms(invitation_id: int):
     return _send(invitation_id, "sms")
 
 
-def _send(invitation_id: int, channel: str):
+@bp.route("/invitations/<int:invitation_id>/remind", methods=["POST"])
+@case_work_required
+def remind(invitation_id: int):
+    return _send(invitation_id, None)
+
+
+def _send(invitation_id: int, channel: str | None):
+    """Queue the link by the channel asked, or (None) as a reminder the way it went first."""
     invitation = invitation_or_abort(invitation_id)
+    name = invitation.person.first_name
     try:
-        sending.send(invitation, channel)
+        if channel is None:
+            sending.remind(invitation)
+        else:
+            sending.send(invitation, channel)
     except sending.SendError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
-        # The printed or shown link stops working when the outbox sends the new one.
-        issued.forget(invitation.round_id, invitation.id)
-        flash(_("Beskeden til %(name)s er lagt i udbakken. Når den sendes, virker det tidligere link ikke længere.",
-                name=invitation.person.first_name), "info")
+        # The same link as shown and printed: those go on working.
+        flash(_("Påmindelsen til %(name)s er lagt i udbakken, med det samme link som før.", name=name) if channel is None
+              else _("Beskeden til %(name)s er lagt i udbakken. Den har det samme link som QR-koden og det printede ark.",
+                     name=name), "info")
     return redirect(url_for("invitations.show", round_id=invitation.round_id, _anchor="sending"))
