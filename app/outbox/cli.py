@@ -1,7 +1,8 @@
 """`flask outbox …`: deliver waiting e-mail and SMS, and see what is stuck.
 
-A scheduler runs `flask outbox send` every minute (a systemd timer, or cron with flock
-so two runs never overlap).
+A scheduler runs `flask outbox send` every minute (deploy/samstem-outbox.timer), on as many
+hosts as run Samstem: a run holds a lock (app/schedule_lock.py) and one that finds another
+run still going exits quietly, so two runs never overlap.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask.cli import AppGroup
 from app.outbox.models import OutboxMessage
 from app.outbox.senders import OutboxError, mask
 from app.outbox.services import deliver, status
+from app.schedule_lock import run_alone
 
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail and SMS outbox.")
 
@@ -20,6 +22,7 @@ outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail and SMS out
 @outbox_cli.command("send")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
               help="Try at most this many messages in this run.")
+@run_alone("outbox send")
 def send_command(limit: int) -> None:
     """Try every unsent message once, oldest first, and print what happened."""
     try:
