@@ -94,7 +94,8 @@ def _init_registries(app: Flask) -> None:
 
 
 def _blueprints() -> list:
-    """Every blueprint, staff areas first, then the public pages reached by a token."""
+    """Every blueprint, staff areas first, then the public pages reached by a token, then the
+    load balancer's probes."""
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
@@ -103,6 +104,7 @@ def _blueprints() -> list:
     from app.invitations.views import bp as invitations
     from app.observations.public import public as observe
     from app.observations.views import bp as observations
+    from app.operations.views import bp as operations
     from app.reconcile.views import bp as reconcile
     from app.registrations.views import bp as registrations
     from app.reports.views import bp as reports
@@ -110,7 +112,7 @@ def _blueprints() -> list:
     from app.status.views import bp as status
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            audit_log, respond, observe]
+            audit_log, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:
