@@ -53,8 +53,10 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import boundary, extensions, i18n, labels, logmask, models, security  # noqa: F401  (models: the schema)
     from app.auth import login_manager
+    from app.operations import request_log
     from app.reconcile import wording
 
+    request_log.init_app(app)  # first: its request id is there for the others, its line written last
     extensions.db.init_app(app)
     boundary.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))
