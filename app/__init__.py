@@ -53,10 +53,11 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import boundary, extensions, i18n, labels, logmask, models, security  # noqa: F401  (models: the schema)
     from app.auth import login_manager
-    from app.operations import request_log
+    from app.operations import metrics, request_log
     from app.reconcile import wording
 
     request_log.init_app(app)  # first: its request id is there for the others, its line written last
+    metrics.init_app(app)  # next: it times all the rest
     extensions.db.init_app(app)
     boundary.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))

@@ -91,6 +91,7 @@ def use_json_lines(stream=None) -> logging.Handler:
     handler.addFilter(RequestId())
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per stylesheet read
     return handler
 
 
