@@ -57,6 +57,9 @@ if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"  # the workers' heartbeat files, in memory: a slow disk never kills a worker
 errorlog = "-"
 accesslog = None if JSON_LINES else "-"
+# systemctl stop and reload are the controls; gunicorn's own control socket would sit at one
+# path in $HOME shared by every gunicorn the user runs.
+control_socket_disable = True
 
 
 class TokenMaskingLogger(Logger):

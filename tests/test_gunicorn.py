@@ -40,6 +40,7 @@ def test_the_defaults_follow_the_cores_and_mask_tokens(monkeypatch):
     assert (settings["max_requests"], settings["max_requests_jitter"]) == (1000, 100)
     assert settings["bind"] == "127.0.0.1:8000" and settings["accesslog"] == "-"
     assert settings["logger_class"].__name__ == "TokenMaskingLogger"
+    assert settings["control_socket_disable"] is True
 
 
 def test_the_environment_sets_workers_timeouts_and_json(monkeypatch):
