@@ -19,7 +19,7 @@ import sys
 import time
 import uuid
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request, session
 from flask.logging import default_handler
 from pythonjsonlogger.json import JsonFormatter
 
@@ -45,9 +45,16 @@ def _start() -> None:
 
 
 def _user_id() -> int | None:
-    """The logged-in user's id, if this request loaded one (a public page never does)."""
-    user = g.get("_login_user")  # where Flask-Login keeps the user it loaded; read, never load
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    """The logged-in user's id, if this request loaded one (a public page never does).
+
+    Read from the session, not the user: after the request's commit the user's attributes
+    are expired, and reading one would cost a statement.
+    """
+    user = g.get("_login_user")  # where Flask-Login keeps the user it loaded
+    if user is None or user.is_anonymous:
+        return None
+    user_id = session.get("_user_id")
+    return int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None
 
 
 def _finish(response: Response) -> Response:
