@@ -55,8 +55,11 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import boundary, extensions, i18n, labels, logmask, models, security  # noqa: F401  (models: the schema)
     from app.auth import login_manager
+    from app.operations import metrics, request_log
     from app.reconcile import wording
 
+    request_log.init_app(app)  # first: its request id is there for the others, its line written last
+    metrics.init_app(app)  # next: it times all the rest
     extensions.db.init_app(app)
     boundary.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(config_module.ROOT / "migrations"))
@@ -96,7 +99,8 @@ def _init_registries(app: Flask) -> None:
 
 
 def _blueprints() -> list:
-    """Every blueprint, staff areas first, then the public pages reached by a token."""
+    """Every blueprint, staff areas first, then the public pages reached by a token, then the
+    load balancer's probes."""
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
@@ -105,6 +109,7 @@ def _blueprints() -> list:
     from app.invitations.views import bp as invitations
     from app.observations.public import public as observe
     from app.observations.views import bp as observations
+    from app.operations.views import bp as operations
     from app.reconcile.views import bp as reconcile
     from app.registrations.views import bp as registrations
     from app.reports.views import bp as reports
@@ -112,7 +117,7 @@ def _blueprints() -> list:
     from app.status.views import bp as status
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            audit_log, respond, observe]
+            audit_log, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

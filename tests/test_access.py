@@ -16,6 +16,8 @@ PUBLIC = {"static", "auth.login_view"}
 # The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
 # not the login page (tests/test_sessions.py): they show nothing.
 PUBLIC |= {"auth.keep_session", "auth.session_left"}
+# The load balancer's probes answer anyone with "ok" or 503 and show nothing (tests/test_operations.py).
+PUBLIC |= {"operations.healthz", "operations.readyz"}
 # Settings pages only an administrator opens (no case data on them).
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export"}
 

@@ -55,7 +55,8 @@ def test_the_development_servers_access_log_holds_no_token(app, caplog):
 
 def test_gunicorns_access_log_with_the_shipped_settings_holds_no_token(tmp_path):
     database = f"sqlite:///{tmp_path}/samstem.sqlite"
-    environment = os.environ | {"SECRET_KEY": "x" * 32, "SAMSTEM_LINK_KEY": TestConfig.LINK_KEYS[0], "DATABASE_URL": database, "SAMSTEM_INSECURE_COOKIES": "1"}
+    environment = os.environ | {"SECRET_KEY": "x" * 32, "SAMSTEM_LINK_KEY": TestConfig.LINK_KEYS[0],
+                                "DATABASE_URL": database, "SAMSTEM_INSECURE_COOKIES": "1", "SAMSTEM_WORKERS": "1"}
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=environment,
                    check=True, capture_output=True)
     log = tmp_path / "access.log"

@@ -1,8 +1,10 @@
 """`flask outbox …`: deliver waiting e-mail and SMS, and see what is stuck.
 
-A scheduler runs `flask outbox send` every minute (a systemd timer, or cron with flock
-so two runs never overlap). Each run first destroys the seals of links no longer needed
-(app/invitations/issued.py) and queues the reminders due (app/status/sending.py).
+A scheduler runs `flask outbox send` every minute (deploy/samstem-outbox.timer), on as many
+hosts as run Samstem: a run holds a lock (app/schedule_lock.py) and one that finds another
+run still going exits quietly, so two runs never overlap. Each run first destroys the seals of
+links no longer needed (app/invitations/issued.py) and queues the reminders due
+(app/status/sending.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from app.invitations import issued
 from app.outbox.models import OutboxMessage
 from app.outbox.senders import OutboxError, mask
 from app.outbox.services import deliver, status
+from app.schedule_lock import run_alone
 from app.status.sending import send_reminders
 
 outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail and SMS outbox.")
@@ -24,6 +27,7 @@ outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail and SMS out
 @outbox_cli.command("send")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
               help="Try at most this many messages in this run.")
+@run_alone("outbox send")
 def send_command(limit: int) -> None:
     """Queue the reminders due, try every unsent message once, oldest first, and print what happened."""
     try:

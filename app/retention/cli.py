@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.retention import purge
+from app.schedule_lock import run_alone
 from app.timestamps import local_today
 
 
@@ -29,6 +30,7 @@ def _lines(report: purge.Report) -> list[str]:
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="List what would be purged; change nothing.")
 @with_appcontext
+@run_alone("purge")
 def purge_command(dry_run: bool) -> None:
     """Delete or anonymise the personal data of cases closed longer than SAMSTEM_RETENTION_DAYS ago
     (never a case with decisions not yet filed in the case system), and the personal details of
