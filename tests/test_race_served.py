@@ -122,13 +122,14 @@ def _other(data: dict) -> dict:
     return {k: "3" if v == "7" else "Jeg har tænkt mig om." if k.endswith(".comment") else v for k, v in data.items()}
 
 
-def _links(make, caseworker) -> tuple[list[Link], list[Link]]:
+def _links(app, make, caseworker) -> tuple[list[Link], list[Link]]:
     """Emma-like cases: (questionnaire links, observation links)."""
     answers, observers = [], []
     for _ in range(CASES):
         ids = make.emma(caseworker)
         for role, token in ids.tokens.items():
-            data = answer(EMMA_ROUND[role])
+            with app.app_context():
+                data = answer(EMMA_ROUND[role])
             second = _other(data) if len(answers) < DIFFERENT else data
             answers.append(Link(f"/r/{token}/form", [data, second], ids.invitations[role], EMMA_ROUND[role]))
         link_id, token = make.observation_link(ids.case, ids.people["network"])
@@ -138,7 +139,7 @@ def _links(make, caseworker) -> tuple[list[Link], list[Link]]:
 
 
 def test_racing_respondents_get_no_error_and_every_thanked_answer_is_stored_once(app, make, caseworker, served):
-    answers, observers = _links(make, caseworker)
+    answers, observers = _links(app, make, caseworker)
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda link: _race(served, link), answers + observers, timeout=WAIT * 4))
     statuses = Counter(status for link in answers + observers for status in link.statuses)
