@@ -1,17 +1,24 @@
-"""The base of every staff form: WTForms' own messages in the user's language.
+"""The bases of forms: every staff form (WTForms' own messages in the user's language), and
+every public form a token opens (a submission id, and a CSRF check that needs no cookie).
 
 WTForms ships no Danish catalogue, so its built-in messages are mapped to our own
 Danish source texts here and translated through the Babel catalogues like the rest.
 """
 
 import re
+import secrets
 from datetime import date
 
 from flask import request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import DateField as _WTFormsDateField
+from wtforms import HiddenField, ValidationError
+from wtforms.csrf.core import CSRF
+
+from app import tokens
 
 
 def _plural(singular: str, plural: str) -> tuple[str, str]:
@@ -125,3 +132,67 @@ def confirmed() -> bool:
     (an old page, a stray button) is answered with the question instead.
     """
     return request.method == "POST" and request.form.get("confirm") == "yes"
+
+
+# --- public forms, reached by a token ------------------------------------------------------
+
+SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class SubmissionField(HiddenField):
+    """The id of one rendered form: random when the page is rendered, posted back with the answer.
+
+    The database keeps each submission id once (issue 12 item 4), so the same form sent twice
+    (a double tap, a retry after a dropped connection) is stored once. A post without a
+    well-formed id (a page from before ids, a hand-made post) gets a new one: it is a new submission.
+    """
+
+    def process_formdata(self, valuelist):
+        if valuelist and SUBMISSION_ID.fullmatch(valuelist[0]):
+            self.data = valuelist[0]
+
+
+class _LinkCSRF(CSRF):
+    """A CSRF token bound to the link the page was served for, not to a session cookie.
+
+    On a public page the token in the address is the key, so the check needs no cookie: a
+    browser that keeps none can still answer. It still tells a page Samstem rendered for
+    this link from a post that never saw one (the page then says it was too old, answers kept).
+    """
+
+    def setup_form(self, form):
+        self.meta = form.meta
+        return super().setup_form(form)
+
+    def _signer(self) -> URLSafeTimedSerializer:
+        link = (request.view_args or {}).get("token", "")
+        return URLSafeTimedSerializer(self.meta.csrf_secret, salt="respondent-form:" + tokens.hash_token(link))
+
+    def generate_csrf_token(self, csrf_token_field) -> str:
+        return self._signer().dumps(1)
+
+    def validate_csrf_token(self, form, field) -> None:
+        try:
+            self._signer().loads(field.data or "", max_age=self.meta.csrf_time_limit)
+        except BadData:
+            raise ValidationError(_l("Siden var for gammel. Gå tilbage, opdatér siden, og prøv igen.")) from None
+
+
+class PublicForm(FlaskForm):
+    """The base of every public form: its CSRF check is bound to the link, not to a cookie."""
+
+    class Meta:
+        csrf_class = _LinkCSRF
+
+
+class RespondentForm(PublicForm):
+    """The base of every form that answers through a token: the questionnaire, a status, a
+    scoring, an observation, declining. Its hidden fields (hidden_tag) carry the submission id
+    and the link's CSRF token."""
+
+    # No id attribute: a page may hold two such forms (answering and declining).
+    submission = SubmissionField(default=new_submission_id, render_kw={"id": False})

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, request
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
+from app.forms import RespondentForm
 from app.i18n import current_language
 from app.indicators import items, scoring, services
 from app.indicators.catalogue import STAFF_ROLES
@@ -31,13 +31,14 @@ def respondent_form(invitation: Invitation, token: str):
         # A link issued before the form stopped asking this person (a child under 12): nothing to answer.
         return render_page("indicators/respond.html", invitation, token, form=form, scoring=None, errors={},
                            staff=False)
-    form_class = items.scoring_form_class(form, factors, lang, FlaskForm, level=form.asks_level(person.role))
+    form_class = items.scoring_form_class(form, factors, lang, RespondentForm, level=form.asks_level(person.role))
     if request.method == "POST":
         filled = form_class()
         if filled.validate():
             # The form has the id and version a Response records, like an instrument.
             answers = items.scoring_answers(filled)
-            respond.submit_own(invitation, form, answers, lang, written=items.has_text(answers))
+            respond.submit_own(invitation, form, answers, lang, submission=filled.submission.data,
+                               written=items.has_text(answers))
             return thank(token)
         status = 400
     else:

@@ -240,14 +240,15 @@ def _subform_class(instrument: Instrument, lang: str) -> type[Form]:
     return type(f"{instrument.id}-form", (Form,), fields)
 
 
-def build_form_class(instruments: Sequence[Instrument], lang: str) -> type[FlaskForm]:
-    """Return a FlaskForm with one subform per instrument, labels and messages in the language."""
+def build_form_class(instruments: Sequence[Instrument], lang: str,
+                     base: type[FlaskForm] = FlaskForm) -> type[FlaskForm]:
+    """Return a form (a `base`) with one subform per instrument, labels and messages in the language."""
     fields: dict[str, Any] = {"instruments": tuple(instruments), "lang": lang}
     for instrument in instruments:
         fields[instrument.id] = FormField(
             _subform_class(instrument, lang), label=instrument.title(lang), separator=SEPARATOR
         )
-    return type("InstrumentsForm", (FlaskForm,), fields)
+    return type("InstrumentsForm", (base,), fields)
 
 
 def build_block_form(items: Sequence[Part | Block], base: type[Form] = Form, **attributes: Any) -> type[Form]:

@@ -126,6 +126,8 @@ class Response(db.Model):
             sqlite_where=text("superseded_at IS NULL"),
             postgresql_where=text("superseded_at IS NULL"),
         ),
+        # One rendered form, sent twice (a double tap, a retry), is stored once (issue 12 item 4).
+        Index("uq_response_submission", "submission_id", "instrument_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +142,8 @@ class Response(db.Model):
     language: Mapped[str] = mapped_column(String(8))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The id of the rendered form it was sent from (app.forms.SubmissionField); none for older answers.
+    submission_id: Mapped[str | None] = mapped_column(String(64))
 
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
 
@@ -173,7 +177,7 @@ describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udf
                                 "ældre bevares i historikken."),
          retention="case", seen_by=("case_team", "respondent"), columns={
     "id": NOT_PERSONAL, "invitation_id": NOT_PERSONAL, "instrument_id": NOT_PERSONAL,
-    "instrument_version": NOT_PERSONAL, "superseded_at": NOT_PERSONAL,
+    "instrument_version": NOT_PERSONAL, "superseded_at": NOT_PERSONAL, "submission_id": NOT_PERSONAL,
     "answers": personal(_l("Svarene på skemaets spørgsmål: kan sige noget om helbred og familieforhold, og kan "
                            "rumme fri tekst.")),
     "declined": personal(_l("At personen ikke ville svare.")),

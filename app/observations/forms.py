@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.cases.forms import no_cpr
 from app.cases.models import Case, Goal
-from app.forms import Form
+from app.forms import Form, RespondentForm
 from app.labels import DOMAIN_LABELS, ROLE_LABELS
 from app.observations.models import OBSERVATION_TEXT_LIMIT
 from app.observations.services import may_hold_link
@@ -23,7 +23,10 @@ def _required_text(form, field) -> None:
         raise ValidationError(_l("Skriv, hvad du så."))
 
 
-class ObservationForm(Form):
+class ObservationForm(RespondentForm, Form):
+    """What a network member reports; a public form (a submission id, no cookie needed) with the
+    staff forms' cleaning of text (no NUL) and messages in their language."""
+
     kind = RadioField(
         _l("Hvordan var det, du så?"),
         choices=[

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -40,7 +40,11 @@ class ObservationLink(db.Model):
 class Observation(db.Model):
     """One observation as it was sent; it waits for the case worker's decision (flow E)."""
 
-    __table_args__ = (CheckConstraint(f"kind IN {OBSERVATION_KINDS}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {OBSERVATION_KINDS}", name="kind"),
+        # One rendered form, sent twice (a double tap, a retry), is one observation (issue 12 item 2).
+        Index("uq_observation_submission", "submission_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
@@ -54,6 +58,8 @@ class Observation(db.Model):
     language: Mapped[str] = mapped_column(String(8))
     # Set when a decision takes a position on it, like a round's locked_at.
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The id of the rendered form it was sent from (app.forms.SubmissionField); none for older ones.
+    submission_id: Mapped[str | None] = mapped_column(String(64))
 
     link: Mapped[ObservationLink] = relationship()
     goal: Mapped["Goal | None"] = relationship()  # noqa: F821
@@ -90,7 +96,7 @@ describe("observation", purpose=_l("Observationer fra netværket, som de blev se
                                    "stilling til dem."),
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "link_id": NOT_PERSONAL, "goal_id": NOT_PERSONAL,
-    "goal_version": NOT_PERSONAL, "decided_at": NOT_PERSONAL,
+    "goal_version": NOT_PERSONAL, "decided_at": NOT_PERSONAL, "submission_id": NOT_PERSONAL,
     "kind": personal(_l("Om observationen er god, bekymrende eller begge dele.")),
     "text": personal(_l("Observationen med personens egne ord: kan rumme alt om barnets hverdag.")),
     "language": personal(_l("Det sprog, personen skrev på.")),

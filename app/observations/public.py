@@ -43,7 +43,7 @@ def report(token: str):
     if form.validate_on_submit():
         # The form accepts only the case's open goals (or none), which it has loaded already.
         goal = next((g for g in link.case.open_goals if str(g.id) == form.goal.data), None)
-        services.submit(link, form.kind.data, form.text.data, goal, current_language())
+        services.submit(link, form.kind.data, form.text.data, goal, current_language(), form.submission.data)
         return redirect(url_for("observe.thanks", token=token))
     status = 400 if form.is_submitted() else 200
     return _render("observations/report.html", link, token, status, form=form,

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from app import audit, tokens
@@ -101,37 +102,49 @@ def _hold(link: ObservationLink) -> None:
         raise LinkRevoked(link)
 
 
-def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang: str) -> Observation:
-    """Store an observation; the same one sent twice in a row (a double click) is stored once.
+def submit(link: ObservationLink, kind: str, text: str, goal: Goal | None, lang: str,
+           submission: str | None = None) -> Observation:
+    """Store an observation, once per submission (one rendered form, app.forms.SubmissionField);
+    the same one sent twice in a row (a double click) is stored once too.
 
     A new observation is news for the case worker (app.cases.news).
     """
     _hold(link)
-    text = text.strip()
+    text, goal_id = text.strip(), goal.id if goal is not None else None
     latest = db.session.scalar(
         select(Observation).where(Observation.link_id == link.id).order_by(Observation.id.desc()).limit(1)
     )
-    goal_id = goal.id if goal is not None else None
-    if (
-        latest is not None
-        and (latest.kind, latest.text, latest.goal_id) == (kind, text, goal_id)
-        and utcnow() - latest.submitted_at < REPEAT_WINDOW
-    ):
+    if latest is not None and _same(latest, kind, text, goal_id) and utcnow() - latest.submitted_at < REPEAT_WINDOW:
         return latest
-    observation = Observation(
-        case_id=link.case_id,
-        link=link,
-        kind=kind,
-        text=text,
-        goal_id=goal_id,
-        goal_version=goal.current.number if goal is not None else None,
-        language=lang,
-        submitted_at=utcnow(),
-    )
-    db.session.add(observation)
+    values = {"case_id": link.case_id, "link_id": link.id, "kind": kind, "text": text, "goal_id": goal_id,
+              "goal_version": goal.current.number if goal is not None else None, "language": lang,
+              "submitted_at": utcnow(), "submission_id": submission}
+    observation = _insert_once(values)
+    if observation is None:
+        # This form was stored before: the same observation again, or changed on a page the browser kept.
+        earlier = db.session.scalar(select(Observation).where(Observation.submission_id == submission))
+        if earlier is not None and _same(earlier, kind, text, goal_id):
+            return earlier
+        observation = _insert_once(values | {"submission_id": None})
     log.info("observation link %s: observation sent", link.id)
     news.tell_caseworker(link.case)
     return observation
+
+
+def _same(observation: Observation, kind: str, text: str, goal_id: int | None) -> bool:
+    return (observation.kind, observation.text, observation.goal_id) == (kind, text, goal_id)
+
+
+def _insert_once(values: dict) -> Observation | None:
+    """Insert the observation unless its submission id is stored already (then return None).
+
+    The database's unique index decides, in the INSERT itself (ON CONFLICT DO NOTHING): two
+    requests carrying one submission can never both store it, whatever reached them first.
+    """
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Observation)
+    statement = statement.values(values).on_conflict_do_nothing(index_elements=["submission_id"])
+    return db.session.scalar(statement.returning(Observation))
 
 
 def undecided_observations(case: Case) -> list[Observation]:

@@ -1,7 +1,8 @@
 """What a respondent's token lets them do: open, answer, decline. Checked here only.
 
-Two answers on one link: the same answer again is stored once; a different one replaces
-the earlier, which stays as history (superseded_at). Writes on one link are serialised by
+Two answers on one link: the same submission (one rendered form, app.forms.SubmissionField)
+or the same answer again is stored once; a different one replaces the earlier, which stays
+as history (superseded_at). Writes on one link are serialised by
 a lock on the invitation's row, taken inside the transaction that writes, and the round's
 lock is checked in that same transaction; the request boundary's commit then has nothing
 left to race on, so a sender is thanked only for an answer that is stored.
@@ -13,6 +14,7 @@ from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -123,23 +125,45 @@ def _hold(invitation: Invitation) -> None:
     db.session.expire(invitation, ["responses"])
 
 
-def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], declined: bool, lang: str) -> bool:
-    """Store each form's answer as the current response; an unchanged answer is not stored again.
+def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], declined: bool, lang: str,
+           submission: str | None) -> bool:
+    """Store each form's answer as the current response, once per submission; return whether
+    anything new was stored.
 
-    Return whether anything new was stored.
+    The link's lock makes the writes on it take turns, so each sees what the one before
+    stored. The database's unique indexes stand behind that: a write that met another
+    anyway (none should) is rolled back and made again from the top, where it finds what the
+    other stored; the sender is thanked either way, never shown an error.
     """
+    answers, invitation_id = list(answers), invitation.id
+    try:
+        return _write(invitation, answers, declined, lang, submission)
+    except IntegrityError:
+        db.session.rollback()
+        log.warning("invitation %s: a write met another on the link; written again", invitation_id)
+        return _write(invitation, answers, declined, lang, submission)
+
+
+def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: bool, lang: str,
+           submission: str | None) -> bool:
+    """Store what changed; the same submission again, or an unchanged answer, is not stored again."""
     _hold(invitation)
+    sent = {r.instrument_id: r for r in invitation.responses if submission is not None and r.submission_id == submission}
+    if sent and all(_same(sent[form.id], answer, declined) for form, answer in answers if form.id in sent):
+        return False  # this very form was stored already (a double tap, a retry): the same thank-you
+    # Not stored yet, or sent again changed (a page the browser kept, edited): a new answer.
     now = utcnow()
     current = {r.instrument_id: r for r in invitation.current_responses}
     superseded, new = [], []
     for form, answer in answers:
         old = current.get(form.id)
-        if old is not None and old.answers == answer and old.declined == declined:
+        if old is not None and _same(old, answer, declined):
             continue  # the same answer sent twice (a double click) is no new version
         if old is not None:
             superseded.append(old.id)
         new.append({"invitation_id": invitation.id, "instrument_id": form.id, "instrument_version": form.version,
-                    "answers": answer, "declined": declined, "language": lang, "submitted_at": now})
+                    "answers": answer, "declined": declined, "language": lang, "submitted_at": now,
+                    "submission_id": None if form.id in sent else submission})
     # One statement each, the superseded rows first: the database allows one current response per form.
     if superseded:
         db.session.execute(
@@ -158,22 +182,26 @@ def _written(instrument: Instrument, answer: dict) -> bool:
     return any(item.type in TEXT_ITEMS and str(answer.get(item.key) or "").strip() for item in items)
 
 
-def submit(invitation: Invitation, answers: dict[str, dict], lang: str) -> None:
+def _same(response: Response, answer: dict, declined: bool) -> bool:
+    return response.answers == answer and response.declined == declined
+
+
+def submit(invitation: Invitation, answers: dict[str, dict], lang: str, submission: str | None = None) -> None:
     """Store one current response per form; earlier answers stay as history.
 
     A new answer with something written in it is news for the case worker (app.cases.news).
     """
     instruments = instruments_of(invitation)
-    if _store(invitation, [(i, answers.get(i.id, {})) for i in instruments], False, lang) and any(
+    if _store(invitation, [(i, answers.get(i.id, {})) for i in instruments], False, lang, submission) and any(
         _written(i, answers.get(i.id, {})) for i in instruments
     ):
         news.tell_caseworker(invitation.round.meeting.case)
     log.info("invitation %s answered", invitation.id)
 
 
-def decline(invitation: Invitation, lang: str) -> None:
+def decline(invitation: Invitation, lang: str, submission: str | None = None) -> None:
     """Record "I don't want to answer" as a real answer to every form."""
-    _store(invitation, [(i, {}) for i in instruments_of(invitation)], True, lang)
+    _store(invitation, [(i, {}) for i in instruments_of(invitation)], True, lang, submission)
     log.info("invitation %s declined", invitation.id)
 
 
@@ -188,12 +216,13 @@ class OwnForm:
         self.id, self.version = instrument_id, version
 
 
-def submit_own(invitation: Invitation, form: Form, answers: dict, lang: str, *, written: bool = False) -> None:
+def submit_own(invitation: Invitation, form: Form, answers: dict, lang: str, *, submission: str | None = None,
+               written: bool = False) -> None:
     """Store the answer to a round kind's own form (anything with an id and a version, such as
-    an indicator form); an earlier answer stays as history.
+    an indicator form), once per submission; an earlier answer stays as history.
 
     `written`: the caller's word that the answer has free text in it, news for the case worker.
     """
-    if _store(invitation, [(form, answers)], False, lang) and written:
+    if _store(invitation, [(form, answers)], False, lang, submission) and written:
         news.tell_caseworker(invitation.round.meeting.case)
     log.info("invitation %s answered", invitation.id)

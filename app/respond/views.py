@@ -9,10 +9,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from app.extensions import csrf
+from app.forms import PublicForm, RespondentForm
 from app.i18n import current_language
 from app.instruments import answers_from_form, build_form_class, form_data_from_answers
 from app.invitations.kinds import round_kind
@@ -33,11 +33,11 @@ bp = Blueprint("respond", __name__)
 csrf.exempt(bp)
 
 
-class DeclineForm(FlaskForm):
-    """Only the CSRF check: declining is one button."""
+class DeclineForm(RespondentForm):
+    """Declining is one button; its hidden fields make it one submission, like an answer."""
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PublicForm):
     code = StringField()
 
 
@@ -69,7 +69,7 @@ def answer(token: str):
         return own_page(invitation, token)
     lang = current_language()
     instruments = services.instruments_of(invitation)
-    form_class = build_form_class(instruments, lang)
+    form_class = build_form_class(instruments, lang, RespondentForm)
     if request.method == "GET":
         previous = {r.instrument_id: r for r in invitation.current_responses if not r.declined}
         data = {
@@ -83,7 +83,7 @@ def answer(token: str):
         form = form_class()
         if form.validate():
             answers = {inst.id: answers_from_form(form, inst) for inst in instruments}
-            services.submit(invitation, answers, lang)
+            services.submit(invitation, answers, lang, form.submission.data)
             return thank(token)
     return render_page("respond/form.html", invitation, token, form=form, decline_form=DeclineForm())
 
@@ -95,7 +95,7 @@ def decline(token: str):
     form = DeclineForm()
     if not form.validate():
         return render_page("respond/intro.html", invitation, token, decline_form=form)
-    services.decline(invitation, current_language())
+    services.decline(invitation, current_language(), form.submission.data)
     return thank(token)
 
 

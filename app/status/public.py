@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import request
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
+from app.forms import RespondentForm
 from app.i18n import current_language
 from app.instruments.blocks import word_problems
 from app.invitations.models import Invitation
@@ -21,7 +21,7 @@ from app.status import items, services
 def status_form(invitation: Invitation, token: str):
     goals = services.goals_at(invitation.round)
     child = invitation.round.meeting.case.child
-    form_class = items.status_form_class(goals, date.today(), FlaskForm, child.first_name if child else "")
+    form_class = items.status_form_class(goals, date.today(), RespondentForm, child.first_name if child else "")
     if request.method == "GET":
         previous = services.current_status(invitation)
         form = form_class(formdata=MultiDict(services.form_values(previous.answers) if previous else {}))
@@ -31,7 +31,7 @@ def status_form(invitation: Invitation, token: str):
         # Everything typed comes back on the page, whatever is wrong with it.
         form = form_class()
         if form.validate():
-            services.submit(invitation, items.answers_of(form), current_language())
+            services.submit(invitation, items.answers_of(form), current_language(), form.submission.data)
             return thank(token)
         word_problems(form, items.word)
         status = 400

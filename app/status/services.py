@@ -137,9 +137,9 @@ def form_values(answers: Mapping) -> dict[str, str]:
     return values
 
 
-def submit(invitation: Invitation, answers: dict, lang: str) -> None:
-    """Store the status through the supersede-never-overwrite path of every response."""
-    submit_own(invitation, FORM, answers, lang, written=has_text(answers))
+def submit(invitation: Invitation, answers: dict, lang: str, submission: str | None = None) -> None:
+    """Store the status through the supersede-never-overwrite path of every response, once per submission."""
+    submit_own(invitation, FORM, answers, lang, submission=submission, written=has_text(answers))
 
 
 def has_text(answers: Mapping) -> bool:
