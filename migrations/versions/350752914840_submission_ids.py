@@ -1,7 +1,7 @@
 """submission ids: each rendered respondent form is stored once
 
 Revision ID: 350752914840
-Revises: e2a7c4b9d1f3
+Revises: e71a5c0d9b24
 Create Date: 2026-12-09 10:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '350752914840'
-down_revision = 'e2a7c4b9d1f3'
+down_revision = 'e71a5c0d9b24'
 branch_labels = None
 depends_on = None
 
