@@ -7,12 +7,14 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import audit
-from app.auth import drafts, sessions
+from app.auth import drafts, idp_users, oidc, sessions
 from app.auth.forms import LoginForm
 from app.auth.models import User
 from app.extensions import db, limiter
@@ -55,7 +57,22 @@ def _account_locked(limit):
                    "og prøv igen, eller bed en administrator om hjælp.",
                    "Der har været for mange forkerte forsøg med dette brugernavn. Vent %(num)d minutter, "
                    "og prøv igen, eller bed en administrator om hjælp.", minutes), "error")
-    return make_response(render_template("auth/login.html", form=form), 429)
+    return make_response(_login_page(form), 429)
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template("auth/login.html", form=form, oidc=oidc.configured(),
+                           password_login=current_app.config["PASSWORD_LOGIN"])
+
+
+def _begin(user: User, method: str):
+    """Begin the staff session of a user who has proved who they are; return where to go."""
+    next_page = session.pop("login_next", None) if method == "oidc" else request.args.get("next")
+    login_user(user)
+    sessions.begin(user)
+    drafts.forget_old()
+    audit.record("login", method=method)
+    return redirect(_safe_next(next_page) or url_for("cases.index"))
 
 
 def _check(username: str, password: str) -> User | None:
@@ -88,19 +105,53 @@ def login_view():
     if current_user.is_authenticated:
         return redirect(url_for("cases.index"))
     form = LoginForm()
+    if request.method == "POST" and not current_app.config["PASSWORD_LOGIN"]:
+        flash(_("Der logges ind med kommunens login."), "error")
+        return _login_page(form), 403
     if form.validate_on_submit():
         username = form.username.data.strip()
         user = _check(username, form.password.data)
         if user is not None:
-            login_user(user)
-            sessions.begin(user)
-            drafts.forget_old()
-            audit.record("login")
-            return redirect(_safe_next(request.args.get("next")) or url_for("cases.index"))
+            return _begin(user, "password")
         known = db.session.scalar(select(User.id).where(User.username == username))
         audit.record("login.failed", user=known)  # never the name typed: it may be a password
         flash(_("Brugernavn eller adgangskode er forkert."), "error")
-    return render_template("auth/login.html", form=form), 200
+    return _login_page(form), 200
+
+
+@bp.route("/login/oidc")
+@limiter.limit("10 per minute")
+def oidc_login():
+    """Go to the identity provider's login."""
+    if not oidc.configured():
+        abort(404)
+    session["login_next"] = _safe_next(request.args.get("next"))
+    try:
+        return oidc.start()
+    except oidc.TokenRefused as error:
+        current_app.logger.warning("OpenID Connect login could not start: %s", error)
+        flash(_("Kommunens login svarer ikke lige nu. Prøv igen om lidt."), "error")
+        return redirect(url_for("auth.login_view"))
+
+
+@bp.route("/login/oidc/callback")
+@limiter.limit("10 per minute")
+def oidc_callback():
+    """Back from the identity provider: check its answer, find the user, begin their session."""
+    if not oidc.configured():
+        abort(404)
+    try:
+        user = idp_users.user_for(oidc.finish())
+    except oidc.TokenRefused as error:
+        current_app.logger.warning("OpenID Connect login refused: %s", error)
+        audit.record("login.failed", method="oidc", reason="token")
+        flash(_("Login gennem kommunens login lykkedes ikke. Prøv igen."), "error")
+        return redirect(url_for("auth.login_view"))
+    except idp_users.Refused as refused:
+        audit.record("login.failed", user=refused.user_id, method="oidc", reason=refused.reason)
+        flash(idp_users.WHY[refused.reason], "error")
+        return redirect(url_for("auth.login_view"))
+    return _begin(user, "oidc")
 
 
 @bp.route("/logout", methods=["POST"])
