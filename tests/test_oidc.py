@@ -65,6 +65,7 @@ def _log_in(client, provider, sub):
 
 def test_the_login_page_offers_the_identity_provider_only_when_configured(client, idp_app):
     assert "Log ind med kommunens login" not in client.get("/login").text
+    assert client.get("/login/oidc").status_code == 404 and client.get("/login/oidc/callback").status_code == 404
     page = idp_app.test_client().get("/login").text
     assert "Log ind med kommunens login" in page and 'name="password"' in page
 
