@@ -44,9 +44,24 @@ def _app(database_url, issuer, **settings):
 
 
 @pytest.fixture
-def idp_app(app, database_url, provider):
-    """The app (its tables emptied after the test by the app fixture), pointed at the provider."""
-    return _app(database_url, provider)
+def make_app(app, database_url):
+    """Apps configured for an identity provider, on the app fixture's database (emptied after the
+    test by the app fixture); their connections closed after the test."""
+    made = []
+
+    def make_app(issuer, **settings):
+        made.append(_app(database_url, issuer, **settings))
+        return made[-1]
+
+    yield make_app
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def idp_app(make_app, provider):
+    return make_app(provider)
 
 
 def _provider_user(provider, sub, **claims):
@@ -185,8 +200,8 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("change", REFUSED, ids=list(REFUSED))
-def test_an_id_token_that_fails_a_check_is_refused(app, database_url, keys_issuer, change):
-    token_app = _app(database_url, keys_issuer)
+def test_an_id_token_that_fails_a_check_is_refused(make_app, keys_issuer, change):
+    token_app = make_app(keys_issuer)
     with token_app.test_request_context():
         assert oidc.check_id_token({"id_token": _id_token(keys_issuer), "access_token": "a"}, "n1")["sub"] == "anne"
         with pytest.raises(oidc.TokenRefused):
@@ -202,11 +217,11 @@ def test_the_login_redirect_carries_state_and_nonce_and_keeps_no_token_in_the_co
 
 # --- password login switched off (SAMSTEM_PASSWORD_LOGIN=0) ---------------------------------
 
-def test_with_password_login_off_the_form_is_gone_and_a_password_is_refused(app, database_url, provider, make):
+def test_with_password_login_off_the_form_is_gone_and_a_password_is_refused(make_app, provider, make):
     from tests.factories import PASSWORD
 
     make.user(username="admin", role="admin")
-    client = _app(database_url, provider, PASSWORD_LOGIN=False).test_client()
+    client = make_app(provider, PASSWORD_LOGIN=False).test_client()
     page = client.get("/login").text
     assert "Log ind med kommunens login" in page and 'name="password"' not in page
     refused = client.post("/login", data={"username": "admin", "password": PASSWORD})
@@ -215,8 +230,8 @@ def test_with_password_login_off_the_form_is_gone_and_a_password_is_refused(app,
 
 
 def test_the_first_administrator_made_on_the_command_line_logs_in_through_the_provider(
-        app, database_url, provider, make):
+        make_app, provider, make):
     make.user(username="it-admin@kommune.dk", role="admin")
     _provider_user(provider, "it-admin@kommune.dk", name="Ida Admin")
-    admin_app = _app(database_url, provider, PASSWORD_LOGIN=False)
+    admin_app = make_app(provider, PASSWORD_LOGIN=False)
     assert "Log ud" in _log_in(admin_app.test_client(), provider, "it-admin@kommune.dk").text
