@@ -94,6 +94,19 @@ class Config:
     SESSION_MAX_HOURS = int(os.environ.get("SAMSTEM_SESSION_MAX_HOURS", "12"))
     # Failed logins per user name (known or not) before that name must wait.
     LOGIN_FAILURE_LIMIT = os.environ.get("SAMSTEM_LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
+    # Login through the organisation's identity provider (OpenID Connect, app/auth/oidc.py); unset
+    # issuer: no such login. The user claim finds the user; the group map (JSON) gives an unknown
+    # user of a mapped group a role and a team, e.g. {"samstem-nord": {"role": "caseworker", "team": "Team Nord"}}.
+    OIDC_ISSUER = os.environ.get("SAMSTEM_OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("SAMSTEM_OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("SAMSTEM_OIDC_CLIENT_SECRET")
+    OIDC_USER_CLAIM = os.environ.get("SAMSTEM_OIDC_USER_CLAIM", "sub")
+    OIDC_GROUPS_CLAIM = os.environ.get("SAMSTEM_OIDC_GROUPS_CLAIM", "groups")
+    OIDC_GROUP_MAP = os.environ.get("SAMSTEM_OIDC_GROUP_MAP")
+    # 0 switches password login off (then only the identity provider logs in).
+    PASSWORD_LOGIN = os.environ.get("SAMSTEM_PASSWORD_LOGIN", "1").strip().lower() not in ("0", "false", "no", "off")
+    # 1: every password login asks for a one-time code from an authenticator app (app/auth/totp.py).
+    REQUIRE_TOTP = _flag("SAMSTEM_REQUIRE_TOTP")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SAMSTEM_INSECURE_COOKIES") != "1"
@@ -130,3 +143,12 @@ class TestConfig(Config):
     # A developer's retention settings must not reach the tests; the purge tests set their own.
     RETENTION_DAYS = None
     AUDIT_RETENTION_DAYS = None
+    # A developer's identity provider and login settings must not reach the tests either.
+    OIDC_ISSUER = None
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_USER_CLAIM = "sub"
+    OIDC_GROUPS_CLAIM = "groups"
+    OIDC_GROUP_MAP = None
+    PASSWORD_LOGIN = True
+    REQUIRE_TOTP = False

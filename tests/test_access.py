@@ -18,6 +18,9 @@ PUBLIC = {"static", "auth.login_view"}
 PUBLIC |= {"auth.keep_session", "auth.session_left"}
 # The load balancer's probes answer anyone with "ok" or 503 and show nothing (tests/test_operations.py).
 PUBLIC |= {"operations.healthz", "operations.readyz"}
+# The rest of logging in: the code after a right password (tests/test_totp.py), and the identity
+# provider's login and its way back (tests/test_oidc.py; "page not found" when none is configured).
+PUBLIC |= {"auth.login_code", "auth.oidc_login", "auth.oidc_callback"}
 # Settings pages only an administrator opens (no case data on them).
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export"}
 

@@ -7,7 +7,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from app import forms
-from app.auth import drafts, sessions
+from app.auth import drafts, oidc, sessions
 from app.auth.models import User
 from app.extensions import db, login
 
@@ -63,5 +63,6 @@ def init_app(app: Flask) -> None:
     login.login_view = "auth.login_view"
     login.unauthorized_handler(unauthorized)
     sessions.init_app(app)
+    oidc.init_app(app)
     if drafts.give_back not in forms.formdata_sources:
         forms.formdata_sources.append(drafts.give_back)

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,6 +28,7 @@ class Team(db.Model):
 class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"role IN {ROLES}", name="role"),
+        Index("uq_user_oidc_subject", "oidc_subject", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,12 +43,22 @@ class User(UserMixin, db.Model):
     # Raised to end every session of the user at once (app.auth.sessions): logout, a new
     # password, deactivation. A session remembers the number it began with.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The identity provider's stable claim for the user (app.auth.oidc); set, the user's name and
+    # e-mail come from the identity provider and are read-only in Samstem.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    # The user's TOTP secret for two-factor login (app.auth.totp), sealed with SAMSTEM_LINK_KEY.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
 
     team: Mapped[Team | None] = relationship(back_populates="members")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def from_idp(self) -> bool:
+        """Whether name and e-mail come from the identity provider (read-only in Samstem)."""
+        return self.oidc_subject is not None
 
     @property
     def works_with_cases(self) -> bool:
@@ -96,6 +107,11 @@ describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at v
     "email": personal(_l("Medarbejderens e-mailadresse: hertil får rådgiveren besked om nyt på en sag."),
                       seen_by=("self", "admin")),
     "role": NOT_PERSONAL, "team_id": NOT_PERSONAL, "active": NOT_PERSONAL, "session_version": NOT_PERSONAL,
+    "oidc_subject": personal(_l("Den faste nøgle, kommunens login kender medarbejderen ved: sådan findes kontoen, "
+                                "når de logger ind. Navn og e-mail kommer så fra kommunens login."),
+                             seen_by=("admin",)),
+    "totp_secret": personal(_l("Nøglen til medarbejderens engangskoder (to-trins-login), krypteret: den kan kun "
+                               "læses med nøglen, der opbevares uden for databasen."), seen_by=("nobody",)),
 })
 describe("draft", purpose=_l("Det, en medarbejder var ved at skrive, da de blev logget ud, så det ikke går tabt."),
          retention="draft", seen_by=("self",), columns={
