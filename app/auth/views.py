@@ -26,6 +26,7 @@ from app.auth import drafts, sessions
 from app.auth.forms import LoginForm
 from app.auth.models import User
 from app.extensions import db, limiter
+from app.timestamps import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -93,6 +94,7 @@ def login_view():
         user = _check(username, form.password.data)
         if user is not None:
             login_user(user)
+            user.last_login_at = utcnow()
             sessions.begin(user)
             drafts.forget_old()
             audit.record("login")
