@@ -320,4 +320,6 @@ def demo_case(app: Flask) -> dict:
             "goal_id": [case.goals[0].id],
             "link_id": [link.id],
             "decision_id": [decision.id],
+            "user_id": [case.caseworker_id],
+            "team_id": [case.team_id],
         }
