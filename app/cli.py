@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.auth.models import ROLES, Team, User
+from app.auth.models import CASE_ROLES, ROLES, Team, User
 from app.extensions import db
 from app.invitations.cli import links_cli
 from app.outbox.cli import outbox_cli
@@ -29,26 +29,27 @@ def _team(name: str) -> Team:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", required=True, help="Full name, shown to respondents for case workers.")
-@click.option("--role", type=click.Choice(ROLES), default="caseworker", show_default=True)
+@click.option("--role", "roles", type=click.Choice(ROLES), multiple=True, default=("caseworker",), show_default=True,
+              help="A role; repeat the option for several (--role team_leader --role admin).")
 @click.option("--team", "team_name", help="Team name; created if it does not exist.")
 @click.option("--email", help="Where a case worker is told that something new waits on a case (optional).")
 @click.password_option()
 @with_appcontext
-def create_user(username: str, name: str, role: str, team_name: str | None, email: str | None,
+def create_user(username: str, name: str, roles: tuple[str, ...], team_name: str | None, email: str | None,
                 password: str) -> None:
     """Create a staff user."""
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"user {username!r} already exists")
-    if role in ("caseworker", "team_leader") and not team_name:
+    if not set(roles).isdisjoint(CASE_ROLES) and not team_name:
         raise click.ClickException("case workers and team leaders need --team")
     email = (email or "").strip() or None
     if email is not None and (len(email) > 254 or not EMAIL.fullmatch(email)):
         raise click.ClickException(f"{email!r} is not an e-mail address")
-    user = User(username=username, name=name, role=role, team=_team(team_name) if team_name else None, email=email)
+    user = User(username=username, name=name, roles=set(roles), team=_team(team_name) if team_name else None, email=email)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
-    click.echo(f"created {role} {username}")
+    click.echo(f"created {' '.join(r for r in ROLES if r in roles)} {username}")
 
 
 @click.command("demo-data")

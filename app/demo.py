@@ -56,7 +56,7 @@ def create_demo() -> list[tuple[str, str]]:
     team = db.session.scalar(select(Team).where(Team.name == "Demo-team")) or Team(name="Demo-team")
     user = db.session.scalar(select(User).where(User.username == "demo"))
     if user is None:
-        user = User(username="demo", name="Anne Rådgiver", role="caseworker", team=team)
+        user = User(username="demo", name="Anne Rådgiver", roles={"caseworker"}, team=team)
         user.set_password("demo")
         db.session.add(user)
         db.session.flush()

@@ -236,3 +236,12 @@ METHOD_OUTCOME_LABELS = {
     "measure": _l("En indsats er sat i gang"),
     "continues": _l("Sagen fortsætter"),
 }
+
+# What each staff role may do, as the administrator chooses them (app.auth.models ROLES).
+STAFF_ROLE_LABELS = {
+    "caseworker": _l("Rådgiver"),
+    "team_leader": _l("Teamleder"),
+    "leader": _l("Leder"),
+    "analyst": _l("Analytiker (må hente de pseudonyme tal)"),
+    "admin": _l("Administrator"),
+}

@@ -55,10 +55,12 @@ class Factory:
             db.session.commit()
             return team.id
 
-    def user(self, username: str = "anne", role: str = "caseworker", team: int | None = None,
-             name: str = "Anne Rådgiver") -> int:
+    def user(self, username: str = "anne", role: str | tuple[str, ...] = "caseworker", team: int | None = None,
+             name: str = "Anne Rådgiver", email: str | None = None) -> int:
+        """A staff user; `role` is one role or a tuple of several."""
         with self.app.app_context():
-            user = User(username=username, name=name, role=role, team_id=team)
+            user = User(username=username, name=name, roles={role} if isinstance(role, str) else set(role),
+                        team_id=team, email=email)
             user.set_password(PASSWORD)
             db.session.add(user)
             db.session.commit()
@@ -318,4 +320,6 @@ def demo_case(app: Flask) -> dict:
             "goal_id": [case.goals[0].id],
             "link_id": [link.id],
             "decision_id": [decision.id],
+            "user_id": [case.caseworker_id],
+            "team_id": [case.team_id],
         }

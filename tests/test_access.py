@@ -23,13 +23,16 @@ PUBLIC |= {"operations.healthz", "operations.readyz"}
 PUBLIC |= {"auth.login_code", "auth.oidc_login", "auth.oidc_callback"}
 # Settings pages only an administrator opens (no case data on them).
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export"}
+# Issue 13: users, teams and the access review (tests/test_administration.py).
+ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_password", "users.deactivate",
+               "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 
 
 def _staff_routes(app, ids):
     values = {
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
-        "link_id": ids.link, "decision_id": ids.decision,
+        "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -50,7 +53,8 @@ def setting(app, make):
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
     make.user("leader", role="leader")
     make.user("admin", role="admin")
-    make.user("stranger", team=make.team("Team Nord"))
+    ids.team = make.team("Team Nord")
+    ids.user = make.user("stranger", team=ids.team)
     return ids
 
 
@@ -64,7 +68,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "status.wishes_list", "status.send_email", "status.send_sms", "observations.new_link",
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
-            "cases.export_person"} <= endpoints
+            "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
+            "teams.index", "teams.merge"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -103,7 +108,7 @@ def test_case_workers_of_another_team_are_refused(app, setting):
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"}
+                      "audit_log.export"} | ADMIN_ONLY
 
 
 def _views(app, case_id: int) -> int:

@@ -115,8 +115,53 @@ def test_create_user_command(runner, app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "bo"))
-        assert user.team.name == "Team Øst" and user.role == "caseworker" and user.check_password("pw-123456")
+        assert user.team.name == "Team Øst" and user.roles == {"caseworker"} and user.check_password("pw-123456")
     again = runner.invoke(args=["create-user", "bo", "--name", "Bo", "--team", "T", "--password", "x"])
     assert again.exit_code != 0 and "already exists" in again.output
     no_team = runner.invoke(args=["create-user", "cy", "--name", "Cy", "--password", "x"])
     assert no_team.exit_code != 0 and "--team" in no_team.output
+
+
+# --- every role has a home (issue 13) ------------------------------------------------
+
+def test_a_leader_and_an_analyst_are_told_the_figures_are_coming(client, make):
+    make.user("boss", role=("leader", "analyst"))
+    login(client, "boss")
+    home = client.get("/").text
+    assert "Tal for ledere kommer" in home and "Administration" not in home
+
+
+def test_an_administrator_home_leads_to_the_administration(client, make):
+    make.user("root", role="admin")
+    login(client, "root")
+    home = client.get("/").text
+    assert "Tal for ledere kommer" not in home
+    for url in ["/admin/audit", "/admin/indicators"]:
+        assert f'href="{url}' in home, url
+
+
+def test_a_team_leader_home_has_the_team_cases_and_each_due_list(client, make):
+    team = make.team()
+    owner = make.user("owner", team=team, name="Ole Rådgiver")
+    make.emma(owner)
+    lead = make.user("lead", role=("team_leader", "admin"), team=team)
+    login(client, "lead")
+    home = client.get("/").text
+    assert "Emma" in home and f"/due?caseworker={owner}" in home and f"/due?caseworker={lead}" in home
+    assert 'href="/admin/audit' in home  # an administrator too
+
+
+def test_a_case_worker_home_has_their_due_list_and_cases(client, make):
+    make.emma(make.user("anne", team=make.team()))
+    login(client)
+    home = client.get("/").text
+    assert "Emma" in home and 'href="/due"' in home and "/due?caseworker=" not in home
+
+
+def test_several_roles_from_the_command_line(runner, app):
+    result = runner.invoke(args=["create-user", "bo", "--name", "Bo Berg", "--team", "Team Øst", "--role", "team_leader",
+                                 "--role", "admin", "--password", "pw-123456"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bo"))
+        assert user.roles == {"team_leader", "admin"} and user.works_with_cases and user.has_role("admin")

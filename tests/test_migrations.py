@@ -113,3 +113,28 @@ def test_the_closure_migration_keeps_every_reopening_and_points_registrations_to
     by_hand = closings[ids["by_hand"]]
     assert (by_hand.reason, by_hand.closed_on, by_hand.reopened_on) == ("not_recorded", date(2025, 2, 1), None)
     assert "closed_at" not in columns and "reopening" not in tables
+
+
+# --- issue 13: roles in a table of their own; every user keeps the role they had --------------
+
+ROLES_REVISION = "a1c4e7b93d20"
+
+
+def test_the_roles_migration_keeps_each_user_role(empty_database):
+    app = create_app(_config(empty_database))
+    with app.app_context():
+        before = ScriptDirectory.from_config(migrate.get_config()).get_revision(ROLES_REVISION).down_revision
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            tables = MetaData()
+            tables.reflect(connection)
+            team = connection.execute(tables.tables["team"].insert().values(name="Team Nord")).inserted_primary_key[0]
+            users = {role: connection.execute(tables.tables["user"].insert().values(
+                username=role, name=role, password_hash="x", role=role, team_id=team, active=True)).inserted_primary_key[0]
+                for role in ("caseworker", "team_leader", "leader", "admin")}
+        upgrade(revision=ROLES_REVISION)
+        with db.engine.connect() as connection:
+            held = set(connection.execute(text("SELECT user_id, role FROM user_role")).all())
+        db.session.remove()
+        db.engine.dispose()
+    assert held == {(user_id, role) for role, user_id in users.items()}

@@ -110,7 +110,7 @@ def test_an_unknown_user_is_refused_unless_a_group_gives_a_role_and_a_team(idp_a
     assert "Log ud" in page.text
     with idp_app.app_context():
         bo = db.session.scalar(select(User).where(User.oidc_subject == "bo"))
-        assert (bo.name, bo.role, bo.team.name, bo.check_password("")) == ("Bo Berg", "caseworker", "Team Nord", False)
+        assert (bo.name, bo.roles, bo.team.name, bo.check_password("")) == ("Bo Berg", {"caseworker"}, "Team Nord", False)
 
 
 def test_a_group_mapped_to_a_team_that_does_not_exist_is_a_clear_refusal(idp_app, provider):

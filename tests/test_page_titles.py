@@ -55,13 +55,17 @@ def test_every_staff_page_has_a_title_of_its_own(app, make):
     make.user("admin", role="admin")
     administrator = app.test_client()
     login(administrator, "admin")
-    for template, more in _titles(app, administrator, ["/", "/admin/indicators"]).items():
+    admin_pages = ["/", "/admin/indicators", "/admin/users", "/admin/users/new", f"/admin/users/{values['user_id'][0]}",
+                   "/admin/access", "/admin/teams/", f"/admin/teams/{values['team_id'][0]}"]
+    for template, more in _titles(app, administrator, admin_pages).items():
         titles[template] |= more
 
     # The pages the walk must reach, among them those that said only "Samstem".
     assert {"cases/person.html", "cases/meeting.html", "cases/no_case_access.html", "invitations/propose.html",
             "invitations/round.html", "invitations/screen_one.html", "invitations/screen_grid.html",
-            "invitations/screen_missing.html", "indicators/admin.html", "cases/show.html"} <= set(titles)
+            "invitations/screen_missing.html", "indicators/admin.html", "cases/show.html", "users/index.html",
+            "users/new.html", "users/edit.html", "users/access_review.html", "teams/index.html",
+            "teams/edit.html"} <= set(titles)
     untitled = {template: found for template, found in titles.items()
                 if any(not title.endswith(" · Samstem") or title == "Samstem" for title in found)}
     assert untitled == {}

@@ -30,6 +30,15 @@ ACTION_LABELS = {
     "reopening.create": _l("Skrev en genåbning af sagen"),
     "audit.search": _l("Søgte i auditloggen"),
     "audit.export": _l("Hentede auditloggen som CSV"),
+    "user.create": _l("Oprettede en bruger"),
+    "user.update": _l("Ændrede en bruger (navn, e-mail, roller eller team)"),
+    "user.deactivate": _l("Lukkede en brugers konto"),
+    "user.password": _l("Gav en bruger en ny adgangskode"),
+    "user.hand_over": _l("Gav en rådgivers sager videre"),
+    "case.hand_over": _l("Gav sagen til en anden rådgiver"),
+    "team.create": _l("Oprettede et team"),
+    "team.rename": _l("Omdøbte et team"),
+    "team.merge": _l("Slog to teams sammen"),
 }
 
 

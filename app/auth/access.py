@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
-from app.auth.models import CASE_ROLES
 from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
 from app.invitations.models import Invitation, Round
@@ -39,7 +38,7 @@ def case_work_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if current_user.role not in CASE_ROLES or current_user.team_id is None:
+        if not current_user.works_with_cases:
             abort(403)
         return view(*args, **kwargs)
 
@@ -52,7 +51,7 @@ def admin_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if current_user.role != "admin":
+        if not current_user.has_role("admin"):
             abort(403)
         return view(*args, **kwargs)
 

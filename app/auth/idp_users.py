@@ -75,7 +75,7 @@ def _create(subject: str, claims: dict) -> User:
     if team is None:
         current_app.logger.warning("SAMSTEM_OIDC_GROUP_MAP names the team %r, which does not exist", target["team"])
         raise Refused("no_team")
-    user = User(username=_username(subject), name=subject[:120], role=target["role"], team=team,
+    user = User(username=_username(subject), name=subject[:120], roles={target["role"]}, team=team,
                 password_hash=NO_PASSWORD)
     db.session.add(user)
     return user

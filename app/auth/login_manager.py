@@ -19,8 +19,8 @@ def load_user(user_id: str) -> User | None:
     """Return the session's user while the session may act for them (app.auth.sessions)."""
     if not user_id.isdigit():
         return None
-    # With the team: the pages name it, and a template must not have to query for it.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.team)])
+    # With the team and roles: the pages name them, and a template must not have to query for it.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.team), joinedload(User.role_rows)])
     if user is None or not user.active:
         return None
     reason = sessions.why_ended(user)

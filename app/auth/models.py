@@ -13,7 +13,8 @@ from app.extensions import db
 from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, utcnow
 
-ROLES = ("caseworker", "team_leader", "leader", "admin")
+# A person may hold several (user_role). The analyst may take the pseudonymous extract of the figures.
+ROLES = ("caseworker", "team_leader", "leader", "analyst", "admin")
 # Roles that work with individual cases; the others see aggregates or settings only.
 CASE_ROLES = ("caseworker", "team_leader")
 
@@ -25,11 +26,18 @@ class Team(db.Model):
     members: Mapped[list["User"]] = relationship(back_populates="team")
 
 
+class UserRole(db.Model):
+    """One role a user holds; a user holds one or more."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
 class User(UserMixin, db.Model):
-    __table_args__ = (
-        CheckConstraint(f"role IN {ROLES}", name="role"),
-        Index("uq_user_oidc_subject", "oidc_subject", unique=True),
-    )
+    __table_args__ = (Index("uq_user_oidc_subject", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -37,7 +45,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     # Where Samstem tells a case worker that something new waits on a case (app.cases.news); optional.
     email: Mapped[str | None] = mapped_column(String(254))
-    role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     active: Mapped[bool] = mapped_column(default=True)
     # Raised to end every session of the user at once (app.auth.sessions): logout, a new
@@ -48,8 +55,28 @@ class User(UserMixin, db.Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     # The user's TOTP secret for two-factor login (app.auth.totp), sealed with SAMSTEM_LINK_KEY.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # Set at each login, for the access review (accounts unused for 90 days).
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", order_by=UserRole.role)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(row.role for row in self.role_rows)
+
+    @roles.setter
+    def roles(self, wanted) -> None:
+        wanted = set(wanted)
+        unknown = wanted - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles: {sorted(unknown)}")
+        self.role_rows = [row for row in self.role_rows if row.role in wanted] + [
+            UserRole(role=role) for role in ROLES if role in wanted and role not in self.roles]
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds any of these roles."""
+        return not self.roles.isdisjoint(roles)
 
     @property
     def is_active(self) -> bool:
@@ -62,7 +89,7 @@ class User(UserMixin, db.Model):
 
     @property
     def works_with_cases(self) -> bool:
-        return self.role in CASE_ROLES and self.team_id is not None
+        return self.has_role(*CASE_ROLES) and self.team_id is not None
 
     def set_password(self, password: str) -> None:
         """Store the password hashed; a changed password ends every session of the user."""
@@ -106,12 +133,17 @@ describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at v
     "password_hash": personal(_l("Adgangskoden, kun som hash: den kan ikke læses tilbage."), seen_by=("nobody",)),
     "email": personal(_l("Medarbejderens e-mailadresse: hertil får rådgiveren besked om nyt på en sag."),
                       seen_by=("self", "admin")),
-    "role": NOT_PERSONAL, "team_id": NOT_PERSONAL, "active": NOT_PERSONAL, "session_version": NOT_PERSONAL,
+    "team_id": NOT_PERSONAL, "active": NOT_PERSONAL, "session_version": NOT_PERSONAL,
     "oidc_subject": personal(_l("Den faste nøgle, kommunens login kender medarbejderen ved: sådan findes kontoen, "
                                 "når de logger ind. Navn og e-mail kommer så fra kommunens login."),
                              seen_by=("admin",)),
     "totp_secret": personal(_l("Nøglen til medarbejderens engangskoder (to-trins-login), krypteret: den kan kun "
                                "læses med nøglen, der opbevares uden for databasen."), seen_by=("nobody",)),
+    "last_login_at": personal(_l("Hvornår medarbejderen sidst loggede ind: så administratoren kan lukke konti, "
+                                 "der ikke bruges."), seen_by=("admin",)),
+})
+describe("user_role", purpose=_l("Medarbejdernes roller: hvad hver medarbejder må i Samstem."), columns={
+    "user_id": NOT_PERSONAL, "role": NOT_PERSONAL,
 })
 describe("draft", purpose=_l("Det, en medarbejder var ved at skrive, da de blev logget ud, så det ikke går tabt."),
          retention="draft", seen_by=("self",), columns={

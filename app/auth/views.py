@@ -28,6 +28,7 @@ from app.auth import drafts, idp_users, oidc, sessions, totp
 from app.auth.forms import CodeForm, LoginForm
 from app.auth.models import User
 from app.extensions import db, limiter
+from app.timestamps import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -69,6 +70,7 @@ def _begin(user: User, method: str):
     """Begin the staff session of a user who has proved who they are; return where to go."""
     next_page = request.args.get("next") if method == "password" else session.pop("login_next", None)
     login_user(user)
+    user.last_login_at = utcnow()
     sessions.begin(user)
     drafts.forget_old()
     audit.record("login", method=method)

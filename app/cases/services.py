@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import audit
-from app.auth.models import User
+from app.auth.models import CASE_ROLES, User, UserRole
 from app.cases.forms import CPR_PATTERN
 from app.cases.models import (
     GOAL_DOMAINS,
@@ -42,6 +42,15 @@ def visible_cases(user: User) -> Select:
         .options(selectinload(Case.people), selectinload(Case.caseworker))
         .order_by(Case.created_at.desc(), Case.id.desc())
     )
+
+
+def team_case_workers(team_id: int | None) -> list[User]:
+    """Return the team's case workers and team leaders, by name: whose due lists the team has."""
+    return list(db.session.scalars(
+        select(User)
+        .where(User.team_id == team_id, User.role_rows.any(UserRole.role.in_(CASE_ROLES)))
+        .order_by(User.name)
+    ))
 
 
 def create_case(user: User, child_first_name: str, child_birth_year: int, external_ref: str | None) -> Case:

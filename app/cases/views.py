@@ -51,7 +51,9 @@ def index():
     if not current_user.works_with_cases:
         return render_template("cases/no_case_access.html")
     cases = listed(db.session.scalars(services.visible_cases(current_user)).all(), "cases")
-    return render_template("cases/index.html", cases=cases)
+    # A team leader's home also leads to each case worker's due list.
+    team = services.team_case_workers(current_user.team_id) if current_user.has_role("team_leader") else []
+    return render_template("cases/index.html", cases=cases, team=team)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

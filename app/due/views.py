@@ -2,11 +2,11 @@
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import raiseload, selectinload
 
 from app.auth.access import case_work_required, get_by_id, listed
-from app.auth.models import CASE_ROLES, User
+from app.auth.models import User
 from app.cases import services as cases
 from app.cases.closure import IS_CLOSED
 from app.cases.models import Case
@@ -46,9 +46,7 @@ def index():
     found = db.session.execute(query).all()
     items = due_items([case for case, _closed in found], today, {case.id for case, closed in found if closed})
     listed(list({item.case.id: item.case for item in items}.values()), "due")
-    team = db.session.scalars(
-        select(User).where(User.team_id == current_user.team_id, User.role.in_(CASE_ROLES)).order_by(User.name)
-    ).all()
+    team = cases.team_case_workers(current_user.team_id)
     return render_template(
         "due/index.html",
         items=items,

@@ -1,0 +1,1 @@
+"""Teams, kept by an administrator in the browser."""

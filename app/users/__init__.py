@@ -1,0 +1,1 @@
+"""Staff accounts, kept by an administrator in the browser."""
