@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "reopening.create": _l("Skrev en genåbning af sagen"),
     "audit.search": _l("Søgte i auditloggen"),
     "audit.export": _l("Hentede auditloggen som CSV"),
+    "settings.save": _l("Ændrede organisationens indstillinger"),
 }
 
 

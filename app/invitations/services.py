@@ -19,6 +19,7 @@ from app.instruments import (
 )
 from app.invitations import issued, kinds
 from app.invitations.models import Invitation, Round
+from app.settings import services as settings
 from app.timestamps import utcnow
 
 
@@ -59,7 +60,7 @@ def expiry(issued_at: datetime, due_on: date | None) -> datetime:
 
     An answer after the due date is still accepted (and marked late), so a link must outlive it.
     """
-    days = timedelta(days=current_app.config["TOKEN_DAYS"])
+    days = timedelta(days=settings.get("token_days"))
     expires = issued_at + days
     if due_on is not None:
         # The end of the due day (UTC midnight after it; generous by the zone offset) plus the grace.
