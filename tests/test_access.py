@@ -19,7 +19,8 @@ PUBLIC |= {"auth.keep_session", "auth.session_left"}
 # The load balancer's probes answer anyone with "ok" or 503 and show nothing (tests/test_operations.py).
 PUBLIC |= {"operations.healthz", "operations.readyz"}
 # Settings pages only an administrator opens (no case data on them).
-ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export", "settings.organisation"}
+ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export", "settings.organisation",
+              "settings.respondent_texts"}
 
 
 def _staff_routes(app, ids):

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "audit.search": _l("Søgte i auditloggen"),
     "audit.export": _l("Hentede auditloggen som CSV"),
     "settings.save": _l("Ændrede organisationens indstillinger"),
+    "texts.save": _l("Ændrede en tekst til dem, der svarer"),
 }
 
 

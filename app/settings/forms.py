@@ -1,7 +1,8 @@
 """The administrator's forms: the organisation's settings."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -12,7 +13,9 @@ from wtforms.validators import (
 )
 
 from app.forms import Form
+from app.respond.notices import EDITABLE
 from app.settings.services import GROUP_FLOOR
+from app.settings.texts import TEXT_LIMIT
 
 NAME_LIMIT = 120
 MAX_DAYS = 36500
@@ -59,3 +62,18 @@ class SettingsForm(Form):
         return {name: self[name].data for name in (
             "organisation_name", "token_days", "reminder_days", "retention_days", "audit_retention_days",
             "min_group_count", "min_group_mean", "round_to_five", "pilot_mode", "target_network_share")}
+
+
+class TextForm(Form):
+    """One text in one language on /admin/texts."""
+
+    text = HiddenField()
+    lang = HiddenField()
+    body = TextAreaField(_l("Tekst"), validators=[
+        DataRequired(_l("Skriv teksten. Den, der svarer, skal kunne læse noget her.")),
+        Length(max=TEXT_LIMIT)],
+        filters=[lambda text: text.strip() if text else text])
+
+    def validate_text(self, field) -> None:
+        if field.data not in EDITABLE or self.lang.data not in current_app.config["LANGUAGES"]:
+            raise ValidationError(_l("Vælg en af teksterne på siden."))
