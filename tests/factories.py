@@ -318,4 +318,5 @@ def demo_case(app: Flask) -> dict:
             "goal_id": [case.goals[0].id],
             "link_id": [link.id],
             "decision_id": [decision.id],
+            "form_id": ["fit-outcome-child", "indicators-under-3"],
         }

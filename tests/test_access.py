@@ -20,21 +20,21 @@ PUBLIC |= {"auth.keep_session", "auth.session_left"}
 PUBLIC |= {"operations.healthz", "operations.readyz"}
 # Settings pages only an administrator opens (no case data on them).
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export", "settings.organisation",
-              "settings.respondent_texts"}
+              "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
 
 
 def _staff_routes(app, ids):
     values = {
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
-        "link_id": ids.link, "decision_id": ids.decision,
+        "link_id": ids.link, "decision_id": ids.decision, "form_id": "fit-outcome-child",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
             continue
         url = rule.rule
         for name in rule.arguments:
-            url = url.replace(f"<int:{name}>", str(values[name]))
+            url = url.replace(f"<int:{name}>", str(values[name])).replace(f"<{name}>", str(values[name]))
         for method in sorted(rule.methods & {"GET", "POST"}):
             yield rule.endpoint, method, url
 

@@ -55,7 +55,9 @@ def test_every_staff_page_has_a_title_of_its_own(app, make):
     make.user("admin", role="admin")
     administrator = app.test_client()
     login(administrator, "admin")
-    for template, more in _titles(app, administrator, ["/", "/admin/indicators"]).items():
+    admin_pages = ["/", "/admin/indicators", "/admin/settings", "/admin/texts", "/admin/forms",
+                   "/admin/forms/fit-outcome-child"]
+    for template, more in _titles(app, administrator, admin_pages).items():
         titles[template] |= more
 
     # The pages the walk must reach, among them those that said only "Samstem".

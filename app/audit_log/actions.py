@@ -32,6 +32,9 @@ ACTION_LABELS = {
     "audit.export": _l("Hentede auditloggen som CSV"),
     "settings.save": _l("Ændrede organisationens indstillinger"),
     "texts.save": _l("Ændrede en tekst til dem, der svarer"),
+    "forms.approve": _l("Godkendte et udkast til et skema"),
+    "forms.deactivate": _l("Slog et skema fra"),
+    "forms.activate": _l("Slog et skema til igen"),
 }
 
 

@@ -1,12 +1,15 @@
 """The administrator's settings pages: the organisation's settings, the texts respondents read,
 the form catalogue. Only administrators; every change audited."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.access import admin_required
+from app.i18n import current_language
+from app.indicators.catalogue import IndicatorForm
 from app.respond.notices import EDITABLE
-from app.settings import services, texts
+from app.settings import catalogue, services, texts
 from app.settings.forms import SettingsForm, TextForm
 
 bp = Blueprint("settings", __name__)
@@ -45,3 +48,37 @@ def _texts_page(refused: TextForm | None):
     """Every text in every language; a refused one shows what was typed and why."""
     shown = {key: texts.versions(key) for key in EDITABLE}
     return render_template("settings/texts.html", labels=EDITABLE, shown=shown, refused=refused)
+
+
+_DONE = {"approve": _l("Udkastet er godkendt og kan nu vælges."), "deactivate": _l("Skemaet foreslås ikke mere."),
+         "activate": _l("Skemaet kan bruges igen.")}
+_REFUSED = {"unknown": _l("Vælg et skema og en handling på siden."),
+            "not_a_draft": _l("Kun et udkast, der ikke er godkendt, kan godkendes.")}
+
+
+@bp.route("/admin/forms", methods=["GET", "POST"])
+@admin_required
+def form_catalogue():
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        refused = catalogue.change(request.form.get("form_id", ""), action)
+        if refused is not None:
+            return _catalogue_page(str(_REFUSED[refused])), 400
+        flash(str(_DONE[action]), "info")
+        return redirect(url_for("settings.form_catalogue"))
+    return _catalogue_page(None)
+
+
+def _catalogue_page(error: str | None):
+    return render_template("settings/forms.html", entries=catalogue.entries(current_language()), error=error)
+
+
+@bp.route("/admin/forms/<form_id>")
+@admin_required
+def form_wording(form_id: str):
+    """A form's wording in every shipped language, side by side; read only."""
+    form = catalogue.find(form_id)
+    if form is None:
+        abort(404)
+    return render_template("settings/form_wording.html", form=form, indicator=isinstance(form, IndicatorForm),
+                           languages=texts.languages(), lang=current_language())
