@@ -86,6 +86,16 @@ class Config:
     # moves them to the browser later.
     RETENTION_DAYS = os.environ.get("SAMSTEM_RETENTION_DAYS")
     AUDIT_RETENTION_DAYS = os.environ.get("SAMSTEM_AUDIT_RETENTION_DAYS")
+    # The figures' rules (FIGURES.md "Disclosure rules"): the fewest children a count and a mean
+    # rest on (never below 3), rounding counts to 5, pilot mode, and the leadership's target share
+    # of network placements (percent, or unset). The settings page (app/settings) overrides them.
+    MIN_GROUP_COUNT = int(os.environ.get("SAMSTEM_MIN_GROUP_COUNT", "5"))
+    MIN_GROUP_MEAN = int(os.environ.get("SAMSTEM_MIN_GROUP_MEAN", "10"))
+    ROUND_TO_FIVE = os.environ.get("SAMSTEM_ROUND_TO_FIVE", "") == "1"
+    PILOT_MODE = os.environ.get("SAMSTEM_PILOT_MODE", "") == "1"
+    TARGET_NETWORK_SHARE = os.environ.get("SAMSTEM_TARGET_NETWORK_SHARE")
+    # Seconds a process keeps the settings read from the database (app.settings.services).
+    SETTINGS_CACHE_SECONDS = int(os.environ.get("SAMSTEM_SETTINGS_CACHE_SECONDS", "30"))
 
     # A respondent may take a long time over a form; the token is the real key.
     WTF_CSRF_TIME_LIMIT = None

@@ -26,3 +26,6 @@ from app.registrations.models import MethodRegistration, PhoneFollowUp  # noqa: 
 __all__ += [
     "MethodRegistration", "Observation", "ObservationLink", "PhoneFollowUp", "decision_observation",
 ]
+from app.settings.models import Setting  # noqa: E402
+
+__all__ += ["Setting"]

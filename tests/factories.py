@@ -322,4 +322,5 @@ def demo_case(app: Flask) -> dict:
             "decision_id": [decision.id],
             "user_id": [case.caseworker_id],
             "team_id": [case.team_id],
+            "form_id": ["fit-outcome-child", "indicators-under-3"],
         }

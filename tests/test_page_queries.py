@@ -29,7 +29,7 @@ def _staff_pages(app, values):
         for chosen in product(*(values[name] for name in names)):
             url = rule.rule
             for name, value in zip(names, chosen, strict=True):
-                url = url.replace(f"<int:{name}>", str(value))
+                url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
             yield rule.endpoint, url
 
 

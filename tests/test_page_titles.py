@@ -56,7 +56,8 @@ def test_every_staff_page_has_a_title_of_its_own(app, make):
     administrator = app.test_client()
     login(administrator, "admin")
     admin_pages = ["/", "/admin/indicators", "/admin/users", "/admin/users/new", f"/admin/users/{values['user_id'][0]}",
-                   "/admin/access", "/admin/teams/", f"/admin/teams/{values['team_id'][0]}"]
+                   "/admin/access", "/admin/teams/", f"/admin/teams/{values['team_id'][0]}", "/admin/settings",
+                   "/admin/texts", "/admin/forms", "/admin/forms/fit-outcome-child"]
     for template, more in _titles(app, administrator, admin_pages).items():
         titles[template] |= more
 

@@ -39,6 +39,11 @@ ACTION_LABELS = {
     "team.create": _l("Oprettede et team"),
     "team.rename": _l("Omdøbte et team"),
     "team.merge": _l("Slog to teams sammen"),
+    "settings.save": _l("Ændrede organisationens indstillinger"),
+    "texts.save": _l("Ændrede en tekst til dem, der svarer"),
+    "forms.approve": _l("Godkendte et udkast til et skema"),
+    "forms.deactivate": _l("Slog et skema fra"),
+    "forms.activate": _l("Slog et skema til igen"),
 }
 
 

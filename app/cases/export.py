@@ -16,7 +16,6 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,6 +37,7 @@ from app.observations.models import Observation, ObservationLink
 from app.outbox.models import OutboxMessage
 from app.reconcile.models import Decision
 from app.registrations.models import PhoneFollowUp
+from app.settings import services as settings
 from app.timestamps import utcnow
 
 
@@ -63,7 +63,7 @@ def person_data(case: Case, person: Person) -> dict[str, Any]:
         "about": _("Det, Samstem har om én person (databeskyttelsesforordningens artikel 15)."),
         "not_included": _("Svar, som andre har givet om personen (fx forældres svar om barnet), er ikke med: de er "
                           "de andres oplysninger. Spørg rådgiveren, hvis du vil vide mere."),
-        "organisation": current_app.config["ORGANISATION_NAME"],
+        "organisation": settings.get("organisation_name"),
         "exported_at": utcnow(),
         "caseworker": case.caseworker.name,
         "person": _person(person),

@@ -24,21 +24,32 @@ from app.indicators.forms import CaseIndicatorsForm, ProcedureForm, TookPartFiel
 from app.indicators.matrix import build
 from app.indicators.models import RHYTHMS
 from app.instruments.blocks import word_problems
+from app.settings import catalogue
 
 bp = Blueprint("indicators", __name__)
 
 DRAFT_NOTE = "draft"
 
 
-def _form_choices() -> list[SelectChoice]:
+def _form_choices(keep: str | None = None) -> list[SelectChoice]:
+    """The indicator forms offered now (issue 13: no unapproved draft, no deactivated form), and the
+    one already chosen (`keep`), so a choice made before stays as it was."""
     lang = current_language()
     choices = []
     for form in current_forms().all():
+        if not catalogue.offered_indicator(form) and form.id != keep:
+            continue
         label = form.title(lang)
-        if form.draft:
+        if catalogue.needs_approval(form):
             label = f"{label} · {_('Udkast – skal godkendes af organisationen')}"
         choices.append(SelectChoice(form.id, label))
     return choices
+
+
+def _waiting_drafts() -> list[str]:
+    """The draft forms the organisation has not approved, by title."""
+    lang = current_language()
+    return [form.title(lang) for form in current_forms().all() if catalogue.needs_approval(form)]
 
 
 # --- the organisation's procedure -------------------------------------------------------------
@@ -49,7 +60,7 @@ def admin_procedure():
 
     current = services.procedure()
     form = ProcedureForm()
-    form.default_form.choices = _form_choices()
+    form.default_form.choices = _form_choices(keep=current.default_form)
     if not form.is_submitted():
         form.scorers.data = list(current.scorers)
         form.together.data = "together" if current.together else "separately"
@@ -67,7 +78,7 @@ def admin_procedure():
             flash(_("Proceduren er gemt."), "info")
             return redirect(url_for("indicators.admin_procedure"))
         status = 400
-    return render_template("indicators/admin.html", form=form), status
+    return render_template("indicators/admin.html", form=form, waiting=_waiting_drafts()), status
 
 
 # --- the case: form and intake ----------------------------------------------------------------
@@ -79,7 +90,7 @@ def case_settings(case_id: int):
     case = case_or_abort(case_id)
     settings = services.case_settings(case)
     form = CaseIndicatorsForm()
-    form.form_id.choices = _form_choices()
+    form.form_id.choices = _form_choices(keep=settings.form_id if settings else None)
     if not form.is_submitted():
         form.form_id.data = settings.form_id if settings else services.procedure().default_form
         form.intake_on.data = settings.intake_on if settings else date.today()

@@ -6,6 +6,7 @@ from app.cases.forms import MultiCheckboxField
 from app.cases.models import Meeting
 from app.forms import Form
 from app.instruments import Catalogue, Instrument, for_feedback
+from app.settings.catalogue import active_questionnaire
 
 
 def field_name(person_id: int) -> str:
@@ -25,7 +26,8 @@ def proposal_form_class(meeting: Meeting, catalogue: Catalogue, lang: str) -> ty
     """Build a form with one set of checkboxes per participant."""
     fields = {}
     for person in meeting.participants:
-        options = choices_for(catalogue, person.role, person.fit_exempt)
+        # A form the organisation deactivated is offered no more (issue 13).
+        options = [i for i in choices_for(catalogue, person.role, person.fit_exempt) if active_questionnaire(i)]
         fields[field_name(person.id)] = MultiCheckboxField(
             person.first_name, choices=[SelectChoice(i.id, i.staff_label(lang)) for i in options]
         )

@@ -26,6 +26,7 @@ from app.invitations.links import respondent_url
 from app.invitations.models import Invitation
 from app.outbox.models import LINK
 from app.outbox.segments import fits_one_segment, plain_letters
+from app.settings import services as settings
 
 DATE = "d. MMMM yyyy"
 SMS_DATE = "d. MMMM"
@@ -42,7 +43,7 @@ def _words(invitation: Invitation) -> dict[str, str]:
     case = round_.meeting.case
     return {
         "caseworker": case.caseworker.name,
-        "organisation": current_app.config["ORGANISATION_NAME"],
+        "organisation": settings.get("organisation_name"),
         "child": case.child.first_name if case.child else "",
         "date": format_date(round_.meeting.held_on, DATE),
         "due": format_date(round_.due_on, DATE) if round_.due_on else "",
@@ -73,8 +74,8 @@ def sms(invitation: Invitation) -> str:
     the short name.
     """
     round_ = invitation.round
-    config = current_app.config
-    names = [config["ORGANISATION_NAME"], config.get("ORGANISATION_SHORT_NAME") or config["ORGANISATION_NAME"]]
+    name = settings.get("organisation_name")
+    names = [name, current_app.config.get("ORGANISATION_SHORT_NAME") or name]
     # The child is greeted by no name: hers is never in an SMS.
     greeting = "" if invitation.person.role == "child" else _("Hej %(name)s.", name=invitation.person.first_name)
     link = respondent_url(tokens.new_token())

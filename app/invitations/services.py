@@ -19,6 +19,8 @@ from app.instruments import (
 )
 from app.invitations import issued, kinds
 from app.invitations.models import Invitation, Round
+from app.settings import services as settings
+from app.settings.catalogue import active_questionnaire, inactive
 from app.timestamps import utcnow
 
 
@@ -27,20 +29,22 @@ class RoundError(ValueError):
 
 
 def proposal(meeting: Meeting, catalogue: Catalogue | None = None) -> dict[int, list[Instrument]]:
-    """Return the forms Samstem proposes for each participant of the meeting."""
+    """Return the forms Samstem proposes for each participant of the meeting; none the organisation
+    deactivated (issue 13), the next in line proposed instead."""
     catalogue = catalogue or current_catalogue()
     child_age = meeting.case.child_age(meeting.held_on)
     earlier = follows_method_meeting(meeting)
+    most = current_app.config["PROPOSAL_MAX_FORMS"]
     return {
-        person.id: propose(
+        person.id: [form for form in propose(
             catalogue,
             role=person.role,
             child_age=child_age,
             meeting_kind=meeting.kind,
             fit_exempt=person.fit_exempt,
-            max_forms=current_app.config["PROPOSAL_MAX_FORMS"],
+            max_forms=most + len(inactive()),
             earlier_method_meeting=earlier,
-        )
+        ) if active_questionnaire(form)][:most]
         for person in meeting.participants
     }
 
@@ -59,7 +63,7 @@ def expiry(issued_at: datetime, due_on: date | None) -> datetime:
 
     An answer after the due date is still accepted (and marked late), so a link must outlive it.
     """
-    days = timedelta(days=current_app.config["TOKEN_DAYS"])
+    days = timedelta(days=settings.get("token_days"))
     expires = issued_at + days
     if due_on is not None:
         # The end of the due day (UTC midnight after it; generous by the zone offset) plus the grace.

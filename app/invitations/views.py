@@ -6,7 +6,6 @@ staff browser with access to the case; no link is ever kept in the session cooki
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -37,6 +36,7 @@ from app.invitations.models import Invitation, Round
 from app.reconcile.history import CaseHistory
 from app.reconcile.pages import load_case, shown_with
 from app.reconcile.reconciliation import reconcile_round
+from app.settings import services as settings
 from app.status.sending import latest_messages
 
 bp = Blueprint("invitations", __name__)
@@ -119,7 +119,7 @@ def handout(round_id: int):
     items = _hand_outs(round_)
     if not items:
         return _missing(round_)
-    pdf = handout_pdf(items, current_app.config["ORGANISATION_NAME"])
+    pdf = handout_pdf(items, settings.get("organisation_name"))
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="samstem-runde-{round_.id}.pdf"'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
@@ -21,6 +21,7 @@ from app.reconcile.history import CaseHistory
 from app.reconcile.pages import load_case, load_round, shown_with
 from app.reconcile.wording import score_label, score_value, signal_text
 from app.reports.trends import trend_charts
+from app.settings import services as settings
 from app.timestamps import utcnow
 
 WHEN = "d. MMM yyyy HH:mm"
@@ -41,7 +42,7 @@ def report_pdf(overview: RoundOverview, history: CaseHistory | None = None) -> b
         **(kind.report_context(overview.round) if kind.report_context else {}),
         case=case,
         charts=trend_charts([overview]),
-        organisation=current_app.config["ORGANISATION_NAME"],
+        organisation=settings.get("organisation_name"),
         now=utcnow(),
         **shown_with([overview], history or CaseHistory(case)),
     )

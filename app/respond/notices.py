@@ -5,8 +5,9 @@ and what they are used for, in words for adults and in words for children: the c
 team can see the case, a summary goes into the case's journal, parents can ask to see the case
 file (aktindsigt) and so can the child from 10 (partsstatus under Barnets Lov), and the answers
 count, without names, in figures. The defaults below ship in every language through the Babel
-catalogues. The configuration's NOTICE_TEXTS overrides one of them per language, which is where
-the settings page of "Administration" will write:
+catalogues. An administrator changes them per language on /admin/texts (stored as the setting
+"text.<key>", app.settings); the configuration's NOTICE_TEXTS still overrides a default where
+no administrator has:
 
     NOTICE_TEXTS = {"who_sees.child": {"da": "…", "en": "…"}}
 
@@ -23,9 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import current_language
+from app.settings import services as settings
 
 ADULT, CHILD, CHILD_PARTY = "adult", "child", "child_party"
 # From this age a child is party to the case and may see its file (GLOSSARY.md: partsstatus).
@@ -46,6 +49,27 @@ _DEFAULTS = {
                          "talt med i tal om, hvordan det går for mange børn, men uden dit navn."),
 }
 _DEFAULTS["used_for.child_party"] = _DEFAULTS["used_for.child"]
+# The privacy notice's "what we use it for" and the accessibility page's promise.
+_DEFAULTS["privacy.used_for"] = _l(
+    "Til at følge med i, hvordan det går med barnet, og om hjælpen virker. Barnets rådgiver læser svarene, og "
+    "rådgiverens team kan også se sagen. Et kort resumé kommer i sagens journal. Forældrene kan bede om at se "
+    "sagen (aktindsigt), og det kan barnet også fra 10 år.")
+_DEFAULTS["accessibility.about"] = _l(
+    "Siderne kan bruges på en telefon, med tastatur og med skærmlæser. De virker også uden JavaScript og henter "
+    "intet fra andre steder.")
+
+# The texts /admin/texts edits, in its order, each with where a respondent reads it.
+EDITABLE = {
+    "who_sees.adult": _l("Hvem ser svarene – voksne"),
+    "used_for.adult": _l("Hvad svarene bruges til – voksne"),
+    "who_sees.child": _l("Hvem ser svarene – børn under 10"),
+    "who_sees.child_party": _l("Hvem ser svarene – børn fra 10"),
+    "used_for.child": _l("Hvad svarene bruges til – børn under 10"),
+    "used_for.child_party": _l("Hvad svarene bruges til – børn fra 10"),
+    "privacy.used_for": _l("Privatlivserklæringen: hvad oplysningerne bruges til"),
+    "privacy.legal_basis": _l("Privatlivserklæringen: hvorfor vi må"),
+    "accessibility.about": _l("Tilgængelighed: hvad siderne kan"),
+}
 
 # The legal basis most municipalities give for child-welfare follow-up; SAMSTEM_PRIVACY_LEGAL_BASIS
 # replaces it with the organisation's own wording.
@@ -77,15 +101,28 @@ def audience(role: str, child_age: int | None) -> str:
     return CHILD_PARTY if child_age is not None and child_age > PARTY_AGE else CHILD
 
 
-def _text(key: str, lang: str) -> str:
-    override = (current_app.config.get("NOTICE_TEXTS") or {}).get(key) or {}
-    return override.get(lang) or str(_DEFAULTS[key])
+def default_text(key: str, lang: str) -> str:
+    """Return the shipped text in this language, or the configuration's NOTICE_TEXTS for it."""
+    configured = ((current_app.config.get("NOTICE_TEXTS") or {}).get(key) or {}).get(lang)
+    if configured:
+        return configured
+    if key == "privacy.legal_basis" and (current_app.config.get("PRIVACY_LEGAL_BASIS") or "").strip():
+        return current_app.config["PRIVACY_LEGAL_BASIS"].strip()
+    with force_locale(lang):
+        return str(LEGAL_BASIS if key == "privacy.legal_basis" else _DEFAULTS[key])
+
+
+def text(key: str, lang: str | None = None) -> str:
+    """Return the text a respondent reads: the administrator's, else the default, in the language."""
+    lang = lang or current_language()
+    return (settings.stored(f"text.{key}") or {}).get(lang) or default_text(key, lang)
+
 
 
 def where_answers_go(reader: str, caseworker: str, child: str) -> list[str]:
     """Return who else sees the answers and what they are used for, in the reader's words."""
     lang = current_language()
-    texts = [_text(f"who_sees.{reader}", lang), _text(f"used_for.{reader}", lang)]
+    texts = [text(f"who_sees.{reader}", lang), text(f"used_for.{reader}", lang)]
     return [text.replace("%(caseworker)s", caseworker).replace("%(child)s", child) for text in texts]
 
 
@@ -106,7 +143,7 @@ def fact(name: str) -> Fact:
 
 
 def legal_basis() -> str:
-    return (current_app.config.get("PRIVACY_LEGAL_BASIS") or "").strip() or str(LEGAL_BASIS)
+    return text("privacy.legal_basis")
 
 
 def notification_url() -> str | None:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable
 from typing import Protocol
 
-from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -25,6 +24,7 @@ from app.extensions import db
 from app.instruments import Instrument, find_form
 from app.invitations.locks import hold_round_open
 from app.invitations.models import Invitation, Response, Round
+from app.settings import services as settings
 from app.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ def decline(invitation: Invitation, lang: str, submission: str | None = None) ->
 
 
 def organisation() -> str:
-    return current_app.config["ORGANISATION_NAME"]
+    return settings.get("organisation_name")
 
 
 class OwnForm:

@@ -132,11 +132,11 @@ def privacy():
     choose_language(None)
     facts = {name: notices.fact(name) for name in ("controller_contact", "dpo_contact", "retention")}
     return render_template("respond/privacy.html", organisation=services.organisation(), facts=facts,
-                           legal_basis=notices.legal_basis())
+                           legal_basis=notices.legal_basis(), used_for=notices.text("privacy.used_for"))
 
 
 @bp.route("/tilgaengelighed")
 def accessibility():
     choose_language(None)
     return render_template("respond/accessibility.html", organisation=services.organisation(),
-                           statement=notices.fact("accessibility_url"))
+                           statement=notices.fact("accessibility_url"), about=notices.text("accessibility.about"))

@@ -1,12 +1,12 @@
 """`flask purge`: the retention purge, for a scheduler to run (README: "Retention")."""
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.retention import purge
 from app.schedule_lock import run_alone
+from app.settings import services as settings
 from app.timestamps import local_today
 
 
@@ -37,7 +37,8 @@ def purge_command(dry_run: bool) -> None:
     audit entries older than SAMSTEM_AUDIT_RETENTION_DAYS. Refuses to run until both are set.
     Running it again changes nothing more."""
     try:
-        case_days, audit_days = purge.periods(current_app.config)
+        case_days, audit_days = purge.periods({"RETENTION_DAYS": settings.get("retention_days"),
+                                               "AUDIT_RETENTION_DAYS": settings.get("audit_retention_days")})
     except purge.RetentionNotSet as missing:
         raise click.ClickException(str(missing)) from None
     report = purge.run(local_today(), case_days, audit_days, dry_run,

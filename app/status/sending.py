@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -26,6 +25,7 @@ from app.labels import NOT_SENT_LABELS
 from app.outbox import queue_email, queue_sms
 from app.outbox.compose import link_context
 from app.outbox.models import OutboxMessage
+from app.settings import services as settings
 from app.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def remind(invitation: Invitation) -> OutboxMessage:
 def due_reminders(now: datetime | None = None) -> list[Invitation]:
     """Return the invitations whose link went out REMINDER_DAYS ago or more, still unopened and
     never reminded (by hand or by this); none when REMINDER_DAYS is 0."""
-    days = int(current_app.config.get("REMINDER_DAYS") or 0)
+    days = int(settings.get("reminder_days") or 0)
     if days <= 0:
         return []
     now = now or utcnow()

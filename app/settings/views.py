@@ -1,0 +1,84 @@
+"""The administrator's settings pages: the organisation's settings, the texts respondents read,
+the form catalogue. Only administrators; every change audited."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.auth.access import admin_required
+from app.i18n import current_language
+from app.indicators.catalogue import IndicatorForm
+from app.respond.notices import EDITABLE
+from app.settings import catalogue, services, texts
+from app.settings.forms import SettingsForm, TextForm
+
+bp = Blueprint("settings", __name__)
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@admin_required
+def organisation():
+    form = SettingsForm()
+    if not form.is_submitted():
+        for name in form.values():
+            form[name].data = services.get(name)
+    if form.is_submitted():
+        if form.validate():
+            services.save(form.values())
+            flash(_("Indstillingerne er gemt."), "info")
+            return redirect(url_for("settings.organisation"))
+        return render_template("settings/organisation.html", form=form), 400
+    return render_template("settings/organisation.html", form=form)
+
+
+@bp.route("/admin/texts", methods=["GET", "POST"])
+@admin_required
+def respondent_texts():
+    form = TextForm()
+    if form.is_submitted():
+        if form.validate():
+            texts.save(form.text.data, form.lang.data, form.body.data)
+            flash(_("Teksten er gemt."), "info")
+            return redirect(url_for("settings.respondent_texts", _anchor=f"{form.text.data}-{form.lang.data}"))
+        return _texts_page(form), 400
+    return _texts_page(None)
+
+
+def _texts_page(refused: TextForm | None):
+    """Every text in every language; a refused one shows what was typed and why."""
+    shown = {key: texts.versions(key) for key in EDITABLE}
+    return render_template("settings/texts.html", labels=EDITABLE, shown=shown, refused=refused)
+
+
+_DONE = {"approve": _l("Udkastet er godkendt og kan nu vælges."), "deactivate": _l("Skemaet foreslås ikke mere."),
+         "activate": _l("Skemaet kan bruges igen.")}
+_REFUSED = {"unknown": _l("Vælg et skema og en handling på siden."),
+            "not_a_draft": _l("Kun et udkast, der ikke er godkendt, kan godkendes.")}
+
+
+@bp.route("/admin/forms", methods=["GET", "POST"])
+@admin_required
+def form_catalogue():
+    if request.method == "POST":
+        action = request.form.get("action", "")
+        refused = catalogue.change(request.form.get("form_id", ""), action)
+        if refused is not None:
+            return _catalogue_page(str(_REFUSED[refused])), 400
+        flash(str(_DONE[action]), "info")
+        return redirect(url_for("settings.form_catalogue"))
+    return _catalogue_page(None)
+
+
+def _catalogue_page(error: str | None):
+    return render_template("settings/forms.html", entries=catalogue.entries(current_language()), error=error)
+
+
+@bp.route("/admin/forms/<form_id>")
+@admin_required
+def form_wording(form_id: str):
+    """A form's wording in every shipped language, side by side; read only."""
+    form = catalogue.find(form_id)
+    if form is None:
+        abort(404)
+    return render_template("settings/form_wording.html", form=form, indicator=isinstance(form, IndicatorForm),
+                           languages=texts.languages(), lang=current_language())
