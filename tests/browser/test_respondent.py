@@ -274,7 +274,7 @@ def test_untouched_line_is_asked_for_and_nothing_is_lost(app, live_server, phone
     assert page.url.endswith(f"/r/{token}/form")
     expect(page.locator(f'[id="{skipped}-error"]')).to_have_text(MOVE_THE_DOT)
     expect(number_field(page, skipped)).to_have_attribute("aria-describedby", f"{skipped}-error {skipped}-ends")
-    expect(number_field(page, skipped)).to_have_accessible_description(f"{MOVE_THE_DOT} 0 er skidt, 10 er godt")
+    expect(number_field(page, skipped)).to_have_accessible_description(f"{MOVE_THE_DOT} 0 er rigtig skidt, 10 er rigtig godt")
     expect(page.locator(".error")).to_have_count(1)
     assert "untouched" in (line(page, skipped).get_attribute("class") or "")
     # Every other line still holds its value, with its dot and its number (a decimal comma) showing.
@@ -413,7 +413,7 @@ def test_english_makes_the_pages_english(app, live_server, phone, make, casework
     expect(page.get_by_role("slider", name="How do I feel about myself?")).to_be_visible()
     expect(page.get_by_role("button", name="I don't want to answer")).to_be_visible()
     text = page.locator("main").inner_text()
-    for danish_words in ["Hvordan har du det?", "Skidt", "Send mine svar", "Jeg vil ikke svare"]:
+    for danish_words in ["Hvordan har du det?", "Rigtig skidt", "Send mine svar", "Jeg vil ikke svare"]:
         assert danish_words not in text
     # The choice holds for the rest of the visit: a missing answer is asked for in English.
     names = vas_names(page)
