@@ -87,6 +87,25 @@ def test_roles_team_name_and_email_are_changed_and_audited(app, make, admin):
         assert (event.detail["team_from"], event.detail["team_to"]) == (north, south)
 
 
+def test_name_and_email_from_the_municipalitys_login_are_read_only(app, make, admin):
+    """Issue 13: fields that come from the identity provider are read-only in Samstem."""
+    from app.auth.models import User
+
+    north = make.team()
+    anne = make.user("anne", team=north)
+    with app.app_context():
+        user = db.session.get(User, anne)
+        user.oidc_subject, user.name, user.email = "sub-123", "Anne fra login", "anne@login.dk"
+        db.session.commit()
+    page = admin.get(f"/admin/users/{anne}").text
+    assert "kommer fra kommunens login og kan ikke ændres her" in page and "readonly" in page
+    response = admin.post(f"/admin/users/{anne}", data={
+        "name": "Noget andet", "email": "andet@kommune.dk", "roles": ["caseworker", "leader"], "team": str(north)})
+    assert response.status_code == 302
+    user = _user(app, "anne")
+    assert (user.name, user.email, user.roles) == ("Anne fra login", "anne@login.dk", {"caseworker", "leader"})
+
+
 def test_the_last_administrator_keeps_the_role(app, admin):
     root = _user(app, "root")
     response = admin.post(f"/admin/users/{root.id}", data={"name": "Rita Root", "roles": ["leader"], "team": ""})

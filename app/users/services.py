@@ -75,7 +75,10 @@ def create(username: str, name: str, email: str | None, roles: set[str], team_id
 
 
 def change(user: User, name: str, email: str | None, roles: set[str], team_id: int | None) -> None:
-    """Change the account's name, e-mail, roles and team; the audit entry names what changed."""
+    """Change the account's name, e-mail, roles and team; the audit entry names what changed.
+    An account from the municipality's login keeps the name and e-mail that login gives it."""
+    if user.from_idp:
+        name, email = user.name, user.email
     _check_unique(None, email, user.id)
     if "admin" not in roles:
         _keep_an_admin(user)

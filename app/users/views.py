@@ -67,6 +67,10 @@ def _user_or_404(user_id: int):
 def _edit_page(user, form=None, password=None, hand_over=None, status: int = 200):
     if form is None:
         form = _with_teams(UserForm(obj=user, roles=sorted(user.roles), team=str(user.team_id or "")))
+    if user.from_idp:
+        # Name and e-mail belong to the municipality's login: shown, not edited here.
+        form.name.data, form.email.data = user.name, user.email
+        form.name.render_kw = form.email.render_kw = {"readonly": True}
     hand_over = hand_over or HandOverForm()
     hand_over.colleague.choices = [SelectChoice(c.id, f"{c.name} ({c.username})") for c in services.colleagues(user)]
     return render_template("users/edit.html", user=user, form=form, password=password or PasswordForm(),
@@ -80,6 +84,8 @@ def edit_user(user_id: int):
     form = _with_teams(UserForm())
     if not form.is_submitted():
         return _edit_page(user)
+    if user.from_idp:
+        form.name.data, form.email.data = user.name, user.email  # what was posted for them is ignored
     if form.validate():
         try:
             services.change(user, form.name.data.strip(), form.email.data, set(form.roles.data), _team_id(form))
