@@ -46,7 +46,7 @@ TARGET_BYTES = 500 * 1024
 def build_case(months: int) -> tuple[int, int]:
     """Create the case and its history; return (user id, id of today's round)."""
     team = Team(name="Bench")
-    user = User(username="bench", name="Anne Rådgiver", role="caseworker", team=team)
+    user = User(username="bench", name="Anne Rådgiver", roles={"caseworker"}, team=team)
     user.set_password(secrets.token_urlsafe())
     db.session.add(user)
     db.session.flush()

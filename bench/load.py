@@ -104,7 +104,7 @@ def build(url: str, respondents: int) -> list[tuple[str, str]]:
     links: list[tuple[str, str]] = []
     with app.test_request_context():
         upgrade()
-        user = User(username=f"bench{secrets.token_hex(4)}", name="Anne Rådgiver", role="caseworker",
+        user = User(username=f"bench{secrets.token_hex(4)}", name="Anne Rådgiver", roles={"caseworker"},
                     team=Team(name="Team Bench"))
         user.set_password(secrets.token_hex(8))
         db.session.add(user)

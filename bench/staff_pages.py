@@ -99,7 +99,7 @@ def empty() -> None:
 
 def case_worker(app) -> int:
     with app.app_context():
-        user = User(username="bench", name="Anne Rådgiver", role="caseworker", team=Team(name="Bench"))
+        user = User(username="bench", name="Anne Rådgiver", roles={"caseworker"}, team=Team(name="Bench"))
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.flush()
