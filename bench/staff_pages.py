@@ -213,7 +213,8 @@ def add_today(case, user, rng, link) -> int:
                                          due_on=today + timedelta(days=7), people=asked)
     provider = next(i for i in requested.invitations if i.person.role == "provider")
     status.submit(provider, status_answers(requested, rng), "da")
-    family = [p for p in case.people if p.role in ("child", "mother", "father")]
+    # The parents: a 9-year-old is not asked about wishes (from 10, issue 11 item 6).
+    family = [p for p in case.people if p.role in ("mother", "father")]
     wishes.ask(meeting, user, family, today)
     return round_.id
 
