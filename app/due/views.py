@@ -11,6 +11,7 @@ from app.cases import services as cases
 from app.cases.models import Case
 from app.due.items import HORIZON, due_items
 from app.extensions import db
+from app.forms import whole_number
 from app.timestamps import local_today
 
 bp = Blueprint("due", __name__)
@@ -21,7 +22,8 @@ def _caseworker() -> User:
     raw = request.args.get("caseworker", "")
     if not raw:
         return current_user
-    found = get_by_id(User, int(raw)) if raw.isdigit() else None
+    number = whole_number(raw)
+    found = get_by_id(User, number) if number is not None else None
     if found is None or found.team_id != current_user.team_id:
         abort(404)
     return found

@@ -17,6 +17,7 @@ from app.auth.access import (
     round_or_abort,
 )
 from app.extensions import db
+from app.forms import whole_number
 from app.i18n import current_language
 from app.indicators import items, scoring, services
 from app.indicators.catalogue import current_forms
@@ -169,7 +170,7 @@ def score(round_id: int):
                 flash(_("Din scoring er gemt."), "info")
                 return redirect(url_for("indicators.matrix", round_id=round_.id))
     status = 200 if not errors else 409 if "round" in errors else 400
-    took_part = {int(i) for i in _took_part(filled) if i.isdigit() and len(i) < 10}
+    took_part = {n for i in _took_part(filled) if (n := whole_number(i, digits=9)) is not None}
     return render_template("indicators/score.html", round=round_, info=info, form=form, scoring=filled,
                            errors=errors, people=people, took_part=took_part), status
 
