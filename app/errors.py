@@ -13,7 +13,8 @@ MESSAGES = {
     403: _l("Du har ikke adgang til denne side."),
     404: _l("Siden findes ikke."),
     405: _l("Det kan man ikke gøre på denne side."),
-    413: _l("Det, der blev sendt, var for stort."),
+    # A body over MAX_CONTENT_LENGTH, refused before it was read (the respondent's page says the same).
+    413: _l("Det, du sendte, var for langt. Gå tilbage, og gør teksten kortere."),
     429: _l("Der har været for mange forsøg. Vent lidt, og prøv igen."),
     500: _l("Der skete en fejl hos os. Prøv igen om lidt."),
 }

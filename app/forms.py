@@ -95,6 +95,16 @@ class _Translations:
         return get_translations().ungettext(pair[0], pair[1], n) if pair else (singular if n == 1 else plural)
 
 
+def whole_number(text: str | None, digits: int = 18) -> int | None:
+    """Return the whole number written in the digits 0-9 (at most `digits` of them), or None.
+
+    An id, a version or a position sent as text: str.isdigit() also says yes to "²" and to
+    5,000 digits, which int() refuses (issue 12, item 18).
+    """
+    text = text or ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
 def drop_nul(value):
     """Remove NUL characters, which PostgreSQL cannot store in text; nothing else changes."""
     return value.replace("\x00", "") if isinstance(value, str) else value

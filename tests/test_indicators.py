@@ -302,6 +302,13 @@ def test_the_case_worker_scores_on_a_staff_page(app, staff, round_ids):
         assert scoring.answers["scores"]["crime"]["status"] == 2
 
 
+def test_an_empty_scoring_gets_the_form_back_with_what_is_missing(staff, round_ids):
+    # Issue 12 item 18: a POST without a body gave a 500 (WTForms reads no form data then).
+    response = staff.post(f"/rounds/{round_ids.round}/indicators/score")
+    assert response.status_code == 400
+    assert "Vælg en status for »Kriminalitet«" in response.text
+
+
 def test_another_case_s_people_cannot_be_named_as_taking_part(app, make, staff, caseworker):
     ids = make.indicator_case(caseworker, together=True)
     make.indicator_round(ids)

@@ -309,7 +309,8 @@ def test_a_decision_cannot_correct_another_cases_decision(staff, emma, make, cas
     assert response.status_code == 409 and "Beslutningen hører ikke til denne sag." in response.text
 
 
-@pytest.mark.parametrize("corrects", ["abc", "-1", "99999999999999999999"])
+# Issue 12 item 18: "²" and 5,000 digits are digits to str.isdigit(), not to int() (they gave a 500).
+@pytest.mark.parametrize("corrects", ["abc", "-1", "99999999999999999999", "²", "9" * 5000])
 def test_a_malformed_correction_never_breaks_the_page(staff, emma, app, corrects):
     response = _decide(staff, f"/rounds/{emma.round}/reconcile", corrects=corrects)
     # It names no decision of this case: refused with the reason, what was typed kept, nothing stored.

@@ -205,6 +205,9 @@ PHONE_BAD = [
     ("reached-no-helps", {"reached": "yes", "started": "yes"}, "Svar, hvor meget det hjælper."),
     ("helps-out-of-range", {"reached": "yes", "started": "yes", "helps": "6"}, "Vælg en af mulighederne."),
     ("started-garbage", {"reached": "yes", "started": "maybe", "helps": "3"}, "Vælg en af mulighederne."),
+    # Issue 12 item 18: a choice sent blank is no choice (it gave a 500).
+    ("helps-blank", {"reached": "yes", "started": "yes", "helps": " "}, "Svar, hvor meget det hjælper."),
+    ("started-blank", {"reached": "yes", "started": "\t", "helps": "3"}, "Svar, om indsatsen er gået i gang."),
     ("notes-too-long", {"reached": "no", "notes": "x" * 4001}, "Højst 4000 tegn."),
     ("cpr", {"reached": "no", "notes": "Mor 010203-1234"}, "Skriv ikke CPR-numre i Samstem."),
 ]
@@ -215,6 +218,15 @@ def test_phone_follow_up_bad_input(app, staff, startup, data, message):
     response = staff.post(_call_url(startup), data=data)
     assert response.status_code == 400 and message in _text(response.text)
     assert _count(app, PhoneFollowUp) == 0
+
+
+def test_blank_choices_on_a_call_that_reached_nobody_are_no_answers(app, staff, startup):
+    # Issue 12 item 18: blank choices sent with "not reached" gave a 500; they are no answers.
+    response = staff.post(_call_url(startup), data={"reached": "no", "started": " ", "helps": " "})
+    assert response.status_code == 302
+    with app.app_context():
+        [call] = db.session.scalars(select(PhoneFollowUp)).all()
+        assert not call.reached and call.started is None and call.helps is None
 
 
 def test_a_second_recording_is_a_correction_and_history_is_kept(app, staff, startup):

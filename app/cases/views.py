@@ -37,6 +37,7 @@ from app.cases.forms import (
 from app.cases.models import Case, Person
 from app.cases.page import build_case_page
 from app.extensions import db
+from app.forms import whole_number
 from app.i18n import LANGUAGE_NAMES
 from app.instruments import METHOD_MEETING_KINDS
 from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
@@ -154,7 +155,8 @@ def new_meeting(case_id: int):
 def _version_seen(form: GoalForm) -> int:
     """Return the version number the page showed; -1 (never current) if it is missing or garbled."""
     raw = (form.version.data or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
+    number = whole_number(raw, digits=9)
+    return -1 if number is None else number
 
 
 def _goals_url(case: Case) -> str:

@@ -12,6 +12,7 @@ from app.cases.closure import IS_CLOSED
 from app.cases.models import Case
 from app.due.items import HORIZON, due_items
 from app.extensions import db
+from app.forms import whole_number
 from app.reconcile.filing import HAS_DECISIONS_TO_FILE
 from app.timestamps import local_today
 
@@ -23,7 +24,8 @@ def _caseworker() -> User:
     raw = request.args.get("caseworker", "")
     if not raw:
         return current_user
-    found = get_by_id(User, int(raw)) if raw.isdigit() else None
+    number = whole_number(raw)
+    found = get_by_id(User, number) if number is not None else None
     if found is None or found.team_id != current_user.team_id:
         abort(404)
     return found

@@ -150,8 +150,8 @@ def final_entries(form: Form) -> dict[str, dict]:
     return entries
 
 
-def problem_message(code: str, factor: Factor | None, lang: str) -> str:
-    """Say a scoring problem in words, naming the factor."""
+def problem_message(code: str, factor: Factor | None, lang: str, limit: int | None = None) -> str:
+    """Say a scoring problem in words, naming the factor (and a text's length limit)."""
     name = factor.title(lang) if factor is not None else _("Samlet funktionsniveau")
     if code == MISSING:
         return _("Vælg en status for »%(factor)s«, eller vælg »Ved ikke«.", factor=name)
@@ -159,7 +159,7 @@ def problem_message(code: str, factor: Factor | None, lang: str) -> str:
         return _("Målet for »%(factor)s« kan ikke være dårligere end status. Vælg samme trin eller et bedre (lavere).",
                  factor=name)
     if code == TOO_LONG:
-        return _("Teksten ved »%(factor)s« er for lang.", factor=name)
+        return _("Teksten ved »%(factor)s« er for lang. Skriv højst %(max)s tegn.", factor=name, max=limit)
     if code == FORBIDDEN:
         return _("Skriv ikke CPR-numre i Samstem.")
     if code == NEEDED:
@@ -172,6 +172,6 @@ def wording(lang: str):
     """Return the function that words a problem of an indicator form in the language."""
 
     def word(field: Field, problem: Problem) -> str:
-        return problem_message(problem.code, problem.subject, lang)
+        return problem_message(problem.code, problem.subject, lang, problem.limit)
 
     return word

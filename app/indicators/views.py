@@ -17,6 +17,7 @@ from app.auth.access import (
     round_or_abort,
 )
 from app.extensions import db
+from app.forms import whole_number
 from app.i18n import current_language
 from app.indicators import items, scoring, services
 from app.indicators.catalogue import current_forms
@@ -171,16 +172,22 @@ def score(round_id: int):
         if not errors:
             try:
                 services.save_staff_scoring(round_, current_user, items.scoring_answers(filled),
-                                            together=info.together, took_part=sorted(int(i) for i in filled.took_part.data))
+                                            together=info.together, took_part=sorted(int(i) for i in _took_part(filled)))
             except services.RoundLocked as closed:
                 errors["round"] = str(closed)
             else:
                 flash(_("Din scoring er gemt."), "info")
                 return redirect(url_for("indicators.matrix", round_id=round_.id))
     status = 200 if not errors else 409 if "round" in errors else 400
-    took_part = {int(i) for i in filled.took_part.data if i.isdigit() and len(i) < 10}
+    took_part = {n for i in _took_part(filled) if (n := whole_number(i, digits=9)) is not None}
     return render_template("indicators/score.html", round=round_, info=info, form=form, scoring=filled,
                            errors=errors, people=people, took_part=took_part), status
+
+
+def _took_part(filled) -> list[str]:
+    """Who was ticked as taking part; none when the form came without a body (WTForms then
+    leaves the field's data None, issue 12 item 18)."""
+    return filled.took_part.data or []
 
 
 # --- the matrix and the final scores ----------------------------------------------------------

@@ -25,7 +25,7 @@ from app.auth.access import (
     round_or_abort,
 )
 from app.extensions import db
-from app.forms import confirmed
+from app.forms import confirmed, whole_number
 from app.i18n import current_language
 from app.instruments import current_catalogue
 from app.invitations import issued, services
@@ -87,7 +87,7 @@ def screen(round_id: int):
     if request.args.get("view") == "grid":
         return render_template("invitations/screen_grid.html", round=round_, hand_outs=items)
     position = request.args.get("n", "0")
-    index = int(position) if position.isdigit() else 0
+    index = whole_number(position, digits=6) or 0
     index = min(index, len(items) - 1)
     return render_template(
         "invitations/screen_one.html", round=round_, hand_out=items[index], index=index, total=len(items)

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from app.auth.access import case_or_abort, case_work_required, get_by_id
 from app.cases.models import Person
-from app.forms import confirmed
+from app.forms import confirmed, whole_number
 from app.invitations.links import qr_svg
 from app.labels import OBSERVATION_KIND_LABELS
 from app.observations import services
@@ -41,8 +41,9 @@ def labels() -> dict:
 def new_link(case_id: int):
     case = case_or_abort(case_id)
     form = link_form(case)
-    if not form.is_submitted() and request.args.get("person", "").isdigit():
-        form.person.data = int(request.args["person"])
+    asked_for = whole_number(request.args.get("person"))
+    if not form.is_submitted() and asked_for is not None:
+        form.person.data = asked_for
     if form.validate_on_submit():
         person = get_by_id(Person, form.person.data)
         link, token = services.create_link(case, person, current_user)

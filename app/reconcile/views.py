@@ -17,6 +17,7 @@ from app.auth.access import (
 )
 from app.cases.models import Case, Meeting
 from app.extensions import db
+from app.forms import whole_number
 from app.invitations.kinds import no_decision_kinds, round_kind
 from app.invitations.models import Round
 from app.observations.models import Observation
@@ -47,7 +48,8 @@ def _corrected(form: DecisionForm, case: Case) -> Decision | None:
     raw = (form.corrects.data or "").strip()
     if not raw:
         return None
-    decision = get_by_id(Decision, int(raw)) if raw.isdigit() else None
+    number = whole_number(raw)
+    decision = get_by_id(Decision, number) if number is not None else None
     if decision is None or decision.case_id != case.id:
         raise services.DecisionError(_("Beslutningen hører ikke til denne sag."))
     return decision

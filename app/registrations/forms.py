@@ -42,15 +42,21 @@ def _one_to_five(low: str, high: str) -> list[SelectChoice]:
     ]
 
 
+def _blank_is_none(value):
+    """An optional choice sent blank (" ") is no choice: Optional() lets it through unchecked,
+    and it must not reach the checks and the service as a value (issue 12, item 18)."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 class PhoneFollowUpForm(Form):
     reached = RadioField(
         _l("Fik du fat i forælderen?"), choices=YES_NO,
         validators=[InputRequired(_l("Svar, om du fik fat i forælderen."))],
     )
     started = RadioField(_l("Er indsatsen gået i gang?"), choices=_choices(STARTED, STARTED_LABELS),
-                         validators=[Optional()])
+                         validators=[Optional()], filters=[_blank_is_none])
     helps = RadioField(_l("Hjælper det? (1–5)"), choices=_one_to_five(_l("slet ikke"), _l("i høj grad")),
-                       validators=[Optional()])
+                       validators=[Optional()], filters=[_blank_is_none])
     notes = TextAreaField(_l("Noter (valgfrit)"), validators=[Length(max=NOTES_LIMIT), no_cpr])
 
     def validate(self, extra_validators=None) -> bool:

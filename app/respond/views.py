@@ -9,7 +9,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
+from wtforms.validators import Length
 
 from app.extensions import csrf
 from app.forms import PublicForm, RespondentForm
@@ -37,8 +39,13 @@ class DeclineForm(RespondentForm):
     """Declining is one button; its hidden fields make it one submission, like an answer."""
 
 
+# A typed code is 27 characters in groups of four (app.tokens.typed_code); room for spaces.
+CODE_LIMIT = 60
+
+
 class CodeForm(PublicForm):
-    code = StringField()
+    # Length also gives the page its maxlength (WTForms' field flag).
+    code = StringField(validators=[Length(max=CODE_LIMIT, message=_l("Koden er for lang. Skriv højst %(max)d tegn."))])
 
 
 @bp.errorhandler(RoundClosed)
