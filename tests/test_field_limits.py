@@ -80,7 +80,7 @@ def _text_fields(form):
 def test_every_staff_form_is_found(app):
     names = {cls.__name__ for cls in _staff_form_classes()}
     assert {"CaseForm", "PersonForm", "GoalForm", "DecisionForm", "ObservationForm", "PhoneFollowUpForm",
-            "ReopeningForm", "LoginForm"} <= names
+            "ReopenForm", "CloseForm", "LoginForm"} <= names
 
 
 def test_every_free_text_field_has_a_limit_its_page_states_and_its_message_names(app):
@@ -162,15 +162,15 @@ def test_an_indicator_text_that_is_too_long_names_the_limit(client, make, casewo
     text = "Emma har det svært i skolen. " * 40
     response = client.post(f"/r/{ids.tokens['provider']}/form", data={"health-status": "3", "health-text": text})
     assert response.status_code == 400
-    assert "Teksten ved «Sundhed» er for lang. Skriv højst 1000 tegn." in response.text
+    assert "Teksten ved »Sundhed« er for lang. Skriv højst 1000 tegn." in response.text
     assert text.strip() in response.text
 
 
 def test_a_staff_text_that_is_too_long_comes_back_with_its_limit(staff, make, caseworker):
     ids = make.emma(caseworker, open_round=False)
     reason = "Familien bad selv om hjælp igen. " * 80
-    response = staff.post(f"/cases/{ids.case}/reopenings/new",
-                          data={"reopened_on": date.today().isoformat(), "reason": reason})
+    response = staff.post(f"/cases/{ids.case}/close",
+                          data={"closed_on": date.today().isoformat(), "reason": "other", "note": reason})
     assert response.status_code in (200, 400)
     assert "Højst 2000 tegn." in response.text
     assert reason.strip() in response.text

@@ -41,7 +41,7 @@ class UserForm(Form):
 def _password_field():
     return PasswordField(_l("Adgangskode"), validators=[
         InputRequired(_l("Skriv en adgangskode.")),
-        Length(min=MIN_PASSWORD, max=200, message=_l("Adgangskoden skal have mindst %(min)d tegn.", min=MIN_PASSWORD))])
+        Length(min=MIN_PASSWORD, max=200, message=_l("Adgangskoden skal have mellem %(min)d og %(max)d tegn."))])
 
 
 class NewUserForm(UserForm):
