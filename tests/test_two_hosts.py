@@ -82,8 +82,8 @@ def host_b(database_url, redis_server, tmp_path_factory) -> Iterator[str]:  # no
         "SAMSTEM_INSECURE_COOKIES": "1", "SAMSTEM_BIND": "127.0.0.1:0", "SAMSTEM_WORKERS": "1",
     }
     with log.open("w") as output:
-        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "wsgi:app"], cwd=ROOT,
-                                  env=environment, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "tests.test_two_hosts:host_b_app()"],
+                                  cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
     try:
         yield f"http://127.0.0.1:{_wait_for(server, log)}"
     finally:
@@ -140,3 +140,13 @@ def test_a_link_made_on_one_host_opens_on_the_other(hosts, make, caseworker):
     url = decode_svg(re.search(r"<svg.*?</svg>", screen, re.S).group(0))[0]
     status, _, form = Host(b.base).request("GET", urlsplit(url).path)  # the respondent, on B
     assert status == 200 and "Jeg vil ikke svare" in form  # the start of the questions
+
+
+def host_b_app():
+    """Host B's app (gunicorn "tests.test_two_hosts:host_b_app()"): the production configuration, with
+    the shared settings given explicitly, so a developer's instance/settings.py (made by `make run`,
+    with keys of its own) cannot stand between the two hosts."""
+    return create_app({"SECRET_KEY": os.environ["SECRET_KEY"], "LINK_KEYS": [os.environ["SAMSTEM_LINK_KEY"]],
+                       "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+                       "RATELIMIT_STORAGE_URI": os.environ["RATELIMIT_STORAGE_URI"],
+                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
