@@ -68,11 +68,12 @@ NOT_USE = {"auth.session_left", "static"}
 
 def touch(response):
     """Note that a logged-in user used Samstem now (not for the round page's own reloads)."""
-    if SEEN in session and "_user_id" in session and not request.args.get("live") and request.endpoint not in NOT_USE:
-        if getattr(g, "_login_user", None) is not None and getattr(g, "session_ended", None) is None:
-            now = int(time.time())
-            if now - int(session[SEEN]) >= TOUCH_SECONDS:
-                session[SEEN] = now
+    used = (SEEN in session and "_user_id" in session and not request.args.get("live")
+            and request.endpoint not in NOT_USE and getattr(g, "_login_user", None) is not None
+            and ended_reason() is None)
+    now = int(time.time())
+    if used and now - int(session[SEEN]) >= TOUCH_SECONDS:
+        session[SEEN] = now
     return response
 
 
