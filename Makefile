@@ -28,9 +28,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# WeasyPrint draws with Pango; the PDFs embed DejaVu.
+# WeasyPrint draws with Pango and subsets the fonts it embeds (DejaVu) with HarfBuzz.
 system-deps:
-	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
 # A PostgreSQL server to test against, Redis for the shared rate-limit counts, and the browser
 # the respondent tests drive.
