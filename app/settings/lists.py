@@ -46,6 +46,25 @@ LISTS: dict[str, ShippedList] = {
                                  _l("Hvorfor en lukket sag blev åbnet igen."), REOPEN_REASON_LABELS),
     "provider": ShippedList(_l("Udførere"), _l("Dem, der leverer indsatserne, fx en familiebehandler eller et "
                                                "opholdssted. Tallene kan deles op efter dem."), {}),
+    "method_failure_reason": ShippedList(
+        _l("Grunde til at en familierådslagning eller et netværksmøde ikke blev til noget"),
+        _l("Når metoden blev tilbudt, men ikke brugt, eller blev forsøgt, men ikke lykkedes."), {
+            "family_declined": _l("Familien sagde nej tak"),
+            "no_network": _l("Der var ikke noget netværk at samle"),
+            "network_declined": _l("Netværket ville ikke være med"),
+            "no_coordinator": _l("Der var ingen koordinator"),
+            "too_urgent": _l("Sagen hastede for meget"),
+            "other": _l("Anden grund"),
+        }),
+    "measure_end_reason": ShippedList(_l("Grunde til at en indsats sluttede"), _l("Hvorfor en indsats sluttede."), {
+        "goal_met": _l("Målet er nået"),
+        "planned_end": _l("Indsatsen sluttede som planlagt"),
+        "not_helping": _l("Indsatsen hjalp ikke nok"),
+        "family_ended": _l("Familien stoppede indsatsen"),
+        "moved": _l("Familien er flyttet"),
+        "replaced": _l("En anden indsats tog over"),
+        "other": _l("Anden grund"),
+    }),
 }
 
 
