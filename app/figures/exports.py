@@ -15,12 +15,14 @@ import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 HIDDEN = "–"  # a hidden cell, as the figure page shows it
-SHEET_TITLE_LIMIT = 31  # XLSX's limit on a sheet's name
+SHEET_TITLE_LIMIT = 31
+BOLD = Font(bold=True)  # XLSX's limit on a sheet's name
 
 Value = str | int | float | None
 
@@ -67,20 +69,21 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _put(ws, row: int, column: int, value: Value) -> None:
-    cell = ws.cell(row=row, column=column)
+def _cell(ws, value: Value, bold: bool = False) -> WriteOnlyCell:
     if value is None:
-        cell.value = HIDDEN
-        return
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell.value = value
-        return
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell.value = text
-    # Assigned text that starts like a formula is taken for one: keep it a string, shown as typed.
-    cell.data_type = "s"
-    if is_formula_like(text):
-        cell.quotePrefix = True
+        cell = WriteOnlyCell(ws, value=HIDDEN)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell = WriteOnlyCell(ws, value=value)
+    else:
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell = WriteOnlyCell(ws, value=text)
+        # Text that starts like a formula is taken for one: keep it a string, shown as typed.
+        cell.data_type = "s"
+        if is_formula_like(text):
+            cell.quotePrefix = True
+    if bold:
+        cell.font = BOLD
+    return cell
 
 
 def _title(text: str, used: set[str]) -> str:
@@ -95,20 +98,19 @@ def _title(text: str, used: set[str]) -> str:
 
 
 def xlsx_bytes(sheets: list[Sheet]) -> bytes:
-    """The tables as one workbook, a sheet each, header in bold, notes under the table."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """The tables as one workbook, a sheet each, header in bold, notes under the table. Written in
+    openpyxl's write-only mode: row by row, several times faster for a long extract."""
+    workbook = Workbook(write_only=True)
     used: set[str] = set()
     for sheet in sheets:
         ws = workbook.create_sheet(_title(sheet.title, used))
-        for column, text in enumerate(sheet.header, start=1):
-            _put(ws, 1, column, text)
-            ws.cell(row=1, column=column).font = Font(bold=True)
-        for row_number, row in enumerate(sheet.rows, start=2):
-            for column, value in enumerate(row, start=1):
-                _put(ws, row_number, column, value)
-        for offset, note in enumerate(sheet.notes, start=len(sheet.rows) + 3):
-            _put(ws, offset, 1, note)
+        ws.append([_cell(ws, text, bold=True) for text in sheet.header])
+        for row in sheet.rows:
+            ws.append([_cell(ws, value) for value in row])
+        if sheet.notes:
+            ws.append([])
+            for note in sheet.notes:
+                ws.append([_cell(ws, note)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
