@@ -90,6 +90,8 @@ def _audits(app) -> list[AuditEvent]:
 # --- who may take it (FIGURES.md "Who sees what": the analyst only) ---------------------------
 
 def test_the_page_says_what_the_extract_holds_and_offers_the_order(analyst):
+    home = analyst.get("/")
+    assert home.status_code == 200 and 'href="/figures/extract"' in home.text
     response = analyst.get("/figures/extract")
     assert response.status_code == 200
     assert "Det er ikke med" in response.text and "Navne, kontaktoplysninger, sagsnumre" in response.text

@@ -5,6 +5,7 @@ extract taken is in the audit log (app.figures.extract.take).
 """
 
 from flask import Blueprint, Response, render_template
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from app.auth.access import analyst_required
@@ -44,8 +45,9 @@ def order():
         form[refused.field].errors.append(PERIOD_MESSAGES[refused.code]())
         return _page(form, 400)
     except extract.ExtractTooLarge as too_large:
+        limit = format_number(too_large.limit)
         return _page(form, 400, _(
             "Udtrækket ville få mere end %(limit)s rækker. Vælg en kortere periode, og hent den næste periode "
-            "bagefter.", limit=f"{too_large.limit:,}".replace(",", ".")))
+            "bagefter.", limit=limit))
     return Response(file.data, mimetype=file.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{file.filename}"', "Cache-Control": "no-store"})
