@@ -320,3 +320,20 @@ def test_an_empty_period_gives_the_codebook_and_no_rows(app, data, analyst):
     sheets = _xlsx(_take(analyst, start="2001-01-01", end="2001-12-31"))
     assert _answers(sheets) == [] and len(sheets["Kodebog"]) > 50
     assert _audits(app)[0].detail["rows"] == 0
+
+
+# --- the work does not grow with the data (STYLE.md habit 16) --------------------------------------
+
+def test_the_number_of_queries_does_not_grow_with_the_cases(app, make, data, analyst):
+    from bench.queries import count_queries
+
+    def statements() -> int:
+        with app.app_context(), count_queries(db.engine) as counted:
+            assert _take(analyst).status_code == 200
+        return len(counted.statements)
+
+    before = statements()
+    for number in range(3):
+        ids = make.emma(make.user(f"more{number}", team=make.team(f"Team mere {number}")))
+        make.answer(ids.invitations["mother"], {"fit-outcome-child": vas(1, 2, 3, 4)})
+    assert statements() == before
