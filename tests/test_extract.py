@@ -337,3 +337,53 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(app, make, data, ana
         ids = make.emma(make.user(f"more{number}", team=make.team(f"Team mere {number}")))
         make.answer(ids.invitations["mother"], {"fit-outcome-child": vas(1, 2, 3, 4)})
     assert statements() == before
+
+
+# --- the rules as pure functions (issue 16 item 3) -------------------------------------------------
+
+AGE_BANDS = [  # (meeting day, birth year, band): the age at the meeting, never finer than the band
+    (date(2026, 5, 1), 2026, "0–5"), (date(2026, 5, 1), 2021, "0–5"), (date(2026, 5, 1), 2020, "6–12"),
+    (date(2026, 5, 1), 2014, "6–12"), (date(2026, 5, 1), 2013, "13–17"), (date(2026, 5, 1), 2009, "13–17"),
+    (date(2026, 5, 1), 2008, "18+"), (date(2026, 5, 1), 1990, "18+"), (date(2020, 5, 1), 2024, "0–5"),
+]
+
+
+@pytest.mark.parametrize("held_on, birth_year, band", AGE_BANDS, ids=[f"{b}-born-{y}" for _, y, b in AGE_BANDS])
+def test_the_age_band_at_the_meeting(held_on, birth_year, band):
+    from app.figures.extract_rows import age_band
+
+    assert age_band(held_on, birth_year) == band
+
+
+def test_a_pseudonym_is_a_keyed_hash_of_its_own_extract():
+    import hashlib
+    import hmac
+
+    from app.figures.extract_rows import Pseudonyms
+
+    one, other = Pseudonyms(), Pseudonyms()
+    assert one.key("child", 17) == one.key("child", 17) != other.key("child", 17)
+    assert one.key("child", 17) != one.key("meeting", 17) and one.key("goal", None) == ""
+    assert one.key("child", 17).startswith("C") and len(one.key("child", 17)) == 17
+    # Not the plain hash of the id: without the secret nobody can compute it.
+    assert one.key("child", 17)[1:] != hashlib.sha256(b"child:17").hexdigest()[:16]
+    assert one.key("child", 17)[1:] != hmac.new(b"", b"child:17", hashlib.sha256).hexdigest()[:16]
+
+
+ITEMS = [  # (stored answers, free text asked, items written): text items only when asked
+    ({"heard_respected": 4, "comment": "Tak."}, False, [("heard_respected", 4)]),
+    ({"heard_respected": 4, "comment": "Tak."}, True, [("heard_respected", 4), ("comment", "Tak.")]),
+    ({"contributed": "dont_know"}, False, [("contributed", "dont_know")]),
+    # A key the form file no longer has: text is free text, a number is not.
+    ({"old_note": "Mette sagde ja.", "old_scale": 3}, False, [("old_scale", 3)]),
+    ({"old_note": "Mette sagde ja."}, True, [("old_note", "Mette sagde ja.")]),
+]
+
+
+@pytest.mark.parametrize("answers, free_text, expected", ITEMS, ids=[f"case-{n}" for n in range(len(ITEMS))])
+def test_free_text_items_are_left_out_unless_asked_for(app, answers, free_text, expected):
+    from app.figures.extract_rows import questionnaire_items
+
+    with app.app_context():
+        found = [(key, value) for key, _goal, value in questionnaire_items("participation-network", answers, free_text)]
+    assert found == expected
