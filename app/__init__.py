@@ -7,7 +7,7 @@ How the code is layered; imports point down this list only (tests/test_layers.py
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
   4. services: each area's services, pure rules and page sections; auth/access.py (the
      loaders that check the team and audit the read); respond/pages.py (what public pages share)
-  5. views: <area>/views.py, staff pages behind a login; respond/views.py and
+  5. views: <area>/views.py (and <area>/<noun>_views.py), staff pages behind a login; respond/views.py and
      <area>/public.py, the public pages reached by a token. A view imports no other view.
 boundary.py commits once per request; create_app below only wires the layers together.
 """
