@@ -27,7 +27,8 @@ ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.expor
 ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_password", "users.deactivate",
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
-ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
+ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording",
+               "settings.lists_page"}
 
 
 def _staff_routes(app, ids):
@@ -35,7 +36,7 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child", "registration_id": ids.registration, "list_name": "target_group",
+        "form_id": "fit-outcome-child", "registration_id": ids.registration,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
