@@ -5,7 +5,8 @@ a new row that names the row it corrects; the earlier one stays in the history. 
 call that did not reach the parent is an attempt: the next call is recorded the same way,
 naming it, so every attempt stays in the line (who tried, when). A partial
 unique index allows one first recording per parent and meeting (per meeting for a method
-registration), and a unique `corrects_id` keeps the corrections in one line. Closing and
+registration; a method offered and not used has no meeting, and each of those is a line of its
+own), and a unique `corrects_id` keeps the corrections in one line. Closing and
 re-opening a case are recorded in its closures (app.cases.models.CaseClosure), which a
 registration with the outcome "closed" points to.
 """
