@@ -5,6 +5,7 @@ many distinct children, one invitation each) unless a test needs counts and chil
 """
 
 from itertools import count
+from random import Random
 
 import pytest
 
@@ -142,16 +143,39 @@ def test_rule_3_no_line_is_left_with_one_hidden_cell_or_a_small_hidden_sum():
     assert_every_line_safe(shown(table), Rules())
 
 
-def assert_every_line_safe(cells: dict, rules: Rules) -> None:
-    """Rule 3 as the page reader would check it: no line with one hidden cell or a small hidden sum."""
+def assert_every_line_safe(cells: dict, rules: Rules, table: Table | None = None) -> None:
+    """Rule 3 as a reader would check it: no line with exactly one hidden cell; given the raw
+    table, no line whose hidden cells (its total shown) add up to fewer than k_count."""
+    raw = {} if table is None else {cell.key: cell.count for cell in table.cells}
     keys = list(cells)
     dims = len(keys[0])
     for d in range(dims):
         for total in [key for key in keys if key[d] == TOTAL]:
-            line = [key for key in keys if key[d] != TOTAL
-                    and all(key[i] == total[i] for i in range(dims) if i != d)] + [total]
-            gone = [key for key in line if cells[key].hidden]
+            parts = [key for key in keys if key[d] != TOTAL and all(key[i] == total[i] for i in range(dims) if i != d)]
+            gone = [key for key in parts + [total] if cells[key].hidden]
             assert len(gone) != 1, f"one hidden cell in the line of {total}"
+            if table is not None and gone and not cells[total].hidden:
+                assert sum(raw_count(raw, key) for key in gone) >= rules.k_count, f"a small hidden sum in {total}"
+
+
+def raw_count(raw: dict, key: tuple) -> int:
+    return sum(n for k, n in raw.items() if all(v == TOTAL or v == kv for v, kv in zip(key, k)))
+
+
+SEEDS = range(40)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[f"seed-{seed}" for seed in SEEDS])
+def test_rule_3_holds_on_every_line_of_generated_tables(seed):
+    rng = Random(seed)
+    rows, columns = rng.randint(1, 5), rng.randint(1, 5)
+    table = counts({(f"r{r}", f"c{c}"): rng.choice((0, 1, 2, 3, 4, 5, 8, 13, 30))
+                    for r in range(rows) for c in range(columns)})
+    rules = Rules(k_count=rng.choice((3, 5, 7)), round_to_five=rng.random() < 0.3)
+    cells = shown(table, rules)
+    assert_every_line_safe(cells, rules, table)
+    assert all(cells[key].hidden for key, cell in cells.items() if 0 < raw_count(
+        {c.key: len(c.children) for c in table.cells}, key) < rules.k_count)
 
 
 def test_rule_3_hidden_cells_are_protected_down_every_column_too():

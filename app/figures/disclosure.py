@@ -127,7 +127,7 @@ def filter_allowed(parent: Table, filtered: Table, rules: Rules) -> str | None:
     limits = _Limits.of(rules)
     k = limits.k_count if parent.kind == "count" else limits.k_stat
     group = _merge([_node(cell) for cell in filtered.cells])
-    rest = _minus(_merge([_node(cell) for cell in parent.cells]), group)
+    rest = _minus(_merge([_node(cell) for cell in parent.cells]), group, strict=parent.kind == "count")
     if _below(group, k):
         return "group"
     if (rest.count or rest.children) and _below(rest, k):
@@ -231,13 +231,17 @@ def _merge(nodes: list[_Node]) -> _Node:
                  sum(respondents) if respondents else None, frozenset().union(*members) if members else None)
 
 
-def _minus(whole: _Node, part: _Node) -> _Node:
-    """Return the remainder of a parent's cell once a filtered cell is taken out (rule 4)."""
-    if part.count > whole.count:
+def _minus(whole: _Node, part: _Node, strict: bool = True) -> _Node:
+    """Return the remainder of a parent's cell once a filtered cell is taken out (rule 4).
+
+    Counts add up, so a filtered count above its parent's is a mistake (ValueError); a mean's or
+    share's count need not (strict=False): its remainder then counts none.
+    """
+    if strict and part.count > whole.count:
         raise ValueError("a filtered table counts more than its parent")
     both = whole.respondents is not None and part.respondents is not None
-    return _Node(whole.count - part.count, whole.children - part.children,
-                 whole.respondents - part.respondents if both else whole.respondents,
+    return _Node(max(0, whole.count - part.count), whole.children - part.children,
+                 max(0, whole.respondents - part.respondents) if both else whole.respondents,
                  None if whole.members is None else whole.members - (part.members or frozenset()),
                  virtual=True)
 
@@ -356,7 +360,7 @@ class _System:
             part = filtered.nodes.get(key)
             if part is None and parent.table.kind != "distribution":
                 continue
-            remainder[key] = _minus(whole, part or _Node(0, frozenset()))
+            remainder[key] = _minus(whole, part or _Node(0, frozenset()), strict=parent.table.kind == "count")
             if parent.table.kind == "count":
                 self.lines.append(_Line([part, remainder[key]], whole, reason="filter"))
         if parent.table.kind == "count":
