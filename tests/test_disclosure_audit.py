@@ -17,7 +17,7 @@ import pytest
 from scipy.optimize import linprog
 from scipy.sparse import lil_matrix
 
-from app.figures.disclosure import TOTAL, Cell, Rules, Table, protect
+from app.figures.disclosure import TOTAL, Cell, Rules, Shown, Table, protect
 
 ROLES = ("child", "mother", "father", "network")
 STATES = ("answered", "declined", "expired", "waiting")
@@ -89,7 +89,7 @@ class Attack:
         self.k = rules.k_count
         self.index = {}
         self.bounds = []
-        for t, (table, shown) in enumerate(protected):
+        for table, shown in protected:
             for cell in shown:
                 self.index[(table.filters, cell.key)] = len(self.bounds)
                 if cell.hidden:
@@ -215,3 +215,16 @@ def test_rule_7_no_hidden_cell_can_be_narrowed_below_k_count(seed, round_to_five
     values = [sum(true.get(at, 0) * weight for at, weight in target.items()) for target, _ in targets]
     narrow = [targets[i][1] for i in attack.narrow([target for target, _ in targets], values)]
     assert not narrow, f"{len(narrow)} hidden cells narrowed below {rules.k_count}: {narrow[:5]}"
+
+
+def test_rule_7_the_audit_finds_a_cell_that_subtraction_gives_back():
+    """The audit itself: a release hiding only the small cell (no complement) must fail it."""
+    table = Table("I1", ("role", "state"), "count", (
+        Cell(("mother", "answered"), 20, frozenset(range(20))), Cell(("mother", "declined"), 2, frozenset({20, 21}))))
+    naive = [Shown(("mother", "answered"), 20, None, 20), Shown(("mother", "declined"), None, None, None, "primary"),
+             Shown(("mother", TOTAL), 22, None, 22), Shown((TOTAL, "answered"), 20, None, 20),
+             Shown((TOTAL, "declined"), None, None, None, "primary"), Shown((TOTAL, TOTAL), 22, None, 22)]
+    attack = Attack([(table, naive)], Rules())
+    assert len(attack.narrow([{at: 1} for at in attack.hidden], [2, 2])) == 2
+    attack = Attack(protect([table], Rules()), Rules())
+    assert attack.narrow([{at: 1} for at in attack.hidden], [truth([table])[at] for at in attack.hidden]) == []
