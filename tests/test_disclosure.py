@@ -9,6 +9,7 @@ from random import Random
 
 import pytest
 
+from app.figures.bounds import Bounds
 from app.figures.disclosure import (
     FLOOR,
     TOTAL,
@@ -417,3 +418,22 @@ def test_publishable_and_complete():
     assert publishable(cells) and not complete(cells)
     [(_, cells)] = protect([counts({("mother",): 30, ("father",): 20}, dimensions=("role",))], Rules())
     assert complete(cells)
+
+
+# --- the chains a reader can follow (app/figures/bounds.py) -------------------------------------
+
+@pytest.mark.parametrize("published, cell, low, high, resting_on", [
+    # rule 3: one line a + b = total; a and the total published give b exactly
+    ({0: 4, 2: 10}, 1, 6, 6, {0, 2}),
+    # only the total published: b anywhere from 0 to 10
+    ({2: 10}, 1, 0, 10, {2}),
+    # the chain: line 2 (c + d = 6) caps c, line 3 (a + c = 12) then lifts a, line 1 caps b
+    ({2: 10, 5: 12, 6: 6}, 1, 0, 4, {2, 5, 6}),
+], ids=["one-line", "total-only", "chain"])
+def test_bounds_follow_every_line_a_reader_can_add_up(published, cell, low, high, resting_on):
+    # cells: 0 a, 1 b, 2 a + b, 3 c, 4 d, 5 a + c, 6 c + d
+    lines = [([0, 1], 2), ([3, 4], 6), ([0, 3], 5)]
+    bounds = Bounds(lines, [published.get(i, 0) for i in range(7)],
+                    [published.get(i, float("inf")) for i in range(7)], [i in published for i in range(7)])
+    assert (bounds.low[cell], bounds.high[cell]) == (low, high)
+    assert bounds.resting_on(cell) == resting_on

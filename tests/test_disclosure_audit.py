@@ -106,9 +106,10 @@ class Attack:
         self._filters([table.filters for table, _ in protected], keys)
 
     def _lines(self, filters, keys) -> None:
-        for d in range(2):
+        for d in range(len(keys[0])):
             for total in [key for key in keys if key[d] == TOTAL]:
-                parts = [key for key in keys if key[d] != TOTAL and key[1 - d] == total[1 - d]]
+                parts = [key for key in keys if key[d] != TOTAL
+                         and all(key[i] == total[i] for i in range(len(key)) if i != d)]
                 self.equal.append(({(filters, key): 1 for key in parts} | {(filters, total): -1}))
 
     def _filters(self, all_filters, keys) -> None:
@@ -228,3 +229,29 @@ def test_rule_7_the_audit_finds_a_cell_that_subtraction_gives_back():
     assert len(attack.narrow([{at: 1} for at in attack.hidden], [2, 2])) == 2
     attack = Attack(protect([table], Rules()), Rules())
     assert attack.narrow([{at: 1} for at in attack.hidden], [truth([table])[at] for at in attack.hidden]) == []
+
+
+def teams_table(spec: dict[str, dict[str, int]]) -> list[Table]:
+    """Return the organisation's table by state and one filtered table per team from {team: {state: count}}."""
+    ids = iter(range(10_000))
+    per_team = {team: {state: frozenset(next(ids) for _ in range(n)) for state, n in row.items()}
+                for team, row in spec.items()}
+    states = list(next(iter(spec.values())))
+    whole = [Cell((s,), sum(spec[t][s] for t in spec), frozenset().union(*(per_team[t][s] for t in spec)))
+             for s in states]
+    tables = [Table("I1", ("state",), "count", tuple(whole))]
+    for team, row in per_team.items():
+        tables.append(Table("I1", ("state",), "count", tuple(Cell((s,), len(row[s]), row[s]) for s in states),
+                            (("team", team),)))
+    return tables
+
+
+def test_rule_7_a_chain_through_the_teams_is_closed():
+    """Found by the audit (seed 19 of a wider run): every line was safe on its own, yet team B's
+    row leaves 6 for its two hidden cells, so team A's expired is at least 12 − 6, so team A's
+    waiting (1 child) was at most 4."""
+    tables = teams_table({"a": {"answered": 34, "declined": 2, "expired": 7, "waiting": 1},
+                          "b": {"answered": 43, "declined": 6, "expired": 5, "waiting": 1}})
+    rules = Rules()
+    attack, true = Attack(protect(tables, rules), rules), truth(tables)
+    assert attack.narrow([{at: 1} for at in attack.hidden], [true[at] for at in attack.hidden]) == []

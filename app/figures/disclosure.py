@@ -7,6 +7,15 @@ programming (tests/test_disclosure_audit.py) can attack generated organisations.
 
 The interface below is shared by the release builder (app/figures/releases.py); fields may be
 added with defaults, never renamed.
+
+How `protect` works: every count table is completed into a grid with its totals, and every line that
+adds up becomes a `_Line` (each row and column with its total, the totals' own lines). A filtered
+table is tied to every coarser table of its figure in the call by its remainder (parent minus
+filtered, cell by cell: a never-shown grid with the parent's lines), and where a filter's values add
+up to their parent, that is a line too. Primary suppression marks cells on their own (rules 1, 2,
+5a); then every line is made safe (rule 3): no line with exactly one hidden cell, and, where its
+total is shown, hidden cells resting on at least k_count children and counting at least k_count.
+That heuristic is what the audit by linear programming attacks (tests/test_disclosure_audit.py).
 """
 
 from __future__ import annotations
@@ -14,6 +23,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import combinations, product
+from math import inf
+
+from app.figures.bounds import Bounds
 
 # Statistics Denmark's floor: no organisation may set a threshold below it (rule 2).
 FLOOR = 3
@@ -387,6 +399,44 @@ class _System:
             else:
                 self._filtered_statistics(parent, filtered, remainder)
         self._complementary()
+        self._close_chains()
+
+    def _close_chains(self) -> None:
+        """Where chaining lines still narrows a hidden cell below k_count (rule 7), hide the smallest
+        published cell that narrowing rests on, make every line safe again (rule 3), and repeat."""
+        nodes = list({id(node): node for line in self.lines for node in line.nodes}.values())
+        at = {id(node): i for i, node in enumerate(nodes)}
+        lines = [([at[id(part)] for part in line.parts], at[id(line.total)]) for line in self.lines]
+        for _ in range(len(nodes)):
+            ranges = [self._range(node) for node in nodes]
+            bounds = Bounds(lines, [r[0] for r in ranges], [r[1] for r in ranges],
+                            [not (node.hidden or node.virtual) for node in nodes])
+            picked = []
+            for i, node in enumerate(nodes):
+                if self._guarded(node) and bounds.width(i) < self.limits.k_count:
+                    candidates = [nodes[j] for j in bounds.resting_on(i) if not nodes[j].hidden]
+                    if candidates:
+                        picked.append(min(candidates, key=lambda n: (n.count == 0, n.count, len(n.children))))
+            if not picked:
+                return
+            for node in picked:
+                node.hidden = "complementary"
+            self._complementary()
+
+    @staticmethod
+    def _guarded(node: _Node) -> bool:
+        """A hidden cell, or a remainder too small to be told (rule 4): a reader must not narrow it."""
+        return bool(node.hidden) and (not node.virtual or node.hidden in ("primary", "members"))
+
+    def _range(self, node: _Node) -> tuple[float, float]:
+        """What a reader knows of a cell before adding anything up: a published count (give or take
+        the rounding, rule 6), or for a hidden or never-shown cell only that it is not below 0."""
+        if node.hidden or node.virtual:
+            return 0, inf
+        if self.limits.round:
+            shown = round_to_five(node.count)
+            return max(0, shown - 2), shown + 2
+        return node.count, node.count
 
     def _statistic(self, node: _Node) -> str | None:
         """Return why a mean or share is hidden (rules 1, 2 and 5a), or None."""
