@@ -437,3 +437,48 @@ def test_bounds_follow_every_line_a_reader_can_add_up(published, cell, low, high
                     [published.get(i, float("inf")) for i in range(7)], [i in published for i in range(7)])
     assert (bounds.low[cell], bounds.high[cell]) == (low, high)
     assert bounds.resting_on(cell) == resting_on
+
+
+# --- rule 4 for means, shares and distributions ------------------------------------------------
+
+def test_rule_4_a_filtered_mean_whose_remainder_is_small_is_hidden():
+    everyone = children(30)
+    team = frozenset(sorted(everyone)[:24])
+    parent = Table("P1", ("role",), "statistic", (Cell(("mother",), 30, everyone, value=3.1),
+                                                  Cell(("father",), 30, everyone, value=2.9)))
+    filtered = Table("P1", ("role",), "statistic", (Cell(("mother",), 24, team, value=3.0),
+                                                    Cell(("father",), 12, frozenset(sorted(everyone)[:12]), value=2.5)),
+                     (("team", "north"),))
+    [(_, whole), (_, mine)] = protect([parent, filtered], Rules())
+    mine = {cell.key: cell for cell in mine}
+    assert mine[("mother",)].hidden == "filter"  # rule 4: the other six children's mean would follow
+    assert mine[("father",)].hidden is None      # eighteen children outside the team: fine
+    assert all(cell.hidden is None for cell in whole)
+
+
+def test_rule_4_a_filtered_distribution_whose_remainder_would_tell_each_answer_is_hidden():
+    answers = {a: children(n) for a, n in (("1", 10), ("2", 10), ("3", 10))}
+    parent = Table("G1", ("role", "answer"), "distribution",
+                   tuple(Cell(("parents", a), len(kids), kids) for a, kids in answers.items()))
+    # The team has everyone but four of answer 3: the remainder is "all four answered 3".
+    filtered = Table("G1", ("role", "answer"), "distribution", tuple(
+        Cell(("parents", a), len(kids), frozenset(sorted(kids)[: (6 if a == "3" else 10)])) for a, kids in answers.items()),
+        (("team", "north"),))
+    [(_, whole), (_, mine)] = protect([parent, filtered], Rules())
+    assert {cell.hidden for cell in mine} == {"filter"}
+    assert {cell.hidden for cell in whole} == {None}
+
+
+def test_rule_4_teams_adding_up_to_the_organisation_are_a_line():
+    org = children(20)
+    kids = sorted(org)
+    parent = Table("I1", ("role",), "count", (Cell(("mother",), 20, org), Cell(("father",), 40, children(40))))
+    father = sorted(parent.cells[1].children)
+    north = Table("I1", ("role",), "count", (Cell(("mother",), 17, frozenset(kids[:17])),
+                                             Cell(("father",), 20, frozenset(father[:20]))), (("team", "north"),))
+    south = Table("I1", ("role",), "count", (Cell(("mother",), 3, frozenset(kids[17:])),
+                                             Cell(("father",), 20, frozenset(father[20:]))), (("team", "south"),))
+    result = {t.filters: {c.key: c for c in cells} for t, cells in protect([parent, north, south], Rules())}
+    assert result[south.filters][("mother",)].hidden == "primary"
+    # The organisation's 20 minus the north team's 17 would give the south's 3.
+    assert result[()][("mother",)].hidden or result[north.filters][("mother",)].hidden

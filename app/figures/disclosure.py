@@ -15,7 +15,10 @@ filtered, cell by cell: a never-shown grid with the parent's lines), and where a
 up to their parent, that is a line too. Primary suppression marks cells on their own (rules 1, 2,
 5a); then every line is made safe (rule 3): no line with exactly one hidden cell, and, where its
 total is shown, hidden cells resting on at least k_count children and counting at least k_count.
-That heuristic is what the audit by linear programming attacks (tests/test_disclosure_audit.py).
+Lines safe one by one can still be chained ("that row leaves 6, so this cell is at least…"), so
+bounds are then propagated through all lines (app/figures/bounds.py) and, where a hidden cell comes
+out narrower than k_count, the smallest published cell that bound rests on is hidden too, until
+none does. The audit by linear programming (tests/test_disclosure_audit.py) attacks the result.
 """
 
 from __future__ import annotations
