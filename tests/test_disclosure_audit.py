@@ -138,6 +138,8 @@ class Attack:
         rng = Random(len(targets))
         for _ in range(8):
             point = self._point(np.array([rng.choice((-1.0, 1.0)) for _ in self.bounds]))
+            if point is None:
+                continue  # unbounded in that direction: no point to learn from
             for i, weight in enumerate(weights):
                 value = float(weight @ point)
                 low[i], high[i] = min(low[i], value), max(high[i], value)
