@@ -482,3 +482,14 @@ def test_rule_4_teams_adding_up_to_the_organisation_are_a_line():
     assert result[south.filters][("mother",)].hidden == "primary"
     # The organisation's 20 minus the north team's 17 would give the south's 3.
     assert result[()][("mother",)].hidden or result[north.filters][("mother",)].hidden
+
+
+@pytest.mark.parametrize("team_size, team_hidden", [(1000, False), (1997, True), (2000, False)],
+                         ids=["half", "all-but-3", "everyone"])
+def test_rule_4_large_groups_are_judged_as_small_ones(team_size, team_hidden):
+    """The remainder's children are worked out only as far as the thresholds need (app/figures/disclosure._rest)."""
+    parent, team = family({("mother",): 2000, ("father",): 3000}, {("mother",): team_size, ("father",): 1500})
+    [(_, whole), (_, mine)] = protect([parent, team], Rules())
+    mine = {cell.key: cell for cell in mine}
+    assert (mine[("mother",)].hidden is not None) is team_hidden
+    assert all(cell.hidden is None for cell in whole)
