@@ -461,9 +461,9 @@ def test_rule_4_a_filtered_distribution_whose_remainder_would_tell_each_answer_i
     parent = Table("G1", ("role", "answer"), "distribution",
                    tuple(Cell(("parents", a), len(kids), kids) for a, kids in answers.items()))
     # The team has everyone but four of answer 3: the remainder is "all four answered 3".
-    filtered = Table("G1", ("role", "answer"), "distribution", tuple(
-        Cell(("parents", a), len(kids), frozenset(sorted(kids)[: (6 if a == "3" else 10)])) for a, kids in answers.items()),
-        (("team", "north"),))
+    mine = {a: frozenset(sorted(kids)[: (6 if a == "3" else 10)]) for a, kids in answers.items()}
+    filtered = Table("G1", ("role", "answer"), "distribution",
+                     tuple(Cell(("parents", a), len(kids), kids) for a, kids in mine.items()), (("team", "north"),))
     [(_, whole), (_, mine)] = protect([parent, filtered], Rules())
     assert {cell.hidden for cell in mine} == {"filter"}
     assert {cell.hidden for cell in whole} == {None}

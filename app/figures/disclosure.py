@@ -100,7 +100,6 @@ class Shown:
     hidden: str | None = None  # "primary", "complementary", "distribution", "members", "filter"
 
 
-
 TOTAL = "total"  # the key value of a summed dimension in a count table's totals lines
 MAX_FILTERS = 2  # rule 4: at most two filters combined
 KINDS = ("count", "statistic", "distribution")
