@@ -204,10 +204,13 @@ def small_remainders(tables: list[Table], k: int) -> list[tuple]:
     return found
 
 
-@pytest.mark.parametrize("round_to_five", [False, True], ids=["exact", "rounded"])
-@pytest.mark.parametrize("seed", SEEDS, ids=[f"seed-{seed}" for seed in SEEDS])
-def test_rule_7_no_hidden_cell_can_be_narrowed_below_k_count(seed, round_to_five):
-    rules = Rules(k_count=5, k_stat=10, round_to_five=round_to_five)
+CASES = [(seed, 5, rounded) for seed in SEEDS for rounded in (False, True)] + [(6, 3, False), (7, 8, False)]
+
+
+@pytest.mark.parametrize("seed, k_count, round_to_five", CASES,
+                         ids=[f"seed-{s}-k{k}-{'rounded' if r else 'exact'}" for s, k, r in CASES])
+def test_rule_7_no_hidden_cell_can_be_narrowed_below_k_count(seed, k_count, round_to_five):
+    rules = Rules(k_count=k_count, k_stat=10, round_to_five=round_to_five)
     tables = release(organisation(seed))
     protected = protect(tables, rules)
     attack, true = Attack(protected, rules), truth(tables)
