@@ -493,3 +493,19 @@ def test_rule_4_large_groups_are_judged_as_small_ones(team_size, team_hidden):
     mine = {cell.key: cell for cell in mine}
     assert (mine[("mother",)].hidden is not None) is team_hidden
     assert all(cell.hidden is None for cell in whole)
+
+
+def test_rule_3_the_same_number_in_two_figures_is_hidden_in_both():
+    """The children one figure rests on, shown beside another's: the same group, the same number."""
+    small, large = children(4), children(30)
+    i1 = Table("I1:children", ("all",), "count", (Cell(("all",), 4, small),))
+    p1 = Table("P1:children", ("group",), "count", (Cell(("parents",), 4, small), Cell(("child",), 30, large)))
+    result = {table.figure: {c.key: c for c in cells} for table, cells in protect([i1, p1], Rules())}
+    assert result["I1:children"][("all",)].hidden == "primary"
+    assert result["P1:children"][("parents",)].hidden == "primary"
+    big = children(40)
+    i1 = Table("I1:children", ("all",), "count", (Cell(("all",), 40, big),))
+    p1 = Table("P1:children", ("group",), "count", (Cell(("parents",), 40, big), Cell(("child",), 3, children(3))))
+    result = {table.figure: {c.key: c for c in cells} for table, cells in protect([i1, p1], Rules())}
+    assert result["P1:children"][("parents",)].hidden == "complementary"  # its line's partner
+    assert result["I1:children"][("all",)].hidden == "complementary"  # so not shown in I1 either

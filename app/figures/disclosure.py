@@ -354,6 +354,7 @@ class _System:
         for grid in grids:
             self.lines += [_Line([grid.nodes[k] for k in parts], grid.nodes[total]) for parts, total in grid.lines]
         self._link_filters()
+        self._link_equals()
         for line in self.lines:
             for node in line.nodes:
                 node.lines.append(line)
@@ -394,6 +395,24 @@ class _System:
             if all(sum(grid.nodes[key].count for grid in grids) == whole.count for key, whole in parent.nodes.items()):
                 self.lines += [_Line([grid.nodes[key] for grid in grids], whole, reason="filter")
                                for key, whole in parent.nodes.items()]
+
+    def _link_equals(self) -> None:
+        """The same number in two tables (the children one figure rests on beside another's) is a
+        line too: hidden in one table, it must not be shown in the other (rule 3)."""
+        alike: dict[tuple[int, int], list[tuple[int, _Node]]] = {}
+        for i, grid in enumerate(self.grids):
+            if grid.table.kind == "count":
+                for node in grid.nodes.values():
+                    if node.count and node.children:
+                        alike.setdefault((node.count, len(node.children)), []).append((i, node))
+        for group in alike.values():
+            if len({i for i, _ in group}) < 2:
+                continue  # within one table its own lines tie the cells already
+            same: dict[frozenset[int], list[_Node]] = {}
+            for _, node in group:
+                same.setdefault(node.children, []).append(node)
+            for nodes in same.values():
+                self.lines += [_Line([one], other) for one, other in zip(nodes, nodes[1:])]
 
     def _link(self, parent: _Grid, filtered: _Grid) -> None:
         remainder = {}
