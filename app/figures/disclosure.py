@@ -11,8 +11,8 @@ added with defaults, never renamed.
 How `protect` works: every count table is completed into a grid with its totals, and every line that
 adds up becomes a `_Line` (each row and column with its total, the totals' own lines). A filtered
 table is tied to every coarser table of its figure in the call by its remainder (parent minus
-filtered, cell by cell: a never-shown grid with the parent's lines), and where a filter's values add
-up to their parent, that is a line too. Primary suppression marks cells on their own (rules 1, 2,
+filtered, cell by cell: a never-shown grid with the parent's lines); where a filter's values add
+up to their parent, that is a line too, and so is the same group counted in two tables. Primary suppression marks cells on their own (rules 1, 2,
 5a); then every line is made safe (rule 3): no line with exactly one hidden cell, and, where its
 total is shown, hidden cells resting on at least k_count children and counting at least k_count.
 Lines safe one by one can still be chained ("that row leaves 6, so this cell is at least…"), so
