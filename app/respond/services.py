@@ -21,7 +21,7 @@ from app import tokens
 from app.cases import news
 from app.cases.models import Case, Meeting
 from app.extensions import db
-from app.instruments import Instrument, find_form
+from app.instruments import Instrument, find_form, score
 from app.invitations.locks import hold_round_open
 from app.invitations.models import Invitation, Response, Round
 from app.settings import services as settings
@@ -154,6 +154,7 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
     # Not stored yet, or sent again changed (a page the browser kept, edited): a new answer.
     now = utcnow()
     current = {r.instrument_id: r for r in invitation.current_responses}
+    person = invitation.person
     superseded, new = [], []
     for form, answer in answers:
         old = current.get(form.id)
@@ -163,7 +164,9 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
             superseded.append(old.id)
         new.append({"invitation_id": invitation.id, "instrument_id": form.id, "instrument_version": form.version,
                     "answers": answer, "declined": declined, "language": lang, "submitted_at": now,
-                    "submission_id": None if form.id in sent else submission})
+                    "submission_id": None if form.id in sent else submission,
+                    "respondent_role": person.role, "respondent_relation": person.relation,
+                    **_scored(form, answer, declined)})
     # One statement each, the superseded rows first: the database allows one current response per form.
     if superseded:
         db.session.execute(
@@ -174,6 +177,15 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
         db.session.execute(insert(Response), new)
     db.session.expire(invitation, ["responses"])
     return bool(new)
+
+
+def _scored(form: Form, answer: dict, declined: bool) -> dict:
+    """The form's total and mean as the scoring makes them, stored with the answer (issue 14
+    item 5): figures read them from columns, not by scoring every answer again."""
+    if declined or not isinstance(form, Instrument):
+        return {"score_total": None, "score_mean": None}
+    scored = score(form, answer)
+    return {"score_total": scored.total, "score_mean": scored.mean}
 
 
 def _written(instrument: Instrument, answer: dict) -> bool:
