@@ -56,11 +56,14 @@ def _fill_roles():
     """Every row made before the columns gets its person's role (and relation) of today, marked as filled later."""
     asked = sa.select(person.c.role).where(person.c.id == invitation.c.person_id).scalar_subquery()
     op.execute(invitation.update().values(respondent_role=asked, role_filled_later=True))
-    person_of = (sa.select(invitation.c.person_id).where(invitation.c.id == response.c.invitation_id)
-                 .scalar_subquery())
+
+    def of_person(column):
+        return (sa.select(column).where(person.c.id == invitation.c.person_id,
+                                        invitation.c.id == response.c.invitation_id).scalar_subquery())
+
     op.execute(response.update().values(
-        respondent_role=sa.select(person.c.role).where(person.c.id == person_of).scalar_subquery(),
-        respondent_relation=sa.select(person.c.relation).where(person.c.id == person_of).scalar_subquery(),
+        respondent_role=of_person(person.c.role),
+        respondent_relation=of_person(person.c.relation),
         role_filled_later=True,
     ))
 
