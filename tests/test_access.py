@@ -72,7 +72,7 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge"} <= endpoints
+            "teams.index", "teams.merge", "attainment.meeting"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
