@@ -1,6 +1,8 @@
 """Issue 14 item 5: stable facts for counting. Each answer keeps the respondent's role and relation
 as they were when it was saved, and the form's total; a later edit of the person rewrites nothing."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -77,3 +79,31 @@ def test_a_declined_form_has_no_total(app, make, caseworker):
     make.answer(emma.invitations["child"], declined=True)
     stored = _current(app, emma.invitations["child"], "fit-outcome-child")
     assert (stored.declined, stored.score_total, stored.score_mean, stored.respondent_role) == (True, None, None, "child")
+
+
+SESSION = ("heard", "topics", "approach", "overall")
+
+# Issue 14 item 5 and FIGURES.md F2 ("share of session ratings with a signal"): the signal level is
+# stored with the answer, read as the reconciliation reads it (INSTRUMENTS.md §1: a session total
+# below 36, a line below 9, a fall of 1 or more; an outcome below the age's cut-off, reliable change).
+SIGNALS = [
+    pytest.param("mother", "fit-session", None, vas(9, 9, 9, 9, keys=SESSION), "green", id="session-fine"),
+    pytest.param("mother", "fit-session", None, vas(9, 8.5, 9, 10, keys=SESSION), "orange", id="session-line-low"),
+    pytest.param("mother", "fit-session", None, vas(8, 8, 8, 8, keys=SESSION), "orange", id="session-below-cutoff"),
+    pytest.param("mother", "fit-session", vas(10, 10, 10, 10, keys=SESSION), vas(9.5, 9.5, 9.5, 9.5, keys=SESSION),
+                 "orange", id="session-fall"),
+    pytest.param("child", "fit-outcome-child", None, vas(7, 6, 5, 6), "orange", id="outcome-below-cutoff"),
+    pytest.param("child", "fit-outcome-child", vas(5, 5, 5, 5), vas(9, 9, 9, 9), "green", id="outcome-recovered"),
+    pytest.param("child", "fit-outcome-child", vas(10, 10, 10, 10), vas(8, 8, 8, 8), "red", id="outcome-deteriorated"),
+    pytest.param("network", "participation-network", None, {"heard_respected": 4}, None, id="not-fit"),
+]
+
+
+@pytest.mark.parametrize(("role", "instrument_id", "before", "now", "level"), SIGNALS)
+def test_the_signal_level_is_stored_with_the_answer(app, make, caseworker, role, instrument_id, before, now, level):
+    emma = make.emma(caseworker)
+    if before is not None:
+        make.earlier_round(emma, date.today() - timedelta(days=30), {role: {instrument_id: before}},
+                           forms={role: [instrument_id]})
+    make.answer(emma.invitations[role], {instrument_id: now})
+    assert _current(app, emma.invitations[role], instrument_id).signal_level == level

@@ -178,10 +178,13 @@ def test_the_facts_migration_fills_earlier_answers_from_todays_people_and_marks_
         upgrade(revision=FACTS_REVISION)
         with db.engine.connect() as connection:
             responses = {row.id: tuple(row[1:]) for row in connection.execute(text(
-                "SELECT id, respondent_role, respondent_relation, role_filled_later, score_total, score_mean FROM response"))}
+                "SELECT id, respondent_role, respondent_relation, role_filled_later, score_total, score_mean, signal_level "
+                "FROM response"))}
             asked = dict(connection.execute(text("SELECT id, respondent_role FROM invitation")).all())
             marked = set(connection.execute(text("SELECT role_filled_later FROM invitation")).scalars())
         db.session.remove()
         db.engine.dispose()
-    assert responses == {answered: ("mother", "mor", True, 23.5, None), declined: ("child", None, True, None, None)}
+    # 23.5 is below the cut-off (32) for a child of 10: an orange signal, as saving it now would give.
+    assert responses == {answered: ("mother", "mor", True, 23.5, None, "orange"),
+                         declined: ("child", None, True, None, None, None)}
     assert asked == {invitations["mother"]: "mother", invitations["child"]: "child"} and marked == {True}

@@ -141,6 +141,7 @@ class Response(db.Model):
         # One rendered form, sent twice (a double tap, a retry), is stored once (issue 12 item 4).
         Index("uq_response_submission", "submission_id", "instrument_id", unique=True),
         CheckConstraint(f"respondent_role IN {PERSON_ROLES}", name="respondent_role"),
+        CheckConstraint("signal_level IN ('grey', 'green', 'orange', 'red')", name="signal_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,6 +169,10 @@ class Response(db.Model):
     role_filled_later: Mapped[bool] = mapped_column(default=False, server_default=false())
     score_total: Mapped[float | None] = mapped_column(Float)
     score_mean: Mapped[float | None] = mapped_column(Float)
+    # The most urgent FIT signal of the answer when it was saved (grey, green, orange, red;
+    # app.reconcile.signals), read against the person's earlier answers in meeting order: figure F2
+    # counts session ratings with a signal. None for a form without FIT signals or without a total.
+    signal_level: Mapped[str | None] = mapped_column(String(10))
 
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
 
@@ -228,6 +233,8 @@ describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udf
     "score_total": personal(_l("Skemaets samlede score, regnet ud, da svaret blev gemt: kan sige noget om, "
                                "hvordan personen har det.")),
     "score_mean": personal(_l("Gennemsnittet af svarene på skemaets spørgsmål, regnet ud, da svaret blev gemt.")),
+    "signal_level": personal(_l("Om svaret gav et signal at tale om (grå, grøn, orange, rød), regnet ud, da svaret "
+                                "blev gemt.")),
     "answers": personal(_l("Svarene på skemaets spørgsmål: kan sige noget om helbred og familieforhold, og kan "
                            "rumme fri tekst.")),
     "declined": personal(_l("At personen ikke ville svare.")),
