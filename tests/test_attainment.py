@@ -232,3 +232,23 @@ def test_attainment_for_gives_the_recording_in_force_per_goal_and_meeting_in_one
     ]
     with app.app_context():
         assert attainment.attainment_for([]) == []
+
+
+def test_provider_attainment_for_gives_each_providers_view_in_one_query(app, staff, emma):
+    _provider_says(app, emma, "some")
+    statements = []
+    with app.app_context():
+        from sqlalchemy import event
+
+        def count(*args):
+            statements.append(args)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            facts = attainment.provider_attainment_for([emma.case])
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert attainment.provider_attainment_for([]) == []
+    assert len(statements) == 1
+    assert [(f.case_id, f.goal_id, f.goal_version, f.meeting_id, f.respondent_role, f.attainment) for f in facts] == [
+        (emma.case, emma.goal, 1, emma.meeting, "provider", "some")]

@@ -16,7 +16,8 @@ from app.attainment.models import ATTAINMENT_STEPS, GoalAttainment
 from app.auth.models import User
 from app.cases.models import Goal, GoalVersion, Meeting
 from app.extensions import db
-from app.status.services import current_status
+from app.invitations.models import Invitation, Response, Round
+from app.status.services import FORM, current_status
 from app.timestamps import local_date, utcnow
 
 # The meetings that follow up the plan's goals: a follow-up meeting, a meeting about the plan, and a
@@ -179,3 +180,40 @@ def attainment_for(case_ids: Iterable[int]) -> list[AttainmentFact]:
     ).all()
     return [AttainmentFact(*row) for row in rows]
 
+
+
+@dataclass(frozen=True)
+class ProviderAttainmentFact:
+    """One provider's (or school's) attainment of one goal in its status in force before a meeting."""
+
+    case_id: int
+    goal_id: int
+    goal_version: int  # the wording the provider answered (GoalVersion.number): its life domain
+    meeting_id: int
+    held_on: date
+    respondent_role: str  # as it was when the status was given (issue 14 item 5)
+    attainment: str  # a key of ATTAINMENT_LABELS
+    submitted_at: datetime
+
+
+def provider_attainment_for(case_ids: Iterable[int]) -> list[ProviderAttainmentFact]:
+    """Return the providers' and schools' attainments per goal on these cases, in one query: what
+    the figures set beside the case worker's (FIGURES.md G3). The status keeps them per goal in its
+    answer, with the goal's id and version, as the provider gave them."""
+    ids = list(case_ids)
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Meeting.case_id, Meeting.id, Meeting.held_on, Response.respondent_role, Response.answers,
+               Response.submitted_at)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .join(Round, Round.id == Invitation.round_id)
+        .join(Meeting, Meeting.id == Round.meeting_id)
+        .where(Meeting.case_id.in_(ids), Round.kind == "status", Response.instrument_id == FORM.id,
+               Response.superseded_at.is_(None), Response.declined.is_(False))
+        .order_by(Meeting.case_id, Meeting.held_on, Meeting.id, Response.id)
+    ).all()
+    return [ProviderAttainmentFact(case_id, entry["goal_id"], entry["version"], meeting_id, held_on, role,
+                                   entry["attainment"], submitted_at)
+            for case_id, meeting_id, held_on, role, answers, submitted_at in rows
+            for entry in (answers or {}).get("goals", []) if entry.get("attainment")]
