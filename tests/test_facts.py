@@ -107,3 +107,47 @@ def test_the_signal_level_is_stored_with_the_answer(app, make, caseworker, role,
                            forms={role: [instrument_id]})
     make.answer(emma.invitations[role], {instrument_id: now})
     assert _current(app, emma.invitations[role], instrument_id).signal_level == level
+
+
+def _indicator_answer(app, make, client, caseworker) -> tuple[int, int, str]:
+    """The mother scores the indicators (the Århus form, every factor 3) through her link."""
+    from tests.test_indicators import CHILD_FAMILY, scored
+
+    ids = make.indicator_case(caseworker, scorers=["caseworker", "provider", "parents"])
+    make.indicator_round(ids)
+    assert client.post(f"/r/{ids.tokens['mother']}/form", data=scored(CHILD_FAMILY)).status_code == 302
+    return ids.case, ids.people["mother"], ids.invitations["mother"]
+
+
+def _status_answer(app, make, client, caseworker) -> tuple[int, int, str]:
+    """Lise, the provider, sends her status before a follow-up meeting through her link."""
+    ids = make.emma(caseworker, open_round=False)
+    goal = make.goal(ids.case)
+    _, tokens, invitations = make.status_request(ids)
+    data = {f"goal_{goal}_attainment": "high", "overall": "Emma trives bedre.", "rating": "7", "reviewed": "no",
+            "reason": "Mor var syg."}
+    assert client.post(f"/r/{tokens['provider']}/form", data=data).status_code == 302
+    return ids.case, ids.people["provider"], invitations["provider"]
+
+
+def _questionnaire_answer(app, make, client, caseworker) -> tuple[int, int, str]:
+    ids = make.emma(caseworker)
+    make.answer(ids.invitations["network"], {"participation-network": {"heard_respected": 4}})
+    return ids.case, ids.people["network"], ids.invitations["network"]
+
+
+# Issue 14 item 5: "each response, score and status stores the respondent's role and relation as
+# they were when answering" — a questionnaire, an indicator scoring and a provider status alike.
+@pytest.mark.parametrize("answer, role, relation", [
+    pytest.param(_questionnaire_answer, "network", "mormor", id="questionnaire"),
+    pytest.param(_indicator_answer, "mother", "mor", id="indicator-scoring"),
+    pytest.param(_status_answer, "provider", "familiebehandler", id="provider-status"),
+])
+def test_every_kind_of_answer_keeps_the_role_it_was_given_in(app, make, client, staff, caseworker, answer, role, relation):
+    case_id, person_id, invitation_id = answer(app, make, client, caseworker)
+    _edit_person(staff, case_id, person_id, first_name="Ny", role="carer", relation="plejemor")
+    with app.app_context():
+        kept = db.session.execute(select(Response.respondent_role, Response.respondent_relation,
+                                         Response.role_filled_later, Invitation.respondent_role)
+                                  .join(Invitation).where(Invitation.id == invitation_id)).all()
+    assert [tuple(row) for row in kept] == [(role, relation, False, role)]
