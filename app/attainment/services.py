@@ -33,10 +33,10 @@ def takes_attainment(meeting: Meeting) -> bool:
     return meeting.kind in ATTAINMENT_MEETING_KINDS
 
 
-def goals_followed_up(meeting: Meeting) -> list[Goal]:
+def goals_followed_up(meeting: Meeting, assessed: Iterable[int]) -> list[Goal]:
     """Return the case's goals the meeting follows up: those not taken out of the plan before the
-    meeting's day, and any already assessed at it."""
-    assessed = {row.goal_id for row in history(meeting)}
+    meeting's day, and any already assessed at it (their ids in `assessed`)."""
+    assessed = set(assessed)
     return [goal for goal in meeting.case.goals
             if goal.id in assessed or goal.closed_at is None or local_date(goal.closed_at) >= meeting.held_on]
 
@@ -69,14 +69,15 @@ def record(meeting: Meeting, user: User, chosen: Mapping[int, str], today: date)
                                 "netværksmøde eller en familierådslagning."))
     if meeting.held_on > today:
         raise AttainmentError(_("Mødet er ikke holdt endnu. Vurder målene, når mødet er holdt."))
-    goals = {goal.id: goal for goal in goals_followed_up(meeting)}
+    recorded = lines(meeting)
+    goals = {goal.id: goal for goal in goals_followed_up(meeting, recorded)}
     if any(goal_id not in goals for goal_id in chosen):
         raise AttainmentError(_("Et af målene hører ikke til mødet. Hent siden igen, og prøv igen."))
     if any(step not in ATTAINMENT_STEPS for step in chosen.values()):
         raise AttainmentError(_("Vælg en af vurderingerne på listen."))
     if not chosen:
         raise AttainmentError(_("Vælg en vurdering for mindst ét mål."))
-    in_force = {goal_id: line[-1] for goal_id, line in lines(meeting).items()}
+    in_force = {goal_id: line[-1] for goal_id, line in recorded.items()}
     stored = 0
     for goal_id, step in sorted(chosen.items()):
         current = in_force.get(goal_id)
@@ -135,7 +136,8 @@ class GoalRow:
 def page_rows(meeting: Meeting) -> list[GoalRow]:
     """The goals the meeting follows up, each with its recordings and the providers' views."""
     recorded, providers = lines(meeting), provider_views(meeting)
-    return [GoalRow(goal, recorded.get(goal.id, []), providers.get(goal.id, [])) for goal in goals_followed_up(meeting)]
+    return [GoalRow(goal, recorded.get(goal.id, []), providers.get(goal.id, []))
+            for goal in goals_followed_up(meeting, recorded)]
 
 
 def status_asked(meeting: Meeting) -> bool:
