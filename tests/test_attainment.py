@@ -252,3 +252,15 @@ def test_provider_attainment_for_gives_each_providers_view_in_one_query(app, sta
     assert len(statements) == 1
     assert [(f.case_id, f.goal_id, f.goal_version, f.meeting_id, f.respondent_role, f.attainment) for f in facts] == [
         (emma.case, emma.goal, 1, emma.meeting, "provider", "some")]
+
+
+def test_the_providers_status_shows_the_case_workers_assessment_beside_it(app, staff, emma):
+    """Issue 14 item 4: "beside the provider's view" — on the round page where the status is read."""
+    _provider_says(app, emma, "some")
+    with app.app_context():
+        round_id = db.session.scalar(select(Invitation.round_id).order_by(Invitation.id.desc()))
+    before = staff.get(f"/rounds/{round_id}").text
+    assert "Rådgiverens vurdering" in before and "Ikke vurderet endnu" in before
+    staff.post(_url(emma), data={_field(emma.goal): "not_followed_up"})
+    row = staff.get(f"/rounds/{round_id}").text.split("Emma kommer i skole hver dag.")[1].split("</tr>")[0]
+    assert "I nogen grad opfyldt" in row and "<strong>Ikke fulgt op</strong>" in row

@@ -93,6 +93,21 @@ def record(meeting: Meeting, user: User, chosen: Mapping[int, str], today: date)
     return stored
 
 
+def in_force_at(meeting_ids: Iterable[int]) -> dict[tuple[int, int], str]:
+    """Return the case worker's attainment in force by (meeting id, goal id) for these meetings, in
+    one query: what a status round's page shows beside the provider's."""
+    ids = list(meeting_ids)
+    if not ids:
+        return {}
+    newer = aliased(GoalAttainment)
+    rows = db.session.execute(
+        select(GoalAttainment.meeting_id, GoalAttainment.goal_id, GoalAttainment.attainment)
+        .outerjoin(newer, newer.corrects_id == GoalAttainment.id)
+        .where(GoalAttainment.meeting_id.in_(ids), newer.id.is_(None))
+    ).all()
+    return {(meeting_id, goal_id): attainment for meeting_id, goal_id, attainment in rows}
+
+
 @dataclass(frozen=True)
 class ProviderView:
     """One provider's (or school's) attainment of a goal in the status asked for before the meeting."""
