@@ -101,6 +101,7 @@ def _init_registries(app: Flask) -> None:
 def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token, then the
     load balancer's probes."""
+    from app.attainment.views import bp as attainment
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
@@ -121,7 +122,7 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, audit_log, settings, figures_extract, respond, observe, operations]
+            attainment, users, teams, audit_log, settings, figures_extract, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

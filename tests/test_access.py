@@ -78,7 +78,7 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
             "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
-            "registrations.new_without_meeting", "registrations.correct_without_meeting"} <= endpoints
+            "registrations.new_without_meeting", "registrations.correct_without_meeting", "attainment.meeting"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

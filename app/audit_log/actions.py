@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "indicators.final_scores": _l("Satte endelige scorer"),
     "phone_follow_up.create": _l("Skrev en telefonopfølgning"),
     "method_registration.create": _l("Registrerede metoden"),
+    "goal_attainment.create": _l("Vurderede, hvor langt et mål er nået"),
     "reopening.create": _l("Skrev en genåbning af sagen"),
     "audit.search": _l("Søgte i auditloggen"),
     "audit.export": _l("Hentede auditloggen som CSV"),

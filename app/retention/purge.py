@@ -76,8 +76,9 @@ class Step:
 
 CASE_STEPS: tuple[Step, ...] = (
     Step("answers", Response.__table__,
-         lambda ids: and_(Response.invitation_id.in_(_invitations_of(ids)), _holds(Response.answers)),
-         lambda now: {"answers": {}}),
+         lambda ids: and_(Response.invitation_id.in_(_invitations_of(ids)),
+                          or_(_holds(Response.answers), Response.respondent_relation.is_not(None))),
+         lambda now: {"answers": {}, "respondent_relation": None}),
     Step("staff_scorings", StaffScoring.__table__,
          lambda ids: and_(StaffScoring.round_id.in_(_rounds_of(ids)), _holds(StaffScoring.answers)),
          lambda now: {"answers": {}}),
