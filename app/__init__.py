@@ -81,18 +81,19 @@ REGISTERING_MODULES = (
     "app.status.kinds", "app.indicators.kinds",
     "app.status.public", "app.indicators.public",
     "app.cases.section", "app.indicators.section", "app.status.section", "app.reconcile.section",
-    "app.observations.section", "app.registrations.section",
+    "app.observations.section", "app.registrations.section", "app.measures.section",
     "app.due.collectors",
 )
 
 
 def _init_registries(app: Flask) -> None:
     """Load the forms; import the modules that register kinds of round, form pages, sections, collectors."""
-    from app import indicators, instruments
+    from app import indicators, instruments, measures
     from app.invitations import kinds
 
     instruments.init_app(app)
     indicators.init_app(app)
+    measures.init_app(app)
     for module in REGISTERING_MODULES:
         import_module(module)
     kinds.init_app(app)
@@ -107,6 +108,7 @@ def _blueprints() -> list:
     from app.due.views import bp as due
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
+    from app.measures.views import bp as measures
     from app.observations.public import public as observe
     from app.observations.views import bp as observations
     from app.operations.views import bp as operations
@@ -120,7 +122,7 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, audit_log, settings, respond, observe, operations]
+            measures, users, teams, audit_log, settings, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -29,3 +29,6 @@ __all__ += [
 from app.settings.models import Setting  # noqa: E402
 
 __all__ += ["Setting"]
+from app.measures.models import Measure, MeasureVersion  # noqa: E402
+
+__all__ += ["Measure", "MeasureVersion"]

@@ -18,6 +18,7 @@ from app import audit
 from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
 from app.invitations.models import Invitation, Round
+from app.measures.models import Measure
 from app.reconcile.models import Decision, DecisionFiling
 
 T = TypeVar("T")
@@ -131,6 +132,11 @@ def goal_or_abort(case: Case, goal_id: int) -> Goal:
 def person_or_abort(case: Case, person_id: int) -> Person:
     """Load one of the people around the case's child, and audit the read."""
     return _part_of(case, Person, person_id, "person_id")
+
+
+def measure_or_abort(case: Case, measure_id: int) -> Measure:
+    """Load one of the case's measures, and audit the read."""
+    return _part_of(case, Measure, measure_id, "measure_id")
 
 
 def decision_or_abort(decision_id: int) -> Decision:
