@@ -28,6 +28,8 @@ ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
+# Issue 14 item 2: the intervention ladder, confirmed by an administrator (tests/test_ladder.py).
+ADMIN_ONLY |= {"measures.ladder"}
 
 
 def _staff_routes(app, ids):
@@ -35,7 +37,7 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child",
+        "form_id": "fit-outcome-child", "measure_id": ids.measure,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -54,6 +56,7 @@ def setting(app, make):
     ids.goal = make.goal(ids.case)
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
+    ids.measure = make.measure(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     ids.team = make.team("Team Nord")
@@ -72,7 +75,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge"} <= endpoints
+            "teams.index", "teams.merge", "measures.new_measure", "measures.edit_measure", "measures.end_measure",
+            "measures.ladder"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

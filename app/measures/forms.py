@@ -7,24 +7,30 @@ shown on the fields they name.
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.forms import DateField, Form
 from app.measures.ladder import Ladder
 from app.settings import lists
 
-BLANK = ("", "")
+BLANK = SelectChoice("", "")
 
 
-def kind_choices(ladder: Ladder, lang: str, keep: str | None = None) -> dict:
+def kind_choices(ladder: Ladder, lang: str, keep: str | None = None) -> list[SelectChoice]:
     """The kinds of measure grouped by rung, lowest rung first (an option group each); `keep`, a
     kind the ladder no longer has, stays choosable on the measure that has it."""
-    groups = {"": [BLANK]}
-    for rung in ladder.rungs:
-        groups[f"{rung.position}. {rung.name(lang)}"] = [(kind.code, kind.name(lang)) for kind in rung.kinds]
+    choices = [BLANK]
     if keep and ladder.kind(keep) is None:
-        groups[""].append((keep, keep))
-    return groups
+        choices.append(SelectChoice(keep, keep))
+    for rung in ladder.rungs:
+        group = f"{rung.position}. {rung.name(lang)}"
+        choices += [SelectChoice(kind.code, kind.name(lang), optgroup=group) for kind in rung.kinds]
+    return choices
+
+
+def _listed(name: str, keep: str | None) -> list[SelectChoice]:
+    return [BLANK, *(SelectChoice(code, label) for code, label in lists.choices(name, keep=keep))]
 
 
 def _text_choice(label, **kwargs) -> SelectField:
@@ -40,7 +46,7 @@ class _Ending:
     end_note = TextAreaField(_l("Uddybning (skal udfyldes, hvis grunden er Anden grund)"))
 
     def fill_reasons(self, keep: str | None = None) -> None:
-        self.end_reason.choices = [BLANK, *lists.choices("measure_end_reason", keep=keep)]
+        self.end_reason.choices = _listed("measure_end_reason", keep)
 
 
 class MeasureForm(_Ending, Form):
@@ -52,7 +58,7 @@ class MeasureForm(_Ending, Form):
 
     def fill_choices(self, ladder: Ladder, lang: str, current=None) -> None:
         self.kind.choices = kind_choices(ladder, lang, keep=current.kind if current else None)
-        self.provider.choices = [BLANK, *lists.choices("provider", keep=current.provider if current else None)]
+        self.provider.choices = _listed("provider", current.provider if current else None)
         self.fill_reasons(keep=current.end_reason if current else None)
 
     def fill_from(self, current) -> None:
