@@ -175,3 +175,10 @@ def test_the_case_page_reads_the_measures_in_one_query_however_many(app, make, s
     for number, kind in enumerate(("home_support", "contact_person", "respite_care", "foster_family", "group_course")):
         make.measure(case_id, kind, TODAY - (200 - number) * DAY)
     assert statements() == one
+
+
+def test_a_double_click_on_save_stores_the_measure_once(app, staff, case_id):
+    data = {"kind": "family_treatment", "started_on": _d(TODAY - 5 * DAY)}
+    assert staff.post(f"/cases/{case_id}/measures/new", data=data).status_code == 302
+    assert staff.post(f"/cases/{case_id}/measures/new", data=data).status_code == 302
+    assert _stored(app) == (1, 1)

@@ -42,8 +42,9 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def _add(case, **data):
-    return services.add_measure(case, case.caseworker, {"kind": "family_treatment", "started_on": TODAY - 30 * DAY} | data)
+def _add(case, double_click: bool = False, **data):
+    return services.add_measure(case, case.caseworker, {"kind": "family_treatment", "started_on": TODAY - 30 * DAY} | data,
+                                double_click=double_click)
 
 
 # --- issue 14, Bad input: a clear Danish message naming what is wrong, nothing stored ----------------
@@ -157,10 +158,18 @@ def test_a_measure_is_added_with_its_rung_and_audited(ctx):
     assert event.case_id == ctx.id and event.detail == {"measure_id": measure.id, "version": 1}
 
 
-def test_the_same_measure_added_twice_at_once_is_stored_once(ctx):
+def test_the_same_measure_added_twice_at_once_from_a_form_is_stored_once(ctx):
     # A double click: the second would otherwise be refused as overlapping itself.
-    assert _add(ctx).id == _add(ctx).id
+    assert _add(ctx, double_click=True).id == _add(ctx, double_click=True).id
     assert _count(Measure) == 1
+
+
+def test_the_same_measure_given_twice_without_a_form_is_refused(ctx):
+    # An import file with the same row twice (issue 14, Bad input: a duplicate row).
+    _add(ctx)
+    with pytest.raises(services.MeasureError) as refused:
+        _add(ctx)
+    assert "Der er allerede en indsats af samme slags (Familiebehandling)" in refused.value.problems["started_on"]
 
 
 def test_a_correction_is_a_new_version_and_the_first_stays(ctx):

@@ -260,12 +260,18 @@ def _same(version: MeasureVersion, values: dict) -> bool:
     return all(getattr(version, key) == values[key] for key in FIELDS)
 
 
-def add_measure(case: Case, user: User, data: Mapping, *, today: date | None = None) -> Measure:
-    """Add a measure to the case; raise MeasureError naming each wrong field, storing nothing."""
+def add_measure(case: Case, user: User, data: Mapping, *, today: date | None = None,
+                double_click: bool = False) -> Measure:
+    """Add a measure to the case; raise MeasureError naming each wrong field, storing nothing.
+
+    With `double_click` (a form), the same measure added again by the same person within
+    REPEAT_WINDOW is the one stored already; without it (an import), a measure given twice is
+    refused as overlapping itself.
+    """
     checked = _checked(case, data, None, today or date.today())
-    for measure in _recent(case, user):
+    for measure in _recent(case, user) if double_click else ():
         if _same(measure.current, checked.values):
-            return measure  # a double click: the first click stored it
+            return measure  # the first click stored it
     if checked.problems:
         raise MeasureError(checked.problems)
     measure = Measure(case_id=case.id, created_by_id=user.id, created_at=utcnow())

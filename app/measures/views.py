@@ -56,7 +56,7 @@ def new_measure(case_id: int):
         return _page("measures/measure.html", case, form, 200, measure=None, history=[])
     if form.validate():
         try:
-            services.add_measure(case, current_user, form.values(ending=True))
+            services.add_measure(case, current_user, form.values(ending=True), double_click=True)
         except services.MeasureError as error:
             db.session.rollback()
             _show_problems(form, error.problems)
