@@ -65,7 +65,7 @@ REFUSED = [
     ("date-as-words", {"kind": "family_treatment", "started_on": "i forgårs"},
      "Skriv datoen som dag, måned og år, fx 14-03-2026."),
     ("markup", {"kind": "family_treatment", "started_on": _d(TODAY), "ended_on": _d(TODAY), "end_reason": "other",
-                "end_note": "<b>fed</b> " * 300}, "Skriv højst 2000 tegn."),
+                "end_note": "<b>fed</b> " * 300}, "Højst 2000 tegn."),
 ]
 
 

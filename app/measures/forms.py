@@ -8,10 +8,12 @@ shown on the fields they name.
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Length, Optional
 
+from app.cases.forms import no_cpr
 from app.forms import DateField, Form
 from app.measures.ladder import Ladder
+from app.measures.models import END_NOTE_LIMIT
 from app.settings import lists
 
 BLANK = SelectChoice("", "")
@@ -43,7 +45,8 @@ class _Ending:
 
     ended_on = DateField(_l("Slutdato"), validators=[Optional()])
     end_reason = _text_choice(_l("Hvorfor sluttede indsatsen?"))
-    end_note = TextAreaField(_l("Uddybning (skal udfyldes, hvis grunden er Anden grund)"))
+    end_note = TextAreaField(_l("Uddybning (skal udfyldes, hvis grunden er Anden grund)"),
+                             validators=[Length(max=END_NOTE_LIMIT), no_cpr])
 
     def fill_reasons(self, keep: str | None = None) -> None:
         self.end_reason.choices = _listed("measure_end_reason", keep)
