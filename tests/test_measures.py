@@ -277,6 +277,14 @@ def test_the_rung_a_child_stands_on_is_the_highest_running_that_day(app, three_c
         assert services.rung_on(three_cases, TODAY + days * DAY) == dict(zip(three_cases, positions, strict=True))
 
 
+def test_a_move_down_the_ladder_reads_from_the_rungs_on_two_days(app, three_cases):
+    emma, ali, sara = three_cases
+    with app.test_request_context():
+        assert services.rungs_between(three_cases, TODAY - 150 * DAY, TODAY) == {
+            emma: (6, 5), ali: (None, None), sara: (None, None)}
+        assert services.rungs_between([ali], TODAY - 30 * DAY, TODAY) == {ali: (2, None)}
+
+
 def test_placements_tell_network_placements(app, three_cases):
     emma, ali, sara = three_cases
     with app.test_request_context():

@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "forms.approve": _l("Godkendte et udkast til et skema"),
     "forms.deactivate": _l("Slog et skema fra"),
     "forms.activate": _l("Slog et skema til igen"),
+    "measure.create": _l("Registrerede en indsats"),
+    "measure.change": _l("Rettede eller afsluttede en indsats"),
+    "ladder.confirm": _l("Bekræftede indsatstrappen"),
 }
 
 

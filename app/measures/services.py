@@ -397,6 +397,17 @@ def rung_on(case_ids: Iterable[int], day: date) -> dict[int, int | None]:
             for case_id, facts in _by_case(case_ids).items()}
 
 
+def rungs_between(case_ids: Iterable[int], first: date, second: date) -> dict[int, tuple[int | None, int | None]]:
+    """Each child's rung position on two days (as rung_on), to count movements down and up the
+    ladder between them (FIGURES.md K8). One query."""
+    ladder = current_ladder()
+    positions = {}
+    for case_id, facts in _by_case(case_ids).items():
+        before, after = highest_rung(facts, first, ladder), highest_rung(facts, second, ladder)
+        positions[case_id] = (before.position if before else None, after.position if after else None)
+    return positions
+
+
 def placements_on(case_ids: Iterable[int], day: date) -> dict[int, Rung]:
     """The placement rung each child placed that day is on (the highest, if two run); children not
     placed are left out. `rung.network` tells a network placement (FIGURES.md K9). One query."""
