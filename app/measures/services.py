@@ -107,99 +107,119 @@ def _listed(name: str, code: str | None, kept: str | None) -> bool:
 
 @dataclass
 class _Checked:
-    """The values of a measure as they will be stored, and the problems found so far."""
+    """The values of a measure as they will be stored, and the problems found, by field."""
 
     values: dict
     problems: dict
 
 
-def _check(case: Case, data: Mapping, measure: Measure | None, today: date) -> _Checked:
-    ladder = current_ladder()
-    before = measure.current if measure is not None else None
-    problems: dict[str, str] = {}
-    values: dict = {key: None for key in FIELDS}
+class _Check:
+    """Check one measure's data field by field; each step reads what the steps before it found."""
 
-    kind_code = _text(data.get("kind"))
-    kind = ladder.kind(kind_code)
-    if kind_code is None:
-        problems["kind"] = _("Vælg indsatsen.")
-    elif kind is not None:
-        values["kind"], values["rung"] = kind.code, kind.rung
-    elif before is not None and kind_code == before.kind:
-        # A kind the ladder no longer has stays on the measure that had it, on its rung.
-        values["kind"], values["rung"] = before.kind, before.rung
-    else:
-        problems["kind"] = _("Indsatsen %(code)s findes ikke på indsatstrappen. Vælg en af indsatserne på listen.",
-                             code=_shown(kind_code))
-    rung_code = _text(data.get("rung"))
-    if rung_code is not None and "kind" not in problems:
-        if ladder.rung(rung_code) is None and rung_code != values["rung"]:
-            problems["rung"] = _("Trinnet %(code)s findes ikke på indsatstrappen.", code=_shown(rung_code))
-        elif rung_code != values["rung"]:
-            problems["rung"] = _("Indsatsen %(kind)s ligger på trinnet %(rung)s, ikke på %(given)s.",
-                                 kind=_kind_name(ladder, values["kind"]), rung=_rung_name(ladder, values["rung"]),
-                                 given=_rung_name(ladder, rung_code))
+    def __init__(self, data: Mapping, before: MeasureVersion | None, today: date):
+        self.data, self.before, self.today = data, before, today
+        self.ladder = current_ladder()
+        self.values: dict = {key: None for key in FIELDS}
+        self.problems: dict[str, str] = {}
 
-    provider = _text(data.get("provider"))
-    if provider is None:
-        if lists.codes("provider"):
-            problems["provider"] = _("Vælg udføreren.")
-    elif _listed("provider", provider, before.provider if before else None):
-        values["provider"] = provider
-    else:
-        problems["provider"] = _("Udføreren %(code)s står ikke på organisationens liste over udførere.",
-                                 code=_shown(provider))
+    def run(self) -> _Checked:
+        self.kind_and_rung()
+        self.provider()
+        self.dates()
+        self.end_reason()
+        self.end_note()
+        return _Checked(self.values, self.problems)
 
-    started = _day(data.get("started_on"))
-    if started is None:
-        problems["started_on"] = _("Skriv datoen, indsatsen begyndte.")
-    elif started == "":
-        problems["started_on"] = str(DATE_MESSAGE)
-    elif started < EARLIEST:
-        problems["started_on"] = _("Datoen ligger for langt tilbage. Skriv en dato efter %(date)s.",
-                                   date=EARLIEST.strftime("%d-%m-%Y"))
-    elif started > today + AHEAD:
-        problems["started_on"] = _("En indsats kan højst registreres et år, før den begynder.")
-    else:
-        values["started_on"] = started
+    def _kept(self, key: str) -> str | None:
+        return getattr(self.before, key) if self.before is not None else None
 
-    ended = _day(data.get("ended_on"))
-    if ended == "":
-        problems["ended_on"] = str(DATE_MESSAGE)
-    elif ended is not None and ended > today:
-        problems["ended_on"] = _("Slutdatoen kan ikke ligge i fremtiden. Afslut indsatsen, når den er slut.")
-    elif ended is not None and values["started_on"] is not None and ended < values["started_on"]:
-        problems["ended_on"] = _("Indsatsen kan ikke slutte, før den begyndte (%(date)s).",
-                                 date=values["started_on"].strftime("%d-%m-%Y"))
-    elif ended is not None:
-        values["ended_on"] = ended
+    def kind_and_rung(self) -> None:
+        code = _text(self.data.get("kind"))
+        kind = self.ladder.kind(code)
+        if code is None:
+            self.problems["kind"] = _("Vælg indsatsen.")
+        elif kind is not None:
+            self.values["kind"], self.values["rung"] = kind.code, kind.rung
+        elif code == self._kept("kind"):
+            # A kind the ladder no longer has stays on the measure that had it, on its rung.
+            self.values["kind"], self.values["rung"] = code, self._kept("rung")
+        else:
+            self.problems["kind"] = _("Indsatsen %(code)s findes ikke på indsatstrappen. Vælg en af indsatserne på "
+                                      "listen.", code=_shown(code))
+        rung = _text(self.data.get("rung"))
+        if rung is None or "kind" in self.problems or rung == self.values["rung"]:
+            return
+        if self.ladder.rung(rung) is None:
+            self.problems["rung"] = _("Trinnet %(code)s findes ikke på indsatstrappen.", code=_shown(rung))
+        else:
+            self.problems["rung"] = _("Indsatsen %(kind)s ligger på trinnet %(rung)s, ikke på %(given)s.",
+                                      kind=_kind_name(self.ladder, self.values["kind"]),
+                                      rung=_rung_name(self.ladder, self.values["rung"]),
+                                      given=_rung_name(self.ladder, rung))
 
-    reason = _text(data.get("end_reason"))
-    if reason is None:
-        if ended:
-            problems["end_reason"] = _("Vælg, hvorfor indsatsen sluttede.")
-    elif not ended:
-        if "ended_on" not in problems:
-            problems["end_reason"] = _("Skriv også datoen, indsatsen sluttede, eller fjern grunden.")
-    elif _listed("measure_end_reason", reason, before.end_reason if before else None):
-        values["end_reason"] = reason
-    else:
-        problems["end_reason"] = _("Grunden %(code)s står ikke på listen over grunde til, at en indsats slutter.",
-                                   code=_shown(reason))
+    def provider(self) -> None:
+        code = _text(self.data.get("provider"))
+        if code is None:
+            if lists.codes("provider"):  # optional while the organisation lists no providers
+                self.problems["provider"] = _("Vælg udføreren.")
+        elif _listed("provider", code, self._kept("provider")):
+            self.values["provider"] = code
+        else:
+            self.problems["provider"] = _("Udføreren %(code)s står ikke på organisationens liste over udførere.",
+                                          code=_shown(code))
 
-    note = _text(data.get("end_note"))
-    if note is not None and len(note) > END_NOTE_LIMIT:
-        problems["end_note"] = _("Skriv højst %(limit)s tegn.", limit=END_NOTE_LIMIT)
-    elif note is not None and CPR_PATTERN.search(note):
-        problems["end_note"] = _("Skriv ikke CPR-numre i Samstem.")
-    elif note is not None and not ended:
-        if "ended_on" not in problems:
-            problems["end_note"] = _("Skriv kun om, hvorfor indsatsen sluttede, når den er sluttet.")
-    elif note is None and reason == OTHER and ended:
-        problems["end_note"] = _("Skriv, hvorfor indsatsen sluttede.")
-    else:
-        values["end_note"] = note
-    return _Checked(values, problems)
+    def dates(self) -> None:
+        started = _day(self.data.get("started_on"))
+        if started is None:
+            self.problems["started_on"] = _("Skriv datoen, indsatsen begyndte.")
+        elif started == "":
+            self.problems["started_on"] = str(DATE_MESSAGE)
+        elif started < EARLIEST:
+            self.problems["started_on"] = _("Datoen ligger for langt tilbage. Skriv en dato efter %(date)s.",
+                                            date=EARLIEST.strftime("%d-%m-%Y"))
+        elif started > self.today + AHEAD:
+            self.problems["started_on"] = _("En indsats kan højst registreres et år, før den begynder.")
+        else:
+            self.values["started_on"] = started
+        ended = _day(self.data.get("ended_on"))
+        self.ended = bool(ended)  # an end date was given, right or wrong
+        if ended == "":
+            self.problems["ended_on"] = str(DATE_MESSAGE)
+        elif ended is not None and ended > self.today:
+            self.problems["ended_on"] = _("Slutdatoen kan ikke ligge i fremtiden. Afslut indsatsen, når den er slut.")
+        elif ended is not None and started and not isinstance(started, str) and ended < started:
+            self.problems["ended_on"] = _("Indsatsen kan ikke slutte, før den begyndte (%(date)s).",
+                                          date=started.strftime("%d-%m-%Y"))
+        elif ended is not None:
+            self.values["ended_on"] = ended
+
+    def end_reason(self) -> None:
+        reason = _text(self.data.get("end_reason"))
+        if reason is None:
+            if self.ended:
+                self.problems["end_reason"] = _("Vælg, hvorfor indsatsen sluttede.")
+        elif not self.ended:
+            if "ended_on" not in self.problems:
+                self.problems["end_reason"] = _("Skriv også datoen, indsatsen sluttede, eller fjern grunden.")
+        elif _listed("measure_end_reason", reason, self._kept("end_reason")):
+            self.values["end_reason"] = reason
+        else:
+            self.problems["end_reason"] = _("Grunden %(code)s står ikke på listen over grunde til, at en indsats "
+                                            "slutter.", code=_shown(reason))
+
+    def end_note(self) -> None:
+        note = _text(self.data.get("end_note"))
+        if note is not None and len(note) > END_NOTE_LIMIT:
+            self.problems["end_note"] = _("Skriv højst %(limit)s tegn.", limit=END_NOTE_LIMIT)
+        elif note is not None and CPR_PATTERN.search(note):
+            self.problems["end_note"] = _("Skriv ikke CPR-numre i Samstem.")
+        elif note is not None and not self.ended:
+            if "ended_on" not in self.problems:
+                self.problems["end_note"] = _("Skriv kun om, hvorfor indsatsen sluttede, når den er sluttet.")
+        elif note is None and self.ended and _text(self.data.get("end_reason")) == OTHER:
+            self.problems["end_note"] = _("Skriv, hvorfor indsatsen sluttede.")
+        else:
+            self.values["end_note"] = note
 
 
 def _kind_name(ladder: Ladder, code: str | None) -> str:
@@ -238,7 +258,7 @@ def validate_measure(case: Case, data: Mapping, *, measure: Measure | None = Non
 
 
 def _checked(case: Case, data: Mapping, measure: Measure | None, today: date) -> _Checked:
-    checked = _check(case, data, measure, today)
+    checked = _Check(data, measure.current if measure is not None else None, today).run()
     values, problems = checked.values, checked.problems
     if not ({"kind", "started_on", "ended_on"} & problems.keys()):
         other = _overlapping(case, values, measure)
