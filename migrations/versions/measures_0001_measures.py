@@ -1,7 +1,7 @@
 """a case's measures on the intervention ladder, each change a version (issue 14 item 2)
 
 Revision ID: ef15751d0388
-Revises: b52e9d7f1c08
+Revises: 3b9e4c71d0a5
 Create Date: 2026-12-02 17:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'ef15751d0388'
-down_revision = 'b52e9d7f1c08'
+down_revision = '3b9e4c71d0a5'
 branch_labels = None
 depends_on = None
 
