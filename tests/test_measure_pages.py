@@ -182,3 +182,24 @@ def test_a_double_click_on_save_stores_the_measure_once(app, staff, case_id):
     assert staff.post(f"/cases/{case_id}/measures/new", data=data).status_code == 302
     assert staff.post(f"/cases/{case_id}/measures/new", data=data).status_code == 302
     assert _stored(app) == (1, 1)
+
+
+def test_a_kind_the_ladder_no_longer_has_stays_on_its_measure(app, make, staff, case_id):
+    from app.measures.ladder import DEFAULT_FILE, parse_ladder
+
+    measure = make.measure(case_id, "family_treatment", TODAY - 50 * DAY)
+    # The organisation renames the kind's code in its ladder file (and restarts).
+    raw = DEFAULT_FILE.read_text(encoding="utf-8").replace('code = "family_treatment"', 'code = "family_therapy"')
+    app.extensions["ladder"] = parse_ladder(raw.encode(), DEFAULT_FILE)
+    assert "family_treatment" in _section(staff.get(f"/cases/{case_id}").text)
+    page = staff.get(f"/cases/{case_id}/measures/{measure}").text
+    assert '<option selected value="family_treatment">family_treatment</option>' in page
+    # Correcting another field keeps it, on the rung it was recorded on; a new measure cannot choose it.
+    response = staff.post(f"/cases/{case_id}/measures/{measure}",
+                          data={"kind": "family_treatment", "started_on": _d(TODAY - 60 * DAY), "version": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        version = db.session.scalar(select(MeasureVersion).where(MeasureVersion.number == 2))
+        assert (version.kind, version.rung, version.started_on) == ("family_treatment", "supportive", TODAY - 60 * DAY)
+    refused = staff.post(f"/cases/{case_id}/measures/new", data={"kind": "family_treatment", "started_on": _d(TODAY)})
+    assert refused.status_code == 400 and "Indsatsen family_treatment findes ikke på indsatstrappen." in refused.text
