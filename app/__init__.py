@@ -81,18 +81,19 @@ REGISTERING_MODULES = (
     "app.status.kinds", "app.indicators.kinds",
     "app.status.public", "app.indicators.public",
     "app.cases.section", "app.indicators.section", "app.status.section", "app.reconcile.section",
-    "app.observations.section", "app.registrations.section",
+    "app.observations.section", "app.registrations.section", "app.measures.section",
     "app.due.collectors",
 )
 
 
 def _init_registries(app: Flask) -> None:
     """Load the forms; import the modules that register kinds of round, form pages, sections, collectors."""
-    from app import indicators, instruments
+    from app import indicators, instruments, measures
     from app.invitations import kinds
 
     instruments.init_app(app)
     indicators.init_app(app)
+    measures.init_app(app)
     for module in REGISTERING_MODULES:
         import_module(module)
     kinds.init_app(app)
@@ -109,6 +110,7 @@ def _blueprints() -> list:
     from app.figures.extract_views import bp as figures_extract
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
+    from app.measures.views import bp as measures
     from app.observations.public import public as observe
     from app.observations.views import bp as observations
     from app.operations.views import bp as operations
@@ -122,7 +124,7 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            attainment, users, teams, audit_log, settings, figures_extract, respond, observe, operations]
+            attainment, measures, users, teams, audit_log, settings, figures_extract, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

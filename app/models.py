@@ -32,3 +32,7 @@ __all__ += ["Setting"]
 from app.attainment.models import GoalAttainment  # noqa: E402
 
 __all__ += ["GoalAttainment"]
+
+from app.measures.models import Measure, MeasureVersion  # noqa: E402
+
+__all__ += ["Measure", "MeasureVersion"]

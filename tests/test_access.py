@@ -31,6 +31,8 @@ ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.f
                "settings.lists_page"}
 # Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
 ANALYST_ONLY = {"figures_extract.order"}
+# Issue 14 item 2: the intervention ladder, confirmed by an administrator (tests/test_ladder.py).
+ADMIN_ONLY |= {"measures.ladder"}
 
 
 def _staff_routes(app, ids):
@@ -38,7 +40,7 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child", "registration_id": ids.registration,
+        "form_id": "fit-outcome-child", "registration_id": ids.registration, "measure_id": ids.measure,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -58,6 +60,7 @@ def setting(app, make):
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
     ids.registration = make.method_offered(ids.case)
+    ids.measure = make.measure(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     make.user("analyst", role="analyst")
@@ -78,7 +81,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
             "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
-            "registrations.new_without_meeting", "registrations.correct_without_meeting", "attainment.meeting"} <= endpoints
+            "registrations.new_without_meeting", "registrations.correct_without_meeting", "attainment.meeting",
+            "measures.new_measure", "measures.edit_measure", "measures.end_measure", "measures.ladder"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

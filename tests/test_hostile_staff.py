@@ -26,6 +26,7 @@ from app.cases.models import Case
 from app.config import TestConfig
 from app.extensions import db, limiter
 from app.indicators import services as indicators
+from app.measures.models import Measure
 from app.observations.models import ObservationLink
 from app.reconcile.models import Decision
 from tests.conftest import _config
@@ -69,7 +70,7 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",
-              "settings.organisation", "settings.respondent_texts", "settings.form_catalogue"}
+              "settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "measures.ladder"}
 # Issue 16 item 3: the pseudonymous extract, attacked as an analyst; a good order downloads a file.
 ANALYST_ONLY = {"figures_extract.order"}
 DOWNLOADS = ("application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -142,6 +143,7 @@ def _values(app, case_id: int) -> dict[str, list[int]]:
             "goal_id": [g.id for g in case.goals],
             "link_id": list(db.session.scalars(select(ObservationLink.id).where(ObservationLink.case_id == case.id))),
             "decision_id": list(db.session.scalars(select(Decision.id).where(Decision.case_id == case.id))),
+            "measure_id": list(db.session.scalars(select(Measure.id).where(Measure.case_id == case.id))),
             # Only the practice account and team: an attack must not close the demo's own account.
             # By id: an attack may rename them.
             "user_id": list(db.session.scalars(select(User.id).where(User.id == app.config["PRACTICE"]["user"]))),
@@ -201,7 +203,8 @@ def test_the_attack_reaches_every_staff_area():
     assert {"cases.new_case", "cases.edit_person", "cases.new_goal", "reconcile.round_view", "reconcile.case_view",
             "indicators.matrix", "indicators.score", "status.new_request", "status.ask_wishes", "registrations.method",
             "registrations.phone_follow_up", "cases.close_case", "observations.new_link",
-            "invitations.propose", "auth.login_view"} <= set(POST_ENDPOINTS)
+            "invitations.propose", "auth.login_view", "measures.new_measure", "measures.edit_measure",
+            "measures.end_measure", "measures.ladder"} <= set(POST_ENDPOINTS)
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)

@@ -19,6 +19,7 @@ from app.cases.models import Case, CaseClosure, GoalVersion, Person
 from app.extensions import db
 from app.indicators.models import FinalScore, StaffScoring
 from app.invitations.models import Response, Round
+from app.measures.models import MeasureVersion
 from app.observations.models import Observation
 from app.outbox.models import OutboxMessage
 from app.reconcile import filing
@@ -40,6 +41,8 @@ def _full_case(app, make, caseworker, *, closed_days_ago: int = 400, file: bool 
     _link, token = make.observation_link(ids.case, ids.people["network"])
     make.observation(token, text="Emma lo hele vejen hjem.")
     decision = make.decide_round(ids.round, text="Mette og Jonas har det svært.")
+    make.measure(ids.case, "family_treatment", TODAY - timedelta(days=600), ended_on=TODAY - timedelta(days=450),
+                 end_reason="other", end_note="Mette ville ikke mere.")
     with app.test_request_context():
         user = db.session.get(User, caseworker)
         login_user(user)
@@ -100,6 +103,7 @@ PURGED = [
     ("phone numbers", select(Person.phone), None),
     ("the case system's number", select(Case.external_ref), None),
     ("closing notes", select(CaseClosure.note), None),
+    ("measures' end notes", select(MeasureVersion.end_note), None),
     ("messages' addresses", select(OutboxMessage.recipient), ""),
     ("messages' text", select(OutboxMessage.body), ""),
 ]
@@ -112,6 +116,8 @@ KEPT = [
     ("decisions' outcome", select(Decision.outcome), ["no_adjustment"]),
     ("the closing's reason", select(CaseClosure.reason), ["other"]),
     ("final statuses", select(FinalScore.status), [3]),
+    ("measures' kind, rung and end", select(MeasureVersion.kind + " " + MeasureVersion.rung + " " +
+                                            MeasureVersion.end_reason), ["family_treatment supportive other"]),
 ]
 
 

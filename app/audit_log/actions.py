@@ -48,6 +48,9 @@ ACTION_LABELS = {
     "figures.extract": _l("Hentede et pseudonymt udtræk til analyse"),
     "case.background": _l("Ændrede sagens baggrund"),
     "lists.save": _l("Ændrede en af organisationens lister"),
+    "measure.create": _l("Registrerede en indsats"),
+    "measure.change": _l("Rettede eller afsluttede en indsats"),
+    "ladder.confirm": _l("Bekræftede indsatstrappen"),
 }
 
 

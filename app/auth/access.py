@@ -18,6 +18,7 @@ from app import audit
 from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
 from app.invitations.models import Invitation, Round
+from app.measures.models import Measure
 from app.reconcile.models import Decision, DecisionFiling
 from app.registrations.models import MethodRegistration
 
@@ -150,6 +151,11 @@ def person_or_abort(case: Case, person_id: int) -> Person:
 def method_registration_or_abort(case: Case, registration_id: int) -> MethodRegistration:
     """Load one of the case's method registrations, and audit the read."""
     return _part_of(case, MethodRegistration, registration_id, "registration_id")
+
+
+def measure_or_abort(case: Case, measure_id: int) -> Measure:
+    """Load one of the case's measures, and audit the read."""
+    return _part_of(case, Measure, measure_id, "measure_id")
 
 
 def decision_or_abort(decision_id: int) -> Decision:

@@ -40,6 +40,7 @@ from app.cases.models import Case, CaseClosure, Goal, GoalVersion, Meeting, Pers
 from app.extensions import db
 from app.indicators.models import FinalScore, StaffScoring
 from app.invitations.models import Invitation, Response, Round
+from app.measures.models import Measure, MeasureVersion
 from app.observations.models import Observation
 from app.outbox.models import OutboxMessage
 from app.reconcile.filing import TO_FILE
@@ -101,6 +102,11 @@ CASE_STEPS: tuple[Step, ...] = (
          lambda ids: and_(PhoneFollowUp.meeting_id.in_(select(Meeting.id).where(Meeting.case_id.in_(ids))),
                           PhoneFollowUp.notes.is_not(None)),
          lambda now: {"notes": None}),
+    # A measure's kind, rung, provider, dates and reason stay: the figures count them (FIGURES.md K8, K9).
+    Step("measure_notes", MeasureVersion.__table__,
+         lambda ids: and_(MeasureVersion.measure_id.in_(select(Measure.id).where(Measure.case_id.in_(ids))),
+                          MeasureVersion.end_note.is_not(None)),
+         lambda now: {"end_note": None}),
     Step("closure_notes", CaseClosure.__table__,
          lambda ids: and_(CaseClosure.case_id.in_(ids),
                           or_(CaseClosure.note.is_not(None), CaseClosure.reopen_note.is_not(None))),
