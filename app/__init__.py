@@ -115,12 +115,13 @@ def _blueprints() -> list:
     from app.reports.views import bp as reports
     from app.respond.views import bp as respond
     from app.settings.views import bp as settings
+    from app.stand_ins.views import bp as stand_ins
     from app.status.views import bp as status
     from app.teams.views import bp as teams
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, audit_log, settings, respond, observe, operations]
+            users, teams, stand_ins, audit_log, settings, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

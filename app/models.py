@@ -29,3 +29,6 @@ __all__ += [
 from app.settings.models import Setting  # noqa: E402
 
 __all__ += ["Setting"]
+from app.stand_ins.models import StandIn  # noqa: E402
+
+__all__ += ["StandIn"]

@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "user.password": _l("Gav en bruger en ny adgangskode"),
     "user.hand_over": _l("Gav en rådgivers sager videre"),
     "case.hand_over": _l("Gav sagen til en anden rådgiver"),
+    "stand_in.give": _l("Gav en fraværende rådgiver en stedfortræder"),
+    "stand_in.end": _l("Afsluttede en stedfortræder før tid"),
     "team.create": _l("Oprettede et team"),
     "team.rename": _l("Omdøbte et team"),
     "team.merge": _l("Slog to teams sammen"),

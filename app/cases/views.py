@@ -24,6 +24,7 @@ from app.auth.access import (
     goal_or_abort,
     listed,
     person_or_abort,
+    stood_in_for,
 )
 from app.cases import closure, export, services
 from app.cases.forms import (
@@ -54,7 +55,8 @@ def index():
     cases = listed(db.session.scalars(services.visible_cases(current_user)).all(), "cases")
     # A team leader's home also leads to each case worker's due list.
     team = services.team_case_workers(current_user.team_id) if current_user.has_role("team_leader") else []
-    return render_template("cases/index.html", cases=cases, team=team)
+    return render_template("cases/index.html", cases=cases, team=team, standing_in=stood_in_for(current_user),
+                           may_give_stand_ins=current_user.has_role("team_leader"))
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

@@ -150,4 +150,5 @@ def hand_over(user_id: int):
 @admin_required
 def access_review():
     return render_template("users/access_review.html", rows=services.access_review(),
+                           stand_ins=services.stand_ins_in_force(),
                            unused_days=services.UNUSED_AFTER.days, role_labels=STAFF_ROLE_LABELS)
