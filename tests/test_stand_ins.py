@@ -214,3 +214,16 @@ def test_the_access_review_lists_the_stand_ins_in_force(app, office):
     review = rita.get("/admin/access")
     section = review.text.split("Stedfortrædere lige nu")[1]
     assert "Bo Berg" in section and "Anne Andersen" in section and "Carl Clausen" not in section
+
+
+def test_no_stand_in_page_queries_the_database_while_its_template_renders(app, office):
+    from bench.queries import count_queries
+
+    _give(_client(app, "rita"), office.anne, office.bo)
+    for username, url in [("rita", "/stand-ins/"), ("rita", "/admin/access"), ("tina", "/stand-ins/"),
+                          ("bo", "/"), ("bo", "/due")]:
+        client = _client(app, username)
+        with app.app_context(), count_queries(db.engine) as counted:
+            response = client.get(url)
+        assert response.status_code == 200 and "Bo Berg" in response.text, url
+        assert counted.rendering == [], url
