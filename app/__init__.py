@@ -101,6 +101,7 @@ def _init_registries(app: Flask) -> None:
 def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token, then the
     load balancer's probes."""
+    from app.account.views import bp as account
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
@@ -121,7 +122,7 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, stand_ins, audit_log, settings, respond, observe, operations]
+            users, teams, stand_ins, account, audit_log, settings, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -13,6 +13,8 @@ from tests.factories import login
 
 # Pages anyone logged in may open; all else needs case work on the owning team.
 OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
+# Issue 13: each user's own account, a new password and two-factor login (tests/test_account.py).
+OPEN_TO_ANY_STAFF |= {"account.index", "account.password", "account.set_up_totp"}
 OPEN_TO_ANY_CASEWORKER = {"cases.new_case", "due.index"}
 PUBLIC = {"static", "auth.login_view"}
 # The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
@@ -30,6 +32,8 @@ ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 # Issue 13: stand-ins, given by an administrator (or a team leader for their own team; tests/test_stand_ins.py).
 ADMIN_ONLY |= {"stand_ins.index", "stand_ins.end"}
+# Issue 13: resetting a lost phone's two-factor login (tests/test_account.py).
+ADMIN_ONLY |= {"users.reset_totp"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
 
@@ -142,7 +146,7 @@ def test_a_stand_in_from_another_team_reaches_every_page_of_the_absent_ones_case
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY
+                      "audit_log.export"} | ADMIN_ONLY | OPEN_TO_ANY_STAFF
 
 
 def _views(app, case_id: int) -> int:

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -55,6 +55,10 @@ class User(UserMixin, db.Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     # The user's TOTP secret for two-factor login (app.auth.totp), sealed with SAMSTEM_LINK_KEY.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # The time step (30 seconds since 1970) of the last code that logged the user in: a code of that
+    # step or an earlier one is refused, so a code seen over a shoulder cannot be used again
+    # (app.auth.totp.claim sets it with a compare-and-set UPDATE).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Set at each login, for the access review (accounts unused for 90 days).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -139,6 +143,8 @@ describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at v
                              seen_by=("admin",)),
     "totp_secret": personal(_l("Nøglen til medarbejderens engangskoder (to-trins-login), krypteret: den kan kun "
                                "læses med nøglen, der opbevares uden for databasen."), seen_by=("nobody",)),
+    "totp_last_step": personal(_l("Hvornår medarbejderens seneste engangskode blev brugt (i halve minutter): så den "
+                                  "samme kode ikke kan bruges igen."), seen_by=("nobody",)),
     "last_login_at": personal(_l("Hvornår medarbejderen sidst loggede ind: så administratoren kan lukke konti, "
                                  "der ikke bruges."), seen_by=("admin",)),
 })

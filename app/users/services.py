@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
+from app.auth import totp
 from app.auth.access import get_by_id
 from app.auth.models import CASE_ROLES, Team, User, UserRole
 from app.cases.models import Case
@@ -107,6 +108,15 @@ def deactivate(user: User, by: User) -> None:
 def reset_password(user: User, password: str) -> None:
     user.set_password(password)  # ends the user's sessions
     audit.record("user.password", None, user=user.id)
+
+
+def reset_totp(user: User) -> bool:
+    """Forget the user's two-factor set-up (a lost phone); False if there was none."""
+    if user.totp_secret is None:
+        return False
+    totp.reset(user)
+    audit.record("user.totp_reset", None, user=user.id)
+    return True
 
 
 def cases_of(user: User) -> int:
