@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
-from app.auth.models import User
+from app.auth.models import Department, Team, User
 from app.extensions import db
 from app.stand_ins.models import StandIn
 from tests.factories import login
@@ -34,6 +34,8 @@ ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_
 ADMIN_ONLY |= {"stand_ins.index", "stand_ins.end"}
 # Issue 13: resetting a lost phone's two-factor login (tests/test_account.py).
 ADMIN_ONLY |= {"users.reset_totp"}
+# Issue 13: departments above teams (tests/test_departments.py).
+ADMIN_ONLY |= {"teams.move", "teams.new_department", "teams.edit_department", "teams.delete_department"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
 
@@ -44,6 +46,7 @@ def _staff_routes(app, ids):
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
         "form_id": "fit-outcome-child", "stand_in_id": ids.stand_in,
+        "department_id": ids.department,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -66,8 +69,12 @@ def setting(app, make):
     make.user("admin", role="admin")
     ids.team = make.team("Team Nord")
     ids.user = make.user("stranger", team=ids.team)
-    # A stand-in still to come (from tomorrow): it gives no one access today.
+    # A stand-in still to come (from tomorrow): it gives no one access today. A department with a team.
     with app.app_context():
+        department = Department(name="Børn og Unge")
+        db.session.add(department)
+        db.session.flush()
+        db.session.get(Team, ids.team).department_id = ids.department = department.id
         stand_in = StandIn(absent_id=ids.user, stand_in_id=owner, starts_on=date.today() + timedelta(days=1),
                            ends_on=date.today() + timedelta(days=5))
         db.session.add(stand_in)

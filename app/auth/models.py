@@ -19,11 +19,25 @@ ROLES = ("caseworker", "team_leader", "leader", "analyst", "admin")
 CASE_ROLES = ("caseworker", "team_leader")
 
 
-class Team(db.Model):
+class Department(db.Model):
+    """A department above teams, if the organisation wants one (issue 13); the leader's figures group by it."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
+    # passive_deletes="all": deleting a department never empties its teams' department; the foreign key refuses.
+    teams: Mapped[list["Team"]] = relationship(back_populates="department", order_by="Team.name",
+                                               passive_deletes="all")
+
+
+class Team(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Optional. No ON DELETE: a department that still has teams cannot be deleted.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+
     members: Mapped[list["User"]] = relationship(back_populates="team")
+    department: Mapped[Department | None] = relationship(back_populates="teams")
 
 
 class UserRole(db.Model):
@@ -125,8 +139,10 @@ class Draft(db.Model):
 
 # The record of processing (app.privacy): what each column holds, kept next to the models.
 describe("team", purpose=_l("Organisationens teams: hvem der ser hvilke sager."), columns={
-    "id": NOT_PERSONAL, "name": NOT_PERSONAL,
+    "id": NOT_PERSONAL, "name": NOT_PERSONAL, "department_id": NOT_PERSONAL,
 })
+describe("department", purpose=_l("Organisationens afdelinger over teamene: ledelsens tal samles pr. afdeling."),
+         columns={"id": NOT_PERSONAL, "name": NOT_PERSONAL})
 describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at vise, hvem der har gjort hvad."),
          retention="staff", seen_by=("case_team", "admin"), columns={
     "id": NOT_PERSONAL,
