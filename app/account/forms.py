@@ -15,5 +15,5 @@ class OwnPasswordForm(Form):
         InputRequired(_l("Skriv en ny adgangskode.")),
         Length(min=MIN_PASSWORD, max=200, message=_l("Adgangskoden skal have mellem %(min)d og %(max)d tegn."))])
     repeat = PasswordField(_l("Den nye adgangskode igen"), validators=[
-        InputRequired(_l("Skriv den nye adgangskode igen.")),
+        InputRequired(_l("Skriv den nye adgangskode igen.")), Length(max=200),
         EqualTo("password", _l("De to nye adgangskoder er ikke ens. Skriv dem igen."))])
