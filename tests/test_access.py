@@ -37,7 +37,10 @@ ADMIN_ONLY |= {"users.reset_totp"}
 # Issue 13: departments above teams (tests/test_departments.py).
 ADMIN_ONLY |= {"teams.move", "teams.new_department", "teams.edit_department", "teams.delete_department"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
-ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
+ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording",
+               "settings.lists_page"}
+# Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
+ANALYST_ONLY = {"figures_extract.order"}
 
 
 def _staff_routes(app, ids):
@@ -45,7 +48,7 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child", "stand_in_id": ids.stand_in,
+        "form_id": "fit-outcome-child", "registration_id": ids.registration, "stand_in_id": ids.stand_in,
         "department_id": ids.department,
     }
     for rule in app.url_map.iter_rules():
@@ -65,8 +68,10 @@ def setting(app, make):
     ids.goal = make.goal(ids.case)
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
+    ids.registration = make.method_offered(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
+    make.user("analyst", role="analyst")
     ids.team = make.team("Team Nord")
     ids.user = make.user("stranger", team=ids.team)
     # A stand-in still to come (from tomorrow): it gives no one access today. A department with a team.
@@ -94,7 +99,9 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge", "stand_ins.index", "stand_ins.end"} <= endpoints
+            "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
+            "registrations.new_without_meeting", "registrations.correct_without_meeting", "stand_ins.index",
+            "stand_ins.end"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -104,7 +111,7 @@ def test_anonymous_visitors_are_sent_to_login(app, setting):
         assert response.status_code == 302 and "/login" in response.headers["Location"], (endpoint, method)
 
 
-@pytest.mark.parametrize("username", ["leader", "admin"])
+@pytest.mark.parametrize("username", ["leader", "admin", "analyst"])
 def test_roles_without_case_work_are_refused(app, setting, username):
     client = app.test_client()
     login(client, username)
@@ -112,7 +119,7 @@ def test_roles_without_case_work_are_refused(app, setting, username):
         if endpoint in OPEN_TO_ANY_STAFF:
             continue
         response = client.open(url, method=method)
-        if endpoint in ADMIN_ONLY and username == "admin":
+        if (endpoint in ADMIN_ONLY and username == "admin") or (endpoint in ANALYST_ONLY and username == "analyst"):
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             response.close()  # a streamed export holds its request open until closed
             continue
@@ -153,7 +160,7 @@ def test_a_stand_in_from_another_team_reaches_every_page_of_the_absent_ones_case
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY | OPEN_TO_ANY_STAFF
+                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY | OPEN_TO_ANY_STAFF
 
 
 def _views(app, case_id: int) -> int:

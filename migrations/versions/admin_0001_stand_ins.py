@@ -1,7 +1,7 @@
 """stand-ins for absent case workers (issue 13): who works whose cases, from which day to which
 
 Revision ID: 5a1e7c3b9d02
-Revises: b52e9d7f1c08
+Revises: 3b9e4c71d0a5
 Create Date: 2026-12-02 17:17:40
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '5a1e7c3b9d02'
-down_revision = 'b52e9d7f1c08'
+down_revision = '3b9e4c71d0a5'
 branch_labels = None
 depends_on = None
 
