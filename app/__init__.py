@@ -102,6 +102,7 @@ def _init_registries(app: Flask) -> None:
 def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token, then the
     load balancer's probes."""
+    from app.account.views import bp as account
     from app.attainment.views import bp as attainment
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
@@ -119,12 +120,14 @@ def _blueprints() -> list:
     from app.reports.views import bp as reports
     from app.respond.views import bp as respond
     from app.settings.views import bp as settings
+    from app.stand_ins.views import bp as stand_ins
     from app.status.views import bp as status
     from app.teams.views import bp as teams
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            attainment, measures, users, teams, audit_log, settings, figures_extract, respond, observe, operations]
+            attainment, measures, users, teams, stand_ins, account, audit_log, settings, figures_extract, respond,
+            observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import Flask
 from flask_login import login_user
 
-from app.auth.models import Team, User
+from app.auth.models import Department, Team, User
 from app.cases import services as cases
 from app.cases.models import Case
 from app.demo import PEOPLE as EMMA_PEOPLE
@@ -342,6 +342,12 @@ def demo_case(app: Flask) -> dict:
         feedback = sorted((r for r in rounds if r.kind == "feedback"), key=lambda r: r.id)
         link = db.session.scalar(select(ObservationLink).where(ObservationLink.case_id == case.id))
         decision = db.session.scalar(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id))
+        # The demo's team in a department (issue 13), so the walk opens a department's page.
+        department = Department(name="Børn og Unge")
+        db.session.add(department)
+        db.session.flush()
+        db.session.get(Team, case.team_id).department_id = department.id
+        db.session.commit()
         measure = _demo_measures(case)
         return {
             "case_id": [case.id],
@@ -354,6 +360,7 @@ def demo_case(app: Flask) -> dict:
             "decision_id": [decision.id],
             "user_id": [case.caseworker_id],
             "team_id": [case.team_id],
+            "department_id": [department.id],
             "form_id": ["fit-outcome-child", "indicators-under-3"],
             "registration_id": sorted(r.id for r in db.session.scalars(
                 select(MethodRegistration).where(MethodRegistration.case_id == case.id))),
