@@ -29,3 +29,6 @@ __all__ += [
 from app.settings.models import Setting  # noqa: E402
 
 __all__ += ["Setting"]
+from app.figures.models import FigureComment, FigureRelease  # noqa: E402
+
+__all__ += ["FigureComment", "FigureRelease"]
