@@ -11,7 +11,9 @@ added with defaults, never renamed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import combinations, product
 
 # Statistics Denmark's floor: no organisation may set a threshold below it (rule 2).
 FLOOR = 3
@@ -77,3 +79,323 @@ class Shown:
     value: float | None
     children: int | None
     hidden: str | None = None  # "primary", "complementary", "distribution", "members", "filter"
+
+
+
+TOTAL = "total"  # the key value of a summed dimension in a count table's totals lines
+MAX_FILTERS = 2  # rule 4: at most two filters combined
+KINDS = ("count", "statistic", "distribution")
+
+
+def round_to_five(number: int) -> int:
+    """Round a count to the nearest 5 (rule 6); counts are whole, so no half-way case arises."""
+    return 5 * ((number + 2) // 5)
+
+
+def protect(tables: list[Table], rules: Rules) -> list[tuple[Table, list[Shown]]]:
+    """Return each table (in the input's order) with its cells as they may be published.
+
+    A count table gets its totals lines (key "total" in each summed dimension). All tables of the
+    call are protected together: a filtered table with its parent tables and the remainder between
+    them (rule 4), so pass one release's tables in one call.
+    """
+    for table in tables:
+        _check(table)
+    families: dict[tuple, list[Table]] = {}
+    for table in tables:
+        families.setdefault(_family(table), []).append(table)
+    values = {family: _Grid.values_of(members) for family, members in families.items()}
+    grids = [_Grid(table, values[_family(table)]) for table in tables]
+    system = _System(_Limits.of(rules), grids)
+    system.suppress()
+    return [(table, system.shown(grid)) for table, grid in zip(tables, grids)]
+
+
+def publishable(shown: list[Shown]) -> bool:
+    """Return whether a table shows anything at all (a page says so instead of an empty table)."""
+    return any(cell.hidden is None for cell in shown)
+
+
+def complete(shown: list[Shown]) -> bool:
+    """Return whether every cell passed (a month's release is made only then, rule 5)."""
+    return all(cell.hidden is None for cell in shown)
+
+
+def _family(table: Table) -> tuple:
+    """The tables one figure's filters relate: same figure, dimensions and kind."""
+    return table.figure, table.dimensions, table.kind
+
+
+def _check(table: Table) -> None:
+    if table.kind not in KINDS:
+        raise ValueError(f"{table.figure}: unknown kind of table {table.kind!r}")
+    if len(table.filters) > MAX_FILTERS:
+        raise ValueError(f"{table.figure}: at most {MAX_FILTERS} filters can be combined")
+    if len({name for name, _ in table.filters}) < len(table.filters):
+        raise ValueError(f"{table.figure}: a filter is applied twice")
+    for cell in table.cells:
+        if len(cell.key) != len(table.dimensions):
+            raise ValueError(f"{table.figure}: the key {cell.key} does not match {table.dimensions}")
+        if table.kind == "count" and TOTAL in cell.key:
+            raise ValueError(f"{table.figure}: the engine adds the totals; {cell.key} is one")
+        if cell.count < 0:
+            raise ValueError(f"{table.figure}: a negative count at {cell.key}")
+    if len({cell.key for cell in table.cells}) < len(table.cells):
+        raise ValueError(f"{table.figure}: a key appears twice")
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The rules with their floors applied (rule 2: FLOOR; rule 5a: 3 case workers)."""
+
+    k_count: int
+    k_stat: int
+    min_members: int
+    round: bool
+
+    @classmethod
+    def of(cls, rules: Rules) -> _Limits:
+        return cls(max(FLOOR, rules.k_count), max(FLOOR, rules.k_stat), max(3, rules.min_members),
+                   rules.round_to_five)
+
+
+@dataclass(eq=False)
+class _Node:
+    """A cell being protected: a published table's cell, or a remainder's (never shown)."""
+
+    count: int
+    children: frozenset[int]
+    respondents: int | None = None
+    members: frozenset[int] | None = None
+    value: float | None = None
+    virtual: bool = False
+    hidden: str | None = None
+    lines: list[_Line] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _Line:
+    """Cells that add up to a total; complementary suppression works line by line (rule 3)."""
+
+    parts: list[_Node]
+    total: _Node
+    reason: str = "complementary"  # what a cell hidden to protect this line is told
+
+    @property
+    def nodes(self) -> list[_Node]:
+        return [*self.parts, self.total]
+
+
+def _node(cell: Cell) -> _Node:
+    return _Node(cell.count, frozenset(cell.children), cell.respondents,
+                 None if cell.members is None else frozenset(cell.members), cell.value)
+
+
+def _merge(nodes: list[_Node]) -> _Node:
+    """Return the total of some nodes: counts and respondents summed, children and members united."""
+    respondents = [n.respondents for n in nodes if n.respondents is not None]
+    members = [n.members for n in nodes if n.members is not None]
+    return _Node(sum(n.count for n in nodes), frozenset().union(*(n.children for n in nodes)),
+                 sum(respondents) if respondents else None, frozenset().union(*members) if members else None)
+
+
+def _minus(whole: _Node, part: _Node) -> _Node:
+    """Return the remainder of a parent's cell once a filtered cell is taken out (rule 4)."""
+    if part.count > whole.count:
+        raise ValueError("a filtered table counts more than its parent")
+    both = whole.respondents is not None and part.respondents is not None
+    return _Node(whole.count - part.count, whole.children - part.children,
+                 whole.respondents - part.respondents if both else whole.respondents,
+                 None if whole.members is None else whole.members - (part.members or frozenset()),
+                 virtual=True)
+
+
+class _Grid:
+    """A table's nodes by key: for a count table complete, with its totals and the lines that add up."""
+
+    def __init__(self, table: Table, values: list[list[str]]):
+        self.table = table
+        self.values = values
+        self.nodes: dict[tuple[str, ...], _Node] = {}
+        self.lines: list[tuple[list[tuple[str, ...]], tuple[str, ...]]] = []  # (parts, total) by key
+        if table.kind != "count":
+            self.nodes = {cell.key: _node(cell) for cell in table.cells}
+            return
+        cells = {cell.key: cell for cell in table.cells}
+        empty = frozenset() if any(cell.members is not None for cell in table.cells) else None
+        for key in product(*values):
+            self.nodes[key] = _node(cells[key]) if key in cells else _Node(0, frozenset(), members=empty)
+        if all(values):
+            self._add_totals()
+
+    @staticmethod
+    def values_of(tables: list[Table]) -> list[list[str]]:
+        """Return each dimension's values in the order they first appear over a family's tables."""
+        values: list[list[str]] = [[] for _ in tables[0].dimensions]
+        for table in tables:
+            for cell in table.cells:
+                for seen, value in zip(values, cell.key):
+                    if value not in seen:
+                        seen.append(value)
+        return values
+
+    def _add_totals(self) -> None:
+        # One dimension at a time, so a total over two dimensions is also the total of totals.
+        for d, values in enumerate(self.values):
+            for key in [key for key in self.nodes if key[d] == values[0]]:
+                parts = [(*key[:d], value, *key[d + 1:]) for value in values]
+                self.nodes[(*key[:d], TOTAL, *key[d + 1:])] = _merge([self.nodes[part] for part in parts])
+        # Every total ends a line in its dimension: rows, columns and the totals' own lines.
+        for d, values in enumerate(self.values):
+            for total in [key for key in self.nodes if key[d] == TOTAL]:
+                self.lines.append(([(*total[:d], value, *total[d + 1:]) for value in values], total))
+
+    def keys(self) -> list[tuple[str, ...]]:
+        """Return the keys in reading order: each dimension's values, then its total."""
+        if self.table.kind != "count":
+            return [cell.key for cell in self.table.cells]
+        return [key for key in product(*[[*values, TOTAL] for values in self.values]) if key in self.nodes]
+
+    def ancestors(self, key: tuple[str, ...]) -> list[_Node]:
+        """Return the totals a cell is part of (the row's, the column's, the grand total)."""
+        open_ = [d for d, value in enumerate(key) if value != TOTAL]
+        found = []
+        for size in range(1, len(open_) + 1):
+            for summed in combinations(open_, size):
+                found.append(self.nodes[tuple(TOTAL if d in summed else v for d, v in enumerate(key))])
+        return found
+
+
+class _System:
+    """All cells and lines of one call; hides cells until every line is safe (rules 2–4, 5a)."""
+
+    def __init__(self, limits: _Limits, grids: list[_Grid]):
+        self.limits = limits
+        self.grids = grids
+        self.lines: list[_Line] = []
+        self.remainders: list[tuple[_Grid, _Grid, dict[tuple[str, ...], _Node]]] = []
+        for grid in grids:
+            self.lines += [_Line([grid.nodes[k] for k in parts], grid.nodes[total]) for parts, total in grid.lines]
+        self._link_filters()
+        for line in self.lines:
+            for node in line.nodes:
+                node.lines.append(line)
+
+    def _link_filters(self) -> None:
+        """Tie each filtered table to its parents through the remainder (rule 4)."""
+        by_filters: dict[tuple, _Grid] = {}
+        for grid in self.grids:
+            at = (_family(grid.table), frozenset(grid.table.filters))
+            if at in by_filters:
+                raise ValueError(f"{grid.table.figure}: the same table twice in one release")
+            by_filters[at] = grid
+        for grid in self.grids:
+            filters = frozenset(grid.table.filters)
+            parents = [by_filters.get((_family(grid.table), filters - {f})) for f in filters]
+            parents = [parent for parent in parents if parent is not None]
+            if filters and not parents:
+                raise ValueError(f"{grid.table.figure}: a filtered table needs its unfiltered table "
+                                 "in the same call")
+            for parent in parents:
+                self._link(parent, grid)
+
+    def _link(self, parent: _Grid, filtered: _Grid) -> None:
+        remainder = {}
+        for key, whole in parent.nodes.items():
+            part = filtered.nodes.get(key)
+            if part is None:
+                continue
+            remainder[key] = _minus(whole, part)
+            if parent.table.kind == "count":
+                self.lines.append(_Line([part, remainder[key]], whole, reason="filter"))
+        if parent.table.kind == "count":
+            self.lines += [_Line([remainder[k] for k in parts], remainder[total], reason="filter")
+                           for parts, total in parent.lines]
+        self.remainders.append((parent, filtered, remainder))
+
+    def suppress(self) -> None:
+        """Hide what the rules say, then hide complements until every line is safe."""
+        for grid in self.grids:
+            if grid.table.kind == "count":
+                self._primary_counts(grid.nodes, grid)
+        for parent, filtered, remainder in self.remainders:
+            if parent.table.kind == "count":
+                self._primary_counts(remainder, None)
+        self._complementary()
+
+    def _primary_counts(self, nodes: dict[tuple[str, ...], _Node], grid: _Grid | None) -> None:
+        for key, node in nodes.items():
+            node.hidden = self._primary(node)
+        if grid is None:
+            return
+        for key, node in nodes.items():
+            if node.count == 0 and node.members is not None and node.hidden is None:
+                # A zero in a team of one or two still tells about that colleague (rule 5a).
+                if any(self._too_few_members(total) for total in grid.ancestors(key)):
+                    node.hidden = "members"
+
+    def _primary(self, node: _Node) -> str | None:
+        """Return why a cell is hidden on its own (rules 1, 2 and 5a), or None."""
+        if node.count == 0 and not node.children:
+            return None
+        k = self.limits.k_count if node.value is None else self.limits.k_stat
+        if len(node.children) < k or (node.respondents is not None and node.respondents < k):
+            return "primary"
+        if self._too_few_members(node):
+            return "members"
+        return None
+
+    def _too_few_members(self, node: _Node) -> bool:
+        return node.members is not None and node.count > 0 and len(node.members) < self.limits.min_members
+
+    def _complementary(self) -> None:
+        """Rule 3: hide the next smallest cell of every unsafe line; repeat until nothing changes."""
+        queue = deque(self.lines)
+        waiting = set(map(id, self.lines))
+        while queue:
+            line = queue.popleft()
+            waiting.discard(id(line))
+            while not self._safe(line):
+                node = self._next(line)
+                if node is None:
+                    break
+                node.hidden = line.reason
+                for other in node.lines:
+                    if id(other) not in waiting:
+                        waiting.add(id(other))
+                        queue.append(other)
+
+    def _safe(self, line: _Line) -> bool:
+        hidden = [node for node in line.nodes if node.hidden]
+        if not hidden:
+            return True
+        if len(hidden) == 1:
+            return False  # subtraction gives it back
+        if line.total.hidden:
+            return True  # the line's equation no longer fixes what its hidden cells add up to
+        k = self.limits.k_count
+        respondents = [node.respondents for node in hidden if node.respondents is not None]
+        return (sum(node.count for node in hidden) >= k
+                and len(frozenset().union(*(node.children for node in hidden))) >= k
+                and (not respondents or sum(respondents) >= k))
+
+    @staticmethod
+    def _next(line: _Line) -> _Node | None:
+        """Return the line's smallest shown cell; an empty cell only when nothing else is left."""
+        shown = [(node.count == 0, node.count, len(node.children), i, node)
+                 for i, node in enumerate(line.nodes) if not node.hidden]
+        return min(shown, key=lambda entry: entry[:4])[4] if shown else None
+
+    def shown(self, grid: _Grid) -> list[Shown]:
+        """Return the grid's cells as published: hidden ones empty, counts rounded if asked (rule 6)."""
+        result = []
+        for key in grid.keys():
+            node = grid.nodes[key]
+            if node.hidden:
+                result.append(Shown(key, None, None, None, node.hidden))
+            else:
+                result.append(Shown(key, self._round(node.count), node.value, self._round(len(node.children))))
+        return result
+
+    def _round(self, number: int) -> int:
+        return round_to_five(number) if self.limits.round else number
