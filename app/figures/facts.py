@@ -1,0 +1,159 @@
+"""What the figures count, read from the database once per release: every feedback invitation up
+to the end of a period, with its answers, as plain rows.
+
+The figures (app/figures/catalogue.py) are pure functions of these rows, so each can be tested on
+hand-made rows and every filter is a subset of rows, not a new query. Only the release command
+reads here; pages read releases (FIGURES.md rule 5).
+
+The respondent's role is the role of the person today (Person.role). Branch `facts` adds the role
+the person had when they answered; switch to it when it is merged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.auth.models import Team
+from app.cases.models import Case, Meeting, Person
+from app.extensions import db
+from app.figures.periods import Period
+from app.invitations.models import Invitation, Response, Round
+from app.reconcile.models import Decision, decision_round
+from app.timestamps import local_date, utcnow
+
+# The respondents' roles as the figures group them (FIGURES.md P1: child, parents, network, provider).
+ROLE_GROUPS = {"child": "child", "mother": "parents", "father": "parents", "carer": "parents",
+               "network": "network", "provider": "provider", "school": "provider"}
+# The meeting filter: the two network-involving methods and every other meeting (FIGURES.md P1 "by method").
+METHOD_KINDS = ("family_group_conference", "network_meeting")
+MEETING_GROUPS = (*METHOD_KINDS, "other")
+
+
+def meeting_group(kind: str) -> str:
+    return kind if kind in METHOD_KINDS else "other"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One current response to one form."""
+
+    instrument_id: str
+    version: int
+    answers: dict[str, Any]
+    declined: bool
+    submitted_on: date
+
+
+@dataclass(frozen=True)
+class InvitationFact:
+    """One person's invitation in a feedback round, with the facts around it."""
+
+    id: int
+    round_id: int
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    held_on: date
+    child_age: int
+    person_id: int
+    role: str
+    status: str  # answered, declined, expired, revoked, waiting
+    answers: tuple[Answer, ...] = ()
+    decided_on: date | None = None  # the day the round's first decision was made
+
+    @property
+    def role_group(self) -> str:
+        return ROLE_GROUPS.get(self.role, "provider")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The rows one release counts, for one period, possibly narrowed by the filters."""
+
+    period: Period
+    invitations: tuple[InvitationFact, ...]
+    team: int | None = None
+    meeting: str | None = None
+
+    @property
+    def in_period(self) -> list[InvitationFact]:
+        return [row for row in self.invitations if self.period.contains(row.held_on)]
+
+    def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
+        """The rows of one team's cases and one kind of meeting (None: all)."""
+        rows = [row for row in self.invitations if (team is None or row.team_id == team)
+                and (meeting is None or meeting_group(row.meeting_kind) == meeting)]
+        return replace(self, invitations=tuple(rows), team=team, meeting=meeting)
+
+
+def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
+    """The invitation's state as Invitation.status derives it; opened and waiting are one: waiting."""
+    if revoked:
+        return "revoked"
+    if answers and all(a.declined for a in answers):
+        return "declined"
+    if answers:
+        return "answered"
+    return "expired" if expired else "waiting"
+
+
+def load(period: Period, now: datetime | None = None) -> Facts:
+    """Read every feedback invitation of meetings held before the period's end, with its answers."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Invitation.id, Invitation.round_id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind,
+               Meeting.held_on, Case.child_birth_year, Person.id, Person.role, Invitation.revoked_at,
+               Invitation.expires_at)
+        .join(Round, Invitation.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .join(Case, Meeting.case_id == Case.id).join(Person, Invitation.person_id == Person.id)
+        .where(Round.kind == "feedback", Meeting.held_on < period.end)
+        .order_by(Meeting.held_on, Invitation.id)
+    ).all()
+    ids = [row[0] for row in rows]
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    decided: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        for inv_id, instrument_id, version, given, declined, submitted_at in db.session.execute(
+            select(Response.invitation_id, Response.instrument_id, Response.instrument_version, Response.answers,
+                   Response.declined, Response.submitted_at)
+            .where(Response.invitation_id.in_(chunk), Response.superseded_at.is_(None)).order_by(Response.id)
+        ):
+            answers[inv_id].append(Answer(instrument_id, version, given or {}, declined, local_date(submitted_at)))
+    round_ids = sorted({row[1] for row in rows})
+    for chunk in _chunks(round_ids):
+        for round_id, first in db.session.execute(
+            select(decision_round.c.round_id, func.min(Decision.decided_at))
+            .join(Decision, Decision.id == decision_round.c.decision_id)
+            .where(decision_round.c.round_id.in_(chunk)).group_by(decision_round.c.round_id)
+        ):
+            decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
+    facts = []
+    for inv_id, round_id, case_id, team_id, worker, kind, held_on, birth_year, person_id, role, revoked, expires in rows:
+        given = tuple(answers.get(inv_id, ()))
+        facts.append(InvitationFact(
+            id=inv_id, round_id=round_id, case_id=case_id, team_id=team_id, caseworker_id=worker,
+            meeting_kind=kind, held_on=held_on, child_age=held_on.year - birth_year, person_id=person_id, role=role,
+            status=status(revoked is not None, now >= expires, given), answers=given,
+            decided_on=decided.get(round_id)))
+    return Facts(period=period, invitations=tuple(facts))
+
+
+def first_meeting() -> date | None:
+    """The day of the first meeting with a feedback round: where releases can start."""
+    return db.session.scalar(select(func.min(Meeting.held_on)).join(Round, Round.meeting_id == Meeting.id)
+                             .where(Round.kind == "feedback"))
+
+
+def teams() -> dict[int, str]:
+    return dict(db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all())
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
