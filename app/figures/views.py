@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from app.figures import page as pages
+from app.figures import releases
 from app.security import csp_nonce
 from app.settings import services as settings
 
@@ -64,5 +65,7 @@ def comment():
             return render_template("figures/refused.html", message=refusal.message), 403
         # Nothing typed is lost: the page again, the text in its field, the message beside it.
         error = {"figure": form.get("figure", ""), "text": form.get("text", ""), "message": refusal.message}
+        if back.get("period") not in releases.released_periods():
+            back.pop("period", None)
         return _render("figures/index.html", MultiDict(back), error)
     return redirect(url_for("figures.index", **back) + f"#figure-{form.get('figure', '')}")

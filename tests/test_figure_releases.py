@@ -1,0 +1,146 @@
+"""`flask figures release` (FIGURES.md rule 5, issue 15 item 1): closed periods only, dated and
+versioned releases that change only when a published count changes, and say what changed per figure."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.figures import releases
+from app.figures.models import FigureRelease
+from app.figures.periods import closed_since, parse
+from tests.figure_data import answer_late, last_years_quarter, organisation
+
+
+def _releases(app, period: str) -> list[FigureRelease]:
+    with app.app_context():
+        found = db.session.scalars(select(FigureRelease).where(FigureRelease.period == period)
+                                   .order_by(FigureRelease.version)).all()
+        db.session.expunge_all()
+        return found
+
+
+def _table(release: FigureRelease, figure: str, filters: str = "") -> dict:
+    return next(t for t in release.tables if t["figure"] == figure and t["filters"] == filters)
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("2026-Q3", date(2026, 7, 1), date(2026, 10, 1)), ("2026-H2", date(2026, 7, 1), date(2027, 1, 1)),
+    ("2026-10", date(2026, 10, 1), date(2026, 11, 1)), ("2026-12", date(2026, 12, 1), date(2027, 1, 1)),
+    ("2026-H1", date(2026, 1, 1), date(2026, 7, 1)),
+], ids=lambda v: str(v))
+def test_periods_are_read_as_whole_days(text, start, end):
+    period = parse(text)
+    assert (period.start, period.end) == (start, end)
+    assert not period.closed(end - timedelta(days=1)) and period.closed(end)
+
+
+def test_the_closed_periods_since_a_day_are_quarters_half_years_and_months():
+    codes = [p.code for p in closed_since(date(2026, 5, 20), date(2026, 10, 2))]
+    assert codes == ["2026-H1", "2026-Q2", "2026-05", "2026-06", "2026-07", "2026-Q3", "2026-08", "2026-09"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--period", "2026-Q5"], "is no period"),
+    (["--period", "x" * 5000], "is no period"),
+    ([], "give either --period PERIOD or --all-closed"),
+    (["--period", "2026-Q1", "--all-closed"], "give either --period PERIOD or --all-closed"),
+], ids=["quarter-5", "huge", "nothing", "both"])
+def test_the_command_refuses_what_is_no_period(runner, args, message):
+    result = runner.invoke(args=["figures", "release", *args])
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_a_period_not_yet_closed_is_refused_with_its_last_day(app, runner):
+    year = date.today().year
+    result = runner.invoke(args=["figures", "release", "--period", f"{year + 1}-H1"])
+    assert result.exit_code != 0 and "is not closed yet" in result.output and f"{year + 1}-06-30" in result.output
+    assert _releases(app, f"{year + 1}-H1") == []
+
+
+def test_a_release_stores_the_protected_tables_the_rules_and_the_children(app, runner):
+    period, day = last_years_quarter()
+    organisation(app, {"Team Nord": (3, 6), "Team Syd": (3, 6), "Team Vest": (1, 2)}, day)
+    result = runner.invoke(args=["figures", "release", "--period", period])
+    assert result.exit_code == 0, result.output
+    assert f"{period}: released version 1" in result.output
+    [release] = _releases(app, period)
+    assert release.children == 14 and release.created_at is not None and release.scope == "organisation"
+    assert release.rules == {"k_count": 5, "k_stat": 10, "round_to_five": False, "min_members": 3}
+    i1 = _table(release, "I1")
+    answered = next(c for c in i1["cells"] if c["key"] == ["parents", "answered"])
+    assert (answered["count"], answered["children"], answered["hidden"]) == (14, 14, None)
+    assert i1["children"] == 14
+    # Team Vest (2 children, one case worker) cannot be chosen: its tables are not even stored.
+    with app.app_context():
+        from app.figures.facts import teams
+        ids = {name: str(team_id) for team_id, name in teams().items()}
+    assert release.filters[f"team={ids['Team Vest']}"] == "small_group"
+    assert release.filters[f"team={ids['Team Nord']}"] is None
+    assert not [t for t in release.tables if t["filters"].startswith(f"team={ids['Team Vest']}")]
+    nord = _table(release, "I1", f"team={ids['Team Nord']}")
+    assert next(c for c in nord["cells"] if c["key"] == ["parents", "answered"])["count"] == 6
+    # Nothing stored says which case: no case id anywhere, only counts.
+    assert all(set(cell) == {"key", "count", "value", "children", "hidden"} for t in release.tables
+               for cell in t["cells"])
+
+
+def test_a_hidden_cell_is_stored_without_its_count(app, runner):
+    period, day = last_years_quarter()
+    organisation(app, {"Team Nord": (3, 6)}, day)
+    # Two of the six mothers never answered: a cell of two children.
+    answered = organisation(app, {"Team Syd": (3, 2)}, day, answered=False)
+    assert answered
+    runner.invoke(args=["figures", "release", "--period", period])
+    [release] = _releases(app, period)
+    waiting = [c for c in _table(release, "I1")["cells"] if c["key"][1] in ("waiting", "expired")]
+    assert waiting and all(c["hidden"] and c["count"] is None and c["children"] is None for c in waiting)
+
+
+def test_running_again_unchanged_keeps_the_version_and_a_late_answer_makes_a_new_one(app, runner):
+    period, day = last_years_quarter()
+    organisation(app, {"Team Nord": (3, 6)}, day)
+    late = organisation(app, {"Team Syd": (3, 5)}, day, answered=False)
+    assert runner.invoke(args=["figures", "release", "--period", period]).exit_code == 0
+    again = runner.invoke(args=["figures", "release", "--period", period])
+    assert f"{period}: unchanged, version 1 stands" in again.output
+    assert len(_releases(app, period)) == 1
+    for case_id in late.cases["Team Syd"]:
+        answer_late(app, late.invitations[case_id])
+    third = runner.invoke(args=["figures", "release", "--period", period])
+    assert f"{period}: released version 2" in third.output and "I1" in third.output
+    first, second = _releases(app, period)
+    assert second.version == 2 and second.created_at >= first.created_at
+    assert second.changes["I1"] >= 1 and set(second.changes) <= {"I1", "I2", "I3", "P1", "F1", "F2", "D1"}
+    # The first version stays as it was published.
+    before = next(c for c in _table(first, "I1")["cells"] if c["key"] == ["parents", "answered"])
+    after = next(c for c in _table(second, "I1")["cells"] if c["key"] == ["parents", "answered"])
+    assert (before["count"], after["count"]) == (6, 11)
+
+
+def test_a_month_is_refused_where_a_cell_would_be_hidden(app, runner):
+    _period, day = last_years_quarter()
+    organisation(app, {"Team Nord": (3, 6)}, day)
+    organisation(app, {"Team Syd": (3, 2)}, day, answered=False)
+    month = f"{day.year}-02"
+    result = runner.invoke(args=["figures", "release", "--period", month])
+    assert result.exit_code != 0 and "only where every cell passes" in result.output
+    assert _releases(app, month) == []
+
+
+def test_all_closed_releases_each_closed_period_since_the_first_meeting(app, runner):
+    period, day = last_years_quarter()
+    organisation(app, {"Team Nord": (3, 12)}, day)
+    result = runner.invoke(args=["figures", "release", "--all-closed"])
+    assert result.exit_code == 0, result.output
+    assert f"{period}: released version 1" in result.output and f"{day.year}-H1: released version 1" in result.output
+    with app.app_context():
+        assert releases.released_periods()[0] >= period
+    again = runner.invoke(args=["figures", "release", "--all-closed"])
+    assert "released version 2" not in again.output and f"{period}: unchanged" in again.output
+
+
+def test_nothing_to_release_without_meetings(runner):
+    result = runner.invoke(args=["figures", "release", "--all-closed"])
+    assert result.exit_code == 0 and "Nothing to release" in result.output
