@@ -12,6 +12,10 @@ from tests.factories import login
 # Pages anyone logged in may open; all else needs case work on the owning team.
 OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
 OPEN_TO_ANY_CASEWORKER = {"cases.new_case", "due.index"}
+# Issue 15: the figures, read from releases: a case worker their team's, a leader the organisation's;
+# an administrator none (tests/test_figure_pages.py). No case is shown or reached from them.
+FIGURE_PAGES = {"figures.index", "figures.team_meeting", "figures.comment"}
+OPEN_TO_ANY_CASEWORKER |= FIGURE_PAGES
 PUBLIC = {"static", "auth.login_view"}
 # The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
 # not the login page (tests/test_sessions.py): they show nothing.
@@ -72,7 +76,7 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge"} <= endpoints
+            "teams.index", "teams.merge"} | FIGURE_PAGES <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -90,6 +94,9 @@ def test_roles_without_case_work_are_refused(app, setting, username):
         if endpoint in OPEN_TO_ANY_STAFF:
             continue
         response = client.open(url, method=method)
+        if endpoint in FIGURE_PAGES and username == "leader":
+            assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
+            continue
         if endpoint in ADMIN_ONLY and username == "admin":
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             response.close()  # a streamed export holds its request open until closed
@@ -112,7 +119,7 @@ def test_case_workers_of_another_team_are_refused(app, setting):
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY
+                      "audit_log.export"} | ADMIN_ONLY | FIGURE_PAGES
 
 
 def _views(app, case_id: int) -> int:

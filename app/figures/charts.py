@@ -5,7 +5,7 @@ the chart in words. A hidden cell is a gap in the chart, never a zero.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pygal
 from flask_babel import gettext as _
@@ -13,10 +13,6 @@ from markupsafe import Markup
 from pygal.style import Style
 
 from app.reports.charts import STYLE, STYLESHEET, render_svg
-
-if TYPE_CHECKING:
-    from app.figures.catalogue import Figure
-    from app.figures.page import Grid
 
 WIDTH, HEIGHT = 640, 320
 # Dark, distinct colours with 4.5:1 or more on white, for up to six series.
@@ -30,8 +26,9 @@ def _number(cell: dict) -> float | None:
     return cell["value"] if cell["value"] is not None else cell["count"]
 
 
-def figure_chart(figure: Figure, grid: Grid, title: str, nonce: str | None) -> Markup | None:
-    """Draw the figure's table: one bar per row, one series per column; None when nothing is shown."""
+def figure_chart(figure: Any, grid: Any, title: str, nonce: str | None) -> Markup | None:
+    """Draw a figure (catalogue.Figure) from its published table (page.Grid): one bar per row, one
+    series per column; None when nothing is shown."""
     if not grid.rows:
         return None
     columns = list(enumerate(grid.columns))

@@ -177,8 +177,8 @@ def _format(figure: catalogue.Figure, cell: dict) -> str:
         return str(cell["count"])
     if "mean" in cell["key"]:
         return f"{cell['value']:.2f}".replace(".", ",")
-    if figure.id == "I3":
-        return _("%(days)s dage", days=f"{cell['value']:g}".replace(".", ","))
+    if figure.id == "I3":  # days; the unit names them
+        return f"{cell['value']:g}".replace(".", ",")
     return f"{cell['value']:.1f} %".replace(".", ",")
 
 
