@@ -110,7 +110,7 @@ def invitations_by_state(facts: Facts) -> list[Cell]:
 
 
 @figure(id="I2", title=_l("Barnet svarede selv"), counts=_l("Andelen af feedbackrunder i perioden, hvor barnet selv "
-        "svarede, efter barnets alder."), unit=_l("% af runderne"), dimensions=("age_band",), kind="statistic",
+        "svarede, efter barnets alder."), unit=_l("procent af runderne"), dimensions=("age_band",), kind="statistic",
         chart="bars")
 def child_answered(facts: Facts) -> list[Cell]:
     rounds: dict[int, list[InvitationFact]] = defaultdict(list)
@@ -163,7 +163,7 @@ MEASURES = ("agree", "mean", "dont_know")
 
 @figure(id="P1", title=_l("Evaluering af inddragelse"), counts=_l("Svar på evalueringen af inddragelse efter møder i "
         "perioden: andelen, der er enige (4–5), gennemsnittet (1–5, højere er bedre) og andelen, der svarede "
-        "»ved ikke«, for hvert spørgsmål og efter hvem der svarede."), unit=_l("% og gennemsnit"),
+        "»ved ikke«, for hvert spørgsmål og efter hvem der svarede."), unit=_l("procent og gennemsnit"),
         dimensions=("item", "role", "measure"), kind="statistic", chart="bars", series="role")
 def participation(facts: Facts) -> list[Cell]:
     given: dict[tuple[str, str], list[tuple[InvitationFact, object]]] = defaultdict(list)
@@ -237,7 +237,7 @@ SESSION_SIGNALS = {"session_below_cutoff", "session_item_low", "session_fall"}
 
 @figure(id="F2", title=_l("FIT-sessionsvurderinger med et signal"), counts=_l("Andelen af sessionsvurderinger i "
         "perioden med et signal: under grænsen, et spørgsmål under 9, eller et fald siden sidst. Vises aldrig for "
-        "den enkelte rådgiver."), unit=_l("% af vurderingerne"), dimensions=("role",), kind="statistic", chart="bars")
+        "den enkelte rådgiver."), unit=_l("procent af vurderingerne"), dimensions=("role",), kind="statistic", chart="bars")
 def session_signals_share(facts: Facts) -> list[Cell]:
     groups: dict[str, list[tuple[InvitationFact, bool]]] = defaultdict(list)
     for (_person, instrument_id), series in _series(facts, "session").items():
@@ -271,7 +271,7 @@ def _pair(one: str, other: str) -> str | None:
 
 @figure(id="D1", title=_l("Uenighed mellem stemmerne"), counts=_l("Andelen af feedbackrunder i perioden, hvor to "
         "stemmer svarede på samme skema og var uenige om mindst ét spørgsmål ud over skemaets grænse, efter "
-        "hvilke to stemmer."), unit=_l("% af runderne"), dimensions=("pair",), kind="statistic", chart="bars")
+        "hvilke to stemmer."), unit=_l("procent af runderne"), dimensions=("pair",), kind="statistic", chart="bars")
 def divergence_by_pair(facts: Facts) -> list[Cell]:
     rounds: dict[int, list[InvitationFact]] = defaultdict(list)
     for row in facts.in_period:
