@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.figures import catalogue
-from app.figures.facts import Answer, Facts, InvitationFact
+from app.figures.facts import Answer, DueFact, Facts, InvitationFact
 from app.figures.periods import parse
 
 Q3 = parse("2026-Q3")
@@ -45,7 +45,7 @@ def cells(figure_id: str, rows, team=None) -> dict:
 
 
 def test_the_catalogue_has_the_first_figures_each_with_its_caveat():
-    assert {"I1", "I2", "I3", "P1", "F1", "F2", "D1"} <= set(catalogue.FIGURES)
+    assert {"I1", "I2", "I3", "I4", "P1", "F1", "F2", "D1"} <= set(catalogue.FIGURES)
     for figure in catalogue.FIGURES.values():
         assert figure.title and figure.counts and figure.unit and figure.caveat and figure.dimensions
         assert figure.kind in ("count", "statistic", "distribution")
@@ -190,3 +190,20 @@ def test_d1_is_the_share_of_rounds_where_a_pair_of_voices_diverges(app):
                                        (17, "13-17"), (18, "18+")], ids=lambda v: str(v))
 def test_age_bands(age, band):
     assert catalogue.age_band(age) == band
+
+
+def test_i4_counts_what_was_due_in_the_period_by_whether_it_was_done_on_time(app):
+    # FIGURES.md I4: due vs done. A phone follow-up falls due 14 days after the meeting; it is
+    # counted in the period it falls due, not the one the meeting was in.
+    def due(case, kind, state, on=IN_Q3):
+        return DueFact(case_id=case, team_id=1, caseworker_id=1, meeting_kind="startup", due_on=on, kind=kind,
+                       state=state)
+
+    rows = (due(1, "phone_follow_up", "on_time"), due(1, "phone_follow_up", "missing"),
+            due(2, "phone_follow_up", "on_time"), due(3, "provider_status", "late"),
+            due(4, "provider_status", "on_time", on=IN_Q2))  # due before the quarter
+    facts = Facts(period=Q3, invitations=(), due=rows)
+    with app.app_context():
+        found = {c.key: (c.count, set(c.children)) for c in catalogue.FIGURES["I4"].compute(facts)}
+    assert found == {("phone_follow_up", "on_time"): (2, {1, 2}), ("phone_follow_up", "missing"): (1, {1}),
+                     ("provider_status", "late"): (1, {3})}

@@ -144,3 +144,33 @@ def test_all_closed_releases_each_closed_period_since_the_first_meeting(app, run
 def test_nothing_to_release_without_meetings(runner):
     result = runner.invoke(args=["figures", "release", "--all-closed"])
     assert result.exit_code == 0 and "Nothing to release" in result.output
+
+
+def test_the_rows_read_for_a_release_know_what_was_due_and_when_it_was_done(app):
+    # I4's rows from the database: a parent at a start-up meeting is due a phone follow-up 14 days
+    # after it; a call that reached her by then is on time, a parent never reached is missing.
+    from datetime import datetime, timedelta, timezone
+
+    from app.cases.models import Case, Meeting
+    from app.figures.facts import load
+    from app.registrations.models import PhoneFollowUp
+
+    period, day = last_years_quarter()
+    org = organisation(app, {"Team Nord": (1, 1)}, day)
+    with app.app_context():
+        case = db.session.get(Case, org.cases["Team Nord"][0])
+        mother = next(p for p in case.people if p.role == "mother")
+        child = next(p for p in case.people if p.role == "child")
+        father = type(mother)(role="father", first_name="Far")
+        case.people.append(father)
+        meeting = Meeting(case=case, kind="startup", held_on=day, participants=[mother, father, child])
+        db.session.add(meeting)
+        db.session.flush()
+        called = datetime.combine(day + timedelta(days=3), datetime.min.time(), timezone.utc) + timedelta(hours=12)
+        db.session.add(PhoneFollowUp(meeting_id=meeting.id, person_id=mother.id, reached=True, started="yes", helps=4,
+                                     recorded_by_id=case.caseworker_id, recorded_at=called))
+        db.session.commit()
+        facts = load(parse(period))
+    due = sorted((d.kind, d.state, d.due_on) for d in facts.due)
+    assert due == [("phone_follow_up", "missing", day + timedelta(days=14)),
+                   ("phone_follow_up", "on_time", day + timedelta(days=14))]  # the child is no parent

@@ -156,6 +156,21 @@ def time_to_answer(facts: Facts) -> list[Cell]:
     return cells
 
 
+DUE_STATES = ("on_time", "late", "missing")
+
+
+@figure(id="I4", title=_l("Det, der skulle nås"), counts=_l("Opfølgninger pr. telefon med hver forælder (14 dage "
+        "efter mødet) og udførerens status før et opfølgningsmøde, der skulle være gjort i perioden: til tiden, for "
+        "sent eller ikke gjort."), unit=_l("opgaver"), dimensions=("task", "done"), kind="count", chart="stacked",
+        series="done")
+def due_and_done(facts: Facts) -> list[Cell]:
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for row in facts.due:
+        if facts.period.contains(row.due_on):
+            groups[(row.kind, row.state)].append(row)
+    return [_cell(key, rows, facts) for key, rows in sorted(groups.items())]
+
+
 # --- participation -------------------------------------------------------------------------------
 
 MEASURES = ("agree", "mean", "dont_know")

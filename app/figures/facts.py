@@ -13,17 +13,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.auth.models import Team
-from app.cases.models import Case, Meeting, Person
+from app.cases.models import PARENT_ROLES, Case, Meeting, Person, meeting_participant
 from app.extensions import db
 from app.figures.periods import Period
+from app.indicators import schedule
 from app.invitations.models import Invitation, Response, Round
 from app.reconcile.models import Decision, decision_round
+from app.registrations.models import PhoneFollowUp
 from app.timestamps import local_date, utcnow
 
 # The respondents' roles as the figures group them (FIGURES.md P1: child, parents, network, provider).
@@ -73,6 +75,19 @@ class InvitationFact:
 
 
 @dataclass(frozen=True)
+class DueFact:
+    """One thing that was due in the period (FIGURES.md I4), and whether it was done on time."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    due_on: date
+    kind: str  # phone_follow_up, provider_status
+    state: str  # on_time, late, missing
+
+
+@dataclass(frozen=True)
 class Facts:
     """The rows one release counts, for one period, possibly narrowed by the filters."""
 
@@ -80,6 +95,7 @@ class Facts:
     invitations: tuple[InvitationFact, ...]
     team: int | None = None
     meeting: str | None = None
+    due: tuple[DueFact, ...] = ()
 
     @property
     def in_period(self) -> list[InvitationFact]:
@@ -87,9 +103,11 @@ class Facts:
 
     def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
         """The rows of one team's cases and one kind of meeting (None: all)."""
-        rows = [row for row in self.invitations if (team is None or row.team_id == team)
-                and (meeting is None or meeting_group(row.meeting_kind) == meeting)]
-        return replace(self, invitations=tuple(rows), team=team, meeting=meeting)
+        def kept(row) -> bool:
+            return (team is None or row.team_id == team) and (meeting is None or meeting_group(row.meeting_kind) == meeting)
+
+        return replace(self, invitations=tuple(filter(kept, self.invitations)), due=tuple(filter(kept, self.due)),
+                       team=team, meeting=meeting)
 
 
 def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
@@ -141,7 +159,53 @@ def load(period: Period, now: datetime | None = None) -> Facts:
             meeting_kind=kind, held_on=held_on, child_age=held_on.year - birth_year, person_id=person_id, role=role,
             status=status(revoked is not None, now >= expires, given), answers=given,
             decided_on=decided.get(round_id)))
-    return Facts(period=period, invitations=tuple(facts))
+    return Facts(period=period, invitations=tuple(facts), due=tuple(_phone_calls(period) + _statuses(period)))
+
+
+def _on_time(done: date | None, due_on: date) -> str:
+    return "missing" if done is None else "on_time" if done <= due_on else "late"
+
+
+def _phone_calls(period: Period) -> list[DueFact]:
+    """One phone follow-up per parent at a start-up, follow-up or notification meeting, due 14 days
+    after it (app/indicators/schedule.py), counted in the period it fell due; done = the parent reached."""
+    reached = (select(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id, func.min(PhoneFollowUp.recorded_at).label("at"))
+               .where(PhoneFollowUp.reached.is_(True)).group_by(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id)
+               .subquery())
+    days = timedelta(days=schedule.PHONE_FOLLOW_UP_DAYS)
+    rows = db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, reached.c.at)
+        .join(Meeting, Meeting.case_id == Case.id)
+        .join(meeting_participant, meeting_participant.c.meeting_id == Meeting.id)
+        .join(Person, Person.id == meeting_participant.c.person_id)
+        .outerjoin(reached, (reached.c.meeting_id == Meeting.id) & (reached.c.person_id == Person.id))
+        .where(Meeting.kind.in_(sorted(schedule.PHONE_FOLLOW_UP_KINDS)), Person.role.in_(PARENT_ROLES),
+               Meeting.held_on >= period.start - days, Meeting.held_on < period.end - days)
+    ).all()
+    return [DueFact(case_id, team_id, worker, kind, held_on + days, "phone_follow_up",
+                    _on_time(_local(at) if at else None, held_on + days))
+            for case_id, team_id, worker, kind, held_on, at in rows]
+
+
+def _statuses(period: Period) -> list[DueFact]:
+    """Each provider's (or school's) status asked for with a due date in the period; done = answered."""
+    answered = (select(Response.invitation_id, func.min(Response.submitted_at).label("at"))
+                .where(Response.declined.is_(False)).group_by(Response.invitation_id).subquery())
+    rows = db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Round.due_on, answered.c.at)
+        .join(Meeting, Meeting.case_id == Case.id).join(Round, Round.meeting_id == Meeting.id)
+        .join(Invitation, Invitation.round_id == Round.id)
+        .outerjoin(answered, answered.c.invitation_id == Invitation.id)
+        .where(Round.kind == "status", Round.due_on >= period.start, Round.due_on < period.end,
+               Invitation.revoked_at.is_(None))
+    ).all()
+    return [DueFact(case_id, team_id, worker, kind, due_on, "provider_status",
+                    _on_time(_local(at) if at else None, due_on))
+            for case_id, team_id, worker, kind, due_on, at in rows]
+
+
+def _local(moment: datetime) -> date:
+    return local_date(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
 
 
 def first_meeting() -> date | None:
