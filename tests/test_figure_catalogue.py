@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.figures import catalogue
-from app.figures.facts import Answer, DueFact, Facts, InvitationFact
+from app.figures.facts import Answer, DueFact, FactorFact, Facts, InvitationFact
 from app.figures.periods import parse
 
 Q3 = parse("2026-Q3")
@@ -207,3 +207,19 @@ def test_i4_counts_what_was_due_in_the_period_by_whether_it_was_done_on_time(app
         found = {c.key: (c.count, set(c.children)) for c in catalogue.FIGURES["I4"].compute(facts)}
     assert found == {("phone_follow_up", "on_time"): (2, {1, 2}), ("phone_follow_up", "missing"): (1, {1}),
                      ("provider_status", "late"): (1, {3})}
+
+
+def test_d2_is_the_share_of_factors_where_the_final_status_differs_from_every_scorer(app):
+    # FIGURES.md D2: the case worker's final status differs from every scorer's.
+    def factor(case, name, final, scorers, on=IN_Q3):
+        return FactorFact(case_id=case, team_id=1, caseworker_id=1, meeting_kind="follow_up", held_on=on,
+                          factor=name, final=final, scorers=scorers)
+
+    rows = (factor(1, "health", 2, (3, 4)),      # differs from both: counts
+            factor(2, "health", 3, (3, 5)),      # one scorer agrees: does not
+            factor(3, "school", 1, (1,)),
+            factor(4, "school", 4, (2,), on=IN_Q2))  # before the quarter
+    facts = Facts(period=Q3, invitations=(), factors=rows)
+    with app.app_context():
+        found = {c.key: (c.count, c.value) for c in catalogue.FIGURES["D2"].compute(facts)}
+    assert found == {("health",): (2, 50.0), ("school",): (1, 0.0)}

@@ -310,6 +310,19 @@ def divergence_by_pair(facts: Facts) -> list[Cell]:
             for pair, found in sorted(seen.items())]
 
 
+@figure(id="D2", title=_l("Rådgiverens endelige status mod de andres"), counts=_l("Andelen af faktorer i "
+        "indikatorrunder i perioden, hvor rådgiverens endelige status er en anden end hver eneste, der scorede "
+        "faktoren, efter faktor."), unit=_l("procent af faktorerne"), dimensions=("factor",), kind="statistic",
+        chart="bars")
+def final_differs_from_every_scorer(facts: Facts) -> list[Cell]:
+    groups: dict[str, list] = defaultdict(list)
+    for row in facts.factors:
+        if facts.period.contains(row.held_on):
+            groups[row.factor].append((row, all(status != row.final for status in row.scorers)))
+    return [_cell((factor,), [r for r, _ in found], facts, value=_share(sum(d for _, d in found), len(found)))
+            for factor, found in sorted(groups.items())]
+
+
 def ordered() -> list[Figure]:
     """The registered figures in catalogue order."""
     order = {"I": 0, "P": 1, "F": 2, "D": 3}

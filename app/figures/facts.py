@@ -23,6 +23,7 @@ from app.cases.models import PARENT_ROLES, Case, Meeting, Person, meeting_partic
 from app.extensions import db
 from app.figures.periods import Period
 from app.indicators import schedule
+from app.indicators.models import FinalScore, StaffScoring
 from app.invitations.models import Invitation, Response, Round
 from app.reconcile.models import Decision, decision_round
 from app.registrations.models import PhoneFollowUp
@@ -88,6 +89,20 @@ class DueFact:
 
 
 @dataclass(frozen=True)
+class FactorFact:
+    """One factor's final status in an indicator round, beside every scorer's status for it (FIGURES.md D2)."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    held_on: date
+    factor: str
+    final: int
+    scorers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Facts:
     """The rows one release counts, for one period, possibly narrowed by the filters."""
 
@@ -96,6 +111,7 @@ class Facts:
     team: int | None = None
     meeting: str | None = None
     due: tuple[DueFact, ...] = ()
+    factors: tuple[FactorFact, ...] = ()
 
     @property
     def in_period(self) -> list[InvitationFact]:
@@ -107,7 +123,7 @@ class Facts:
             return (team is None or row.team_id == team) and (meeting is None or meeting_group(row.meeting_kind) == meeting)
 
         return replace(self, invitations=tuple(filter(kept, self.invitations)), due=tuple(filter(kept, self.due)),
-                       team=team, meeting=meeting)
+                       factors=tuple(filter(kept, self.factors)), team=team, meeting=meeting)
 
 
 def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
@@ -159,7 +175,47 @@ def load(period: Period, now: datetime | None = None) -> Facts:
             meeting_kind=kind, held_on=held_on, child_age=held_on.year - birth_year, person_id=person_id, role=role,
             status=status(revoked is not None, now >= expires, given), answers=given,
             decided_on=decided.get(round_id)))
-    return Facts(period=period, invitations=tuple(facts), due=tuple(_phone_calls(period) + _statuses(period)))
+    return Facts(period=period, invitations=tuple(facts), due=tuple(_phone_calls(period) + _statuses(period)),
+                 factors=tuple(_factors(period)))
+
+
+def _number(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _factors(period: Period) -> list[FactorFact]:
+    """Each factor's final status (the newest in force, a number) in the indicator rounds of meetings
+    in the period, with the statuses every scorer gave it: the people asked, and the case worker's own."""
+    rounds = {round_id: (case_id, team_id, worker, kind, held_on) for round_id, case_id, team_id, worker, kind, held_on
+              in db.session.execute(
+                  select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on)
+                  .join(Meeting, Round.meeting_id == Meeting.id).join(Case, Meeting.case_id == Case.id)
+                  .where(Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end))}
+    finals: dict[tuple[int, str], FinalScore] = {}
+    scores: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(rounds)):
+        for final in db.session.scalars(select(FinalScore).where(FinalScore.round_id.in_(chunk)).order_by(FinalScore.id)):
+            finals[(final.round_id, final.factor)] = final
+        given = db.session.execute(
+            select(Invitation.round_id, Response.answers).join(Response, Response.invitation_id == Invitation.id)
+            .where(Invitation.round_id.in_(chunk), Response.superseded_at.is_(None), Response.declined.is_(False))
+        ).all()
+        given += db.session.execute(select(StaffScoring.round_id, StaffScoring.answers)
+                                    .where(StaffScoring.round_id.in_(chunk), StaffScoring.superseded_at.is_(None))).all()
+        for round_id, answers in given:
+            for factor, score in ((answers or {}).get("scores") or {}).items():
+                status = _number((score or {}).get("status")) if isinstance(score, dict) else None
+                if status is not None:
+                    scores[(round_id, factor)].append(status)
+    found = []
+    for (round_id, factor), final in sorted(finals.items()):
+        status = _number(final.status)
+        if status is None or final.unscored or final.dont_know or not scores.get((round_id, factor)):
+            continue
+        case_id, team_id, worker, kind, held_on = rounds[round_id]
+        found.append(FactorFact(case_id, team_id, worker, kind, held_on, factor, status,
+                                tuple(scores[(round_id, factor)])))
+    return found
 
 
 def _on_time(done: date | None, due_on: date) -> str:

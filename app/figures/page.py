@@ -130,7 +130,18 @@ def _label(value: str) -> str:
         item = next((i for i in instrument.items if i.key == item_key), None) if instrument else None
         if item is not None:
             return item.text("da")
-    return value
+    return _factor_title(value) or value
+
+
+def _factor_title(key: str) -> str | None:
+    """An indicator factor's title (D2's rows), from the first form that has it."""
+    from app.indicators.catalogue import current_forms
+
+    for form in current_forms().all():
+        for factor in form.factors(split=True):
+            if factor.key == key:
+                return factor.title("da")
+    return None
 
 
 def team_names() -> dict[str, str]:
