@@ -174,3 +174,27 @@ def test_the_rows_read_for_a_release_know_what_was_due_and_when_it_was_done(app)
     due = sorted((d.kind, d.state, d.due_on) for d in facts.due)
     assert due == [("phone_follow_up", "missing", day + timedelta(days=14)),
                    ("phone_follow_up", "on_time", day + timedelta(days=14))]  # the child is no parent
+
+
+def test_the_rows_read_for_a_release_hold_each_factors_final_status_and_the_scorers(app, make):
+    # D2's rows from the database: the final status in force (the newest), beside each status the
+    # people asked gave the factor; a factor nobody scored is left out.
+    from datetime import datetime, timezone
+
+    from app.figures.facts import load
+    from app.invitations.models import Invitation, Response
+
+    period, day = last_years_quarter()
+    team = make.team()
+    ids = make.indicator_case(make.user(team=team))
+    round_id = make.indicator_round(ids, held_on=day)
+    make.final_scores(round_id, {"development": {"status": 4, "goal": 2}})
+    make.final_scores(round_id, {"development": {"status": 2, "goal": 2}, "family": {"status": 3, "goal": 2}})
+    with app.app_context():
+        invitation = db.session.get(Invitation, ids.invitations["provider"])
+        db.session.add(Response(invitation=invitation, instrument_id="indicators-child-family", instrument_version=1,
+                                answers={"scores": {"development": {"status": 3}, "school": {"status": 2}}},
+                                language="da", submitted_at=datetime.now(timezone.utc)))
+        db.session.commit()
+        facts = load(parse(period))
+    assert [(f.factor, f.final, f.scorers) for f in facts.factors] == [("development", 2, (3,))]
