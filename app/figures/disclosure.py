@@ -290,14 +290,33 @@ class _System:
                 raise ValueError(f"{grid.table.figure}: the same table twice in one release")
             by_filters[at] = grid
         for grid in self.grids:
+            # Every coarser table is a parent: the organisation minus one team's first meetings is a
+            # remainder as much as the team minus its first meetings is.
             filters = frozenset(grid.table.filters)
-            parents = [by_filters.get((_family(grid.table), filters - {f})) for f in filters]
+            parents = [by_filters.get((_family(grid.table), frozenset(coarser)))
+                       for size in range(len(filters)) for coarser in combinations(sorted(filters), size)]
             parents = [parent for parent in parents if parent is not None]
             if filters and not parents:
                 raise ValueError(f"{grid.table.figure}: a filtered table needs its unfiltered table "
                                  "in the same call")
             for parent in parents:
                 self._link(parent, grid)
+        self._partitions(by_filters)
+
+    def _partitions(self, by_filters: dict[tuple, _Grid]) -> None:
+        """Where a filter's values add up to the parent cell by cell (teams of the organisation),
+        that is a line too: a reader can add the teams' tables up (rules 3 and 4)."""
+        groups: dict[tuple, list[_Grid]] = {}
+        for (family, filters), grid in by_filters.items():
+            for name, value in filters:
+                groups.setdefault((family, filters - {(name, value)}, name), []).append(grid)
+        for (family, filters, _), grids in groups.items():
+            parent = by_filters.get((family, filters))
+            if parent is None or len(grids) < 2 or parent.table.kind != "count":
+                continue
+            if all(sum(grid.nodes[key].count for grid in grids) == whole.count for key, whole in parent.nodes.items()):
+                self.lines += [_Line([grid.nodes[key] for grid in grids], whole, reason="filter")
+                               for key, whole in parent.nodes.items()]
 
     def _link(self, parent: _Grid, filtered: _Grid) -> None:
         remainder = {}
