@@ -102,6 +102,7 @@ class FigureView:
     grid: Grid
     chart: Any
     children: int | None
+    children_hidden: str | None
     comment: FigureComment | None
     scope: str
     may_comment: bool
@@ -260,7 +261,7 @@ def build(user, args, nonce: str | None) -> Page:
         built = grid(figure, table, rules)
         page.figures.append(FigureView(
             figure=figure, grid=built, chart=charts.figure_chart(figure, built, str(figure.title), nonce),
-            children=table["children"], comment=_comment(figure.id, release.period, page.scope),
+            children=table["children"], children_hidden=table.get("children_hidden"), comment=_comment(figure.id, release.period, page.scope),
             scope=page.scope, may_comment=may_comment(user, page.scope)))
     return page
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.figures import catalogue, disclosure
-from app.figures.disclosure import Rules, Shown, Table
+from app.figures.disclosure import Cell, Rules, Shown, Table
 from app.figures.facts import MEETING_GROUPS, Facts, load, teams
 from app.figures.models import FigureRelease
 from app.figures.periods import Period
@@ -59,15 +59,32 @@ def _narrow(facts: Facts, filters: tuple[tuple[str, str], ...]) -> Facts:
     return facts.where(team=int(chosen["team"]) if "team" in chosen else None, meeting=chosen.get("meeting"))
 
 
+# The table of the children a figure rests on is named after the figure with this ending.
+RESTS_ON = ":children"
+
+
 def compute(facts: Facts, team_ids: list[int]) -> list[Table]:
-    """Every figure's raw table, unfiltered and for every allowed combination of filters."""
+    """Every figure's raw table, unfiltered and for every combination of filters; beside each, the
+    count of children it rests on, as a table of its own, so the engine protects that number too."""
     tables = []
     for filters in filter_sets(team_ids):
         narrowed = _narrow(facts, filters)
         for figure in catalogue.ordered():
-            tables.append(Table(figure=figure.id, dimensions=figure.dimensions, kind=figure.kind,
-                                cells=tuple(figure.compute(narrowed)), filters=filters))
+            cells = tuple(figure.compute(narrowed))
+            tables.append(Table(figure=figure.id, dimensions=figure.dimensions, kind=figure.kind, cells=cells,
+                                filters=filters))
+            tables.append(Table(figure=figure.id + RESTS_ON, dimensions=("all",), kind="count",
+                                cells=_rests_on(cells), filters=filters))
     return tables
+
+
+def _rests_on(cells: tuple) -> tuple:
+    children = frozenset().union(*(c.children for c in cells)) if cells else frozenset()
+    if not children:
+        return ()
+    members = [c.members for c in cells if c.members is not None]
+    return (Cell(key=("all",), count=len(children), children=children,
+                 members=frozenset().union(*members) if members else None),)
 
 
 def _children(facts: Facts) -> frozenset[int]:
@@ -103,10 +120,13 @@ def key(filters: tuple[tuple[str, str], ...]) -> str:
     return "&".join(f"{name}={value}" for name, value in filters)
 
 
-def published(table: Table, shown: list[Shown], children: int | None) -> dict[str, Any]:
-    """A protected table as stored: its cells as the engine lets them be shown, nothing raw."""
+def published(table: Table, shown: list[Shown], children: Shown | None) -> dict[str, Any]:
+    """A protected table as stored: its cells as the engine lets them be shown, nothing raw; the
+    children it rests on as the engine lets that be shown (None: hidden, with why)."""
     return {
-        "figure": table.figure, "filters": key(table.filters), "children": children,
+        "figure": table.figure, "filters": key(table.filters),
+        "children": children.count if children is not None else 0,
+        "children_hidden": children.hidden if children is not None else None,
         "cells": [{"key": list(s.key), "count": s.count, "value": s.value, "children": s.children,
                    "hidden": s.hidden} for s in shown],
     }
@@ -115,12 +135,16 @@ def published(table: Table, shown: list[Shown], children: int | None) -> dict[st
 def build(period: Period, facts: Facts, team_ids: list[int], rules_: Rules) -> dict[str, Any]:
     """Compute, protect and serialise one period's release; nothing is stored."""
     verdicts = filter_verdicts(facts, team_ids, rules_)
-    tables = [t for t in compute(facts, team_ids) if not t.filters or verdicts[key(t.filters)] is None]
-    protected = disclosure.protect(tables, rules_)
+    # Every table goes through the engine, also those of a filter value that cannot be chosen: the
+    # teams add up to the organisation, so a refused team's cells are protected in the others'.
+    protected = disclosure.protect(compute(facts, team_ids), rules_)
+    rests_on = {(t.figure.removesuffix(RESTS_ON), t.filters): next((c for c in shown if c.key == ("all",)), None)
+                for t, shown in protected if t.figure.endswith(RESTS_ON)}
     stored = []
     for table, shown in protected:
-        children = len(frozenset().union(*(c.children for c in table.cells))) if table.cells else 0
-        stored.append(published(table, shown, children if children >= rules_.k_count else None))
+        if table.figure.endswith(RESTS_ON) or (table.filters and verdicts[key(table.filters)] is not None):
+            continue  # a group too small to choose is never stored: nothing of it is published
+        stored.append(published(table, shown, rests_on.get((table.figure, table.filters))))
     if period.kind == "month":
         hidden = sum(1 for t in stored for c in t["cells"] if c["hidden"])
         if hidden:
