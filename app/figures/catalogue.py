@@ -17,7 +17,7 @@ from statistics import median
 from flask_babel import lazy_gettext as _l
 
 from app.figures.disclosure import Cell
-from app.figures.facts import Facts, InvitationFact
+from app.figures.facts import Facts, InvitationFact, meeting_group
 from app.instruments import Instrument, current_catalogue, score
 from app.instruments.catalogue import DONT_KNOW, NUMERIC_TYPES
 from app.reconcile.divergence import divergence, number
@@ -81,6 +81,40 @@ def _share(part: int, whole: int) -> float:
 def find_instrument(instrument_id: str) -> Instrument | None:
     catalogue = current_catalogue()
     return catalogue.get(instrument_id) if instrument_id in catalogue else None
+
+
+def _instruments(facts: Facts) -> dict[str, Instrument | None]:
+    """The forms by id, looked up once per release."""
+    found = facts.cache.setdefault("instruments", {})
+    return found
+
+
+def _form(facts: Facts, instrument_id: str) -> Instrument | None:
+    found = _instruments(facts)
+    if instrument_id not in found:
+        found[instrument_id] = find_instrument(instrument_id)
+    return found[instrument_id]
+
+
+def _once(facts: Facts, name: str, work: Callable[[], object]):
+    """Work something out once per release, from all its rows; every filter reuses it."""
+    if name not in facts.cache:
+        facts.cache[name] = work()
+    return facts.cache[name]
+
+
+def _picked(facts: Facts, name: str, work: Callable[[], list[tuple]]) -> list[tuple]:
+    """The items (each a row first) worked out once per release, those of this copy's team and
+    kind of meeting: bucketed once, so a filter picks buckets instead of testing every row."""
+    def bucketed() -> dict[tuple[int, str], list[tuple]]:
+        buckets: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+        for item in work():
+            buckets[(item[0].team_id, meeting_group(item[0].meeting_kind))].append(item)
+        return buckets
+
+    return [item for (team, meeting), items in _once(facts, name, bucketed).items()
+            if (facts.team is None or team == facts.team) and (facts.meeting is None or meeting == facts.meeting)
+            for item in items]
 
 
 def _scored(instrument: Instrument, answer) -> float | None:
@@ -181,16 +215,22 @@ MEASURES = ("agree", "mean", "dont_know")
         "»ved ikke«, for hvert spørgsmål og efter hvem der svarede."), unit=_l("procent og gennemsnit"),
         dimensions=("item", "role", "measure"), kind="statistic", chart="bars", series="role")
 def participation(facts: Facts) -> list[Cell]:
+    def answered() -> list[tuple[InvitationFact, str, object]]:
+        found = []
+        for row in facts.everyone:
+            for answer in row.answers:
+                instrument = _form(facts, answer.instrument_id)
+                if instrument is None or instrument.group != "participation" or answer.declined:
+                    continue
+                for item in instrument.items:
+                    value = answer.answers.get(item.key)
+                    if item.type in NUMERIC_TYPES and value is not None and facts.period.contains(row.held_on):
+                        found.append((row, f"{instrument.id}:{item.key}", value))
+        return found
+
     given: dict[tuple[str, str], list[tuple[InvitationFact, object]]] = defaultdict(list)
-    for row in facts.in_period:
-        for answer in row.answers:
-            instrument = find_instrument(answer.instrument_id)
-            if instrument is None or instrument.group != "participation" or answer.declined:
-                continue
-            for item in instrument.items:
-                value = answer.answers.get(item.key)
-                if item.type in NUMERIC_TYPES and value is not None:
-                    given[(f"{instrument.id}:{item.key}", row.role_group)].append((row, value))
+    for row, item, value in _picked(facts, "P1", answered):
+        given[(item, row.role_group)].append((row, value))
     cells = []
     for (item, role), found in sorted(given.items()):
         numbers = [n for _, v in found if (n := number(v)) is not None]
@@ -213,11 +253,12 @@ CHANGES = ("recovered", "reliable_improvement", "no_reliable_change", "reliable_
 
 
 def _series(facts: Facts, signals: str) -> dict[tuple[int, str], list[tuple[InvitationFact, float, dict]]]:
-    """Each person's complete totals on each scored form with these signals, oldest first."""
+    """Each person's complete totals on each scored form with these signals, oldest first, over
+    every row of the release: a filter chooses people by their latest row, never cuts a series."""
     found: dict[tuple[int, str], list[tuple[InvitationFact, float, dict]]] = defaultdict(list)
-    for row in sorted(facts.invitations, key=lambda r: (r.held_on, r.round_id)):
+    for row in sorted(facts.everyone, key=lambda r: (r.held_on, r.round_id)):
         for answer in row.answers:
-            instrument = find_instrument(answer.instrument_id)
+            instrument = _form(facts, answer.instrument_id)
             if instrument is None or not instrument.scored or instrument.scoring is None \
                     or instrument.scoring.signals != signals:
                 continue  # the young child's faces are never scored, never counted (FIGURES.md F1)
@@ -232,16 +273,20 @@ def _series(facts: Facts, signals: str) -> dict[tuple[int, str], list[tuple[Invi
         "»kun én scoring« tælles for sig."), unit=_l("personer, der svarede"), dimensions=("role", "change"),
         kind="distribution", chart="stacked", series="change")
 def outcome_change(facts: Facts) -> list[Cell]:
+    def changes() -> list[tuple[InvitationFact, str]]:
+        found = []
+        for (_person, instrument_id), series in _series(facts, "outcome").items():
+            if len(series) == 1:
+                change = "only_one"
+            else:
+                measurements = [Measurement(total, answers, row.child_age) for row, total, answers in series]
+                change = outcome_signals(_form(facts, instrument_id), measurements)[-1].code
+            if facts.period.contains(series[-1][0].held_on):
+                found.append((series[-1][0], change))
+        return found
+
     groups: dict[tuple[str, str], list[InvitationFact]] = defaultdict(list)
-    for (_person, instrument_id), series in _series(facts, "outcome").items():
-        latest = series[-1][0]
-        if not facts.period.contains(latest.held_on):
-            continue
-        if len(series) == 1:
-            change = "only_one"
-        else:
-            measurements = [Measurement(total, answers, row.child_age) for row, total, answers in series]
-            change = outcome_signals(find_instrument(instrument_id), measurements)[-1].code
+    for latest, change in _picked(facts, "F1", changes):
         groups[(latest.role_group, change)].append(latest)
     return [_cell(key, rows, facts, respondents=len({r.person_id for r in rows}))
             for key, rows in sorted(groups.items())]
@@ -254,15 +299,20 @@ SESSION_SIGNALS = {"session_below_cutoff", "session_item_low", "session_fall"}
         "perioden med et signal: under grænsen, et spørgsmål under 9, eller et fald siden sidst. Vises aldrig for "
         "den enkelte rådgiver."), unit=_l("procent af vurderingerne"), dimensions=("role",), kind="statistic", chart="bars")
 def session_signals_share(facts: Facts) -> list[Cell]:
+    def ratings() -> list[tuple[InvitationFact, bool]]:
+        found = []
+        for (_person, instrument_id), series in _series(facts, "session").items():
+            instrument = _form(facts, instrument_id)
+            for index, (row, _total, _answers) in enumerate(series):
+                if facts.period.contains(row.held_on):
+                    measurements = [Measurement(t, a, r.child_age) for r, t, a in series[max(0, index - 1):index + 1]]
+                    signals = session_signals(instrument, measurements)
+                    found.append((row, any(s.code in SESSION_SIGNALS for s in signals)))
+        return found
+
     groups: dict[str, list[tuple[InvitationFact, bool]]] = defaultdict(list)
-    for (_person, instrument_id), series in _series(facts, "session").items():
-        instrument = find_instrument(instrument_id)
-        for index, (row, _total, _answers) in enumerate(series):
-            if not facts.period.contains(row.held_on):
-                continue
-            measurements = [Measurement(t, a, r.child_age) for r, t, a in series[:index + 1]]
-            signalled = any(s.code in SESSION_SIGNALS for s in session_signals(instrument, measurements))
-            groups[row.role_group].append((row, signalled))
+    for row, signalled in _picked(facts, "F2", ratings):
+        groups[row.role_group].append((row, signalled))
     return [_cell((role,), [r for r, _ in found], facts, value=_share(sum(s for _, s in found), len(found)),
                   respondents=len({r.person_id for r, _ in found}))
             for role, found in sorted(groups.items())]
@@ -288,24 +338,31 @@ def _pair(one: str, other: str) -> str | None:
         "stemmer svarede på samme skema og var uenige om mindst ét spørgsmål ud over skemaets grænse, efter "
         "hvilke to stemmer."), unit=_l("procent af runderne"), dimensions=("pair",), kind="statistic", chart="bars")
 def divergence_by_pair(facts: Facts) -> list[Cell]:
-    rounds: dict[int, list[InvitationFact]] = defaultdict(list)
-    for row in facts.in_period:
-        rounds[row.round_id].append(row)
+    def rounds() -> list[tuple[InvitationFact, str, bool]]:
+        grouped: dict[int, list[InvitationFact]] = defaultdict(list)
+        for row in facts.everyone:
+            if facts.period.contains(row.held_on):
+                grouped[row.round_id].append(row)
+        found = []
+        for rows in grouped.values():
+            verdicts: dict[str, bool] = {}
+            voices = [(row, answer) for row in rows for answer in row.answers if not answer.declined]
+            for i, (one, first) in enumerate(voices):
+                for other, second in voices[i + 1:]:
+                    pair = _pair(one.role_group, other.role_group)
+                    instrument = _form(facts, first.instrument_id)
+                    if pair is None or first.instrument_id != second.instrument_id or instrument is None:
+                        continue
+                    if not verdicts.get(pair):
+                        verdicts[pair] = any(divergence(item, {1: first.answers.get(item.key),
+                                                               2: second.answers.get(item.key)})
+                                             for item in instrument.items)
+            found += [(rows[0], pair, differs) for pair, differs in verdicts.items()]
+        return found
+
     seen: dict[str, list[tuple[InvitationFact, bool]]] = defaultdict(list)
-    for rows in rounds.values():
-        verdicts: dict[str, bool] = {}
-        voices = [(row, answer) for row in rows for answer in row.answers if not answer.declined]
-        for i, (one, first) in enumerate(voices):
-            for other, second in voices[i + 1:]:
-                pair = _pair(one.role_group, other.role_group)
-                instrument = find_instrument(first.instrument_id)
-                if pair is None or first.instrument_id != second.instrument_id or instrument is None:
-                    continue
-                differs = any(divergence(item, {1: first.answers.get(item.key), 2: second.answers.get(item.key)})
-                              for item in instrument.items)
-                verdicts[pair] = verdicts.get(pair, False) or differs
-        for pair, differs in verdicts.items():
-            seen[pair].append((rows[0], differs))
+    for row, pair, differs in _picked(facts, "D1", rounds):
+        seen[pair].append((row, differs))
     return [_cell((pair,), [r for r, _ in found], facts, value=_share(sum(d for _, d in found), len(found)))
             for pair, found in sorted(seen.items())]
 

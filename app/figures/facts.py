@@ -12,7 +12,7 @@ the person had when they answered; switch to it when it is merged.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -112,18 +112,30 @@ class Facts:
     meeting: str | None = None
     due: tuple[DueFact, ...] = ()
     factors: tuple[FactorFact, ...] = ()
+    # What the figures work out once per release from all rows (scores, series, verdicts), shared by
+    # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def in_period(self) -> list[InvitationFact]:
         return [row for row in self.invitations if self.period.contains(row.held_on)]
 
+    @property
+    def everyone(self) -> tuple[InvitationFact, ...]:
+        """Every row of the release, before any filter."""
+        return self.cache.setdefault("everyone", self.invitations)
+
+    def keeps(self, row) -> bool:
+        """Whether the row belongs to this copy's team and kind of meeting."""
+        return (self.team is None or row.team_id == self.team) and \
+            (self.meeting is None or meeting_group(row.meeting_kind) == self.meeting)
+
     def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
         """The rows of one team's cases and one kind of meeting (None: all)."""
-        def kept(row) -> bool:
-            return (team is None or row.team_id == team) and (meeting is None or meeting_group(row.meeting_kind) == meeting)
-
-        return replace(self, invitations=tuple(filter(kept, self.invitations)), due=tuple(filter(kept, self.due)),
-                       factors=tuple(filter(kept, self.factors)), team=team, meeting=meeting)
+        self.everyone  # noqa: B018  (remembered before narrowing)
+        narrowed = replace(self, team=team, meeting=meeting)
+        return replace(narrowed, invitations=tuple(filter(narrowed.keeps, self.everyone)),
+                       due=tuple(filter(narrowed.keeps, self.due)), factors=tuple(filter(narrowed.keeps, self.factors)))
 
 
 def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
