@@ -148,7 +148,7 @@ def build(period: Period, facts: Facts, team_ids: list[int], rules_: Rules) -> d
     if period.kind == "month":
         hidden = sum(1 for t in stored for c in t["cells"] if c["hidden"])
         if hidden:
-            raise Refused(f"{period.code}: a month is released only where every cell passes; {hidden} cell(s) "
+            raise Refused(f"A month is released only where every cell passes; {hidden} cell(s) of {period.code} "
                           "would be hidden. Release its quarter or half-year instead.")
     everyone = len(_children(facts))
     return {"tables": stored, "filters": verdicts, "children": everyone,
