@@ -7,6 +7,18 @@ programming (tests/test_disclosure_audit.py) can attack generated organisations.
 
 The interface below is shared by the release builder (app/figures/releases.py); fields may be
 added with defaults, never renamed.
+
+How `protect` works: every count table is completed into a grid with its totals, and every line that
+adds up becomes a `_Line` (each row and column with its total, the totals' own lines). A filtered
+table is tied to every coarser table of its figure in the call by its remainder (parent minus
+filtered, cell by cell: a never-shown grid with the parent's lines), and where a filter's values add
+up to their parent, that is a line too. Primary suppression marks cells on their own (rules 1, 2,
+5a); then every line is made safe (rule 3): no line with exactly one hidden cell, and, where its
+total is shown, hidden cells resting on at least k_count children and counting at least k_count.
+Lines safe one by one can still be chained ("that row leaves 6, so this cell is at least…"), so
+bounds are then propagated through all lines (app/figures/bounds.py) and, where a hidden cell comes
+out narrower than k_count, the smallest published cell that bound rests on is hidden too, until
+none does. The audit by linear programming (tests/test_disclosure_audit.py) attacks the result.
 """
 
 from __future__ import annotations
@@ -14,6 +26,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import combinations, product
+from math import inf
+
+from app.figures.bounds import Bounds
 
 # Statistics Denmark's floor: no organisation may set a threshold below it (rule 2).
 FLOOR = 3
@@ -41,6 +56,8 @@ class Cell:
     members: where the table is grouped by team or provider, the case workers (providers) behind
         the cell (rule 5a).
     value: a mean or share the cell publishes (then k_stat applies, rule 2); None for a count.
+    numerator: for a share, what it is a share of `count` of; with rounding (rule 6) the published
+        share is then computed from the two published (rounded) numbers.
     """
 
     key: tuple[str, ...]
@@ -49,6 +66,7 @@ class Cell:
     respondents: int | None = None
     members: frozenset[int] | None = None
     value: float | None = None
+    numerator: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,34 @@ def protect(tables: list[Table], rules: Rules) -> list[tuple[Table, list[Shown]]
     return [(table, system.shown(grid)) for table, grid in zip(tables, grids)]
 
 
+def filter_allowed(parent: Table, filtered: Table, rules: Rules) -> str | None:
+    """Return why a filter value cannot be chosen, or None when it can (rule 4).
+
+    "group": the filter value's own group is below the threshold; "remainder": the parent group
+    minus it is (the two figures side by side would show it); "members": either rests on fewer
+    than 3 case workers or providers (rule 5a). The threshold is k_count for a count table and
+    k_stat for means, shares and distributions. More than two filters raise ValueError.
+    """
+    _check(parent)
+    _check(filtered)
+    limits = _Limits.of(rules)
+    k = limits.k_count if parent.kind == "count" else limits.k_stat
+    group = _merge([_node(cell) for cell in filtered.cells])
+    rest = _minus(_merge([_node(cell) for cell in parent.cells]), group, strict=parent.kind == "count")
+    if _below(group, k):
+        return "group"
+    if (rest.count or rest.children) and _below(rest, k):
+        return "remainder"
+    for part in (group, rest):
+        if part.members is not None and (part.count or part.members) and len(part.members) < limits.min_members:
+            return "members"
+    return None
+
+
+def _below(node: _Node, k: int) -> bool:
+    return len(node.children) < k or (node.respondents is not None and node.respondents < k)
+
+
 def publishable(shown: list[Shown]) -> bool:
     """Return whether a table shows anything at all (a page says so instead of an empty table)."""
     return any(cell.hidden is None for cell in shown)
@@ -168,6 +214,7 @@ class _Node:
     respondents: int | None = None
     members: frozenset[int] | None = None
     value: float | None = None
+    numerator: int | None = None
     virtual: bool = False
     hidden: str | None = None
     lines: list[_Line] = field(default_factory=list)
@@ -188,7 +235,7 @@ class _Line:
 
 def _node(cell: Cell) -> _Node:
     return _Node(cell.count, frozenset(cell.children), cell.respondents,
-                 None if cell.members is None else frozenset(cell.members), cell.value)
+                 None if cell.members is None else frozenset(cell.members), cell.value, cell.numerator)
 
 
 def _merge(nodes: list[_Node]) -> _Node:
@@ -199,13 +246,17 @@ def _merge(nodes: list[_Node]) -> _Node:
                  sum(respondents) if respondents else None, frozenset().union(*members) if members else None)
 
 
-def _minus(whole: _Node, part: _Node) -> _Node:
-    """Return the remainder of a parent's cell once a filtered cell is taken out (rule 4)."""
-    if part.count > whole.count:
+def _minus(whole: _Node, part: _Node, strict: bool = True) -> _Node:
+    """Return the remainder of a parent's cell once a filtered cell is taken out (rule 4).
+
+    Counts add up, so a filtered count above its parent's is a mistake (ValueError); a mean's or
+    share's count need not (strict=False): its remainder then counts none.
+    """
+    if strict and part.count > whole.count:
         raise ValueError("a filtered table counts more than its parent")
     both = whole.respondents is not None and part.respondents is not None
-    return _Node(whole.count - part.count, whole.children - part.children,
-                 whole.respondents - part.respondents if both else whole.respondents,
+    return _Node(max(0, whole.count - part.count), whole.children - part.children,
+                 max(0, whole.respondents - part.respondents) if both else whole.respondents,
                  None if whole.members is None else whole.members - (part.members or frozenset()),
                  virtual=True)
 
@@ -322,9 +373,9 @@ class _System:
         remainder = {}
         for key, whole in parent.nodes.items():
             part = filtered.nodes.get(key)
-            if part is None:
+            if part is None and parent.table.kind != "distribution":
                 continue
-            remainder[key] = _minus(whole, part)
+            remainder[key] = _minus(whole, part or _Node(0, frozenset()), strict=parent.table.kind == "count")
             if parent.table.kind == "count":
                 self.lines.append(_Line([part, remainder[key]], whole, reason="filter"))
         if parent.table.kind == "count":
@@ -337,10 +388,93 @@ class _System:
         for grid in self.grids:
             if grid.table.kind == "count":
                 self._primary_counts(grid.nodes, grid)
+            elif grid.table.kind == "statistic":
+                for node in grid.nodes.values():
+                    node.hidden = self._statistic(node)
+            else:
+                for row in _rows(grid.nodes).values():
+                    reason = self._distribution(row)
+                    for node in row:
+                        node.hidden = reason
         for parent, filtered, remainder in self.remainders:
             if parent.table.kind == "count":
                 self._primary_counts(remainder, None)
+            else:
+                self._filtered_statistics(parent, filtered, remainder)
         self._complementary()
+        self._close_chains()
+
+    def _close_chains(self) -> None:
+        """Where chaining lines still narrows a hidden cell below k_count (rule 7), hide the smallest
+        published cell that narrowing rests on, make every line safe again (rule 3), and repeat."""
+        nodes = list({id(node): node for line in self.lines for node in line.nodes}.values())
+        at = {id(node): i for i, node in enumerate(nodes)}
+        lines = [([at[id(part)] for part in line.parts], at[id(line.total)]) for line in self.lines]
+        for _ in range(len(nodes)):
+            ranges = [self._range(node) for node in nodes]
+            bounds = Bounds(lines, [r[0] for r in ranges], [r[1] for r in ranges],
+                            [not (node.hidden or node.virtual) for node in nodes])
+            picked = []
+            for i, node in enumerate(nodes):
+                if self._guarded(node) and bounds.width(i) < self.limits.k_count:
+                    candidates = [nodes[j] for j in bounds.resting_on(i) if not nodes[j].hidden]
+                    if candidates:
+                        picked.append(min(candidates, key=lambda n: (n.count == 0, n.count, len(n.children))))
+            if not picked:
+                return
+            for node in picked:
+                node.hidden = "complementary"
+            self._complementary()
+
+    @staticmethod
+    def _guarded(node: _Node) -> bool:
+        """A hidden cell, or a remainder too small to be told (rule 4): a reader must not narrow it."""
+        return bool(node.hidden) and (not node.virtual or node.hidden in ("primary", "members"))
+
+    def _range(self, node: _Node) -> tuple[float, float]:
+        """What a reader knows of a cell before adding anything up: a published count (give or take
+        the rounding, rule 6), or for a hidden or never-shown cell only that it is not below 0."""
+        if node.hidden or node.virtual:
+            return 0, inf
+        if self.limits.round:
+            shown = round_to_five(node.count)
+            return max(0, shown - 2), shown + 2
+        return node.count, node.count
+
+    def _statistic(self, node: _Node) -> str | None:
+        """Return why a mean or share is hidden (rules 1, 2 and 5a), or None."""
+        k = self.limits.k_stat
+        if len(node.children) < k or (node.respondents is not None and node.respondents < k):
+            return "primary"
+        return "members" if self._too_few_members(node) else None
+
+    def _distribution(self, row: list[_Node]) -> str | None:
+        """Return why a row's distribution is hidden as a whole (rule 2, 5a), or None."""
+        whole = _merge(row)
+        if self._statistic(whole) == "primary":
+            return "primary"
+        for i in range(len(row)):
+            # Rule 2: one category holding all but fewer than k_count children tells each answer.
+            rest = frozenset().union(*(node.children for j, node in enumerate(row) if j != i))
+            if len(rest) < self.limits.k_count:
+                return "distribution"
+        return "members" if self._too_few_members(whole) else None
+
+    def _filtered_statistics(self, parent: _Grid, filtered: _Grid, remainder: dict) -> None:
+        """Hide a filtered mean, share or distribution whose remainder would not pass on its own:
+        the parent's figure and the filtered one would give it back (rule 4)."""
+        if parent.table.kind == "statistic":
+            for key, rest in remainder.items():
+                node = filtered.nodes[key]
+                if not node.hidden and (rest.count or rest.children) and self._statistic(rest):
+                    node.hidden = "filter"
+            return
+        rows = _rows(remainder)
+        for key, row in _rows(filtered.nodes).items():
+            rest = rows.get(key, [])
+            if any(n.count or n.children for n in rest) and self._distribution(rest):
+                for node in row:
+                    node.hidden = node.hidden or "filter"
 
     def _primary_counts(self, nodes: dict[tuple[str, ...], _Node], grid: _Grid | None) -> None:
         for key, node in nodes.items():
@@ -406,15 +540,34 @@ class _System:
         return min(shown, key=lambda entry: entry[:4])[4] if shown else None
 
     def shown(self, grid: _Grid) -> list[Shown]:
-        """Return the grid's cells as published: hidden ones empty, counts rounded if asked (rule 6)."""
+        """Return the grid's cells as published: hidden ones empty, counts rounded if asked, and
+        shares computed from the published numbers (rule 6)."""
+        rows = _rows(grid.nodes) if grid.table.kind == "distribution" else {}
         result = []
         for key in grid.keys():
             node = grid.nodes[key]
             if node.hidden:
                 result.append(Shown(key, None, None, None, node.hidden))
-            else:
-                result.append(Shown(key, self._round(node.count), node.value, self._round(len(node.children))))
+                continue
+            value = node.value
+            if key[:-1] in rows:
+                value = self._share(node.count, sum(n.count for n in rows[key[:-1]]))
+            elif node.numerator is not None and self.limits.round:
+                value = self._share(node.numerator, node.count)
+            result.append(Shown(key, self._round(node.count), value, self._round(len(node.children))))
         return result
+
+    def _share(self, part: int, whole: int) -> float | None:
+        whole = self._round(whole)
+        return self._round(part) / whole if whole else None
 
     def _round(self, number: int) -> int:
         return round_to_five(number) if self.limits.round else number
+
+
+def _rows(nodes: dict[tuple[str, ...], _Node]) -> dict[tuple[str, ...], list[_Node]]:
+    """Return a distribution table's rows: its cells by every dimension but the last (the categories)."""
+    rows: dict[tuple[str, ...], list[_Node]] = {}
+    for key, node in nodes.items():
+        rows.setdefault(key[:-1], []).append(node)
+    return rows
