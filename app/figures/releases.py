@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import product
+from itertools import combinations, product
 from typing import Any
 
 from sqlalchemy import select
@@ -91,27 +91,34 @@ def _children(facts: Facts) -> frozenset[int]:
     return frozenset(row.case_id for row in facts.in_period)
 
 
-def filter_verdicts(facts: Facts, team_ids: list[int], rules_: Rules) -> dict[str, str | None]:
-    """Whether each filter value (and pair) may be chosen: None, or why not (rule 4 and 5a).
+# The engine's reasons a filter value cannot be chosen, as the page names them.
+REASONS = {"group": "small_group", "remainder": "small_remainder", "members": "few_caseworkers"}
 
-    A value whose own group or whose remainder (the parent group minus it) rests on fewer than
-    k_count children cannot be chosen; nor a team resting on fewer than min_members case workers.
-    """
+
+def _everyone_table(facts: Facts, filters: tuple[tuple[str, str], ...]) -> Table:
+    """The children (and, for a team, its case workers) a page of figures rests on, as one count."""
+    rows = facts.in_period
+    children = frozenset(row.case_id for row in rows)
+    members = frozenset(row.caseworker_id for row in rows) if facts.team is not None else None
+    cells = (Cell(key=("all",), count=len(children), children=children, members=members),) if children else ()
+    return Table(figure="children", dimensions=("all",), kind="count", cells=cells, filters=filters)
+
+
+def filter_verdicts(facts: Facts, team_ids: list[int], rules_: Rules) -> dict[str, str | None]:
+    """Whether each filter value (and pair) may be chosen: None, or why not (rules 4 and 5a, the
+    engine's filter_allowed). A value whose own group or whose remainder (each coarser group minus
+    it) rests on fewer than k_count children cannot be chosen; nor a team of fewer than 3 case
+    workers; nor a pair of which either value cannot be chosen alone."""
+    tables = {filters: _everyone_table(_narrow(facts, filters), filters) for filters in filter_sets(team_ids)}
     verdicts: dict[str, str | None] = {}
     for filters in filter_sets(team_ids)[1:]:
-        narrowed = _narrow(facts, filters)
-        parent = _narrow(facts, filters[:-1]) if len(filters) > 1 else facts
-        group, whole = _children(narrowed), _children(parent)
-        if len(group) < rules_.k_count:
-            verdicts[key(filters)] = "small_group"
-        elif len(whole - group) < rules_.k_count:
-            verdicts[key(filters)] = "small_remainder"
-        elif len(filters) > 1 and any(verdicts.get(key((f,))) for f in filters):
-            verdicts[key(filters)] = next(verdicts[key((f,))] for f in filters if verdicts.get(key((f,))))
-        elif "team" in dict(filters) and len({r.caseworker_id for r in narrowed.in_period}) < rules_.min_members:
-            verdicts[key(filters)] = "few_caseworkers"
-        else:
-            verdicts[key(filters)] = None
+        why = next((verdicts[key((f,))] for f in filters if len(filters) > 1 and verdicts.get(key((f,)))), None)
+        for size in range(len(filters)):
+            for coarser in combinations(filters, size):
+                if why is None:
+                    found = disclosure.filter_allowed(tables[coarser], tables[filters], rules_)
+                    why = REASONS.get(found, found) if found else None
+        verdicts[key(filters)] = why
     return verdicts
 
 
