@@ -5,8 +5,8 @@ from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.figures import releases
-from app.figures.facts import first_meeting
-from app.figures.periods import NotAPeriod, closed_since, parse
+from app.figures.facts import first_meeting, load_span
+from app.figures.periods import NotAPeriod, Period, closed_since, parse
 from app.schedule_lock import run_alone
 from app.timestamps import local_today
 
@@ -55,9 +55,16 @@ def release_command(period_code: str | None, all_closed: bool) -> None:
     if first is None:
         click.echo("Nothing to release: no meeting has had a feedback round yet.")
         return
-    for period in closed_since(first, today):
+    periods = closed_since(first, today)
+    if not periods:
+        click.echo("Nothing to release: no period has closed since the first meeting.")
+        return
+    # The history is read once for every period (each takes the rows before its end).
+    span = Period(min(p.start for p in periods), max(p.end for p in periods), "span", "all")
+    read = load_span(span)
+    for period in periods:
         try:
-            click.echo(_line(releases.release(period, today)))
+            click.echo(_line(releases.release(period, today, read)))
         except releases.Refused as refused:
             click.echo(f"{period.code}: not released. {refused}")
         db.session.commit()

@@ -130,6 +130,11 @@ class Facts:
         return (self.team is None or row.team_id == self.team) and \
             (self.meeting is None or meeting_group(row.meeting_kind) == self.meeting)
 
+    def for_period(self, period: Period) -> Facts:
+        """The rows one period's release counts, from rows read for a span holding it."""
+        return replace(self, period=period, invitations=tuple(r for r in self.invitations if r.held_on < period.end),
+                       cache={})
+
     def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
         """The rows of one team's cases and one kind of meeting (None: all)."""
         self.everyone  # noqa: B018  (remembered before narrowing)
@@ -150,8 +155,15 @@ def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
 
 
 def load(period: Period, now: datetime | None = None) -> Facts:
-    """Read every feedback invitation of meetings held before the period's end, with its answers."""
-    now = now or utcnow()
+    """Read every feedback invitation of meetings held before the period's end, with its answers,
+    and what was due and scored in the period."""
+    return load_span(period, now).for_period(period)
+
+
+def load_span(span: Period, now: datetime | None = None) -> Facts:
+    """Read the rows of every period within the span at once (`flask figures release --all-closed`):
+    each period then takes its own with for_period, instead of reading the history again."""
+    period, now = span, now or utcnow()
     rows = db.session.execute(
         select(Invitation.id, Invitation.round_id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind,
                Meeting.held_on, Case.child_birth_year, Person.id, Person.role, Invitation.revoked_at,

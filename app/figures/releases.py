@@ -187,14 +187,16 @@ def latest(period: str, scope: str = SCOPE) -> FigureRelease | None:
                              .order_by(FigureRelease.version.desc()).limit(1))
 
 
-def release(period: Period, today: date) -> Outcome:
-    """Release the period: a new version if a published figure changed, else the latest as it is."""
+def release(period: Period, today: date, read: Facts | None = None) -> Outcome:
+    """Release the period: a new version if a published figure changed, else the latest as it is.
+    `read`: rows read for a span holding the period (load_span), else they are read here."""
     if not period.closed(today):
         last = period.end - timedelta(days=1)
         raise Refused(f"{period.code} is not closed yet: its last day is {last.isoformat()}. Figures are released "
                       "for closed periods only, so a figure never changes from one day to the next.")
     team_ids = list(teams())
-    content = _normal(build(period, load(period), team_ids, rules()))
+    facts = read.for_period(period) if read is not None else load(period)
+    content = _normal(build(period, facts, team_ids, rules()))
     before = latest(period.code)
     if before is not None and all(getattr(before, name) == content[name]
                                   for name in ("tables", "filters", "children", "rules")):
