@@ -39,6 +39,8 @@ class Figure:
     caveat: str = CAVEAT
     # The dimension a cell's value is read along for the chart's series; None: one series.
     series: str | None = None
+    # True: the chart's values are shares, drawn on 0–100.
+    percent: bool = False
 
 
 FIGURES: dict[str, Figure] = {}
@@ -145,7 +147,7 @@ def invitations_by_state(facts: Facts) -> list[Cell]:
 
 @figure(id="I2", title=_l("Barnet svarede selv"), counts=_l("Andelen af feedbackrunder i perioden, hvor barnet selv "
         "svarede, efter barnets alder."), unit=_l("procent af runderne"), dimensions=("age_band",), kind="statistic",
-        chart="bars")
+        chart="bars", percent=True)
 def child_answered(facts: Facts) -> list[Cell]:
     rounds: dict[int, list[InvitationFact]] = defaultdict(list)
     for row in facts.in_period:
@@ -213,7 +215,7 @@ MEASURES = ("agree", "mean", "dont_know")
 @figure(id="P1", title=_l("Evaluering af inddragelse"), counts=_l("Svar på evalueringen af inddragelse efter møder i "
         "perioden: andelen, der er enige (4–5), gennemsnittet (1–5, højere er bedre) og andelen, der svarede "
         "»ved ikke«, for hvert spørgsmål og efter hvem der svarede."), unit=_l("procent og gennemsnit"),
-        dimensions=("item", "role", "measure"), kind="statistic", chart="bars", series="role")
+        dimensions=("item", "role", "measure"), kind="statistic", chart="bars", percent=True, series="role")
 def participation(facts: Facts) -> list[Cell]:
     def answered() -> list[tuple[InvitationFact, str, object]]:
         found = []
@@ -297,7 +299,7 @@ SESSION_SIGNALS = {"session_below_cutoff", "session_item_low", "session_fall"}
 
 @figure(id="F2", title=_l("FIT-sessionsvurderinger med et signal"), counts=_l("Andelen af sessionsvurderinger i "
         "perioden med et signal: under grænsen, et spørgsmål under 9, eller et fald siden sidst. Vises aldrig for "
-        "den enkelte rådgiver."), unit=_l("procent af vurderingerne"), dimensions=("role",), kind="statistic", chart="bars")
+        "den enkelte rådgiver."), unit=_l("procent af vurderingerne"), dimensions=("role",), kind="statistic", chart="bars", percent=True)
 def session_signals_share(facts: Facts) -> list[Cell]:
     def ratings() -> list[tuple[InvitationFact, bool]]:
         found = []
@@ -336,7 +338,7 @@ def _pair(one: str, other: str) -> str | None:
 
 @figure(id="D1", title=_l("Uenighed mellem stemmerne"), counts=_l("Andelen af feedbackrunder i perioden, hvor to "
         "stemmer svarede på samme skema og var uenige om mindst ét spørgsmål ud over skemaets grænse, efter "
-        "hvilke to stemmer."), unit=_l("procent af runderne"), dimensions=("pair",), kind="statistic", chart="bars")
+        "hvilke to stemmer."), unit=_l("procent af runderne"), dimensions=("pair",), kind="statistic", chart="bars", percent=True)
 def divergence_by_pair(facts: Facts) -> list[Cell]:
     def rounds() -> list[tuple[InvitationFact, str, bool]]:
         grouped: dict[int, list[InvitationFact]] = defaultdict(list)
@@ -370,7 +372,7 @@ def divergence_by_pair(facts: Facts) -> list[Cell]:
 @figure(id="D2", title=_l("Rådgiverens endelige status mod de andres"), counts=_l("Andelen af faktorer i "
         "indikatorrunder i perioden, hvor rådgiverens endelige status er en anden end hver eneste, der scorede "
         "faktoren, efter faktor."), unit=_l("procent af faktorerne"), dimensions=("factor",), kind="statistic",
-        chart="bars")
+        chart="bars", percent=True)
 def final_differs_from_every_scorer(facts: Facts) -> list[Cell]:
     groups: dict[str, list] = defaultdict(list)
     for row in facts.factors:

@@ -36,13 +36,20 @@ def figure_chart(figure: Any, grid: Any, title: str, nonce: str | None) -> Marku
         columns = [(i, name) for i, name in columns if name.endswith(_("Enige"))]
     columns = [(i, name) for i, name in columns if name != _("I alt") and not name.endswith(_("I alt"))]
     rows = [(label, cells) for label, cells in grid.rows if label != _("I alt")]
+    if figure.kind == "statistic":  # a count beside the means and shares (I3's rounds waiting) stays in the table
+        rows = [(label, cells) for label, cells in rows if any(c.get("value") is not None for c in cells)]
     stacked = figure.chart == "stacked"
-    chart_class = pygal.StackedBar if stacked else pygal.Bar
+    # Long labels (a question's words) read better beside horizontal bars than crowded under them.
+    sideways = any(len(label) > 20 for label, _cells in rows)
+    chart_class = {(True, False): pygal.StackedBar, (False, False): pygal.Bar,
+                   (True, True): pygal.HorizontalStackedBar, (False, True): pygal.HorizontalBar}[(stacked, sideways)]
     chart = chart_class(
-        style=BAR_STYLE, width=WIDTH, height=HEIGHT, title=title, y_title=str(figure.unit),
-        x_labels=[label for label, _cells in rows], truncate_label=-1, truncate_legend=-1,
+        style=BAR_STYLE, width=WIDTH, height=max(HEIGHT, 60 + 34 * len(rows)) if sideways else HEIGHT, title=title,
+        y_title=str(figure.unit), x_labels=[label for label, _cells in rows], truncate_label=34 if sideways else -1,
+        truncate_legend=-1,
         legend_at_bottom=True, margin_right=20, no_data_text=_("Ingen tal at vise"), js=[],
         css=[f"file://{STYLESHEET}"], disable_xml_declaration=True, print_values=False,
+        **({"range": (0, 100), "y_labels": [0, 25, 50, 75, 100]} if figure.percent else {}),
     )
     series = []
     for index, name in columns:
