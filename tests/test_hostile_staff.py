@@ -65,7 +65,10 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
            "invitations.reissue_unused", "cases.reopen_case",
            # A new link is offered for a link still out; whether the newest round has one depends on
            # the attacks before it on this test worker.
-           "invitations.reissue"}
+           "invitations.reissue",
+           # A comment on a figure is written by a team leader or leader on a released period; the
+           # demo has no release and its case worker leads no team (tests/test_figure_pages.py).
+           "figures.comment"}
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",
