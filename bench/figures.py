@@ -209,7 +209,8 @@ def page_times(app, runs: int) -> None:
     for label, query in [("no filter", ""), ("two filters", f"?team={team}&meeting=network_meeting")]:
         first = client.get("/figures" + query)
         if first.status_code != 200:
-            print(f"figures page, {label}: could not be read ({first.status_code})")
+            why = first.text.split('role="alert">')[-1].split("<")[0] if 'role="alert">' in first.text else ""
+            print(f"figures page, {label}: could not be read ({first.status_code} {why})")
             continue
         read, _ = timed(lambda q=query: client.get("/figures" + q), runs)
         with app.test_request_context("/figures" + query):

@@ -54,6 +54,19 @@ def test_a_case_worker_sees_their_teams_figures_with_table_chart_caveat_and_what
     assert 'name="team"' not in main
 
 
+def test_a_leader_combines_two_filters(app, make, runner):
+    # Rule 4: at most two filters; here a team and a kind of meeting, both resting on enough children
+    # and case workers.
+    period, day = last_years_quarter()
+    org = organisation(app, {"Team Nord": (3, 6), "Team Syd": (3, 7)}, day)
+    organisation(app, {"Team Vest": (3, 6)}, day, kind="family_group_conference")
+    make.user("boss", role="leader")
+    assert runner.invoke(args=["figures", "release", "--period", period]).exit_code == 0
+    response = _as(app, "boss").get(f"/figures?team={org.teams['Team Nord']}&meeting=network_meeting")
+    assert response.status_code == 200 and 'id="figure-I1"' in response.text
+    assert re.search(r'<option value="network_meeting" selected>', response.text)
+
+
 def test_a_team_shows_the_children_its_figures_rest_on(app, make, runner):
     period, day = last_years_quarter()
     organisation(app, {"Team Nord": (3, 6), "Team Syd": (3, 7)}, day)

@@ -95,11 +95,15 @@ def _children(facts: Facts) -> frozenset[int]:
 REASONS = {"group": "small_group", "remainder": "small_remainder", "members": "few_caseworkers"}
 
 
-def _everyone_table(facts: Facts, filters: tuple[tuple[str, str], ...]) -> Table:
-    """The children (and, for a team, its case workers) a page of figures rests on, as one count."""
+def _everyone_table(facts: Facts, filters: tuple[tuple[str, str], ...], members: bool = True) -> Table:
+    """The children (and, for a team, its case workers) a page of figures rests on, as one count.
+
+    As a parent, without its case workers: rule 5a asks whether the group shown rests on 3 case
+    workers; the engine takes a remainder's case workers as the parent's minus the group's, which
+    would refuse every team's kind of meeting whose case workers also hold the other kinds."""
     rows = facts.in_period
     children = frozenset(row.case_id for row in rows)
-    members = frozenset(row.caseworker_id for row in rows) if facts.team is not None else None
+    members = frozenset(row.caseworker_id for row in rows) if facts.team is not None and members else None
     cells = (Cell(key=("all",), count=len(children), children=children, members=members),) if children else ()
     return Table(figure="children", dimensions=("all",), kind="count", cells=cells, filters=filters)
 
@@ -109,14 +113,16 @@ def filter_verdicts(facts: Facts, team_ids: list[int], rules_: Rules) -> dict[st
     engine's filter_allowed). A value whose own group or whose remainder (each coarser group minus
     it) rests on fewer than k_count children cannot be chosen; nor a team of fewer than 3 case
     workers; nor a pair of which either value cannot be chosen alone."""
-    tables = {filters: _everyone_table(_narrow(facts, filters), filters) for filters in filter_sets(team_ids)}
+    groups = {filters: _narrow(facts, filters) for filters in filter_sets(team_ids)}
+    shown = {filters: _everyone_table(found, filters) for filters, found in groups.items()}
+    parents = {filters: _everyone_table(found, filters, members=False) for filters, found in groups.items()}
     verdicts: dict[str, str | None] = {}
     for filters in filter_sets(team_ids)[1:]:
         why = next((verdicts[key((f,))] for f in filters if len(filters) > 1 and verdicts.get(key((f,)))), None)
         for size in range(len(filters)):
             for coarser in combinations(filters, size):
                 if why is None:
-                    found = disclosure.filter_allowed(tables[coarser], tables[filters], rules_)
+                    found = disclosure.filter_allowed(parents[coarser], shown[filters], rules_)
                     why = REASONS.get(found, found) if found else None
         verdicts[key(filters)] = why
     return verdicts
