@@ -31,7 +31,10 @@ ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.expor
 ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_password", "users.deactivate",
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
-ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
+ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording",
+               "settings.lists_page"}
+# Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
+ANALYST_ONLY = {"figures_extract.order"}
 
 
 def _staff_routes(app, ids):
@@ -39,7 +42,7 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child",
+        "form_id": "fit-outcome-child", "registration_id": ids.registration,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -58,8 +61,10 @@ def setting(app, make):
     ids.goal = make.goal(ids.case)
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
+    ids.registration = make.method_offered(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
+    make.user("analyst", role="analyst")
     ids.team = make.team("Team Nord")
     ids.user = make.user("stranger", team=ids.team)
     return ids
@@ -76,7 +81,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge"} | FIGURE_PAGES <= endpoints
+            "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
+            "registrations.new_without_meeting", "registrations.correct_without_meeting"} | FIGURE_PAGES <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -86,7 +92,7 @@ def test_anonymous_visitors_are_sent_to_login(app, setting):
         assert response.status_code == 302 and "/login" in response.headers["Location"], (endpoint, method)
 
 
-@pytest.mark.parametrize("username", ["leader", "admin"])
+@pytest.mark.parametrize("username", ["leader", "admin", "analyst"])
 def test_roles_without_case_work_are_refused(app, setting, username):
     client = app.test_client()
     login(client, username)
@@ -97,7 +103,7 @@ def test_roles_without_case_work_are_refused(app, setting, username):
         if endpoint in FIGURE_PAGES and username == "leader":
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             continue
-        if endpoint in ADMIN_ONLY and username == "admin":
+        if (endpoint in ADMIN_ONLY and username == "admin") or (endpoint in ANALYST_ONLY and username == "analyst"):
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             response.close()  # a streamed export holds its request open until closed
             continue
@@ -119,7 +125,7 @@ def test_case_workers_of_another_team_are_refused(app, setting):
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY | FIGURE_PAGES
+                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY | FIGURE_PAGES
 
 
 def _views(app, case_id: int) -> int:

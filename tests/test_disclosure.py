@@ -461,9 +461,9 @@ def test_rule_4_a_filtered_distribution_whose_remainder_would_tell_each_answer_i
     parent = Table("G1", ("role", "answer"), "distribution",
                    tuple(Cell(("parents", a), len(kids), kids) for a, kids in answers.items()))
     # The team has everyone but four of answer 3: the remainder is "all four answered 3".
-    filtered = Table("G1", ("role", "answer"), "distribution", tuple(
-        Cell(("parents", a), len(kids), frozenset(sorted(kids)[: (6 if a == "3" else 10)])) for a, kids in answers.items()),
-        (("team", "north"),))
+    mine = {a: frozenset(sorted(kids)[: (6 if a == "3" else 10)]) for a, kids in answers.items()}
+    filtered = Table("G1", ("role", "answer"), "distribution",
+                     tuple(Cell(("parents", a), len(kids), kids) for a, kids in mine.items()), (("team", "north"),))
     [(_, whole), (_, mine)] = protect([parent, filtered], Rules())
     assert {cell.hidden for cell in mine} == {"filter"}
     assert {cell.hidden for cell in whole} == {None}
@@ -482,3 +482,30 @@ def test_rule_4_teams_adding_up_to_the_organisation_are_a_line():
     assert result[south.filters][("mother",)].hidden == "primary"
     # The organisation's 20 minus the north team's 17 would give the south's 3.
     assert result[()][("mother",)].hidden or result[north.filters][("mother",)].hidden
+
+
+@pytest.mark.parametrize("team_size, team_hidden", [(1000, False), (1997, True), (2000, False)],
+                         ids=["half", "all-but-3", "everyone"])
+def test_rule_4_large_groups_are_judged_as_small_ones(team_size, team_hidden):
+    """The remainder's children are worked out only as far as the thresholds need (app/figures/disclosure._rest)."""
+    parent, team = family({("mother",): 2000, ("father",): 3000}, {("mother",): team_size, ("father",): 1500})
+    [(_, whole), (_, mine)] = protect([parent, team], Rules())
+    mine = {cell.key: cell for cell in mine}
+    assert (mine[("mother",)].hidden is not None) is team_hidden
+    assert all(cell.hidden is None for cell in whole)
+
+
+def test_rule_3_the_same_number_in_two_figures_is_hidden_in_both():
+    """The children one figure rests on, shown beside another's: the same group, the same number."""
+    small, large = children(4), children(30)
+    i1 = Table("I1:children", ("all",), "count", (Cell(("all",), 4, small),))
+    p1 = Table("P1:children", ("group",), "count", (Cell(("parents",), 4, small), Cell(("child",), 30, large)))
+    result = {table.figure: {c.key: c for c in cells} for table, cells in protect([i1, p1], Rules())}
+    assert result["I1:children"][("all",)].hidden == "primary"
+    assert result["P1:children"][("parents",)].hidden == "primary"
+    big = children(40)
+    i1 = Table("I1:children", ("all",), "count", (Cell(("all",), 40, big),))
+    p1 = Table("P1:children", ("group",), "count", (Cell(("parents",), 40, big), Cell(("child",), 3, children(3))))
+    result = {table.figure: {c.key: c for c in cells} for table, cells in protect([i1, p1], Rules())}
+    assert result["P1:children"][("parents",)].hidden == "complementary"  # its line's partner
+    assert result["I1:children"][("all",)].hidden == "complementary"  # so not shown in I1 either

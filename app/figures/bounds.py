@@ -23,12 +23,15 @@ class Bounds:
     """The least and greatest value each cell can take, and the line that last tightened it."""
 
     def __init__(self, lines: list[Line], low: list[float], high: list[float], published: list[bool],
-                 budget: int = 200_000):
+                 rounds: int = 50):
         self.lines = lines
         self.low, self.high = list(low), list(high)
         self.fixed = published
         self.why: list[list[int | None]] = [[None, None] for _ in low]
-        self._propagate(budget)
+        # Each visit only tightens, so this always ends; the budget (each line visited `rounds`
+        # times on average) bounds the time on a slowly converging cycle, leaving bounds that
+        # are still true, only less tight.
+        self._propagate(rounds * len(lines) + 1000)
 
     def _propagate(self, budget: int) -> None:
         of_cell: list[list[int]] = [[] for _ in self.low]

@@ -11,8 +11,8 @@ added with defaults, never renamed.
 How `protect` works: every count table is completed into a grid with its totals, and every line that
 adds up becomes a `_Line` (each row and column with its total, the totals' own lines). A filtered
 table is tied to every coarser table of its figure in the call by its remainder (parent minus
-filtered, cell by cell: a never-shown grid with the parent's lines), and where a filter's values add
-up to their parent, that is a line too. Primary suppression marks cells on their own (rules 1, 2,
+filtered, cell by cell: a never-shown grid with the parent's lines); where a filter's values add
+up to their parent, that is a line too, and so is the same group counted in two tables. Primary suppression marks cells on their own (rules 1, 2,
 5a); then every line is made safe (rule 3): no line with exactly one hidden cell, and, where its
 total is shown, hidden cells resting on at least k_count children and counting at least k_count.
 Lines safe one by one can still be chained ("that row leaves 6, so this cell is at least…"), so
@@ -23,6 +23,7 @@ none does. The audit by linear programming (tests/test_disclosure_audit.py) atta
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import combinations, product
@@ -99,7 +100,6 @@ class Shown:
     hidden: str | None = None  # "primary", "complementary", "distribution", "members", "filter"
 
 
-
 TOTAL = "total"  # the key value of a summed dimension in a count table's totals lines
 MAX_FILTERS = 2  # rule 4: at most two filters combined
 KINDS = ("count", "statistic", "distribution")
@@ -123,10 +123,18 @@ def protect(tables: list[Table], rules: Rules) -> list[tuple[Table, list[Shown]]
     for table in tables:
         families.setdefault(_family(table), []).append(table)
     values = {family: _Grid.values_of(members) for family, members in families.items()}
-    grids = [_Grid(table, values[_family(table)]) for table in tables]
-    system = _System(_Limits.of(rules), grids)
-    system.suppress()
-    return [(table, system.shown(grid)) for table, grid in zip(tables, grids)]
+    # The sets of children are many and large: the collector walking them over and over would
+    # cost more than all the rest. The cycles made here (cells and their lines) go at its next run.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        grids = [_Grid(table, values[_family(table)]) for table in tables]
+        system = _System(_Limits.of(rules), grids)
+        system.suppress()
+        return [(table, system.shown(grid)) for table, grid in zip(tables, grids)]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def filter_allowed(parent: Table, filtered: Table, rules: Rules) -> str | None:
@@ -246,19 +254,37 @@ def _merge(nodes: list[_Node]) -> _Node:
                  sum(respondents) if respondents else None, frozenset().union(*members) if members else None)
 
 
-def _minus(whole: _Node, part: _Node, strict: bool = True) -> _Node:
+def _minus(whole: _Node, part: _Node, strict: bool = True, enough: int | None = None) -> _Node:
     """Return the remainder of a parent's cell once a filtered cell is taken out (rule 4).
 
     Counts add up, so a filtered count above its parent's is a mistake (ValueError); a mean's or
-    share's count need not (strict=False): its remainder then counts none.
+    share's count need not (strict=False): its remainder then counts none. With `enough`, the
+    remainder's children are only worked out as far as the thresholds need (never shown, only
+    compared with thresholds no greater than `enough`): a large organisation has large groups.
     """
     if strict and part.count > whole.count:
         raise ValueError("a filtered table counts more than its parent")
     both = whole.respondents is not None and part.respondents is not None
-    return _Node(max(0, whole.count - part.count), whole.children - part.children,
+    return _Node(max(0, whole.count - part.count), _rest(whole.children, part.children, enough),
                  max(0, whole.respondents - part.respondents) if both else whole.respondents,
                  None if whole.members is None else whole.members - (part.members or frozenset()),
                  virtual=True)
+
+
+def _rest(whole: frozenset[int], part: frozenset[int], enough: int | None) -> frozenset[int]:
+    """Return the children in whole but not in part, or, where plainly more than `enough` are,
+    `enough` of them: every threshold comparison comes out the same, at a fraction of the cost."""
+    if enough is None or len(whole) - len(part) < enough:
+        return whole - part
+    found = []
+    for steps, child in enumerate(whole):
+        if child not in part:
+            found.append(child)
+            if len(found) == enough:
+                return frozenset(found)
+        if steps > 4 * enough + 64:
+            break
+    return whole - part
 
 
 class _Grid:
@@ -328,6 +354,7 @@ class _System:
         for grid in grids:
             self.lines += [_Line([grid.nodes[k] for k in parts], grid.nodes[total]) for parts, total in grid.lines]
         self._link_filters()
+        self._link_equals()
         for line in self.lines:
             for node in line.nodes:
                 node.lines.append(line)
@@ -369,13 +396,32 @@ class _System:
                 self.lines += [_Line([grid.nodes[key] for grid in grids], whole, reason="filter")
                                for key, whole in parent.nodes.items()]
 
+    def _link_equals(self) -> None:
+        """The same number in two tables (the children one figure rests on beside another's) is a
+        line too: hidden in one table, it must not be shown in the other (rule 3)."""
+        alike: dict[tuple[int, int], list[tuple[int, _Node]]] = {}
+        for i, grid in enumerate(self.grids):
+            if grid.table.kind == "count":
+                for node in grid.nodes.values():
+                    if node.count and node.children:
+                        alike.setdefault((node.count, len(node.children)), []).append((i, node))
+        for group in alike.values():
+            if len({i for i, _ in group}) < 2:
+                continue  # within one table its own lines tie the cells already
+            same: dict[frozenset[int], list[_Node]] = {}
+            for _, node in group:
+                same.setdefault(node.children, []).append(node)
+            for nodes in same.values():
+                self.lines += [_Line([one], other) for one, other in zip(nodes, nodes[1:])]
+
     def _link(self, parent: _Grid, filtered: _Grid) -> None:
         remainder = {}
         for key, whole in parent.nodes.items():
             part = filtered.nodes.get(key)
             if part is None and parent.table.kind != "distribution":
                 continue
-            remainder[key] = _minus(whole, part or _Node(0, frozenset()), strict=parent.table.kind == "count")
+            remainder[key] = _minus(whole, part or _Node(0, frozenset()), strict=parent.table.kind == "count",
+                                    enough=max(self.limits.k_count, self.limits.k_stat))
             if parent.table.kind == "count":
                 self.lines.append(_Line([part, remainder[key]], whole, reason="filter"))
         if parent.table.kind == "count":

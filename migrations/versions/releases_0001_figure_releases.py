@@ -1,7 +1,7 @@
 """figure releases of closed periods, and the organisation's comments on figures
 
 Revision ID: 3ea5f81ef22e
-Revises: b52e9d7f1c08
+Revises: 3b9e4c71d0a5
 Create Date: 2026-12-02 17:40:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '3ea5f81ef22e'
-down_revision = 'b52e9d7f1c08'
+down_revision = '3b9e4c71d0a5'
 branch_labels = None
 depends_on = None
 
