@@ -41,3 +41,7 @@ __all__ += ["Measure", "MeasureVersion"]
 from app.stand_ins.models import StandIn  # noqa: E402
 
 __all__ += ["StandIn"]
+
+from app.figures.models import FigureComment, FigureRelease  # noqa: E402
+
+__all__ += ["FigureComment", "FigureRelease"]

@@ -16,6 +16,10 @@ OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
 # Issue 13: each user's own account, a new password and two-factor login (tests/test_account.py).
 OPEN_TO_ANY_STAFF |= {"account.index", "account.password", "account.set_up_totp"}
 OPEN_TO_ANY_CASEWORKER = {"cases.new_case", "due.index"}
+# Issue 15: the figures, read from releases: a case worker their team's, a leader the organisation's;
+# an administrator none (tests/test_figure_pages.py). No case is shown or reached from them.
+FIGURE_PAGES = {"figures.index", "figures.team_meeting", "figures.comment"}
+OPEN_TO_ANY_CASEWORKER |= FIGURE_PAGES
 PUBLIC = {"static", "auth.login_view"}
 # The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
 # not the login page (tests/test_sessions.py): they show nothing.
@@ -105,7 +109,7 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
             "registrations.new_without_meeting", "registrations.correct_without_meeting", "attainment.meeting",
             "measures.new_measure", "measures.edit_measure", "measures.end_measure", "measures.ladder",
-            "stand_ins.index", "stand_ins.end"} <= endpoints
+            "stand_ins.index", "stand_ins.end"} | FIGURE_PAGES <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -123,6 +127,9 @@ def test_roles_without_case_work_are_refused(app, setting, username):
         if endpoint in OPEN_TO_ANY_STAFF:
             continue
         response = client.open(url, method=method)
+        if endpoint in FIGURE_PAGES and username == "leader":
+            assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
+            continue
         if (endpoint in ADMIN_ONLY and username == "admin") or (endpoint in ANALYST_ONLY and username == "analyst"):
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             response.close()  # a streamed export holds its request open until closed
@@ -164,7 +171,7 @@ def test_a_stand_in_from_another_team_reaches_every_page_of_the_absent_ones_case
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY | OPEN_TO_ANY_STAFF
+                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY | OPEN_TO_ANY_STAFF | FIGURE_PAGES
 
 
 def _views(app, case_id: int) -> int:

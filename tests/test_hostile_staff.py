@@ -79,7 +79,11 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
            # the attacks before it on this test worker.
            "invitations.reissue",
            # A department is deleted only when it has no teams; the demo's has its team, so no button.
-           "teams.delete_department"}
+           "teams.delete_department",
+
+           # A comment on a figure is written by a team leader or leader on a released period; the
+           # demo has no release and its case worker leads no team (tests/test_figure_pages.py).
+           "figures.comment"}
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "forms.deactivate": _l("Slog et skema fra"),
     "forms.activate": _l("Slog et skema til igen"),
     "figures.extract": _l("Hentede et pseudonymt udtræk til analyse"),
+    "figures.comment": _l("Skrev en kommentar til et tal"),
     "case.background": _l("Ændrede sagens baggrund"),
     "lists.save": _l("Ændrede en af organisationens lister"),
     "measure.create": _l("Registrerede en indsats"),
