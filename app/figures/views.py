@@ -1,4 +1,6 @@
-"""The figures page, its team-meeting print view and the comments on figures."""
+"""The figures page, its team-meeting print view, the comments on figures, and the page's tables as
+files (XLSX, CSV) and the half-year report (PDF): each file built from the page, so the page's
+checks and filters hold for it too."""
 
 from functools import wraps
 
@@ -107,6 +109,8 @@ def export_xlsx():
         return _refused(refusal)
     if page.release is None:
         return _refused(pages.Refusal(_("Der er ingen tal endnu. Tallene udgives, når en periode er slut."), 404))
+    if not page.figures:
+        return _refused(pages.Refusal(_("Der er ingen tal for perioden."), 404))
     content = xlsx_bytes(sheets.sheets(page))
     audit.record("figures.export", None, format="xlsx", version=page.release.version, **_filtered(page))
     return _file(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
