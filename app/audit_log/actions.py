@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "forms.activate": _l("Slog et skema til igen"),
     "figures.extract": _l("Hentede et pseudonymt udtræk til analyse"),
     "figures.comment": _l("Skrev en kommentar til et tal"),
+    "figures.export": _l("Hentede tal som fil (regneark eller halvårsrapport)"),
     "case.background": _l("Ændrede sagens baggrund"),
     "lists.save": _l("Ændrede en af organisationens lister"),
     "measure.create": _l("Registrerede en indsats"),
