@@ -105,6 +105,7 @@ def _blueprints() -> list:
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
     from app.due.views import bp as due
+    from app.imports.views import bp as imports
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
     from app.observations.public import public as observe
@@ -120,7 +121,7 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, audit_log, settings, respond, observe, operations]
+            users, teams, imports, audit_log, settings, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -36,6 +36,8 @@ ACTION_LABELS = {
     "user.password": _l("Gav en bruger en ny adgangskode"),
     "user.hand_over": _l("Gav en rådgivers sager videre"),
     "case.hand_over": _l("Gav sagen til en anden rådgiver"),
+    "import.apply": _l("Importerede sager fra fagsystemets fil"),
+    "import.case": _l("Oprettede eller ændrede sagen ved en import"),
     "team.create": _l("Oprettede et team"),
     "team.rename": _l("Omdøbte et team"),
     "team.merge": _l("Slog to teams sammen"),

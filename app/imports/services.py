@@ -1,0 +1,293 @@
+"""Import cases from the case system's file: check every row (the dry run), then apply all or nothing.
+
+Rows are matched on the case system's reference (Case.external_ref). A known reference updates the
+case with the values the row gives (an empty cell changes nothing); an unknown one creates the
+case when the row names an existing team and an active case worker of that team. The check
+returns a Plan: what would change, and every problem with its row and column. Only a plan
+without problems is applied, after checking the file once more, in one transaction; the
+administrator's import is audited once with its counts and once per case it changed.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+
+from app import audit
+from app.auth.models import User
+from app.cases import services as cases
+from app.cases.models import Case
+from app.extensions import db
+from app.imports.columns import CASE, COLUMNS, CellRefused, ImportColumn, Known, column_named
+from app.imports.reading import FileRefused, Table
+
+# Minutes a checked file may wait for the administrator to confirm it.
+CONFIRM_MINUTES = 30
+SALT = "samstem-import"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a row (or, with no row, the file) cannot be imported; the column it is about, if one."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class CasePlan:
+    """What one reference in the file does: create a case, or change an existing one."""
+
+    row: int
+    ref: str
+    case: Case | None
+    values: dict
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    rows: int = 0
+    new: list[CasePlan] = field(default_factory=list)
+    changed: list[CasePlan] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.new or self.changed)
+
+
+# --- the check (dry run) -----------------------------------------------------------------------
+
+def _columns(table: Table, plan: Plan) -> list[ImportColumn | None]:
+    """Return the column of each heading; a wrong, missing or repeated heading is a problem of row 1."""
+    found: list[ImportColumn | None] = []
+    seen: set[str] = set()
+    for position, heading in enumerate(table.headings, start=1):
+        column = column_named(heading) if heading else None
+        if not heading:
+            if any(len(cells) >= position and cells[position - 1] for _, cells in table.rows):
+                plan.problems.append(Problem(1, None, _("Kolonne %(number)s har ingen overskrift. Skriv den, eller "
+                                                        "tag kolonnen ud.", number=position)))
+        elif column is None:
+            plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s kendes ikke. Se listen over kolonner "
+                                                       "nedenfor, og ret overskriften eller tag kolonnen ud.",
+                                                       name=heading)))
+        elif column.heading in seen:
+            plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s står to gange.", name=column.heading)))
+            column = None
+        else:
+            seen.add(column.heading)
+        found.append(column)
+    for column in COLUMNS:
+        if column.required and column.heading not in seen:
+            plan.problems.append(Problem(1, column.heading, _("Filen mangler kolonnen %(name)s.",
+                                                              name=column.heading)))
+    return found
+
+
+def _parse_row(number: int, cells: list[str], columns: list, known: Known, plan: Plan) -> dict | None:
+    """Return the row's values by field, or None when a cell is wrong (each wrong cell is a problem)."""
+    values: dict = {}
+    good = True
+    if len(cells) > len(columns):
+        plan.problems.append(Problem(number, None, _("Rækken har flere celler, end der er kolonner.")))
+        good = False
+    for column, cell in zip(columns, cells, strict=False):
+        if column is None or not cell:
+            continue
+        try:
+            values[column.field] = column.parse(cell, known)
+        except CellRefused as refused:
+            plan.problems.append(Problem(number, column.heading, str(refused)))
+            good = False
+    for column in COLUMNS:
+        if column.required and column.field not in values and column.heading in {c.heading for c in columns if c}:
+            if not any(p.row == number and p.column == column.heading for p in plan.problems):
+                plan.problems.append(Problem(number, column.heading, _("Udfyld %(name)s.", name=column.heading)))
+            good = False
+    return values if good else None
+
+
+def _shown(value) -> str:
+    if isinstance(value, User):
+        return value.username
+    return getattr(value, "name", None) or ("" if value is None else str(value))
+
+
+def _existing(refs: set[str], plan: Plan, first_rows: dict[str, int]) -> dict[str, Case]:
+    found: dict[str, Case] = {}
+    if not refs:
+        return found
+    for case in db.session.scalars(select(Case).where(Case.external_ref.in_(sorted(refs))).options(
+            selectinload(Case.people), selectinload(Case.team), selectinload(Case.caseworker))):
+        if case.external_ref in found:
+            plan.problems.append(Problem(first_rows[case.external_ref], "sagsnummer", _(
+                "Flere sager i Samstem har sagsnummeret %(ref)s. Ret det på sagerne, før du importerer.",
+                ref=case.external_ref)))
+        found[case.external_ref] = case
+    return found
+
+
+def _check_new(plan_row: CasePlan, plan: Plan) -> None:
+    for column in COLUMNS:
+        if column.part == CASE and column.for_new_case and column.field not in plan_row.values:
+            plan.problems.append(Problem(plan_row.row, column.heading, _(
+                "Sagsnummeret %(ref)s findes ikke i Samstem. For at oprette sagen skal rækken have %(name)s.",
+                ref=plan_row.ref, name=column.heading)))
+
+
+def _check_team(plan_row: CasePlan, plan: Plan) -> None:
+    """The case worker the case ends up with must belong to the team it ends up on."""
+    values, case = plan_row.values, plan_row.case
+    team = values.get("team") or (case.team if case else None)
+    worker = values.get("caseworker") or (case.caseworker if case else None)
+    if team is None or worker is None or worker.team_id == team.id:
+        return
+    if "caseworker" in values:
+        plan.problems.append(Problem(plan_row.row, "rådgiver", _("%(user)s hører ikke til %(team)s.",
+                                                               user=worker.username, team=team.name)))
+    else:
+        plan.problems.append(Problem(plan_row.row, "team", _(
+            "Sagens rådgiver %(user)s hører ikke til %(team)s. Skriv en rådgiver fra %(team)s i kolonnen rådgiver.",
+            user=worker.username, team=team.name)))
+
+
+def _changes(case: Case, values: dict) -> list[Change]:
+    child = case.child
+    now = {"team": case.team, "caseworker": case.caseworker, "first_name": child.first_name if child else None,
+           "birth_year": case.child_birth_year}
+    return [Change(column.heading, _shown(now[column.field]), _shown(values[column.field]))
+            for column in COLUMNS if column.part == CASE and column.field in now and column.field in values
+            and values[column.field] != now[column.field]]
+
+
+def check(table: Table) -> Plan:
+    """Return what importing the table would do, with every problem by row and column."""
+    plan = Plan(rows=len(table.rows))
+    columns = _columns(table, plan)
+    if plan.problems:
+        return plan
+    known = Known()
+    by_ref: dict[str, CasePlan] = {}
+    for number, cells in table.rows:
+        values = _parse_row(number, cells, columns, known, plan)
+        if values is None:
+            continue
+        ref = values["external_ref"]
+        mine = {key: value for key, value in values.items() if key != "external_ref"}
+        earlier = by_ref.get(ref)
+        if earlier is None:
+            by_ref[ref] = CasePlan(number, ref, None, mine)
+        elif earlier.values == mine:
+            plan.problems.append(Problem(number, "sagsnummer", _(
+                "Sagsnummeret %(ref)s står også i række %(row)s. Tag den ene række ud.", ref=ref, row=earlier.row)))
+        else:
+            plan.problems.append(Problem(number, "sagsnummer", _(
+                "Sagsnummeret %(ref)s står også i række %(row)s, med andre oplysninger. Hver sag må kun stå én gang.",
+                ref=ref, row=earlier.row)))
+    existing = _existing(set(by_ref), plan, {ref: row.row for ref, row in by_ref.items()})
+    for ref, plan_row in by_ref.items():
+        plan_row.case = existing.get(ref)
+        if plan_row.case is None:
+            _check_new(plan_row, plan)
+        _check_team(plan_row, plan)
+        if plan_row.case is None:
+            plan.new.append(plan_row)
+            continue
+        plan_row.changes = _changes(plan_row.case, plan_row.values)
+        if plan_row.changes:
+            plan.changed.append(plan_row)
+            audit.read(plan_row.case.id, imported="check")  # the page shows the case's present values
+        else:
+            plan.unchanged += 1
+    plan.problems.sort(key=lambda problem: (problem.row or 0))
+    return plan
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+class ImportFailed(Exception):
+    """The import could not be stored; nothing of it was."""
+
+
+def _create(plan_row: CasePlan) -> Case:
+    values = plan_row.values
+    case = cases.create_case(values["caseworker"], values["first_name"], values["birth_year"], plan_row.ref)
+    audit.record("import.case", case.id, created=True)
+    return case
+
+
+def _update(plan_row: CasePlan) -> None:
+    case, values = plan_row.case, plan_row.values
+    if "team" in values:
+        case.team_id = values["team"].id
+    if "caseworker" in values:
+        case.caseworker_id = values["caseworker"].id
+    if "first_name" in values and case.child is not None:
+        case.child.first_name = values["first_name"]
+    if "birth_year" in values:
+        case.child_birth_year = values["birth_year"]
+    audit.record("import.case", case.id, changed=[change.column for change in plan_row.changes])
+
+
+def apply(table: Table, filename: str) -> Plan:
+    """Check the table again and store all of it, or nothing: return the plan, with its problems if any."""
+    plan = check(table)
+    if not plan.ok or not plan.anything:
+        return plan
+    try:
+        with db.session.begin_nested():
+            for plan_row in plan.new:
+                _create(plan_row)
+            for plan_row in plan.changed:
+                _update(plan_row)
+            db.session.flush()
+    except SQLAlchemyError as error:
+        current_app.logger.warning("An import could not be stored: %s", type(error).__name__)
+        raise ImportFailed(_("Importen kunne ikke gemmes, og intet fra filen er gemt. Prøv igen.")) from error
+    audit.record("import.apply", None, file=filename[:120], rows=plan.rows, created=len(plan.new),
+                 changed=len(plan.changed), unchanged=plan.unchanged)
+    return plan
+
+
+# --- keeping the file for the confirm step ---------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+
+
+def seal(table: Table, filename: str, user_id: int) -> str:
+    """Return the checked table, signed for this administrator, to send back on confirming.
+
+    Nothing of the file stays on the server between the check and the confirmation.
+    """
+    return _serializer().dumps({"user": user_id, "file": filename, "headings": table.headings, "rows": table.rows})
+
+
+def unseal(sealed: str, user_id: int) -> tuple[str, Table]:
+    """Return the file name and table sealed for this administrator, or refuse an old or altered one."""
+    try:
+        data = _serializer().loads(sealed or "", max_age=CONFIRM_MINUTES * 60)
+    except BadData as error:
+        raise FileRefused(_("Tjekket af filen er for gammelt eller ikke gyldigt. Vælg filen igen.")) from error
+    if data.get("user") != user_id:
+        raise FileRefused(_("Tjekket af filen er for gammelt eller ikke gyldigt. Vælg filen igen."))
+    return data["file"], Table(data["headings"], [(number, cells) for number, cells in data["rows"]])
