@@ -28,6 +28,8 @@ ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
+# Issue 14 item 6: importing cases from the case system's file (tests/test_imports.py).
+ADMIN_ONLY |= {"imports.index", "imports.apply"}
 
 
 def _staff_routes(app, ids):

@@ -22,7 +22,14 @@ from app.auth.models import User
 from app.cases import services as cases
 from app.cases.models import Case
 from app.extensions import db
-from app.imports.columns import CASE, COLUMNS, CellRefused, ImportColumn, Known, column_named
+from app.imports.columns import (
+    CASE,
+    COLUMNS,
+    CellRefused,
+    ImportColumn,
+    Known,
+    column_named,
+)
 from app.imports.reading import FileRefused, Table
 
 # Minutes a checked file may wait for the administrator to confirm it.
@@ -287,7 +294,7 @@ def unseal(sealed: str, user_id: int) -> tuple[str, Table]:
     try:
         data = _serializer().loads(sealed or "", max_age=CONFIRM_MINUTES * 60)
     except BadData as error:
-        raise FileRefused(_("Tjekket af filen er for gammelt eller ikke gyldigt. Vælg filen igen.")) from error
+        raise FileRefused(_("Tjekket af filen gælder ikke længere. Vælg filen igen.")) from error
     if data.get("user") != user_id:
-        raise FileRefused(_("Tjekket af filen er for gammelt eller ikke gyldigt. Vælg filen igen."))
+        raise FileRefused(_("Tjekket af filen gælder ikke længere. Vælg filen igen."))
     return data["file"], Table(data["headings"], [(number, cells) for number, cells in data["rows"]])
