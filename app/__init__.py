@@ -7,7 +7,7 @@ How the code is layered; imports point down this list only (tests/test_layers.py
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
   4. services: each area's services, pure rules and page sections; auth/access.py (the
      loaders that check the team and audit the read); respond/pages.py (what public pages share)
-  5. views: <area>/views.py, staff pages behind a login; respond/views.py and
+  5. views: <area>/views.py (and <area>/<noun>_views.py), staff pages behind a login; respond/views.py and
      <area>/public.py, the public pages reached by a token. A view imports no other view.
 boundary.py commits once per request; create_app below only wires the layers together.
 """
@@ -105,6 +105,7 @@ def _blueprints() -> list:
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
     from app.due.views import bp as due
+    from app.figures.extract_views import bp as figures_extract
     from app.imports.views import bp as imports
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
@@ -121,7 +122,7 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, imports, audit_log, settings, respond, observe, operations]
+            users, teams, imports, audit_log, settings, figures_extract, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -94,6 +94,8 @@ class Config:
     ROUND_TO_FIVE = os.environ.get("SAMSTEM_ROUND_TO_FIVE", "") == "1"
     PILOT_MODE = os.environ.get("SAMSTEM_PILOT_MODE", "") == "1"
     TARGET_NETWORK_SHARE = os.environ.get("SAMSTEM_TARGET_NETWORK_SHARE")
+    # The most answer rows one analyst's extract holds (app.figures.extract); more asks for a shorter period.
+    EXTRACT_ROW_LIMIT = int(os.environ.get("SAMSTEM_EXTRACT_ROW_LIMIT", "30000"))
     # Seconds a process keeps the settings read from the database (app.settings.services).
     SETTINGS_CACHE_SECONDS = int(os.environ.get("SAMSTEM_SETTINGS_CACHE_SECONDS", "30"))
 

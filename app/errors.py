@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app import audit
+from app.cases.models import CaseIsClosed
 from app.extensions import db
 
 MESSAGES = {
@@ -18,6 +19,8 @@ MESSAGES = {
     429: _l("Der har været for mange forsøg. Vent lidt, og prøv igen."),
     500: _l("Der skete en fejl hos os. Prøv igen om lidt."),
 }
+CLOSED_MESSAGE = _l("Sagen er lukket, så der kan ikke laves nye links til den. Genåbn sagen først, hvis der skal "
+                    "følges op igen.")
 CSRF_MESSAGE = _l("Siden var for gammel. Gå tilbage, opdatér siden, og prøv igen.")
 
 
@@ -36,6 +39,13 @@ def handle_http_error(error: HTTPException):
     return render_template("error.html", code=code, message=message), code
 
 
+def handle_closed_case(error: CaseIsClosed):
+    """New links for a closed case: say why and lead back to the case (nothing was made)."""
+    audit.discard_reads()
+    db.session.rollback()
+    return render_template("error.html", code=409, message=CLOSED_MESSAGE, case_id=error.case_id), 409
+
+
 def handle_unexpected(error: Exception):
     # The endpoint, never the URL: a respondent's URL holds their token. The engine hides
     # statement parameters (hide_parameters), so no answer reaches the traceback either.
@@ -46,6 +56,7 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CaseIsClosed, handle_closed_case)
     if not app.config.get("TESTING"):
         # In tests an unexpected error must fail loudly, not hide behind a page.
         app.register_error_handler(Exception, handle_unexpected)

@@ -30,6 +30,8 @@ ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
 # Issue 14 item 6: importing cases from the case system's file (tests/test_imports.py).
 ADMIN_ONLY |= {"imports.index", "imports.apply"}
+# Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
+ANALYST_ONLY = {"figures_extract.order"}
 
 
 def _staff_routes(app, ids):
@@ -58,6 +60,7 @@ def setting(app, make):
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
     make.user("leader", role="leader")
     make.user("admin", role="admin")
+    make.user("analyst", role="analyst")
     ids.team = make.team("Team Nord")
     ids.user = make.user("stranger", team=ids.team)
     return ids
@@ -74,7 +77,7 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge"} <= endpoints
+            "teams.index", "teams.merge", "figures_extract.order"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -84,7 +87,7 @@ def test_anonymous_visitors_are_sent_to_login(app, setting):
         assert response.status_code == 302 and "/login" in response.headers["Location"], (endpoint, method)
 
 
-@pytest.mark.parametrize("username", ["leader", "admin"])
+@pytest.mark.parametrize("username", ["leader", "admin", "analyst"])
 def test_roles_without_case_work_are_refused(app, setting, username):
     client = app.test_client()
     login(client, username)
@@ -92,7 +95,7 @@ def test_roles_without_case_work_are_refused(app, setting, username):
         if endpoint in OPEN_TO_ANY_STAFF:
             continue
         response = client.open(url, method=method)
-        if endpoint in ADMIN_ONLY and username == "admin":
+        if (endpoint in ADMIN_ONLY and username == "admin") or (endpoint in ANALYST_ONLY and username == "analyst"):
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             response.close()  # a streamed export holds its request open until closed
             continue
@@ -114,7 +117,7 @@ def test_case_workers_of_another_team_are_refused(app, setting):
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY
+                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY
 
 
 def _views(app, case_id: int) -> int:

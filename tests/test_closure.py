@@ -316,3 +316,47 @@ def test_closings_count_by_reason(app, staff, emma, make, caseworker):
                                                                  CaseClosure.meeting_id.is_not(None))
             .group_by(CaseClosure.reopen_reason)).all())
     assert counts == {"plan_failed": 1, None: 1}
+
+
+# --- nobody is asked about a closed case -------------------------------------------------------
+
+CLOSED = "Sagen er lukket, så der kan ikke laves nye links til den."
+
+
+def _new_links(staff, emma):
+    """Each way a case worker makes a new link: a round, a new personal link, an observation link."""
+    return {
+        "round": lambda: staff.post(f"/meetings/{emma.meeting}/feedback",
+                                    data={f"person_{emma.people['mother']}": ["fit-outcome"]}),
+        "reissue": lambda: staff.post(f"/invitations/{emma.invitations['mother']}/reissue", data={"confirm": "yes"}),
+        "observation_link": lambda: staff.post(f"/cases/{emma.case}/observation-links/new",
+                                               data={"person": emma.people["mother"]}),
+    }
+
+
+@pytest.mark.parametrize("way", ["round", "reissue", "observation_link"])
+def test_no_new_link_is_made_for_a_closed_case_until_it_is_reopened(app, staff, emma, way):
+    """Closing revokes the links (issue 12 item 14); a new one made afterwards would ask a family
+    about a case that is closed, so it is refused with a way back until the case is re-opened."""
+    assert _close(staff, emma.case).status_code == 302
+    with app.app_context():
+        before = (db.session.scalar(select(func.count(Round.id))), db.session.scalar(select(func.count(Invitation.id))),
+                  db.session.scalar(select(func.count(ObservationLink.id))),
+                  db.session.get(Invitation, emma.invitations["mother"]).token_hash)
+    refused = _new_links(staff, emma)[way]()
+    assert refused.status_code == 409
+    assert CLOSED in _text(refused.text) and f'href="/cases/{emma.case}"' in refused.text
+    with app.app_context():
+        after = (db.session.scalar(select(func.count(Round.id))), db.session.scalar(select(func.count(Invitation.id))),
+                 db.session.scalar(select(func.count(ObservationLink.id))),
+                 db.session.get(Invitation, emma.invitations["mother"]).token_hash)
+    assert after == before
+    assert _reopen(staff, emma.case).status_code == 302
+    assert _new_links(staff, emma)[way]().status_code in (200, 302)
+
+
+def test_the_case_list_marks_closed_cases(staff, emma):
+    assert "Lukket</span>" not in staff.get("/").text
+    _close(staff, emma.case)
+    row = next(r for r in staff.get("/").text.split("<tr>") if f"/cases/{emma.case}\"" in r)
+    assert "Lukket</span>" in row

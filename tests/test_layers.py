@@ -35,7 +35,7 @@ def layer(module: str) -> int | None:
         return MODEL
     if module.startswith("app.instruments"):
         return ENGINE
-    if last in ("views", "public"):
+    if last in ("views", "public") or last.endswith("_views"):  # an area's second page module: figures.extract_views
         return VIEW
     return SERVICE
 

@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "forms.approve": _l("Godkendte et udkast til et skema"),
     "forms.deactivate": _l("Slog et skema fra"),
     "forms.activate": _l("Slog et skema til igen"),
+    "figures.extract": _l("Hentede et pseudonymt udtræk til analyse"),
 }
 
 

@@ -58,6 +58,19 @@ def admin_required(view):
     return wrapped
 
 
+def analyst_required(view):
+    """Let only analysts through: the pseudonymous extract of the figures, never a case (FIGURES.md)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.has_role("analyst"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def check_case_access(case) -> None:
     """Abort with 403 unless the current user's team owns the case."""
     if case.team_id != current_user.team_id:

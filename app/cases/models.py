@@ -57,6 +57,14 @@ meeting_participant = Table(
 )
 
 
+class CaseIsClosed(Exception):
+    """New links were about to be made for a closed case; the case must be re-opened first."""
+
+    def __init__(self, case_id: int):
+        super().__init__(case_id)
+        self.case_id = case_id
+
+
 class Case(db.Model):
     """A child-welfare case about one child; pseudonymous, never a CPR number."""
 
@@ -92,6 +100,11 @@ class Case(db.Model):
     def open_closure(self) -> "CaseClosure | None":
         """Return the closing in force (not re-opened), or None when the case is open."""
         return next((c for c in self.closures if c.is_open), None)
+
+    def refuse_if_closed(self) -> None:
+        """Raise CaseIsClosed when the case is closed: nobody is asked about a closed case."""
+        if self.open_closure is not None:
+            raise CaseIsClosed(self.id)
 
     @property
     def open_goals(self) -> list["Goal"]:

@@ -54,7 +54,8 @@ def index():
     cases = listed(db.session.scalars(services.visible_cases(current_user)).all(), "cases")
     # A team leader's home also leads to each case worker's due list.
     team = services.team_case_workers(current_user.team_id) if current_user.has_role("team_leader") else []
-    return render_template("cases/index.html", cases=cases, team=team)
+    closed = closure.closed_case_ids([case.id for case in cases])
+    return render_template("cases/index.html", cases=cases, team=team, closed=closed)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

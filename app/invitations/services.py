@@ -126,6 +126,7 @@ def start_round(
 ) -> tuple[Round, dict[int, str]]:
     """Open a round of the kind with a personal link per person for their forms (there may be
     none, when staff score together); return the tokens by invitation id."""
+    meeting.case.refuse_if_closed()
     round_ = Round(meeting=meeting, created_by_id=user.id, kind=kind, due_on=due_on)
     db.session.add(round_)
     pending: list[tuple[Invitation, str]] = []
@@ -142,6 +143,7 @@ def start_round(
 def reissue(invitation: Invitation) -> str:
     """Replace the invitation's token: the old link stops working at once, wherever it was
     shown, printed or sent."""
+    invitation.round.meeting.case.refuse_if_closed()
     token = issue_token(invitation)
     audit.record("invitation.reissue", invitation.round.meeting.case_id, invitation_id=invitation.id)
     return token

@@ -46,6 +46,7 @@ def create_link(case: Case, person: Person, user: User) -> tuple[ObservationLink
     A person holds one working link: an earlier one still working is revoked, so a link
     shown on a screen nobody saw (a double click, a closed tab) never stays open.
     """
+    case.refuse_if_closed()
     if person.case_id != case.id or not may_hold_link(person):
         raise LinkError("person")
     for earlier in db.session.scalars(
