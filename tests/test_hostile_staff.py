@@ -65,11 +65,14 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
            "invitations.reissue_unused", "cases.reopen_case",
            # A new link is offered for a link still out; whether the newest round has one depends on
            # the attacks before it on this test worker.
-           "invitations.reissue"}
+           "invitations.reissue",
+           # The import's confirm button is on the page only after a file without errors was checked.
+           "imports.apply"}
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",
-              "settings.organisation", "settings.respondent_texts", "settings.form_catalogue"}
+              "settings.organisation", "settings.respondent_texts", "settings.form_catalogue",
+              "imports.index", "imports.apply"}
 # Issue 16 item 3: the pseudonymous extract, attacked as an analyst; a good order downloads a file.
 ANALYST_ONLY = {"figures_extract.order"}
 DOWNLOADS = ("application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
