@@ -181,7 +181,7 @@ ROW_ERRORS = [
      "Skriv ikke CPR-numre i Samstem."),
     ("a name too long", [["S-9", "Team Nord", "anne", "E" * 81, "2015"]], 2, "fornavn", "Højst 80 tegn."),
     ("same row twice", [GOOD[0], GOOD[1], GOOD[0]], 4, "sagsnummer", "står også i række 2. Tag den ene række ud."),
-    ("same reference, other values", [GOOD[0], ["S-1", "Team Nord", "anne", "Emmy", str(YEAR - 9)]], 3, "sagsnummer",
+    ("same reference, other values", [GOOD[0], ["S-1", "Team Nord", "anne", "Emmy", str(YEAR - 9)]], 3, "fornavn",
      "med andre oplysninger"),
     ("more cells than columns", [[*GOOD[0], "ekstra"]], 2, "", "flere celler, end der er kolonner"),
 ]
@@ -402,3 +402,95 @@ def test_the_page_documents_every_column(app, setting):
     for column in COLUMNS:
         assert f"<td>{column.heading}</td>" in page
     assert "Importér sager fra fagsystemet" in setting.get("/").text
+
+
+# --- the case's background and its measures (issue 14 items 1, 2 and 6) ---------------------------
+
+def _ready(part: str) -> bool:
+    from app.imports.columns import part_ready
+    return part_ready(part)
+
+
+@pytest.mark.skipif(_ready("background") and _ready("measure"), reason="both services are in the code")
+def test_columns_whose_service_is_not_there_are_refused_clearly(app, setting):
+    headings = [*HEADINGS, "målgruppe", "indsats"]
+    page = upload(setting, csv_file([[*GOOD[0], "vulnerable", "family_treatment"]], headings=headings))
+    assert page.status_code == 400 and "kan ikke importeres i denne udgave af Samstem" in page.text
+
+
+BACKGROUND_HEADINGS = [*HEADINGS, "målgruppe", "sagstype"]
+
+
+@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
+def test_the_background_is_imported_by_code_or_danish_name(app, setting):
+    """Issue 14 items 1 and 6: target group and case type from the organisation's lists."""
+    rows = [[*GOOD[0], "vulnerable", "Børnefaglig undersøgelse"]]
+    page = upload(setting, csv_file(rows, headings=BACKGROUND_HEADINGS))
+    assert page.status_code == 200, page.text
+    assert "Udsatte børn og unge" in page.text
+    assert confirm(setting, page.text).status_code == 302
+    from app.cases.background import current_background
+    with app.app_context():
+        case_id = db.session.scalar(select(Case.id))
+        background = current_background([case_id])[case_id]
+        assert (background.target_group, background.case_type) == ("vulnerable", "investigation")
+
+
+@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
+@pytest.mark.parametrize("row, column, message", [
+    (["vulnerable", ""], "sagstype", "Skriv både målgruppe og sagstype"),
+    (["ukendt", "investigation"], "målgruppe", "står ikke på listen målgrupper"),
+], ids=["half a background", "unknown code"])
+def test_a_wrong_background_is_a_row_error(app, setting, row, column, message):
+    page = upload(setting, csv_file([[*GOOD[0], *row]], headings=BACKGROUND_HEADINGS))
+    assert page.status_code == 400 and message in page.text and f"<td>{column}</td>" in page.text
+    assert _count(app, Case) == 0
+
+
+MEASURE_HEADINGS = [*HEADINGS, "indsats", "start", "slut", "slutårsag"]
+
+
+def _kind(app) -> str:
+    from app.measures.ladder import current_ladder
+    with app.app_context():
+        return current_ladder().rungs[1].kinds[0].code
+
+
+@pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
+def test_measures_are_added_one_row_each_and_corrected_on_the_next_import(app, setting):
+    """Issue 14 items 2 and 6: one row per case and measure; the same kind and start is the same measure."""
+    kind = _kind(app)
+    rows = [[*GOOD[0], kind, "01-02-2024", "31-12-2024", "goal_met"], [*GOOD[0], kind, "2025-01-01", "", ""]]
+    page = upload(setting, csv_file(rows, headings=MEASURE_HEADINGS))
+    assert page.status_code == 200, page.text
+    assert confirm(setting, page.text).status_code == 302
+    from app.measures.services import measures_for
+    with app.app_context():
+        facts = sorted(measures_for([db.session.scalar(select(Case.id))]), key=lambda f: f.started_on)
+        assert [(f.started_on, f.ended_on) for f in facts] == [(date(2024, 2, 1), date(2024, 12, 31)),
+                                                               (date(2025, 1, 1), None)]
+    again = upload(setting, csv_file([[*GOOD[0], kind, "01-01-2025", "01-03-2025", "planned_end"]],
+                                     headings=MEASURE_HEADINGS))
+    assert again.status_code == 200 and "01-03-2025" in again.text
+    assert confirm(setting, again.text).status_code == 302
+    with app.app_context():
+        facts = sorted(measures_for([db.session.scalar(select(Case.id))]), key=lambda f: f.started_on)
+        assert facts[-1].ended_on == date(2025, 3, 1) and len(facts) == 2
+
+
+@pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
+@pytest.mark.parametrize("rows, column, message", [
+    ([["x", "01-02-2024", "", ""]], "indsats", "findes ikke på indsatstrappen"),
+    ([["KIND", "01-02-2024", "01-01-2024", "goal_met"]], "slut", "før den begyndte"),
+    ([["KIND", "01-02-2024", "01-03-2024", ""]], "slutårsag", "hvorfor indsatsen sluttede"),
+    ([["KIND", "1/2/24", "", ""]], "start", "Skriv datoen som dag-måned-år"),
+    ([["KIND", "01-02-2024", "", ""], ["KIND", "01-02-2024", "", ""]], "indsats", "står også i række 2"),
+], ids=["unknown kind", "end before start", "end without reason", "wrong date", "same measure twice"])
+def test_a_wrong_measure_is_a_row_error_and_nothing_is_stored(app, setting, rows, column, message):
+    """Issue 14 "Bad input": an end before a start, a reason missing, a duplicate row."""
+    kind = _kind(app)
+    rows = [[*GOOD[0], *[kind if cell == "KIND" else cell for cell in row]] for row in rows]
+    page = upload(setting, csv_file(rows, headings=MEASURE_HEADINGS))
+    assert page.status_code == 400, page.text
+    assert message in page.text and f"<td>{column}</td>" in page.text
+    assert _count(app, Case) == 0

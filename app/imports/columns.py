@@ -9,6 +9,7 @@ entry here, and the page and the README's layout follow.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from importlib.util import find_spec
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -22,6 +23,12 @@ from app.forms import parse_day
 from app.settings import lists
 
 CASE, BACKGROUND, MEASURE = "case", "background", "measure"
+# The service each part is applied through (issue 14 items 1 and 2). They came in parallel with
+# the import: until a part's service is in the code, its columns are refused with a message.
+PART_SERVICES = {BACKGROUND: "app.cases.background", MEASURE: "app.measures.services"}
+# The child's gender by code or Danish name (the background's GENDERS).
+GENDER_WORDS = {"girl": "girl", "pige": "girl", "boy": "boy", "dreng": "boy", "other": "other", "andet": "other"}
+END_NOTE_LIMIT = 2000
 REF_LIMIT = 40
 NAME_LIMIT = 80
 # A birth year more than this many years back is no child's (the case form's own limit).
@@ -51,6 +58,29 @@ class Known:
             raise CellRefused(_("%(value)s står ikke på listen %(list)s. Brug en kode eller et navn fra listen.",
                                 value=text, list=str(lists.LISTS[name].title).lower()))
         return code
+
+    def measure_kind(self, text: str) -> str:
+        """Return the code of the ladder's kind of measure that the text names by code or Danish name."""
+        from app.measures.ladder import current_ladder
+
+        if not hasattr(self, "_kinds"):
+            kinds = [kind for rung in current_ladder().rungs for kind in rung.kinds]
+            self._kinds = {key.lower(): kind.code for kind in kinds for key in (kind.code, kind.name("da"))}
+        code = self._kinds.get(text.lower())
+        if code is None:
+            raise CellRefused(_("Indsatsen %(value)s findes ikke på indsatstrappen. Brug en kode eller et navn "
+                                "fra trappen.", value=text))
+        return code
+
+
+def part_ready(part: str) -> bool:
+    """Whether the service that applies the part's columns is in the code."""
+    if part not in PART_SERVICES:
+        return True
+    try:
+        return find_spec(PART_SERVICES[part]) is not None
+    except ModuleNotFoundError:  # its package is not there either
+        return False
 
 
 def text(limit: int) -> Callable[[str, Known], str]:
@@ -97,6 +127,17 @@ def caseworker(value: str, known: Known) -> User:
     return found
 
 
+def gender(value: str, known: Known) -> str:
+    code = GENDER_WORDS.get(value.lower())
+    if code is None:
+        raise CellRefused(_("Skriv pige, dreng eller andet."))
+    return code
+
+
+def measure_kind(value: str, known: Known) -> str:
+    return known.measure_kind(value)
+
+
 def listed(name: str) -> Callable[[str, Known], str]:
     """A code of the organisation's list `name`, given by code or by its Danish name."""
 
@@ -132,10 +173,36 @@ COLUMNS: list[ImportColumn] = [
                  for_new_case=True),
     ImportColumn("fødselsår", "birth_year", CASE, birth_year, _l("Barnets fødselsår."), "2016",
                  for_new_case=True, other_headings=("foedselsaar", "fodselsar")),
+    # The case's background (issue 14 item 1): set through app.cases.background.set_background.
+    ImportColumn("målgruppe", "target_group", BACKGROUND, listed("target_group"),
+                 _l("Barnets målgruppe fra organisationens liste. Skrives sammen med sagstype."),
+                 "vulnerable", other_headings=("maalgruppe", "malgruppe")),
+    ImportColumn("sagstype", "case_type", BACKGROUND, listed("case_type"),
+                 _l("Sagstypen fra organisationens liste. Skrives sammen med målgruppe."), "investigation"),
+    ImportColumn("køn", "gender", BACKGROUND, gender,
+                 _l("Barnets køn: pige, dreng eller andet. Kun når organisationen registrerer køn."), "pige",
+                 other_headings=("koen", "kon")),
+    # A measure (issue 14 item 2), one per row: added or corrected through app.measures.services.
+    ImportColumn("indsats", "kind", MEASURE, measure_kind,
+                 _l("Indsatsen fra indsatstrappen. En sag med flere indsatser står på én række pr. indsats."),
+                 "family_treatment"),
+    ImportColumn("udfører", "provider", MEASURE, listed("provider"),
+                 _l("Udføreren fra organisationens liste over udførere."), "familiehuset",
+                 other_headings=("udforer", "udfoerer")),
+    ImportColumn("start", "started_on", MEASURE, day, _l("Den dag, indsatsen begyndte."), "01-02-2025"),
+    ImportColumn("slut", "ended_on", MEASURE, day, _l("Den dag, indsatsen sluttede, hvis den er slut."),
+                 "31-12-2025"),
+    ImportColumn("slutårsag", "end_reason", MEASURE, listed("measure_end_reason"),
+                 _l("Hvorfor indsatsen sluttede, fra organisationens liste. Skal udfyldes, når slut er udfyldt."),
+                 "goal_met", other_headings=("slutaarsag", "slutarsag")),
+    ImportColumn("slutnote", "end_note", MEASURE, text(END_NOTE_LIMIT),
+                 _l("Rådgiverens ord om, hvorfor indsatsen sluttede. Skal udfyldes, når slutårsagen er anden grund."),
+                 ""),
 ]
 
 BY_HEADING: dict[str, ImportColumn] = {
     heading: column for column in COLUMNS for heading in (column.heading, *column.other_headings)}
+BY_FIELD: dict[str, ImportColumn] = {column.field: column for column in COLUMNS}
 
 
 def column_named(heading: str) -> ImportColumn | None:

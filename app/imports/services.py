@@ -22,14 +22,19 @@ from app.auth.models import User
 from app.cases import services as cases
 from app.cases.models import Case
 from app.extensions import db
+from app.imports import parts
 from app.imports.columns import (
+    BACKGROUND,
     CASE,
     COLUMNS,
+    MEASURE,
     CellRefused,
     ImportColumn,
     Known,
     column_named,
+    part_ready,
 )
+from app.imports.parts import MeasurePlan
 from app.imports.reading import FileRefused, Table
 
 # Minutes a checked file may wait for the administrator to confirm it.
@@ -55,13 +60,16 @@ class Change:
 
 @dataclass
 class CasePlan:
-    """What one reference in the file does: create a case, or change an existing one."""
+    """What one reference in the file does: create a case or change one, set its background, add or
+    correct its measures."""
 
     row: int
     ref: str
     case: Case | None
-    values: dict
-    changes: list[Change] = field(default_factory=list)
+    values: dict  # the case's own columns
+    background: dict = field(default_factory=dict)
+    measures: list[MeasurePlan] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # of the case's own columns and its background
 
 
 @dataclass
@@ -71,14 +79,24 @@ class Plan:
     changed: list[CasePlan] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Every case's measure rows, with the case's plan: (case plan, measure plan).
+    measures: list[tuple[CasePlan, MeasurePlan]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     @property
+    def measures_added(self) -> list[tuple[CasePlan, MeasurePlan]]:
+        return [(c, m) for c, m in self.measures if m.measure_id is None]
+
+    @property
+    def measures_changed(self) -> list[tuple[CasePlan, MeasurePlan]]:
+        return [(c, m) for c, m in self.measures if m.measure_id is not None and m.changes]
+
+    @property
     def anything(self) -> bool:
-        return bool(self.new or self.changed)
+        return bool(self.new or self.changed or self.measures_added or self.measures_changed)
 
 
 # --- the check (dry run) -----------------------------------------------------------------------
@@ -97,6 +115,10 @@ def _columns(table: Table, plan: Plan) -> list[ImportColumn | None]:
             plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s kendes ikke. Se listen over kolonner "
                                                        "nedenfor, og ret overskriften eller tag kolonnen ud.",
                                                        name=heading)))
+        elif not part_ready(column.part):
+            plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s kan ikke importeres i denne udgave af "
+                                                       "Samstem. Tag kolonnen ud.", name=column.heading)))
+            column = None
         elif column.heading in seen:
             plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s står to gange.", name=column.heading)))
             column = None
@@ -164,6 +186,8 @@ def _check_new(plan_row: CasePlan, plan: Plan) -> None:
 def _check_team(plan_row: CasePlan, plan: Plan) -> None:
     """The case worker the case ends up with must belong to the team it ends up on."""
     values, case = plan_row.values, plan_row.case
+    if case is not None and not ({"team", "caseworker"} & values.keys()):
+        return  # the row does not move the case
     team = values.get("team") or (case.team if case else None)
     worker = values.get("caseworker") or (case.caseworker if case else None)
     if team is None or worker is None or worker.team_id == team.id:
@@ -186,6 +210,66 @@ def _changes(case: Case, values: dict) -> list[Change]:
             and values[column.field] != now[column.field]]
 
 
+def _merge(plan_row: CasePlan, number: int, given: dict, into: dict, plan: Plan) -> bool:
+    """Add a later row's values of a case to its first row's; return False when one differs."""
+    clash = [key for key, value in given.items() if key in into and into[key] != value]
+    if clash:
+        plan.problems.append(Problem(number, parts.heading(clash[0]), _(
+            "Sagsnummeret %(ref)s står også i række %(row)s, med andre oplysninger. Hver sag må kun stå én gang.",
+            ref=plan_row.ref, row=plan_row.row)))
+        return False
+    into.update(given)
+    return True
+
+
+def _add_row(by_ref: dict[str, CasePlan], number: int, values: dict, plan: Plan) -> None:
+    """Add a row to its case's plan: a case's rows must agree; a measure is in the file once."""
+    ref = values.pop("external_ref")
+    split = {part: {key: value for key, value in values.items() if _part(key) == part}
+             for part in (CASE, BACKGROUND, MEASURE)}
+    plan_row = by_ref.get(ref)
+    if plan_row is None:
+        plan_row = by_ref[ref] = CasePlan(number, ref, None, split[CASE], split[BACKGROUND])
+    elif not (_merge(plan_row, number, split[CASE], plan_row.values, plan)
+              and _merge(plan_row, number, split[BACKGROUND], plan_row.background, plan)):
+        return
+    elif not split[MEASURE]:
+        plan.problems.append(Problem(number, "sagsnummer", _(
+            "Sagsnummeret %(ref)s står også i række %(row)s. Tag den ene række ud.", ref=ref, row=plan_row.row)))
+        return
+    if split[MEASURE]:
+        measure = MeasurePlan(number, split[MEASURE])
+        twin = next((m for m in plan_row.measures if m.key == measure.key), None)
+        if twin is not None:
+            plan.problems.append(Problem(number, "indsats", _(
+                "Den samme indsats med samme start står også i række %(row)s. Tag den ene række ud.", row=twin.row)))
+        else:
+            plan_row.measures.append(measure)
+
+
+def _part(field_name: str) -> str:
+    return next(column.part for column in COLUMNS if column.field == field_name)
+
+
+def _check_parts(by_ref: dict[str, CasePlan], plan: Plan) -> None:
+    """Check each case's background and measures through their own services' rules."""
+    ids = [row.case.id for row in by_ref.values() if row.case is not None]
+    backgrounds = parts.current_backgrounds(ids) if part_ready(BACKGROUND) and any(
+        row.background for row in by_ref.values()) else {}
+    measures = parts.existing_measures(ids) if part_ready(MEASURE) and any(
+        row.measures for row in by_ref.values()) else {}
+    for plan_row in by_ref.values():
+        case_id = plan_row.case.id if plan_row.case else None
+        if plan_row.background:
+            problems, changes = parts.check_background(plan_row.background, backgrounds.get(case_id))
+            plan.problems += [Problem(plan_row.row, p.column, p.message) for p in problems]
+            plan_row.changes += [Change(*change) for change in changes]
+        for measure in plan_row.measures:
+            problems = parts.check_measure(plan_row.case, measure, measures.get(case_id, []))
+            plan.problems += [Problem(measure.row, p.column, p.message) for p in problems]
+            plan.measures.append((plan_row, measure))
+
+
 def check(table: Table) -> Plan:
     """Return what importing the table would do, with every problem by row and column."""
     plan = Plan(rows=len(table.rows))
@@ -196,35 +280,26 @@ def check(table: Table) -> Plan:
     by_ref: dict[str, CasePlan] = {}
     for number, cells in table.rows:
         values = _parse_row(number, cells, columns, known, plan)
-        if values is None:
-            continue
-        ref = values["external_ref"]
-        mine = {key: value for key, value in values.items() if key != "external_ref"}
-        earlier = by_ref.get(ref)
-        if earlier is None:
-            by_ref[ref] = CasePlan(number, ref, None, mine)
-        elif earlier.values == mine:
-            plan.problems.append(Problem(number, "sagsnummer", _(
-                "Sagsnummeret %(ref)s står også i række %(row)s. Tag den ene række ud.", ref=ref, row=earlier.row)))
-        else:
-            plan.problems.append(Problem(number, "sagsnummer", _(
-                "Sagsnummeret %(ref)s står også i række %(row)s, med andre oplysninger. Hver sag må kun stå én gang.",
-                ref=ref, row=earlier.row)))
+        if values is not None:
+            _add_row(by_ref, number, values, plan)
     existing = _existing(set(by_ref), plan, {ref: row.row for ref, row in by_ref.items()})
     for ref, plan_row in by_ref.items():
         plan_row.case = existing.get(ref)
         if plan_row.case is None:
             _check_new(plan_row, plan)
         _check_team(plan_row, plan)
+        if plan_row.case is not None:
+            plan_row.changes = _changes(plan_row.case, plan_row.values)
+    _check_parts(by_ref, plan)
+    for plan_row in by_ref.values():
         if plan_row.case is None:
             plan.new.append(plan_row)
-            continue
-        plan_row.changes = _changes(plan_row.case, plan_row.values)
-        if plan_row.changes:
+        elif plan_row.changes:
             plan.changed.append(plan_row)
-            audit.read(plan_row.case.id, imported="check")  # the page shows the case's present values
-        else:
+        elif not any(m.measure_id is None or m.changes for m in plan_row.measures):
             plan.unchanged += 1
+        if plan_row.case is not None and (plan_row.changes or plan_row.measures):
+            audit.read(plan_row.case.id, imported="check")  # the page shows the case's present values
     plan.problems.sort(key=lambda problem: (problem.row or 0))
     return plan
 
@@ -252,26 +327,42 @@ def _update(plan_row: CasePlan) -> None:
         case.child.first_name = values["first_name"]
     if "birth_year" in values:
         case.child_birth_year = values["birth_year"]
-    audit.record("import.case", case.id, changed=[change.column for change in plan_row.changes])
+    if plan_row.changes:
+        audit.record("import.case", case.id, changed=[change.column for change in plan_row.changes])
 
 
-def apply(table: Table, filename: str) -> Plan:
+def _store(plan: Plan, user: User) -> None:
+    for plan_row in plan.new:
+        plan_row.case = _create(plan_row)
+    for plan_row in plan.changed:
+        _update(plan_row)
+    for plan_row in plan.new + plan.changed:
+        if plan_row.background and (plan_row.case is None or plan_row in plan.new or any(
+                change.column in parts.BACKGROUND_HEADINGS for change in plan_row.changes)):
+            parts.apply_background(plan_row.case, user, plan_row.background)
+    for plan_row, measure in plan.measures:
+        try:
+            parts.apply_measure(plan_row.case, user, measure)
+        except ValueError as refused:  # two rows of the file overlapping: the service says how
+            raise ImportFailed(_("Række %(row)s: %(message)s Intet fra filen er gemt.", row=measure.row,
+                                 message=str(refused))) from refused
+    db.session.flush()
+
+
+def apply(table: Table, filename: str, user: User) -> Plan:
     """Check the table again and store all of it, or nothing: return the plan, with its problems if any."""
     plan = check(table)
     if not plan.ok or not plan.anything:
         return plan
     try:
         with db.session.begin_nested():
-            for plan_row in plan.new:
-                _create(plan_row)
-            for plan_row in plan.changed:
-                _update(plan_row)
-            db.session.flush()
+            _store(plan, user)
     except SQLAlchemyError as error:
         current_app.logger.warning("An import could not be stored: %s", type(error).__name__)
         raise ImportFailed(_("Importen kunne ikke gemmes, og intet fra filen er gemt. Prøv igen.")) from error
     audit.record("import.apply", None, file=filename[:120], rows=plan.rows, created=len(plan.new),
-                 changed=len(plan.changed), unchanged=plan.unchanged)
+                 changed=len(plan.changed), unchanged=plan.unchanged, measures_added=len(plan.measures_added),
+                 measures_changed=len(plan.measures_changed))
     return plan
 
 

@@ -19,6 +19,7 @@ from app.imports import services
 from app.imports.columns import COLUMNS
 from app.imports.forms import ConfirmForm, UploadForm
 from app.imports.reading import FileRefused, read_table, size_text
+from app.settings import lists
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 # The file may be larger than other requests: the limit is raised for administrators first, then
@@ -42,7 +43,7 @@ def _larger_limit_for_administrators() -> None:
 def _page(upload=None, plan=None, confirm=None, refused: str | None = None, filename: str | None = None,
           status: int = 200):
     return render_template("imports/index.html", upload=upload or UploadForm(), plan=plan, confirm=confirm,
-                           refused=refused, filename=filename, columns=COLUMNS,
+                           refused=refused, filename=filename, columns=COLUMNS, list_label=lists.label,
                            max_size=size_text(current_app.config["IMPORT_MAX_BYTES"]),
                            max_rows=current_app.config["IMPORT_MAX_ROWS"]), status
 
@@ -88,12 +89,13 @@ def apply():
                      status=400)
     try:
         filename, table = services.unseal(confirm.sealed.data, current_user.id)
-        plan = services.apply(table, filename)
+        plan = services.apply(table, filename, current_user._get_current_object())
     except (FileRefused, services.ImportFailed) as refused:
         return _page(UploadForm(formdata=None), refused=str(refused), status=400)
     if not plan.ok:
         # Something changed since the check (a team renamed, a case worker gone): nothing is stored.
         return _page(UploadForm(formdata=None), plan=plan, filename=filename, status=400)
-    flash(_("Importen er gemt: %(new)s nye sager, %(changed)s ændrede sager, %(unchanged)s uændrede.",
-            new=len(plan.new), changed=len(plan.changed), unchanged=plan.unchanged), "info")
+    flash(_("Importen er gemt: %(new)s nye sager, %(changed)s ændrede sager, %(unchanged)s uændrede, "
+            "%(measures)s nye eller rettede indsatser.", new=len(plan.new), changed=len(plan.changed),
+            unchanged=plan.unchanged, measures=len(plan.measures_added) + len(plan.measures_changed)), "info")
     return redirect(url_for("imports.index"))
