@@ -494,3 +494,26 @@ def test_a_wrong_measure_is_a_row_error_and_nothing_is_stored(app, setting, rows
     assert page.status_code == 400, page.text
     assert message in page.text and f"<td>{column}</td>" in page.text
     assert _count(app, Case) == 0
+
+
+@pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
+def test_two_rows_of_the_same_kind_at_the_same_time_are_refused_in_the_dry_run(app, setting):
+    """Issue 14 "Bad input": overlapping measures of the same kind, here both only in the file."""
+    kind = _kind(app)
+    rows = [[*GOOD[0], kind, "01-02-2024", "", ""], [*GOOD[0], kind, "01-03-2024", "01-04-2024", "goal_met"],
+            [*GOOD[1], kind, "01-02-2024", "01-03-2024", "goal_met"], [*GOOD[1], kind, "01-03-2024", "", ""]]
+    page = upload(setting, csv_file(rows, headings=MEASURE_HEADINGS))
+    assert page.status_code == 400
+    assert "samme tid som indsatsen af samme slags i række 2" in page.text
+    assert "række 4" not in page.text  # one may start the day the other ends
+    assert _count(app, Case) == 0
+
+
+@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
+def test_gender_only_when_the_organisation_records_it(app, setting):
+    """Issue 14 item 1: the child's gender is optional and recorded only when the organisation wants it."""
+    headings = [*BACKGROUND_HEADINGS, "køn"]
+    page = upload(setting, csv_file([[*GOOD[0], "vulnerable", "investigation", "pige"]], headings=headings))
+    assert page.status_code == 400 and "Organisationen registrerer ikke barnets køn." in page.text
+    page = upload(setting, csv_file([[*GOOD[0], "vulnerable", "investigation", "ved ikke"]], headings=headings))
+    assert page.status_code == 400 and "Skriv pige, dreng eller andet." in page.text

@@ -126,6 +126,26 @@ def check_measure(case: Case | None, plan: MeasurePlan, facts: list) -> list[Par
     return [PartProblem(heading(key), message) for key, message in problems.items()]
 
 
+def overlapping_rows(measures: list[MeasurePlan]) -> list[tuple[MeasurePlan, MeasurePlan]]:
+    """Pairs of the file's measures of one case that are of the same kind and run at the same time.
+
+    The measures' service sees the measures stored already, not the file's other rows; the rule is
+    its own: one may start the day the other ends.
+    """
+    pairs = []
+    for index, later in enumerate(measures):
+        for earlier in measures[:index]:
+            if earlier.values.get("kind") != later.values.get("kind"):
+                continue
+            start, end = later.values.get("started_on"), later.values.get("ended_on")
+            other_start, other_end = earlier.values.get("started_on"), earlier.values.get("ended_on")
+            if None in (start, other_start):
+                continue
+            if (other_end is None or start < other_end) and (end is None or other_start < end):
+                pairs.append((earlier, later))
+    return pairs
+
+
 def apply_measure(case: Case, user: User, plan: MeasurePlan) -> None:
     """Add or correct the measure; a MeasureError (two rows of the file overlapping) is raised as it is."""
     from app.measures.models import Measure

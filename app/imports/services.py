@@ -268,6 +268,10 @@ def _check_parts(by_ref: dict[str, CasePlan], plan: Plan) -> None:
             problems = parts.check_measure(plan_row.case, measure, measures.get(case_id, []))
             plan.problems += [Problem(measure.row, p.column, p.message) for p in problems]
             plan.measures.append((plan_row, measure))
+        for earlier, later in parts.overlapping_rows(plan_row.measures):
+            plan.problems.append(Problem(later.row, "start", _(
+                "Indsatsen løber på samme tid som indsatsen af samme slags i række %(row)s. To indsatser af samme "
+                "slags kan ikke løbe på samme tid.", row=earlier.row)))
 
 
 def check(table: Table) -> Plan:
