@@ -331,23 +331,35 @@ def _update(plan_row: CasePlan) -> None:
         case.child.first_name = values["first_name"]
     if "birth_year" in values:
         case.child_birth_year = values["birth_year"]
-    if plan_row.changes:
-        audit.record("import.case", case.id, changed=[change.column for change in plan_row.changes])
+
+
+def _audit_change(plan_row: CasePlan, plan: Plan) -> None:
+    """One entry per existing case the import changes: which columns, and how many measures."""
+    measures = [m for c, m in plan.measures_added + plan.measures_changed if c is plan_row]
+    audit.record("import.case", plan_row.case.id, changed=[change.column for change in plan_row.changes],
+                 measures=len(measures))
 
 
 def _store(plan: Plan, user: User) -> None:
+    new = {id(plan_row) for plan_row in plan.new}
     for plan_row in plan.new:
         plan_row.case = _create(plan_row)
     for plan_row in plan.changed:
         _update(plan_row)
     for plan_row in plan.new + plan.changed:
-        if plan_row.background and (plan_row.case is None or plan_row in plan.new or any(
+        if plan_row.background and (id(plan_row) in new or any(
                 change.column in parts.BACKGROUND_HEADINGS for change in plan_row.changes)):
             parts.apply_background(plan_row.case, user, plan_row.background)
+    touched: dict[int, CasePlan] = {}  # the existing cases the import changes, each once
+    for plan_row in plan.changed + [c for c, m in plan.measures_added + plan.measures_changed]:
+        if id(plan_row) not in new:
+            touched.setdefault(id(plan_row), plan_row)
+    for plan_row in touched.values():
+        _audit_change(plan_row, plan)
     for plan_row, measure in plan.measures:
         try:
             parts.apply_measure(plan_row.case, user, measure)
-        except ValueError as refused:  # two rows of the file overlapping: the service says how
+        except ValueError as refused:  # a rule only the stored measures show: the service says which
             raise ImportFailed(_("Række %(row)s: %(message)s Intet fra filen er gemt.", row=measure.row,
                                  message=str(refused))) from refused
     db.session.flush()
