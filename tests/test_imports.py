@@ -476,6 +476,8 @@ def test_measures_are_added_one_row_each_and_corrected_on_the_next_import(app, s
     with app.app_context():
         facts = sorted(measures_for([db.session.scalar(select(Case.id))]), key=lambda f: f.started_on)
         assert facts[-1].ended_on == date(2025, 3, 1) and len(facts) == 2
+    last_case_entry = [detail for action, _, detail in _actions(app) if action == "import.case"][-1]
+    assert last_case_entry == {"changed": [], "measures": 1}
 
 
 @pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
