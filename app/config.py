@@ -96,6 +96,8 @@ class Config:
     TARGET_NETWORK_SHARE = os.environ.get("SAMSTEM_TARGET_NETWORK_SHARE")
     # The most answer rows one analyst's extract holds (app.figures.extract); more asks for a shorter period.
     EXTRACT_ROW_LIMIT = int(os.environ.get("SAMSTEM_EXTRACT_ROW_LIMIT", "30000"))
+    # Whether a case's background records the child's gender (issue 14 item 1); off unless the organisation wants it.
+    RECORD_GENDER = os.environ.get("SAMSTEM_RECORD_GENDER", "") == "1"
     # Seconds a process keeps the settings read from the database (app.settings.services).
     SETTINGS_CACHE_SECONDS = int(os.environ.get("SAMSTEM_SETTINGS_CACHE_SECONDS", "30"))
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.auth.models import Team, User
+from app.cases import background
 from app.cases import services as cases
 from app.cases.models import Case
 from app.extensions import db
@@ -79,8 +80,15 @@ def create_demo() -> list[tuple[str, str]]:
     # Emma also gets the well-being ruler, which is offered but never ticked by itself.
     choices[case.child.id].append("wellbeing-ruler")
     round_, issued = rounds.open_round(meeting, user, choices)
+    background.set_background(case, user, {"target_group": "vulnerable", "case_type": "ongoing_measure"})
+    # A family group conference offered earlier, which the family said no to (FIGURES.md K2).
+    registrations.register_without_meeting(case, user, {
+        "status": "not_used", "occasion": "first", "method": "family_group_conference", "target_group": "vulnerable",
+        "case_type": "ongoing_measure", "failure_reason": "family_declined", "outcome": "continues",
+        "occurred_on": today - timedelta(days=120),
+    })
     registrations.register_method(meeting, user, {
-        "method": "network_meeting", "target_group": "vulnerable", "case_type": "ongoing_measure",
+        "status": "held", "occasion": "first", "method": "network_meeting", "target_group": "vulnerable", "case_type": "ongoing_measure",
         "child_took_part": True, "parents_took_part": True, "network_count": 1, "professional_count": 2,
         "plan_coverage": 4, "outcome": "continues",
     })

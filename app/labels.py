@@ -132,6 +132,7 @@ def init_app(app) -> None:
             "due_kind_labels": DUE_KIND_LABELS,
             "close_reason_labels": CLOSE_REASON_LABELS,
             "reopen_reason_labels": REOPEN_REASON_LABELS,
+            "gender_labels": GENDER_LABELS,
         }
 
 # Resultatdokumentation (INSTRUMENTS.md §4-5).
@@ -234,7 +235,25 @@ CASE_TYPE_LABELS = {
 METHOD_OUTCOME_LABELS = {
     "closed": _l("Sagen er lukket uden yderligere indsats"),
     "measure": _l("En indsats er sat i gang"),
+    "network_role": _l("Netværket har taget en rolle i stedet for en indsats"),
     "continues": _l("Sagen fortsætter"),
+}
+# Was the method used (issue 14 item 3; FIGURES.md K2)?
+METHOD_STATUS_LABELS = {
+    "held": _l("Ja, mødet blev holdt"),
+    "not_used": _l("Nej, metoden blev tilbudt, men ikke brugt"),
+    "failed": _l("Nej, metoden blev forsøgt, men det lykkedes ikke"),
+}
+# The first family group conference or network meeting on the case, or a follow-up one (FIGURES.md K1, K5).
+OCCASION_LABELS = {
+    "first": _l("Det første"),
+    "follow_up": _l("Et opfølgende"),
+}
+# The child's gender, when the organisation records it (issue 14 item 1).
+GENDER_LABELS = {
+    "girl": _l("Pige"),
+    "boy": _l("Dreng"),
+    "other": _l("Andet"),
 }
 
 # What each staff role may do, as the administrator chooses them (app.auth.models ROLES).

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Flask
 from flask_login import login_user
@@ -108,6 +108,20 @@ class Factory:
             goal = cases.add_goal(case, case.caseworker, data)
             db.session.commit()
             return goal.id
+
+    def method_offered(self, case_id: int, **fields) -> int:
+        """Register a family group conference offered and not used, with no meeting (issue 14 item 3)."""
+        from app.registrations import services as registrations
+
+        with self.app.test_request_context():
+            case = db.session.get(Case, case_id)
+            login_user(case.caseworker)
+            data = {"status": "not_used", "occasion": "first", "method": "family_group_conference",
+                    "target_group": "vulnerable", "case_type": "notification", "failure_reason": "family_declined",
+                    "outcome": "continues", "occurred_on": date.today() - timedelta(days=7)} | fields
+            registration, _stored = registrations.register_without_meeting(case, case.caseworker, data)
+            db.session.commit()
+            return registration.id
 
     def answer(self, invitation_id: int, answers: dict[str, dict] | None = None, *, declined: bool = False) -> None:
         """Answer (or decline) an invitation's forms as the respondent would."""
@@ -303,6 +317,7 @@ def demo_case(app: Flask) -> dict:
     from app.demo import create_demo
     from app.observations.models import ObservationLink
     from app.reconcile.models import Decision
+    from app.registrations.models import MethodRegistration
 
     with app.test_request_context():
         create_demo()
@@ -323,4 +338,6 @@ def demo_case(app: Flask) -> dict:
             "user_id": [case.caseworker_id],
             "team_id": [case.team_id],
             "form_id": ["fit-outcome-child", "indicators-under-3"],
+            "registration_id": sorted(r.id for r in db.session.scalars(
+                select(MethodRegistration).where(MethodRegistration.case_id == case.id))),
         }

@@ -27,7 +27,8 @@ ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.expor
 ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_password", "users.deactivate",
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
-ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording"}
+ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording",
+               "settings.lists_page"}
 # Issue 14 item 6: importing cases from the case system's file (tests/test_imports.py).
 ADMIN_ONLY |= {"imports.index", "imports.apply"}
 # Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
@@ -39,7 +40,7 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child",
+        "form_id": "fit-outcome-child", "registration_id": ids.registration,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -58,6 +59,7 @@ def setting(app, make):
     ids.goal = make.goal(ids.case)
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
+    ids.registration = make.method_offered(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     make.user("analyst", role="analyst")
@@ -77,7 +79,8 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "observations.revoke_link", "registrations.meeting", "registrations.phone_follow_up",
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
-            "teams.index", "teams.merge", "figures_extract.order"} <= endpoints
+            "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
+            "registrations.new_without_meeting", "registrations.correct_without_meeting"} <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):

@@ -242,6 +242,7 @@ def test_a_closed_case_leaves_the_due_list_but_for_its_decisions_to_file(app, st
 # --- the method registration points to the closing (DESIGN.md G, FIGURES.md K5) ----------------
 
 METHOD = {
+    "status": "held", "occasion": "first",
     "method": "network_meeting", "target_group": "vulnerable", "case_type": "notification",
     "child_took_part": "yes", "parents_took_part": "yes", "network_count": "3", "professional_count": "2",
     "plan_coverage": "4", "outcome": "closed",

@@ -94,7 +94,8 @@ def test_the_closure_migration_keeps_every_reopening_and_points_registrations_to
             ids = _legacy_rows(connection)
         upgrade(revision=CLOSURE_REVISION)
         closings = {c.case_id: c for c in db.session.scalars(select(CaseClosure).order_by(CaseClosure.id))}
-        registrations = {r.id: r.closure_id for r in db.session.scalars(select(MethodRegistration))}
+        # Columns only: later migrations add columns the model knows and this revision does not.
+        registrations = dict(db.session.execute(select(MethodRegistration.id, MethodRegistration.closure_id)).all())
         columns = {column["name"] for column in inspect(db.engine).get_columns("case")}
         tables = inspect(db.engine).get_table_names()
         db.session.remove()
@@ -113,6 +114,49 @@ def test_the_closure_migration_keeps_every_reopening_and_points_registrations_to
     by_hand = closings[ids["by_hand"]]
     assert (by_hand.reason, by_hand.closed_on, by_hand.reopened_on) == ("not_recorded", date(2025, 2, 1), None)
     assert "closed_at" not in columns and "reopening" not in tables
+
+
+# --- issue 14 item 3: the fixed lists become data; registrations keep valid and name their case -----
+
+LISTS_REVISION = "3b9e4c71d0a5"
+
+
+def test_the_lists_migration_keeps_registrations_valid_and_drops_the_fixed_lists(empty_database):
+    """Existing registrations were held, after their meeting, on its day; whether it was the first
+    or a follow-up was not asked (NULL). Afterwards a code the organisation adds to a list is stored."""
+    app = create_app(_config(empty_database))
+    with app.app_context():
+        before = ScriptDirectory.from_config(migrate.get_config()).get_revision(LISTS_REVISION).down_revision
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            tables = MetaData()
+            tables.reflect(connection)
+            def insert(table: str, **values) -> int:
+                return connection.execute(tables.tables[table].insert().values(**values)).inserted_primary_key[0]
+            team = insert("team", name="Team Nord")
+            user = insert("user", username="anne", name="Anne", password_hash="x", team_id=team, active=True)
+            case = insert("case", team_id=team, caseworker_id=user, child_birth_year=2015, created_at=datetime(2025, 1, 1))
+            meeting = insert("meeting", case_id=case, kind="network_meeting", held_on=date(2025, 1, 5),
+                             created_at=datetime(2025, 1, 5))
+            registration = insert("method_registration", meeting_id=meeting, method="network_meeting",
+                                  target_group="vulnerable", case_type="notification", child_took_part=True,
+                                  parents_took_part=False, network_count=2, professional_count=1, plan_coverage=4,
+                                  outcome="measure", registered_by_id=user, registered_at=datetime(2025, 1, 6))
+        upgrade(revision=LISTS_REVISION)
+        with db.engine.begin() as connection:
+            row = connection.execute(text(
+                "SELECT case_id, occurred_on, status, occasion, failure_reason, network_role FROM method_registration "
+                "WHERE id = :id"), {"id": registration}).one()
+            # A code the organisation added to its lists is stored: no CHECK holds the old list any more.
+            connection.execute(text(
+                "INSERT INTO method_registration (case_id, occurred_on, method, status, occasion, target_group, "
+                "case_type, failure_reason, outcome, registered_by_id, registered_at) VALUES (:case, :day, "
+                "'network_meeting', 'not_used', 'first', 'refugees', 'school_absence', 'no_time', 'continues', :user, "
+                ":at)"), {"case": case, "day": date(2025, 2, 1), "user": user, "at": datetime(2025, 2, 1)})
+        db.session.remove()
+        db.engine.dispose()
+    assert tuple(row[:1]) == (case,) and str(row[1]) == "2025-01-05"
+    assert tuple(row[2:]) == ("held", None, None, None)
 
 
 # --- issue 13: roles in a table of their own; every user keeps the role they had --------------

@@ -263,6 +263,7 @@ def test_no_phone_follow_up_after_a_network_meeting(staff, emma):
 # --- method registration (DESIGN.md G) ------------------------------------------------------
 
 METHOD = {
+    "status": "held", "occasion": "first",
     "method": "network_meeting", "target_group": "vulnerable", "case_type": "notification",
     "child_took_part": "yes", "parents_took_part": "yes", "network_count": "3", "professional_count": "2",
     "plan_coverage": "4", "outcome": "measure",
@@ -389,7 +390,7 @@ def test_open_registrations_per_meeting(app, make, caseworker, kind, held, calle
                                                 {"reached": False} if "tried" in called else TALKED)
         if registered:
             services.register_method(meeting, case.caseworker, {
-                "method": "family_group_conference", "target_group": "vulnerable", "case_type": "notification",
+                "status": "held", "occasion": "first", "method": "family_group_conference", "target_group": "vulnerable", "case_type": "notification",
                 "child_took_part": True, "parents_took_part": True, "network_count": 3, "professional_count": 2,
                 "plan_coverage": 4, "outcome": "measure"})
         db.session.commit()

@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "forms.deactivate": _l("Slog et skema fra"),
     "forms.activate": _l("Slog et skema til igen"),
     "figures.extract": _l("Hentede et pseudonymt udtræk til analyse"),
+    "case.background": _l("Ændrede sagens baggrund"),
+    "lists.save": _l("Ændrede en af organisationens lister"),
 }
 
 

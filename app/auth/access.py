@@ -19,6 +19,7 @@ from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
 from app.invitations.models import Invitation, Round
 from app.reconcile.models import Decision, DecisionFiling
+from app.registrations.models import MethodRegistration
 
 T = TypeVar("T")
 # The largest id an integer column holds; a larger number from a URL makes the driver raise.
@@ -144,6 +145,11 @@ def goal_or_abort(case: Case, goal_id: int) -> Goal:
 def person_or_abort(case: Case, person_id: int) -> Person:
     """Load one of the people around the case's child, and audit the read."""
     return _part_of(case, Person, person_id, "person_id")
+
+
+def method_registration_or_abort(case: Case, registration_id: int) -> MethodRegistration:
+    """Load one of the case's method registrations, and audit the read."""
+    return _part_of(case, MethodRegistration, registration_id, "registration_id")
 
 
 def decision_or_abort(decision_id: int) -> Decision:

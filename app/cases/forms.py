@@ -28,23 +28,24 @@ from wtforms.validators import (
 from app.cases.models import (
     CHOSEN_CLOSE_REASONS,
     CLOSURE_NOTE_LIMIT,
+    GENDERS,
     GOAL_DOMAINS,
     GOAL_FIELD_LIMIT,
     GOAL_KINDS,
     GOAL_TEXT_LIMIT,
     MEETING_KINDS,
     PERSON_ROLES,
-    REOPEN_REASONS,
 )
 from app.forms import DATE_MESSAGE, DateField, Form
 from app.labels import (
     CLOSE_REASON_LABELS,
     DOMAIN_LABELS,
+    GENDER_LABELS,
     GOAL_KIND_CHOICE_LABELS,
     MEETING_KIND_LABELS,
-    REOPEN_REASON_LABELS,
     ROLE_LABELS,
 )
+from app.settings import lists
 
 # Six digits (a birth date), an optional dash, four digits: the shape of a CPR number.
 CPR_PATTERN = re.compile(r"(?<!\d)[0-3]\d[01]\d\d\d-?\d{4}(?!\d)")
@@ -193,13 +194,53 @@ class CloseForm(Form):
 
 
 class ReopenForm(Form):
+    """Re-opening a case: the day, a reason from the organisation's list "reopen_reason" (in use
+    now: a re-opening is new input) and a note (issue 14 item 3)."""
+
     reopened_on = DateField(_l("Dato for genåbning"),
                             validators=[InputRequired(DATE_MESSAGE), _not_in_future])
-    reason = RadioField(_l("Hvorfor genåbnes sagen?"),
-                        choices=[SelectChoice(r, REOPEN_REASON_LABELS[r]) for r in REOPEN_REASONS],
+    reason = RadioField(_l("Hvorfor genåbnes sagen?"), choices=[],
                         validators=[InputRequired(_l("Vælg, hvorfor sagen genåbnes."))])
     note = _note(_l("Uddybning (valgfri)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [SelectChoice(code, name) for code, name in lists.choices("reopen_reason")]
 
     def validate_note(self, field) -> None:
         if self.reason.data == "other" and not (field.data or "").strip():
             raise ValidationError(_l("Skriv, hvorfor sagen blev genåbnet."))
+
+
+def _list_choices(name: str, keep: str | None) -> list[SelectChoice]:
+    """A blank first choice (nothing chosen for the case worker), the list's entries in use, and
+    the stored code even when it has since been taken out of use."""
+    return [SelectChoice("", _l("Vælg …"))] + [SelectChoice(code, text) for code, text in lists.choices(name, keep=keep)]
+
+
+def _blank_is_none(value):
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class BackgroundForm(Form):
+    """The case's background (issue 14 item 1): target group and case type from the organisation's
+    lists; the child's gender only when the organisation records it, and never required."""
+
+    target_group = SelectField(_l("Målgruppe"), validators=[InputRequired(_l("Vælg målgruppen."))])
+    case_type = SelectField(_l("Sagstype"), validators=[InputRequired(_l("Vælg sagstypen."))])
+    gender = SelectField(_l("Barnets køn (valgfrit)"), validators=[Optional()], filters=[_blank_is_none],
+                         choices=[SelectChoice("", _l("Ikke oplyst"))]
+                         + [SelectChoice(g, GENDER_LABELS[g]) for g in GENDERS])
+
+    def __init__(self, *args, stored=None, record_gender: bool = False, **kwargs):
+        """`stored`: the background in force, whose codes stay choosable when correcting."""
+        super().__init__(*args, **kwargs)
+        self.target_group.choices = _list_choices("target_group", stored.target_group if stored else None)
+        self.case_type.choices = _list_choices("case_type", stored.case_type if stored else None)
+        if not record_gender:
+            del self.gender
+
+    @property
+    def values(self) -> dict:
+        return {"target_group": self.target_group.data, "case_type": self.case_type.data,
+                "gender": self.gender.data if "gender" in self else None}

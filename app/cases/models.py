@@ -45,9 +45,11 @@ GOAL_FIELD_LIMIT = 300
 # recorded before cases could be closed here (the migration that made closures).
 CLOSE_REASONS = ("closed_no_measure", "measure_ended", "moved", "aged_out", "transferred", "other", "not_recorded")
 CHOSEN_CLOSE_REASONS = CLOSE_REASONS[:-1]
-# Why a closed case was opened again (FIGURES.md K6: re-opened, by reason).
-REOPEN_REASONS = ("notification", "family_asked", "plan_failed", "other")
+# Why a closed case was opened again (FIGURES.md K6) is a code from the organisation's list
+# "reopen_reason" (app.settings.lists): no CHECK, the organisation edits the list (issue 14 item 3).
 CLOSURE_NOTE_LIMIT = 2000
+# The child's gender, recorded only when the organisation wants it for figures (issue 14 item 1).
+GENDERS = ("girl", "boy", "other")
 
 meeting_participant = Table(
     "meeting_participant",
@@ -94,6 +96,11 @@ class Case(db.Model):
     # Every closing and re-opening, oldest first; whether the case is closed is read here only.
     closures: Mapped[list["CaseClosure"]] = relationship(
         back_populates="case", order_by="CaseClosure.id", cascade="all, delete-orphan"
+    )
+
+    # The case's background, every version, oldest first; the newest is in force.
+    backgrounds: Mapped[list["CaseBackground"]] = relationship(
+        back_populates="case", order_by="CaseBackground.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -246,7 +253,6 @@ class CaseClosure(db.Model):
     __tablename__ = "case_closure"
     __table_args__ = (
         CheckConstraint(f"reason IN {CLOSE_REASONS}", name="reason"),
-        CheckConstraint(f"reopen_reason IS NULL OR reopen_reason IN {REOPEN_REASONS}", name="reopen_reason"),
         CheckConstraint("closed_on IS NOT NULL OR reason = 'not_recorded'", name="closed_on"),
         CheckConstraint("(reopened_on IS NULL AND reopen_reason IS NULL) OR "
                         "(reopened_on IS NOT NULL AND reopen_reason IS NOT NULL)", name="reopened"),
@@ -267,7 +273,8 @@ class CaseClosure(db.Model):
     # The re-opening, written once: active_history loads the stored value before a change, so
     # the guard below knows whether there was one.
     reopened_on: Mapped[date | None] = mapped_column(active_history=True)
-    reopen_reason: Mapped[str | None] = mapped_column(String(30), active_history=True)
+    # A code from the list "reopen_reason" (app.settings.lists), with the note beside it.
+    reopen_reason: Mapped[str | None] = mapped_column(String(40), active_history=True)
     reopen_note: Mapped[str | None] = mapped_column(Text, active_history=True)
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), active_history=True)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, active_history=True)
@@ -283,6 +290,35 @@ class CaseClosure(db.Model):
     def is_open(self) -> bool:
         """True while this closing is in force: the case is closed."""
         return self.reopened_on is None
+
+
+class BackgroundIsFinal(Exception):
+    """A stored version of a case's background was about to change; a change adds a new version."""
+
+
+class CaseBackground(db.Model):
+    """One version of the case's background: target group and case type (codes from the
+    organisation's lists), and the child's gender when the organisation records it (issue 14
+    item 1). Kept as written, like a goal's wording: the newest version is in force, and the
+    figures read the version in force at a date (app.cases.background)."""
+
+    __tablename__ = "case_background"
+    __table_args__ = (CheckConstraint(f"gender IS NULL OR gender IN {GENDERS}", name="gender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    # Codes from the lists "target_group" and "case_type"; no CHECK, the organisation edits the lists.
+    target_group: Mapped[str] = mapped_column(String(40))
+    case_type: Mapped[str] = mapped_column(String(40))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    written_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="backgrounds")
+    written_by: Mapped["User"] = relationship()  # noqa: F821
+
+
+refuse_updates(CaseBackground, BackgroundIsFinal, "record a new version of the background instead")
 
 
 # What may be written into a stored closing: its re-opening, once.
@@ -347,6 +383,14 @@ describe("goal_version", purpose=_l("Målenes ordlyd, hver version for sig, med 
     "domain": personal(_l("Det område af barnets liv, målet handler om, fx sundhed.")),
     "responsible": personal(_l("Hvem der har ansvaret, med navn eller rolle.")),
     "documentation": personal(_l("Hvordan det vises, at målet er nået.")),
+})
+describe("case_background", purpose=_l("Sagens baggrund: målgruppe, sagstype og, hvis organisationen vil det, "
+                                       "barnets køn. Hver ændring gemmes som en ny udgave. Bruges til tallene."),
+         retention="case", seen_by=("case_team",), columns={
+    "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "written_by_id": NOT_PERSONAL, "written_at": NOT_PERSONAL,
+    "target_group": personal(_l("Målgruppen, barnet hører til, fx børn med handicap.")),
+    "case_type": personal(_l("Sagens type, fx underretning.")),
+    "gender": personal(_l("Barnets køn, kun hvis organisationen har valgt at registrere det.")),
 })
 describe("case_closure", purpose=_l("Hvornår og hvorfor en sag blev lukket, og genåbnet: det ene sted, sagens lukning "
                                     "står, og som tallene tæller fra."),

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.cases.models import Case, CaseClosure, Goal
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.cases.models import Case, CaseBackground, CaseClosure, Goal
 from app.cases.page import section
+from app.extensions import db
+from app.settings import lists
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class ClosureRow:
     note: str | None
     closed_by: str | None
     reopened_on: date | None
-    reopen_reason: str | None
+    reopen_reason: str | None  # named in the reader's language (the list "reopen_reason")
     reopen_note: str | None
     reopened_by: str | None
 
@@ -99,17 +104,51 @@ class ClosureSection:
     history: list[ClosureRow]  # every closing, newest first
 
 
-def _closure_row(closure: CaseClosure, meetings: dict) -> ClosureRow:
+def _closure_row(closure: CaseClosure, meetings: dict, reasons: dict) -> ClosureRow:
     meeting = meetings.get(closure.meeting_id)
     return ClosureRow(
         closure.id, closure.closed_on, closure.reason, (meeting.kind, meeting.held_on) if meeting else None,
         closure.note, closure.closed_by.name if closure.closed_by else None, closure.reopened_on,
-        closure.reopen_reason, closure.reopen_note, closure.reopened_by.name if closure.reopened_by else None)
+        reasons.get(closure.reopen_reason, closure.reopen_reason) if closure.reopen_reason else None,
+        closure.reopen_note, closure.reopened_by.name if closure.reopened_by else None)
 
 
 @section("closure")
 def closure(case: Case, today: date) -> ClosureSection:
     """Whether the case is closed, since when and why, and every earlier closing and re-opening."""
     meetings = {m.id: m for m in case.meetings}
-    rows = [_closure_row(c, meetings) for c in reversed(case.closures)]
+    reasons = lists.names("reopen_reason") if any(c.reopen_reason for c in case.closures) else {}
+    rows = [_closure_row(c, meetings, reasons) for c in reversed(case.closures)]
     return ClosureSection(next((r for r in rows if r.reopened_on is None), None), rows)
+
+
+@dataclass(frozen=True)
+class BackgroundRow:
+    """One version of the case's background, its codes named in the reader's language."""
+
+    target_group: str
+    case_type: str
+    gender: str | None  # a code of GENDERS
+    written_by: str
+    written_at: datetime
+
+
+@dataclass(frozen=True)
+class BackgroundSection:
+    current: BackgroundRow | None  # None until the background is set
+    earlier: list[BackgroundRow]  # the versions before it, newest first
+
+
+@section("background")
+def background(case: Case, today: date) -> BackgroundSection:
+    """The case's background in force and its earlier versions (issue 14 item 1), in one query."""
+    rows = db.session.scalars(
+        select(CaseBackground).where(CaseBackground.case_id == case.id).order_by(CaseBackground.id.desc())
+        .options(joinedload(CaseBackground.written_by))
+    ).all()
+    if not rows:
+        return BackgroundSection(None, [])
+    groups, types = lists.names("target_group"), lists.names("case_type")
+    shown = [BackgroundRow(groups.get(r.target_group, r.target_group), types.get(r.case_type, r.case_type), r.gender,
+                           r.written_by.name, r.written_at) for r in rows]
+    return BackgroundSection(shown[0], shown[1:])

@@ -25,8 +25,9 @@ from app.auth.access import (
     listed,
     person_or_abort,
 )
-from app.cases import closure, export, services
+from app.cases import background, closure, export, services
 from app.cases.forms import (
+    BackgroundForm,
     CaseForm,
     CloseForm,
     GoalForm,
@@ -42,6 +43,7 @@ from app.i18n import LANGUAGE_NAMES
 from app.instruments import METHOD_MEETING_KINDS
 from app.labels import MEETING_KIND_LABELS, ROLE_LABELS
 from app.pdf import render_pdf
+from app.settings import lists
 
 bp = Blueprint("cases", __name__)
 
@@ -290,3 +292,36 @@ def reopen_case(case_id: int):
     else:
         form.reopened_on.data = date.today()
     return render_template("cases/reopen.html", case=case, form=form, closure=current, problem=problem), status
+
+
+@bp.route("/cases/<int:case_id>/background", methods=["GET", "POST"])
+@case_work_required
+def edit_background(case_id: int):
+    """Sagens baggrund: target group, case type, and the child's gender when the organisation
+    records it (issue 14 item 1). Each change is a new version; the earlier ones stay."""
+    case = case_or_abort(case_id)
+    history = background.history(case)
+    current = history[0] if history else None
+    record_gender = background.records_gender()
+    form = BackgroundForm(stored=current, record_gender=record_gender)
+    problem, status = None, 200
+    if form.is_submitted():
+        status = 400
+        if form.validate():
+            try:
+                _row, stored = background.set_background(case, current_user, form.values)
+            except background.BackgroundError as error:
+                db.session.rollback()
+                problem, status = str(error), 400
+            else:
+                flash(_("Sagens baggrund er gemt. Den tidligere udgave er gemt i historikken.") if stored and current
+                      else _("Sagens baggrund er gemt.") if stored else _("Der var ingen ændringer at gemme."), "info")
+                return redirect(url_for("cases.show", case_id=case.id, _anchor="background"))
+    elif current is not None:
+        form.target_group.data = current.target_group
+        form.case_type.data = current.case_type
+        if record_gender:
+            form.gender.data = current.gender
+    names = {"target_group": lists.names("target_group"), "case_type": lists.names("case_type")}
+    return render_template("cases/background.html", case=case, form=form, history=history, names=names,
+                           problem=problem), status

@@ -9,6 +9,7 @@ from datetime import date
 from app.cases.models import Case
 from app.cases.page import section
 from app.registrations import services
+from app.settings import lists
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,19 @@ class MethodMeeting:
     kind: str
     held_on: date
     outcome: str | None  # the registration in force's outcome; None when none is registered
+    status: str | None = None  # held, not_used or failed (issue 14 item 3)
+
+
+@dataclass(frozen=True)
+class MethodWithoutMeeting:
+    """A method offered and not used, or attempted and failed, with no meeting (FIGURES.md K2)."""
+
+    id: int
+    method: str
+    status: str
+    occurred_on: date
+    reason: str  # the failure's reason, named in the reader's language
+    outcome: str
 
 
 @dataclass
@@ -46,6 +60,7 @@ class RegistrationSection:
     due: list[CallDue] = field(default_factory=list)
     calls: list[CallMade] = field(default_factory=list)
     method_meetings: list[MethodMeeting] = field(default_factory=list)
+    without_meeting: list[MethodWithoutMeeting] = field(default_factory=list)
     # Per meeting id: "phone" or "method", for the meetings that take a registration.
     kinds: dict[int, str] = field(default_factory=dict)
     # Per meeting id held on or before today: how many registrations are still missing.
@@ -64,15 +79,22 @@ def registration_section(case: Case, today: date) -> RegistrationSection:
     recorded = services.phone_follow_ups_on(case)
     due = services.follow_ups_due_from(case.meetings, recorded, today)
     still_due = {(d.meeting.id, d.person.id) for d in due}
-    registered = {r.meeting_id: r for r in services.in_force(services.method_registrations_on(case))}
+    in_force = services.in_force(services.method_registrations_on(case))
+    registered = {r.meeting_id: r for r in in_force if r.meeting_id is not None}
+    reasons = lists.names("method_failure_reason") if any(r.meeting_id is None for r in in_force) else {}
     found = RegistrationSection(
         due=[CallDue(d.meeting.id, d.meeting.kind, d.meeting.held_on, d.person.id, d.person.first_name, d.due_on,
                      d.overdue, d.attempts) for d in due],
         # A call still due is listed there, with its attempts; not twice.
         calls=[CallMade(c.meeting_id, c.meeting.kind, c.meeting.held_on, c.person.first_name, c.reached, c.helps)
                for c in services.in_force(recorded) if (c.meeting_id, c.person_id) not in still_due],
-        method_meetings=[MethodMeeting(m.id, m.kind, m.held_on, registered[m.id].outcome if m.id in registered else None)
+        method_meetings=[MethodMeeting(m.id, m.kind, m.held_on, registered[m.id].outcome if m.id in registered else None,
+                                       registered[m.id].status if m.id in registered else None)
                          for m in case.meetings if services.takes_method_registration(m)],
+        without_meeting=sorted((MethodWithoutMeeting(r.id, r.method, r.status, r.occurred_on,
+                                                     reasons.get(r.failure_reason, r.failure_reason), r.outcome)
+                                for r in in_force if r.meeting_id is None), key=lambda r: (r.occurred_on, r.id),
+                               reverse=True),
         kinds={m.id: kind for m in case.meetings if (kind := _kind(m))},
     )
     for item in due:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,13 +17,20 @@ from app.cases.models import PARENT_ROLES, Case, Meeting, Person
 from app.extensions import db
 from app.indicators.schedule import needs_phone_follow_up, phone_follow_up_due
 from app.instruments import METHOD_MEETING_KINDS
-from app.registrations.models import MethodRegistration, PhoneFollowUp
+from app.registrations.models import (
+    OCCASIONS,
+    OUTCOMES_WITHOUT_MEETING,
+    MethodRegistration,
+    PhoneFollowUp,
+)
+from app.settings import lists
 from app.timestamps import utcnow
 
 PHONE_FIELDS = ("reached", "started", "helps", "notes")
 METHOD_FIELDS = (
-    "method", "target_group", "case_type", "child_took_part", "parents_took_part",
-    "network_count", "professional_count", "plan_coverage", "outcome",
+    "status", "occurred_on", "method", "occasion", "target_group", "case_type", "failure_reason", "failure_note",
+    "child_took_part", "parents_took_part", "network_count", "professional_count", "plan_coverage", "outcome",
+    "network_role",
 )
 # A call that did not reach the parent, recorded again this soon (a double click), is the same attempt.
 REPEAT_WINDOW = timedelta(minutes=2)
@@ -171,35 +179,107 @@ def method_history(meeting: Meeting) -> list[MethodRegistration]:
     )
 
 
+def line_of(registration: MethodRegistration) -> list[MethodRegistration]:
+    """The registration's line, oldest first: the first recording and each correction of it."""
+    first = registration
+    while first.corrects is not None:
+        first = first.corrects
+    line = [first]
+    while line[-1].corrected_by is not None:
+        line.append(line[-1].corrected_by)
+    return line
+
+
+class RegistrationError(ValueError):
+    """The registration cannot be stored as asked; the message says why, for the case worker."""
+
+
+def _text(value: str | None) -> str | None:
+    # NUL is never typed on purpose, and PostgreSQL cannot store it.
+    return (value or "").replace("\x00", "").strip() or None
+
+
+def _clean_method(data: dict, meeting: Meeting | None, current: MethodRegistration | None) -> dict:
+    """The values to store; list codes are checked against the list in use (or the stored one
+    when correcting), and the questions the status does not ask are left empty (issue 14 item 3)."""
+    values = {key: data.get(key) for key in METHOD_FIELDS}
+    held = values["status"] == "held"
+    if held and meeting is None:
+        raise RegistrationError(_("Registrér mødet først: en holdt familierådslagning eller et holdt netværksmøde "
+                                  "hører til sit møde."))
+    if values["occasion"] not in OCCASIONS:
+        raise RegistrationError(_("Svar, om det var det første eller et opfølgende."))
+    lists_of = {"target_group": "target_group", "case_type": "case_type", "failure_reason": "method_failure_reason"}
+    for key, name in lists_of.items():
+        code = values[key]
+        if key == "failure_reason" and held:
+            continue
+        kept = current is not None and getattr(current, key) == code
+        if code not in lists.codes(name) and not kept:
+            raise RegistrationError(_("Vælg en af mulighederne."))
+    values["failure_note"] = None if held else _text(values["failure_note"])
+    if held:
+        values["failure_reason"] = None
+    values["network_role"] = _text(values["network_role"]) if values["outcome"] == "network_role" else None
+    if values["outcome"] == "network_role" and values["network_role"] is None:
+        raise RegistrationError(_("Skriv, hvilken rolle netværket tog på sig."))
+    if not held and values["outcome"] not in OUTCOMES_WITHOUT_MEETING:
+        raise RegistrationError(_("Når metoden ikke blev brugt, kan udfaldet kun være, at en indsats er sat i gang, "
+                                  "eller at sagen fortsætter. Skal sagen lukkes, så luk den på sagens side."))
+    if meeting is not None:
+        values["occurred_on"] = meeting.held_on
+    elif values["occurred_on"] is None:
+        raise RegistrationError(_("Skriv datoen."))
+    return values
+
+
+def _register(case: Case, meeting: Meeting | None, user: User, data: dict,
+              current: MethodRegistration | None) -> tuple[MethodRegistration, bool]:
+    values = _clean_method(data, meeting, current)
+    if current is not None and all(getattr(current, k) == values[k] for k in METHOD_FIELDS):
+        return current, False
+    closure = None
+    if values["outcome"] == "closed":
+        closure = current.closure if current is not None and current.closure_id else closures.close_after_method(meeting, user)
+    row = MethodRegistration(case_id=case.id, meeting=meeting, registered_by=user, registered_at=utcnow(),
+                             corrects=current, closure=closure, **values)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("method_registration.create", case.id, registration_id=row.id,
+                 meeting_id=meeting.id if meeting else None, status=row.status,
+                 corrects=current.id if current else None, closure_id=closure.id if closure else None)
+    return row, True
+
+
 def register_method(meeting: Meeting, user: User, data: dict) -> tuple[MethodRegistration, bool]:
-    """Register the method; registering again corrects the one in force, which stays as history.
+    """Register the method after its meeting; registering again corrects the one in force, which
+    stays as history.
 
     The outcome "closed" points to the case's closing (issue 12 item 14): the one it pointed to
     already when only other answers are corrected, else the closing in force, else a new one
     (the case is closed now, without further measure after this meeting). Correcting the
     outcome away from "closed" leaves the case closed: re-opening it is the case worker's step.
     """
-    values = {k: data[k] for k in METHOD_FIELDS}
     history = method_history(meeting)
-    current = history[-1] if history else None
-    if current is not None and all(getattr(current, k) == values[k] for k in METHOD_FIELDS):
-        return current, False
-    closure = None
-    if values["outcome"] == "closed":
-        closure = current.closure if current is not None and current.closure_id else closures.close_after_method(meeting, user)
-    row = MethodRegistration(meeting=meeting, registered_by=user, registered_at=utcnow(), corrects=current,
-                             closure=closure, **values)
-    db.session.add(row)
-    db.session.flush()
-    audit.record("method_registration.create", meeting.case_id, registration_id=row.id, meeting_id=meeting.id,
-                 corrects=current.id if current else None, closure_id=closure.id if closure else None)
-    return row, True
+    return _register(meeting.case, meeting, user, data, history[-1] if history else None)
+
+
+def register_without_meeting(case: Case, user: User, data: dict,
+                             corrects: MethodRegistration | None = None) -> tuple[MethodRegistration, bool]:
+    """Register a method offered and not used, or attempted and failed, with no meeting
+    (FIGURES.md K2); with `corrects`, correct that registration (the one in force of its line)."""
+    if corrects is not None and (corrects.case_id != case.id or corrects.meeting_id is not None
+                                 or not corrects.is_current):
+        raise RegistrationError(_("Registreringen er lige blevet rettet af en anden. Se den nyeste, og ret den, "
+                                  "hvis det er nødvendigt."))
+    return _register(case, None, user, data, corrects)
 
 
 def method_registrations_of(case: Case) -> dict[int, MethodRegistration]:
     """Return the registration in force per meeting id."""
     rows = db.session.scalars(
-        select(MethodRegistration).join(MethodRegistration.meeting).where(Meeting.case_id == case.id)
+        select(MethodRegistration).where(MethodRegistration.case_id == case.id,
+                                         MethodRegistration.meeting_id.is_not(None))
     )
     return {r.meeting_id: r for r in rows if r.is_current}
 
@@ -243,8 +323,7 @@ def phone_follow_ups_on(case: Case) -> list[PhoneFollowUp]:
 
 
 def method_registrations_on(case: Case) -> list[MethodRegistration]:
-    """Every method registration on the case (corrected ones too), oldest first."""
+    """Every method registration on the case (corrected ones too, and those without a meeting), oldest first."""
     return list(db.session.scalars(
-        select(MethodRegistration).join(MethodRegistration.meeting).where(Meeting.case_id == case.id)
-        .order_by(MethodRegistration.id)
+        select(MethodRegistration).where(MethodRegistration.case_id == case.id).order_by(MethodRegistration.id)
     ))

@@ -54,6 +54,8 @@ class SettingsForm(Form):
                                         validators=[Optional(), NumberRange(0, 100, _l("Skriv en procent fra 0 "
                                                                                        "til 100."))])
 
+    record_gender = BooleanField(_l("Registrér barnets køn i sagens baggrund (til tallene)"))
+
     def validate_reminder_days(self, field) -> None:
         if field.data and self.token_days.data and field.data >= self.token_days.data:
             raise ValidationError(_l("Påmindelsen skal sendes, før linket holder op med at virke."))
@@ -61,7 +63,8 @@ class SettingsForm(Form):
     def values(self) -> dict:
         return {name: self[name].data for name in (
             "organisation_name", "token_days", "reminder_days", "retention_days", "audit_retention_days",
-            "min_group_count", "min_group_mean", "round_to_five", "pilot_mode", "target_network_share")}
+            "min_group_count", "min_group_mean", "round_to_five", "pilot_mode", "target_network_share",
+            "record_gender")}
 
 
 class TextForm(Form):

@@ -133,6 +133,12 @@ def known(name: str, code: str) -> bool:
     return any(entry.code == code for entry in entries(name, include_inactive=True))
 
 
+def names(name: str) -> dict[str, str]:
+    """Every code ever in the list (in use or not) and its name in the reader's language: for a
+    page that shows stored rows, built before the template renders."""
+    return {entry.code: entry.label for entry in entries(name, include_inactive=True)}
+
+
 def label(name: str, code: str | None) -> str:
     """The entry's name in the reader's language; a code never in the list is shown as it is."""
     if code is None:

@@ -37,6 +37,8 @@ SETTINGS = {
     "round_to_five": "ROUND_TO_FIVE",
     "pilot_mode": "PILOT_MODE",
     "target_network_share": "TARGET_NETWORK_SHARE",
+    # Issue 14 item 1: the child's gender is recorded only when the organisation wants it for figures.
+    "record_gender": "RECORD_GENDER",
 }
 # The fewest children a published figure may rest on, whatever the organisation sets
 # (FIGURES.md "Disclosure rules" 2: Statistics Denmark's floor).

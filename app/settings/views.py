@@ -9,7 +9,7 @@ from app.auth.access import admin_required
 from app.i18n import current_language
 from app.indicators.catalogue import IndicatorForm
 from app.respond.notices import EDITABLE
-from app.settings import catalogue, services, texts
+from app.settings import catalogue, list_page, services, texts
 from app.settings.forms import SettingsForm, TextForm
 
 bp = Blueprint("settings", __name__)
@@ -82,3 +82,23 @@ def form_wording(form_id: str):
         abort(404)
     return render_template("settings/form_wording.html", form=form, indicator=isinstance(form, IndicatorForm),
                            languages=texts.languages(), lang=current_language())
+
+
+@bp.route("/admin/lists", methods=["GET", "POST"])
+@admin_required
+def lists_page():
+    """The organisation's lists: rename, add, take out of use (issue 14). One list per save."""
+    shown = list_page.views()
+    if request.method == "POST":
+        name = request.form.get("list", "")
+        try:
+            typed, changed = list_page.save_from_form(name, request.form)
+        except KeyError:
+            return render_template("settings/lists.html", lists=shown,
+                                   error=_("Vælg en af listerne på siden.")), 400
+        if typed.error is None:
+            flash(_("Listen er gemt.") if changed else _("Der var ingen ændringer at gemme."), "info")
+            return redirect(url_for("settings.lists_page", _anchor=f"list-{name}"))
+        shown = [typed if v.name == name else v for v in shown]
+        return render_template("settings/lists.html", lists=shown, error=None), 400
+    return render_template("settings/lists.html", lists=shown, error=None)
