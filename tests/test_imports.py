@@ -519,3 +519,20 @@ def test_gender_only_when_the_organisation_records_it(app, setting):
     assert page.status_code == 400 and "Organisationen registrerer ikke barnets køn." in page.text
     page = upload(setting, csv_file([[*GOOD[0], "vulnerable", "investigation", "ved ikke"]], headings=headings))
     assert page.status_code == 400 and "Skriv pige, dreng eller andet." in page.text
+
+
+@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
+def test_a_changed_background_shows_old_and_new_and_adds_a_version(app, setting):
+    """Issue 14 item 1: the background keeps its history; the import adds a version, never rewrites one."""
+    first = upload(setting, csv_file([[*GOOD[0], "vulnerable", "investigation"]], headings=BACKGROUND_HEADINGS))
+    confirm(setting, first.text)
+    page = upload(setting, csv_file([["S-1", "", "", "", "", "disability", ""]], headings=BACKGROUND_HEADINGS))
+    assert page.status_code == 200, page.text
+    assert re.search(r"<td>målgruppe</td><td>Udsatte børn og unge</td><td>Børn og unge med funktionsnedsættelse</td>",
+                     page.text)
+    assert confirm(setting, page.text).status_code == 302
+    from app.cases.background import current_background, history
+    with app.app_context():
+        case = db.session.scalar(select(Case))
+        assert (current_background([case.id])[case.id].target_group, len(history(case))) == ("disability", 2)
+        assert current_background([case.id])[case.id].case_type == "investigation"  # an empty cell kept it
