@@ -536,3 +536,23 @@ def test_a_changed_background_shows_old_and_new_and_adds_a_version(app, setting)
         case = db.session.scalar(select(Case))
         assert (current_background([case.id])[case.id].target_group, len(history(case))) == ("disability", 2)
         assert current_background([case.id])[case.id].case_type == "investigation"  # an empty cell kept it
+
+
+def test_the_import_checks_the_csrf_token_itself(app, setting):
+    """The page is exempt from the app-wide check (it reads the body under a larger limit) and checks it itself."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = upload(setting, csv_file(GOOD))
+    assert response.status_code == 400 and "Siden var for gammel" in response.text
+    page = setting.get("/admin/import/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = setting.post("/admin/import/", data={"file": (io.BytesIO(csv_file(GOOD)), "sager.csv"),
+                                                    "csrf_token": token}, content_type="multipart/form-data")
+    assert response.status_code == 200 and "2 nye sager" in response.text
+    assert _count(app, Case) == 0
+
+
+def test_someone_else_is_refused_before_a_large_body_is_read(app, setting):
+    client = app.test_client()
+    login(client, "anne")
+    response = upload(client, csv_file([]) + b"S-1;Team Nord;anne;Emma;2016\r\n" * 20_000)
+    assert response.status_code == 403

@@ -31,11 +31,13 @@ ENVELOPE = 64 * 1024
 
 @bp.before_request
 def _larger_limit_for_administrators() -> None:
-    if current_user.is_authenticated and current_user.has_role("admin"):
-        limit = current_app.config["IMPORT_MAX_BYTES"]
-        request.max_content_length = limit + ENVELOPE
-        # The confirm step sends the checked file back, signed (services.seal).
-        request.max_form_memory_size = 2 * limit + ENVELOPE
+    # Anyone else is refused by admin_required before the body is read.
+    if not (current_user.is_authenticated and current_user.has_role("admin")):
+        return
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    request.max_content_length = limit + ENVELOPE
+    # The confirm step sends the checked file back, signed (services.seal).
+    request.max_form_memory_size = 2 * limit + ENVELOPE
     if current_app.config.get("WTF_CSRF_ENABLED", True) and request.method == "POST":
         csrf.protect()
 
