@@ -158,7 +158,11 @@ class ImportColumn:
     required: bool = False  # every row must have a value
     for_new_case: bool = False  # a row that creates a case must have a value
     other_headings: tuple[str, ...] = ()  # the same heading spelt without æ, ø, å
+    needed_when: object = None  # when a value is needed, in words, if that is not "always" or "for a new case"
 
+
+TOGETHER = _l("Målgruppe og sagstype sammen")
+FOR_A_MEASURE = _l("For en indsats")
 
 COLUMNS: list[ImportColumn] = [
     ImportColumn("sagsnummer", "external_ref", CASE, text(REF_LIMIT),
@@ -176,25 +180,27 @@ COLUMNS: list[ImportColumn] = [
     # The case's background (issue 14 item 1): set through app.cases.background.set_background.
     ImportColumn("målgruppe", "target_group", BACKGROUND, listed("target_group"),
                  _l("Barnets målgruppe fra organisationens liste. Skrives sammen med sagstype."),
-                 "vulnerable", other_headings=("maalgruppe", "malgruppe")),
+                 "vulnerable", other_headings=("maalgruppe", "malgruppe"), needed_when=TOGETHER),
     ImportColumn("sagstype", "case_type", BACKGROUND, listed("case_type"),
-                 _l("Sagstypen fra organisationens liste. Skrives sammen med målgruppe."), "investigation"),
+                 _l("Sagstypen fra organisationens liste. Skrives sammen med målgruppe."), "investigation",
+                 needed_when=TOGETHER),
     ImportColumn("køn", "gender", BACKGROUND, gender,
                  _l("Barnets køn: pige, dreng eller andet. Kun når organisationen registrerer køn."), "pige",
                  other_headings=("koen", "kon")),
     # A measure (issue 14 item 2), one per row: added or corrected through app.measures.services.
     ImportColumn("indsats", "kind", MEASURE, measure_kind,
                  _l("Indsatsen fra indsatstrappen. En sag med flere indsatser står på én række pr. indsats."),
-                 "family_treatment"),
+                 "family_treatment", needed_when=FOR_A_MEASURE),
     ImportColumn("udfører", "provider", MEASURE, listed("provider"),
                  _l("Udføreren fra organisationens liste over udførere."), "familiehuset",
                  other_headings=("udforer", "udfoerer")),
-    ImportColumn("start", "started_on", MEASURE, day, _l("Den dag, indsatsen begyndte."), "01-02-2025"),
+    ImportColumn("start", "started_on", MEASURE, day, _l("Den dag, indsatsen begyndte."), "01-02-2025",
+                 needed_when=FOR_A_MEASURE),
     ImportColumn("slut", "ended_on", MEASURE, day, _l("Den dag, indsatsen sluttede, hvis den er slut."),
                  "31-12-2025"),
     ImportColumn("slutårsag", "end_reason", MEASURE, listed("measure_end_reason"),
                  _l("Hvorfor indsatsen sluttede, fra organisationens liste. Skal udfyldes, når slut er udfyldt."),
-                 "goal_met", other_headings=("slutaarsag", "slutarsag")),
+                 "goal_met", other_headings=("slutaarsag", "slutarsag"), needed_when=_l("Når slut er udfyldt")),
     ImportColumn("slutnote", "end_note", MEASURE, text(END_NOTE_LIMIT),
                  _l("Rådgiverens ord om, hvorfor indsatsen sluttede. Skal udfyldes, når slutårsagen er anden grund."),
                  ""),
