@@ -68,3 +68,4 @@ bench: install translations
 	$(PY) bench/case_report.py
 	$(PY) bench/staff_pages.py
 	$(PY) bench/calls.py
+	$(PY) bench/figures.py

@@ -81,18 +81,19 @@ REGISTERING_MODULES = (
     "app.status.kinds", "app.indicators.kinds",
     "app.status.public", "app.indicators.public",
     "app.cases.section", "app.indicators.section", "app.status.section", "app.reconcile.section",
-    "app.observations.section", "app.registrations.section",
+    "app.observations.section", "app.registrations.section", "app.measures.section",
     "app.due.collectors",
 )
 
 
 def _init_registries(app: Flask) -> None:
     """Load the forms; import the modules that register kinds of round, form pages, sections, collectors."""
-    from app import indicators, instruments
+    from app import indicators, instruments, measures
     from app.invitations import kinds
 
     instruments.init_app(app)
     indicators.init_app(app)
+    measures.init_app(app)
     for module in REGISTERING_MODULES:
         import_module(module)
     kinds.init_app(app)
@@ -101,14 +102,18 @@ def _init_registries(app: Flask) -> None:
 def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token, then the
     load balancer's probes."""
+    from app.account.views import bp as account
+    from app.attainment.views import bp as attainment
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
     from app.cases.views import bp as cases
     from app.due.views import bp as due
     from app.figures.extract_views import bp as figures_extract
+    from app.figures.views import bp as figures
     from app.imports.views import bp as imports
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
+    from app.measures.views import bp as measures
     from app.observations.public import public as observe
     from app.observations.views import bp as observations
     from app.operations.views import bp as operations
@@ -117,12 +122,14 @@ def _blueprints() -> list:
     from app.reports.views import bp as reports
     from app.respond.views import bp as respond
     from app.settings.views import bp as settings
+    from app.stand_ins.views import bp as stand_ins
     from app.status.views import bp as status
     from app.teams.views import bp as teams
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            users, teams, imports, audit_log, settings, figures_extract, respond, observe, operations]
+            attainment, measures, users, teams, imports, stand_ins, account, audit_log, settings, figures,
+            figures_extract, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

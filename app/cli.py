@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.auth.models import CASE_ROLES, ROLES, Team, User
 from app.extensions import db
+from app.figures.cli import figures_cli
 from app.invitations.cli import links_cli
 from app.outbox.cli import outbox_cli
 from app.retention.cli import purge_command
@@ -111,3 +112,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(purge_command)
     app.cli.add_command(links_cli)
+    app.cli.add_command(figures_cli)

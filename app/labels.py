@@ -169,6 +169,10 @@ ATTAINMENT_LABELS = {
     "not_relevant": _l("Ikke relevant"),
 }
 
+# The case worker's goal attainment at a follow-up meeting (issue 14 item 4): the provider's steps
+# and "ikke fulgt op" as its own value (INSTRUMENTS.md §5).
+CASEWORKER_ATTAINMENT_LABELS = {**ATTAINMENT_LABELS, "not_followed_up": _l("Ikke fulgt op")}
+
 # Where a status request stands for one recipient.
 RECIPIENT_STATUS_LABELS = {
     "waiting": _l("Venter"),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import Flask
 from flask_login import login_user
 
-from app.auth.models import Team, User
+from app.auth.models import Department, Team, User
 from app.cases import services as cases
 from app.cases.models import Case
 from app.demo import PEOPLE as EMMA_PEOPLE
@@ -280,6 +280,22 @@ class Factory:
             db.session.commit()
             return observation.id
 
+    # ---- Measures on the intervention ladder (issue 14 item 2) ----
+
+    def measure(self, case_id: int, kind: str = "family_treatment", started_on: date | None = None, **data) -> int:
+        """Add a measure to the case as its case worker, through the service; return its id."""
+        from datetime import timedelta
+
+        from app.measures import services as measures
+
+        with self.app.test_request_context():
+            case = db.session.get(Case, case_id)
+            login_user(case.caseworker)
+            values = {"kind": kind, "started_on": started_on or date.today() - timedelta(days=30)} | data
+            measure = measures.add_measure(case, case.caseworker, values)
+            db.session.commit()
+            return measure.id
+
 
 def vas(*values: float, keys: tuple[str, ...] = ("me", "family", "school", "everything")) -> dict[str, float]:
     """Four VAS answers, by default to the child outcome form's items."""
@@ -326,6 +342,13 @@ def demo_case(app: Flask) -> dict:
         feedback = sorted((r for r in rounds if r.kind == "feedback"), key=lambda r: r.id)
         link = db.session.scalar(select(ObservationLink).where(ObservationLink.case_id == case.id))
         decision = db.session.scalar(select(Decision).where(Decision.case_id == case.id).order_by(Decision.id))
+        # The demo's team in a department (issue 13), so the walk opens a department's page.
+        department = Department(name="Børn og Unge")
+        db.session.add(department)
+        db.session.flush()
+        db.session.get(Team, case.team_id).department_id = department.id
+        db.session.commit()
+        measure = _demo_measures(case)
         return {
             "case_id": [case.id],
             "person_id": [p.id for p in case.people if p.role in ("mother", "provider")],
@@ -337,7 +360,27 @@ def demo_case(app: Flask) -> dict:
             "decision_id": [decision.id],
             "user_id": [case.caseworker_id],
             "team_id": [case.team_id],
+            "department_id": [department.id],
             "form_id": ["fit-outcome-child", "indicators-under-3"],
             "registration_id": sorted(r.id for r in db.session.scalars(
                 select(MethodRegistration).where(MethodRegistration.case_id == case.id))),
+            "measure_id": [measure],
         }
+
+
+def _demo_measures(case: Case) -> int:
+    """Give the demo case a measure that ended and one that runs (until the demo data has measures of
+    its own); return the running one's id."""
+    from datetime import timedelta
+
+    from app.measures import services as measures
+
+    login_user(case.caseworker)
+    today = date.today()
+    measures.add_measure(case, case.caseworker, {
+        "kind": "family_treatment", "started_on": today - timedelta(days=400), "ended_on": today - timedelta(days=100),
+        "end_reason": "replaced", "end_note": "Netværket tog over."})
+    running = measures.add_measure(case, case.caseworker, {
+        "kind": "network_foster_family", "started_on": today - timedelta(days=99)})
+    db.session.commit()
+    return running.id

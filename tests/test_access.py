@@ -6,12 +6,20 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
+from app.auth.models import Department, Team, User
 from app.extensions import db
+from app.stand_ins.models import StandIn
 from tests.factories import login
 
 # Pages anyone logged in may open; all else needs case work on the owning team.
 OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
+# Issue 13: each user's own account, a new password and two-factor login (tests/test_account.py).
+OPEN_TO_ANY_STAFF |= {"account.index", "account.password", "account.set_up_totp"}
 OPEN_TO_ANY_CASEWORKER = {"cases.new_case", "due.index"}
+# Issue 15: the figures, read from releases: a case worker their team's, a leader the organisation's;
+# an administrator none (tests/test_figure_pages.py). No case is shown or reached from them.
+FIGURE_PAGES = {"figures.index", "figures.team_meeting", "figures.comment"}
+OPEN_TO_ANY_CASEWORKER |= FIGURE_PAGES
 PUBLIC = {"static", "auth.login_view"}
 # The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
 # not the login page (tests/test_sessions.py): they show nothing.
@@ -26,6 +34,12 @@ ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.expor
 # Issue 13: users, teams and the access review (tests/test_administration.py).
 ADMIN_ONLY |= {"users.index", "users.new_user", "users.edit_user", "users.reset_password", "users.deactivate",
                "users.hand_over", "users.access_review", "teams.index", "teams.edit_team", "teams.merge"}
+# Issue 13: stand-ins, given by an administrator (or a team leader for their own team; tests/test_stand_ins.py).
+ADMIN_ONLY |= {"stand_ins.index", "stand_ins.end"}
+# Issue 13: resetting a lost phone's two-factor login (tests/test_account.py).
+ADMIN_ONLY |= {"users.reset_totp"}
+# Issue 13: departments above teams (tests/test_departments.py).
+ADMIN_ONLY |= {"teams.move", "teams.new_department", "teams.edit_department", "teams.delete_department"}
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording",
                "settings.lists_page"}
@@ -33,6 +47,8 @@ ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.f
 ADMIN_ONLY |= {"imports.index", "imports.apply"}
 # Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
 ANALYST_ONLY = {"figures_extract.order"}
+# Issue 14 item 2: the intervention ladder, confirmed by an administrator (tests/test_ladder.py).
+ADMIN_ONLY |= {"measures.ladder"}
 
 
 def _staff_routes(app, ids):
@@ -40,7 +56,8 @@ def _staff_routes(app, ids):
         "case_id": ids.case, "person_id": ids.people["mother"], "meeting_id": ids.meeting,
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
-        "form_id": "fit-outcome-child", "registration_id": ids.registration,
+        "form_id": "fit-outcome-child", "registration_id": ids.registration, "measure_id": ids.measure,
+        "stand_in_id": ids.stand_in, "department_id": ids.department,
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
@@ -60,11 +77,23 @@ def setting(app, make):
     ids.link, _ = make.observation_link(ids.case, ids.people["network"])
     ids.decision = make.decide_round(make.earlier_round(ids, date.today() - timedelta(days=30), {}))
     ids.registration = make.method_offered(ids.case)
+    ids.measure = make.measure(ids.case)
     make.user("leader", role="leader")
     make.user("admin", role="admin")
     make.user("analyst", role="analyst")
     ids.team = make.team("Team Nord")
     ids.user = make.user("stranger", team=ids.team)
+    # A stand-in still to come (from tomorrow): it gives no one access today. A department with a team.
+    with app.app_context():
+        department = Department(name="Børn og Unge")
+        db.session.add(department)
+        db.session.flush()
+        db.session.get(Team, ids.team).department_id = ids.department = department.id
+        stand_in = StandIn(absent_id=ids.user, stand_in_id=owner, starts_on=date.today() + timedelta(days=1),
+                           ends_on=date.today() + timedelta(days=5))
+        db.session.add(stand_in)
+        db.session.commit()
+        ids.stand_in = stand_in.id
     return ids
 
 
@@ -80,7 +109,9 @@ def test_the_walk_covers_every_staff_area(app, setting):
             "registrations.method", "cases.close_case", "cases.reopen_case", "reconcile.file_decision",
             "cases.export_person", "users.index", "users.edit_user", "users.hand_over", "users.access_review",
             "teams.index", "teams.merge", "figures_extract.order", "cases.edit_background",
-            "registrations.new_without_meeting", "registrations.correct_without_meeting"} <= endpoints
+            "registrations.new_without_meeting", "registrations.correct_without_meeting", "attainment.meeting",
+            "measures.new_measure", "measures.edit_measure", "measures.end_measure", "measures.ladder",
+            "stand_ins.index", "stand_ins.end"} | FIGURE_PAGES <= endpoints
 
 
 def test_anonymous_visitors_are_sent_to_login(app, setting):
@@ -98,6 +129,9 @@ def test_roles_without_case_work_are_refused(app, setting, username):
         if endpoint in OPEN_TO_ANY_STAFF:
             continue
         response = client.open(url, method=method)
+        if endpoint in FIGURE_PAGES and username == "leader":
+            assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
+            continue
         if (endpoint in ADMIN_ONLY and username == "admin") or (endpoint in ANALYST_ONLY and username == "analyst"):
             assert response.status_code in (200, 400), (endpoint, method)  # allowed (an empty POST is refused)
             response.close()  # a streamed export holds its request open until closed
@@ -116,11 +150,30 @@ def test_case_workers_of_another_team_are_refused(app, setting):
         assert response.status_code == 403, (endpoint, method)
 
 
+def test_a_stand_in_from_another_team_reaches_every_page_of_the_absent_ones_case(app, setting):
+    """Issue 13: during the period the stand-in sees and works the absent case worker's cases."""
+    with app.app_context():
+        db.session.add(StandIn(absent_id=db.session.scalar(select(User.id).where(User.username == "owner")),
+                               stand_in_id=setting.user, starts_on=date.today(), ends_on=date.today()))
+        db.session.commit()
+    owner, stranger = app.test_client(), app.test_client()
+    login(owner, "owner")
+    login(stranger, "stranger")
+    reached = []
+    for endpoint, method, url in _staff_routes(app, setting):
+        if method != "GET" or endpoint in NOT_ABOUT_ONE_CASE:
+            continue
+        expected = owner.get(url).status_code
+        assert stranger.get(url).status_code == expected, endpoint
+        reached.append(endpoint)
+    assert {"cases.show", "reconcile.round_view", "invitations.show"} <= set(reached)
+
+
 # --- every read audited (DESIGN.md §3) ---------------------------------------------
 
 # Pages about no single case: lists, forms without a case, the administrator's settings.
 NOT_ABOUT_ONE_CASE = {"cases.index", "cases.new_case", "due.index", "indicators.admin_procedure", "audit_log.search",
-                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY
+                      "audit_log.export"} | ADMIN_ONLY | ANALYST_ONLY | OPEN_TO_ANY_STAFF | FIGURE_PAGES
 
 
 def _views(app, case_id: int) -> int:

@@ -232,7 +232,7 @@ def test_no_administration_page_queries_the_database_while_its_template_renders(
     login(client, "root")
     user, team = values["user_id"][0], values["team_id"][0]
     for url in ["/", "/admin/users", "/admin/users/new", f"/admin/users/{user}", "/admin/access", "/admin/teams/",
-                f"/admin/teams/{team}"]:
+                f"/admin/teams/{team}", "/stand-ins/"]:
         with app.app_context(), count_queries(db.engine) as counted:
             response = client.get(url)
         assert response.status_code == 200, url

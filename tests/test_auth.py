@@ -124,11 +124,15 @@ def test_create_user_command(runner, app):
 
 # --- every role has a home (issue 13) ------------------------------------------------
 
-def test_a_leader_and_an_analyst_are_told_the_figures_are_coming(client, make):
+def test_a_leader_is_led_to_the_figures_and_an_analyst_told_they_are_coming(client, make):
     make.user("boss", role=("leader", "analyst"))
+    make.user("numbers", role="analyst")
     login(client, "boss")
     home = client.get("/").text
-    assert "Tal for ledere kommer" in home and "Administration" not in home
+    assert 'href="/figures"' in home and "Tal for ledere kommer" not in home and "Administration" not in home
+    other = client.application.test_client()
+    login(other, "numbers")
+    assert "Tal for ledere kommer" in other.get("/").text
 
 
 def test_an_administrator_home_leads_to_the_administration(client, make):

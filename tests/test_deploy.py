@@ -29,8 +29,8 @@ def _command(service: str) -> list[str]:
 
 
 def test_the_units_are_there():
-    assert UNITS == ["samstem-outbox.service", "samstem-purge.service", "samstem.service",
-                     "samstem-outbox.timer", "samstem-purge.timer"]
+    assert UNITS == ["samstem-figures.service", "samstem-outbox.service", "samstem-purge.service", "samstem.service",
+                     "samstem-figures.timer", "samstem-outbox.timer", "samstem-purge.timer"]
 
 
 def test_the_web_service_runs_gunicorn_with_the_shipped_settings_and_stops_gracefully():
@@ -51,6 +51,7 @@ def test_the_web_service_runs_gunicorn_with_the_shipped_settings_and_stops_grace
 @pytest.mark.parametrize("timer, calendar, command", [
     ("samstem-outbox.timer", "*-*-* *:*:00", ["outbox", "send"]),  # every minute
     ("samstem-purge.timer", "*-*-* 02:30:00", ["purge"]),  # every night
+    ("samstem-figures.timer", "*-*-* 03:30:00", ["figures", "release", "--all-closed"]),  # every night
 ])
 def test_each_timer_runs_its_command_as_the_service_user(app, timer, calendar, command):
     assert _unit(timer)["Timer"]["OnCalendar"] == calendar
@@ -64,6 +65,8 @@ def test_each_timer_runs_its_command_as_the_service_user(app, timer, calendar, c
         pytest.skip("flask purge is written on another branch")
     if len(command) > 1:
         group = group.commands.get(command[1])
+    if group is not None and command[-1].startswith("--"):
+        assert command[-1].lstrip("-").replace("-", "_") in {p.name for p in group.params}
     assert group is not None, command
 
 

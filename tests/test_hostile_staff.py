@@ -10,9 +10,11 @@ whole module, and each endpoint is attacked in turn on what the attacks before i
 Run alone with `-m hostile`, or skip with `-m "not hostile"`.
 """
 
+from datetime import date, timedelta
 from itertools import product
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from flask_login import login_user
 from hypothesis import example, given
@@ -20,14 +22,17 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from app import create_app
-from app.auth.models import Team, User
+from app import create_app, sealing
+from app.auth.models import Department, Team, User
 from app.cases.models import Case
 from app.config import TestConfig
 from app.extensions import db, limiter
 from app.indicators import services as indicators
+from app.measures.models import Measure
 from app.observations.models import ObservationLink
 from app.reconcile.models import Decision
+from app.registrations.models import MethodRegistration
+from app.stand_ins.models import StandIn
 from tests.conftest import _config
 from tests.factories import Factory, demo_case, login
 from tests.hostile import (
@@ -54,6 +59,13 @@ FORM_PAGES = {
     "users.reset_password": ["users.edit_user"],
     "users.hand_over": ["users.edit_user"],
     "teams.merge": ["teams.edit_team"],
+    # Issue 13: the own account, stand-ins, two-factor reset, departments.
+    "account.password": ["account.index"],
+    "account.set_up_totp": ["account.index"],
+    "stand_ins.end": ["stand_ins.index"],
+    "users.reset_totp": ["users.edit_user"],
+    "teams.move": ["teams.edit_team"],
+    "teams.new_department": ["teams.index"],
 }
 # Posted by static/session.js, with no fields: attacked with stray fields only.
 # The two-factor code page is reached only after a right password: without one it sends to login.
@@ -66,12 +78,20 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
            # A new link is offered for a link still out; whether the newest round has one depends on
            # the attacks before it on this test worker.
            "invitations.reissue",
+           # A department is deleted only when it has no teams; the demo's has its team, so no button.
+           "teams.delete_department",
+
+           # A comment on a figure is written by a team leader or leader on a released period; the
+           # demo has no release and its case worker leads no team (tests/test_figure_pages.py).
+           "figures.comment",
            # The import's confirm button is on the page only after a file without errors was checked.
            "imports.apply"}
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",
-              "settings.organisation", "settings.respondent_texts", "settings.form_catalogue",
+              "settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.lists_page", "measures.ladder",
+              "stand_ins.index", "stand_ins.end", "users.reset_totp", "teams.move", "teams.new_department",
+              "teams.edit_department", "teams.delete_department",
               "imports.index", "imports.apply"}
 # Issue 16 item 3: the pseudonymous extract, attacked as an analyst; a good order downloads a file.
 ANALYST_ONLY = {"figures_extract.order"}
@@ -81,9 +101,10 @@ ANONYMOUS = {"auth.login_view", "auth.login_code"}
 GET_FORMS = {"audit_log.search": "audit_log.search", "audit_log.export": "audit_log.search", "due.index": "due.index"}
 
 
-# Attacked last, as they take away what other forms are on (a goal, a link, the session).
-LAST = ["cases.close_goal", "invitations.reissue", "invitations.reissue_unused", "invitations.revoke",
-        "observations.revoke_link", "cases.close_case", "cases.reopen_case", "auth.logout"]
+# Attacked last, as they take away what other forms are on (the practice team, a goal, a link, the session).
+# A method registration may close the case (outcome "closed"): attacked after the links and the closing.
+LAST = ["teams.merge", "cases.close_goal", "invitations.reissue", "invitations.reissue_unused", "invitations.revoke",
+        "observations.revoke_link", "cases.close_case", "cases.reopen_case", "registrations.method", "auth.logout"]
 
 
 def _post_endpoints() -> list[str]:
@@ -121,6 +142,16 @@ def demo(database_url):
     practice = make.team("Team Øvelse")
     app.config["PRACTICE"] = {"user": make.user("bo", team=practice, name="Bo Øvelse"), "team": practice}
     make.team("Team Øvelse 2")  # a team to merge the practice team into
+    with app.app_context():
+        # Two-factor login set up on the practice account, so its reset is offered; a stand-in still to
+        # come for it, so ending one is offered.
+        bo = db.session.get(User, app.config["PRACTICE"]["user"])
+        bo.totp_secret = sealing.seal(pyotp.random_base32())
+        today = date.today()
+        stand_in = StandIn(absent_id=bo.id, stand_in_id=db.session.scalar(select(User.id).where(User.username == "cy")),
+                           starts_on=today + timedelta(days=1), ends_on=today + timedelta(days=5))
+        db.session.add(stand_in)
+        db.session.commit()
     yield app, case_id
     with app.app_context():
         for table in reversed(db.metadata.sorted_tables):
@@ -145,10 +176,15 @@ def _values(app, case_id: int) -> dict[str, list[int]]:
             "goal_id": [g.id for g in case.goals],
             "link_id": list(db.session.scalars(select(ObservationLink.id).where(ObservationLink.case_id == case.id))),
             "decision_id": list(db.session.scalars(select(Decision.id).where(Decision.case_id == case.id))),
+            "measure_id": list(db.session.scalars(select(Measure.id).where(Measure.case_id == case.id))),
+            "registration_id": list(db.session.scalars(
+                select(MethodRegistration.id).where(MethodRegistration.case_id == case.id))),
             # Only the practice account and team: an attack must not close the demo's own account.
             # By id: an attack may rename them.
             "user_id": list(db.session.scalars(select(User.id).where(User.id == app.config["PRACTICE"]["user"]))),
             "team_id": list(db.session.scalars(select(Team.id).where(Team.id == app.config["PRACTICE"]["team"]))),
+            "stand_in_id": list(db.session.scalars(select(StandIn.id))),
+            "department_id": list(db.session.scalars(select(Department.id))),
         }
 
 
@@ -204,7 +240,8 @@ def test_the_attack_reaches_every_staff_area():
     assert {"cases.new_case", "cases.edit_person", "cases.new_goal", "reconcile.round_view", "reconcile.case_view",
             "indicators.matrix", "indicators.score", "status.new_request", "status.ask_wishes", "registrations.method",
             "registrations.phone_follow_up", "cases.close_case", "observations.new_link",
-            "invitations.propose", "auth.login_view"} <= set(POST_ENDPOINTS)
+            "invitations.propose", "auth.login_view", "measures.new_measure", "measures.edit_measure",
+            "measures.end_measure", "measures.ladder"} <= set(POST_ENDPOINTS)
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)

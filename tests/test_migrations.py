@@ -182,3 +182,53 @@ def test_the_roles_migration_keeps_each_user_role(empty_database):
         db.session.remove()
         db.engine.dispose()
     assert held == {(user_id, role) for role, user_id in users.items()}
+
+
+# --- issue 14 item 5: answers keep the role and relation they were given in, and their total ----
+
+FACTS_REVISION = "98eb5017e5e0"
+
+
+def test_the_facts_migration_fills_earlier_answers_from_todays_people_and_marks_them(empty_database):
+    app = create_app(_config(empty_database))
+    with app.app_context():
+        before = ScriptDirectory.from_config(migrate.get_config()).get_revision(FACTS_REVISION).down_revision
+        upgrade(revision=before)
+        with db.engine.begin() as connection:
+            tables = MetaData()
+            tables.reflect(connection)
+
+            def insert(table: str, **values) -> int:
+                return connection.execute(tables.tables[table].insert().values(**values)).inserted_primary_key[0]
+
+            at = datetime(2025, 1, 5, 10, 0)
+            team = insert("team", name="Team Nord")
+            user = insert("user", username="anne", name="Anne", password_hash="x", team_id=team, active=True)
+            case = insert("case", team_id=team, caseworker_id=user, child_birth_year=2015, created_at=at)
+            people = {role: insert("person", case_id=case, role=role, first_name=name, relation=relation, language="da")
+                      for role, name, relation in (("child", "Emma", None), ("mother", "Mette", "mor"))}
+            meeting = insert("meeting", case_id=case, kind="network_meeting", held_on=date(2025, 1, 5), created_at=at)
+            round_ = insert("round", meeting_id=meeting, kind="feedback", created_by_id=user, created_at=at)
+            invitations = {role: insert("invitation", round_id=round_, person_id=person, instrument_ids=["fit-outcome-child"],
+                                        token_hash=role * 8, issued_at=at, expires_at=at)
+                           for role, person in people.items()}
+
+            def respond(role: str, answers: dict, declined: bool = False) -> int:
+                return insert("response", invitation_id=invitations[role], instrument_id="fit-outcome-child",
+                              instrument_version=1, answers=answers, declined=declined, language="da", submitted_at=at)
+
+            answered = respond("mother", {"me": 5, "family": 6.5, "school": 5, "everything": 7})
+            declined = respond("child", {}, declined=True)
+        upgrade(revision=FACTS_REVISION)
+        with db.engine.connect() as connection:
+            responses = {row.id: tuple(row[1:]) for row in connection.execute(text(
+                "SELECT id, respondent_role, respondent_relation, role_filled_later, score_total, score_mean, signal_level "
+                "FROM response"))}
+            asked = dict(connection.execute(text("SELECT id, respondent_role FROM invitation")).all())
+            marked = set(connection.execute(text("SELECT role_filled_later FROM invitation")).scalars())
+        db.session.remove()
+        db.engine.dispose()
+    # 23.5 is below the cut-off (32) for a child of 10: an orange signal, as saving it now would give.
+    assert responses == {answered: ("mother", "mor", True, 23.5, None, "orange"),
+                         declined: ("child", None, True, None, None, None)}
+    assert asked == {invitations["mother"]: "mother", invitations["child"]: "child"} and marked == {True}

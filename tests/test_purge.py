@@ -19,6 +19,7 @@ from app.cases.models import Case, CaseClosure, GoalVersion, Person
 from app.extensions import db
 from app.indicators.models import FinalScore, StaffScoring
 from app.invitations.models import Response, Round
+from app.measures.models import MeasureVersion
 from app.observations.models import Observation
 from app.outbox.models import OutboxMessage
 from app.reconcile import filing
@@ -40,6 +41,8 @@ def _full_case(app, make, caseworker, *, closed_days_ago: int = 400, file: bool 
     _link, token = make.observation_link(ids.case, ids.people["network"])
     make.observation(token, text="Emma lo hele vejen hjem.")
     decision = make.decide_round(ids.round, text="Mette og Jonas har det svært.")
+    make.measure(ids.case, "family_treatment", TODAY - timedelta(days=600), ended_on=TODAY - timedelta(days=450),
+                 end_reason="other", end_note="Mette ville ikke mere.")
     with app.test_request_context():
         user = db.session.get(User, caseworker)
         login_user(user)
@@ -94,10 +97,13 @@ PURGED = [
     ("phone follow-ups' notes", select(PhoneFollowUp.notes), None),
     ("first names", select(Person.first_name), "Slettet"),
     ("relations", select(Person.relation), None),
+    # Issue 14 item 5: the relation an answer was given in is the family's own words too.
+    ("relations kept with answers", select(Response.respondent_relation), None),
     ("e-mail addresses", select(Person.email), None),
     ("phone numbers", select(Person.phone), None),
     ("the case system's number", select(Case.external_ref), None),
     ("closing notes", select(CaseClosure.note), None),
+    ("measures' end notes", select(MeasureVersion.end_note), None),
     ("messages' addresses", select(OutboxMessage.recipient), ""),
     ("messages' text", select(OutboxMessage.body), ""),
 ]
@@ -105,10 +111,13 @@ PURGED = [
 # What the figures count stays: the unit is the child (FIGURES.md), by role, method and outcome.
 KEPT = [
     ("roles", select(Person.role), ["child", "mother", "father", "network", "provider"]),
+    ("roles kept with answers (issue 14 item 5)", select(Response.respondent_role), ["child", "child", "mother", "mother"]),
     ("the child's birth year", select(Case.child_birth_year), [TODAY.year - 9]),
     ("decisions' outcome", select(Decision.outcome), ["no_adjustment"]),
     ("the closing's reason", select(CaseClosure.reason), ["other"]),
     ("final statuses", select(FinalScore.status), [3]),
+    ("measures' kind, rung and end", select(MeasureVersion.kind + " " + MeasureVersion.rung + " " +
+                                            MeasureVersion.end_reason), ["family_treatment supportive other"]),
 ]
 
 
@@ -130,7 +139,7 @@ def test_purge_removes_each_kind_of_personal_data_and_keeps_what_the_figures_cou
         message = db.session.scalar(select(OutboxMessage))
         assert message.given_up_at is not None  # never sent now
         purged = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.purge"))
-        assert purged.case_id == case_id and purged.detail["answers"] == 2 and purged.detail["people"] == 5
+        assert purged.case_id == case_id and purged.detail["answers"] == 3 and purged.detail["people"] == 5
 
 
 def test_running_twice_changes_nothing_more(app, runner, make, caseworker):
@@ -147,10 +156,10 @@ def test_a_dry_run_lists_what_it_would_do_and_changes_nothing(app, runner, make,
     before = _snapshot(app)
     result = _purge(app, runner, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert f"case {case_id} " in result.output and "would purge answers 2" in result.output
+    assert f"case {case_id} " in result.output and "would purge answers 3" in result.output
     assert "Dry run, nothing changed" in result.output
     assert _snapshot(app) == before
-    assert "answers 2" in _purge(app, runner).output  # the real run does what the dry run said
+    assert "answers 3" in _purge(app, runner).output  # the real run does what the dry run said
 
 
 @pytest.mark.parametrize("settings, named", [

@@ -203,7 +203,8 @@ def test_the_database_keeps_each_submission_once(app, emma, make):
     with app.app_context():
         link = observations.find_link(token)
         row = {"invitation_id": emma.invitations["network"], "instrument_id": "participation-network",
-               "instrument_version": 1, "answers": {}, "language": "da", "submission_id": FIRST}
+               "instrument_version": 1, "answers": {}, "language": "da", "submission_id": FIRST,
+               "respondent_role": "network"}
         db.session.execute(insert(Response), [row | {"superseded_at": utcnow()}])
         with pytest.raises(IntegrityError):
             db.session.execute(insert(Response), [row])

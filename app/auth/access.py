@@ -1,25 +1,30 @@
 """Who may see what: roles and team scope, checked in one place, and every read audited.
 
 Staff views load a case's rows only through the loaders below. Each checks that the row's
-case belongs to the user's team (403 otherwise, 404 for no such row) and notes the read
-in the audit log (app.audit.read), so a page that shows personal data is audited by
-construction, not by remembering.
+case belongs to the user's team, or to an absent case worker the user stands in for today
+(app.stand_ins; 403 otherwise, 404 for no such row), and notes the read in the audit log
+(app.audit.read), so a page that shows personal data is audited by construction, not by
+remembering. A stand-in's read names whom they stand in for.
 """
 
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.cases.models import Case, Goal, Meeting, Person
 from app.extensions import db
 from app.invitations.models import Invitation, Round
+from app.measures.models import Measure
 from app.reconcile.models import Decision, DecisionFiling
 from app.registrations.models import MethodRegistration
+from app.stand_ins.models import StandIn
+from app.timestamps import local_today
 
 T = TypeVar("T")
 # The largest id an integer column holds; a larger number from a URL makes the driver raise.
@@ -27,9 +32,14 @@ MAX_ID = 2**31 - 1
 
 
 def listed(cases: Sequence[Case], page: str) -> Sequence[Case]:
-    """Note that a list shows these cases' children (their names): one audit entry each."""
+    """Note that a list shows these cases' children (their names): one audit entry each, naming
+    the absent case worker when the user sees the case as their stand-in."""
+    standing_in = stood_in_for(current_user)
     for case in cases:
-        audit.read(case.id, listed=page)
+        if case.team_id != current_user.team_id and case.caseworker_id in standing_in:
+            audit.read(case.id, listed=page, stand_in_for=case.caseworker_id)
+        else:
+            audit.read(case.id, listed=page)
     return cases
 
 
@@ -59,6 +69,34 @@ def admin_required(view):
     return wrapped
 
 
+def stood_in_for(user) -> dict[int, StandIn]:
+    """Return the stand-ins in force today in which the user stands in, by the absent case worker's id.
+
+    Computed from the dates each time (once per request): access ends by itself after the last day.
+    """
+    cache = g.setdefault("stood_in_for", {}) if has_request_context() else {}
+    if user.id not in cache:
+        today = local_today()
+        cache[user.id] = {found.absent_id: found for found in db.session.scalars(
+            select(StandIn).options(joinedload(StandIn.absent))
+            .where(StandIn.stand_in_id == user.id, StandIn.in_force_on(today))
+            .order_by(StandIn.ends_on))}
+    return cache[user.id]
+
+
+def leader_of_team_or_admin_required(view):
+    """Let administrators and team leaders with a team through (stand-ins: the service checks whose)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not (current_user.has_role("admin") or (current_user.has_role("team_leader") and current_user.team_id)):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def analyst_required(view):
     """Let only analysts through: the pseudonymous extract of the figures, never a case (FIGURES.md)."""
 
@@ -73,9 +111,14 @@ def analyst_required(view):
 
 
 def check_case_access(case) -> None:
-    """Abort with 403 unless the current user's team owns the case."""
-    if case.team_id != current_user.team_id:
+    """Abort with 403 unless the current user's team owns the case, or the user stands in today
+    for the case's case worker (their read is then audited as the stand-in's)."""
+    if case.team_id == current_user.team_id and current_user.team_id is not None:
+        return
+    stand_in = stood_in_for(current_user).get(case.caseworker_id)
+    if stand_in is None:
         abort(403)
+    audit.read(case.id, stand_in_for=stand_in.absent_id)
 
 
 def get_by_id(model: type[T], object_id: int, options: Sequence = ()) -> T | None:
@@ -150,6 +193,11 @@ def person_or_abort(case: Case, person_id: int) -> Person:
 def method_registration_or_abort(case: Case, registration_id: int) -> MethodRegistration:
     """Load one of the case's method registrations, and audit the read."""
     return _part_of(case, MethodRegistration, registration_id, "registration_id")
+
+
+def measure_or_abort(case: Case, measure_id: int) -> Measure:
+    """Load one of the case's measures, and audit the read."""
+    return _part_of(case, Measure, measure_id, "measure_id")
 
 
 def decision_or_abort(decision_id: int) -> Decision:

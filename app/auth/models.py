@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,11 +19,25 @@ ROLES = ("caseworker", "team_leader", "leader", "analyst", "admin")
 CASE_ROLES = ("caseworker", "team_leader")
 
 
-class Team(db.Model):
+class Department(db.Model):
+    """A department above teams, if the organisation wants one (issue 13); the leader's figures group by it."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
+    # passive_deletes="all": deleting a department never empties its teams' department; the foreign key refuses.
+    teams: Mapped[list["Team"]] = relationship(back_populates="department", order_by="Team.name",
+                                               passive_deletes="all")
+
+
+class Team(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Optional. No ON DELETE: a department that still has teams cannot be deleted.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+
     members: Mapped[list["User"]] = relationship(back_populates="team")
+    department: Mapped[Department | None] = relationship(back_populates="teams")
 
 
 class UserRole(db.Model):
@@ -55,6 +69,10 @@ class User(UserMixin, db.Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     # The user's TOTP secret for two-factor login (app.auth.totp), sealed with SAMSTEM_LINK_KEY.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # The time step (30 seconds since 1970) of the last code that logged the user in: a code of that
+    # step or an earlier one is refused, so a code seen over a shoulder cannot be used again
+    # (app.auth.totp.claim sets it with a compare-and-set UPDATE).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Set at each login, for the access review (accounts unused for 90 days).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -121,8 +139,10 @@ class Draft(db.Model):
 
 # The record of processing (app.privacy): what each column holds, kept next to the models.
 describe("team", purpose=_l("Organisationens teams: hvem der ser hvilke sager."), columns={
-    "id": NOT_PERSONAL, "name": NOT_PERSONAL,
+    "id": NOT_PERSONAL, "name": NOT_PERSONAL, "department_id": NOT_PERSONAL,
 })
+describe("department", purpose=_l("Organisationens afdelinger over teamene: ledelsens tal samles pr. afdeling."),
+         columns={"id": NOT_PERSONAL, "name": NOT_PERSONAL})
 describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at vise, hvem der har gjort hvad."),
          retention="staff", seen_by=("case_team", "admin"), columns={
     "id": NOT_PERSONAL,
@@ -139,6 +159,8 @@ describe("user", purpose=_l("Medarbejdernes konti: til at logge ind, og til at v
                              seen_by=("admin",)),
     "totp_secret": personal(_l("Nøglen til medarbejderens engangskoder (to-trins-login), krypteret: den kan kun "
                                "læses med nøglen, der opbevares uden for databasen."), seen_by=("nobody",)),
+    "totp_last_step": personal(_l("Hvornår medarbejderens seneste engangskode blev brugt (i halve minutter): så den "
+                                  "samme kode ikke kan bruges igen."), seen_by=("nobody",)),
     "last_login_at": personal(_l("Hvornår medarbejderen sidst loggede ind: så administratoren kan lukke konti, "
                                  "der ikke bruges."), seen_by=("admin",)),
 })

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,8 @@ from app.cases.models import (
     Person,
 )
 from app.extensions import db
-from app.timestamps import utcnow
+from app.stand_ins.models import StandIn
+from app.timestamps import local_today, utcnow
 
 # What a goal's wording is made of; a new version is added when any of these changes.
 GOAL_FIELDS = ("text", "domain", "kind", "responsible", "documentation")
@@ -35,10 +36,12 @@ class GoalError(Exception):
 
 
 def visible_cases(user: User) -> Select:
-    """Return the query for the cases this user's team owns, newest first."""
+    """Return the query for the cases this user's team owns, and those of the absent case workers
+    the user stands in for today (as app.auth.access.check_case_access lets through), newest first."""
+    absent = select(StandIn.absent_id).where(StandIn.stand_in_id == user.id, StandIn.in_force_on(local_today()))
     return (
         select(Case)
-        .where(Case.team_id == user.team_id)
+        .where(or_(Case.team_id == user.team_id, Case.caseworker_id.in_(absent)))
         .options(selectinload(Case.people), selectinload(Case.caseworker))
         .order_by(Case.created_at.desc(), Case.id.desc())
     )

@@ -24,6 +24,7 @@ from app.auth.access import (
     goal_or_abort,
     listed,
     person_or_abort,
+    stood_in_for,
 )
 from app.cases import background, closure, export, services
 from app.cases.forms import (
@@ -57,7 +58,8 @@ def index():
     # A team leader's home also leads to each case worker's due list.
     team = services.team_case_workers(current_user.team_id) if current_user.has_role("team_leader") else []
     closed = closure.closed_case_ids([case.id for case in cases])
-    return render_template("cases/index.html", cases=cases, team=team, closed=closed)
+    return render_template("cases/index.html", cases=cases, team=team, closed=closed,
+                           standing_in=stood_in_for(current_user), may_give_stand_ins=current_user.has_role("team_leader"))
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

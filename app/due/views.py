@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import raiseload, selectinload
 
-from app.auth.access import case_work_required, get_by_id, listed
+from app.auth.access import case_work_required, get_by_id, listed, stood_in_for
 from app.auth.models import User
 from app.cases import services as cases
 from app.cases.closure import IS_CLOSED
@@ -35,10 +35,12 @@ def _caseworker() -> User:
 @case_work_required
 def index():
     caseworker = _caseworker()
+    # The user's own list also holds the cases of those they stand in for today (issue 13).
+    standing_in = stood_in_for(current_user) if caseworker.id == current_user.id else {}
     query = (
         cases.visible_cases(current_user)
         # A closed case is off the list, but for its decisions still to be filed (issue 12 items 14-15).
-        .where(Case.caseworker_id == caseworker.id, or_(~IS_CLOSED, HAS_DECISIONS_TO_FILE))
+        .where(Case.caseworker_id.in_([caseworker.id, *standing_in]), or_(~IS_CLOSED, HAS_DECISIONS_TO_FILE))
         .add_columns(IS_CLOSED.label("closed"))
         # The collectors' loaders read the rest for every case at once; nothing more may load
         # case by case (raiseload makes a slip fail loudly instead of growing the list's cost).
@@ -53,6 +55,7 @@ def index():
         "due/index.html",
         items=items,
         caseworker=caseworker,
+        standing_in=standing_in,
         team=team,
         today=today,
         horizon_days=HORIZON.days,

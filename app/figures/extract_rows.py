@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.cases.models import Case, Goal, GoalVersion, Meeting, Person
+from app.cases.models import Case, Goal, GoalVersion, Meeting
 from app.extensions import db
 from app.indicators.models import FinalScore, IndicatorRound, StaffScoring
 from app.instruments import current_catalogue
@@ -212,10 +212,10 @@ _MEETING = (Round.kind, Meeting.id, Meeting.kind, Meeting.held_on, Case.id, Case
 
 
 def _responses(start: date, end: date):
+    # The role the answer was given in (issue 14 item 5), not the person's role of today.
     return (select(Response.instrument_id, Response.instrument_version, Response.answers, Response.declined,
-                   Response.submitted_at, Person.id, Person.role, *_MEETING)
+                   Response.submitted_at, Invitation.person_id, Response.respondent_role, *_MEETING)
             .join(Invitation, Response.invitation_id == Invitation.id)
-            .join(Person, Invitation.person_id == Person.id)
             .join(Round, Invitation.round_id == Round.id)
             .join(Meeting, Round.meeting_id == Meeting.id)
             .join(Case, Meeting.case_id == Case.id)

@@ -6,15 +6,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    event,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.cases.models import PERSON_ROLES
 from app.extensions import db
 from app.privacy import NOT_PERSONAL, describe, personal
 from app.timestamps import UTCDateTime, local_date, local_today, utcnow
@@ -63,7 +67,10 @@ class Invitation(db.Model):
     """One person's personal link in a round: found by its token's hash; the token itself is kept
     only sealed (app/invitations/issued.py), while the link is handed out and unopened."""
 
-    __table_args__ = (UniqueConstraint("round_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id"),
+        CheckConstraint(f"respondent_role IN {PERSON_ROLES}", name="respondent_role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
@@ -80,6 +87,11 @@ class Invitation(db.Model):
     sealed_token: Mapped[str | None] = mapped_column(Text)
     # When the same link was last sent again as a reminder (by hand or by `flask outbox send`).
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person's role when asked (issue 14 item 5): figures count by it, and a later edit of
+    # Person.role does not rewrite it. role_filled_later: copied from the person by the
+    # migration that made the column, for invitations made before it.
+    respondent_role: Mapped[str] = mapped_column(String(20))
+    role_filled_later: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     person: Mapped["Person"] = relationship()  # noqa: F821
@@ -128,6 +140,8 @@ class Response(db.Model):
         ),
         # One rendered form, sent twice (a double tap, a retry), is stored once (issue 12 item 4).
         Index("uq_response_submission", "submission_id", "instrument_id", unique=True),
+        CheckConstraint(f"respondent_role IN {PERSON_ROLES}", name="respondent_role"),
+        CheckConstraint("signal_level IN ('grey', 'green', 'orange', 'red')", name="signal_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +158,21 @@ class Response(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The id of the rendered form it was sent from (app.forms.SubmissionField); none for older answers.
     submission_id: Mapped[str | None] = mapped_column(String(64))
+    # Stable facts for counting (issue 14 item 5), written when the answer is saved: the
+    # respondent's role and relation as they were then (a later edit of the person does not
+    # rewrite them), and the form's total (a sum, FIT) or mean (participation) as
+    # app.instruments.scoring scored it; both None for a declined or unscored form or one with
+    # an item left out. role_filled_later: the role and relation were copied from the person
+    # by the migration that made the columns, for answers given before it.
+    respondent_role: Mapped[str] = mapped_column(String(20))
+    respondent_relation: Mapped[str | None] = mapped_column(String(120))
+    role_filled_later: Mapped[bool] = mapped_column(default=False, server_default=false())
+    score_total: Mapped[float | None] = mapped_column(Float)
+    score_mean: Mapped[float | None] = mapped_column(Float)
+    # The most urgent FIT signal of the answer when it was saved (grey, green, orange, red;
+    # app.reconcile.signals), read against the person's earlier answers in meeting order: figure F2
+    # counts session ratings with a signal. None for a form without FIT signals or without a total.
+    signal_level: Mapped[str | None] = mapped_column(String(10))
 
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
 
@@ -152,6 +181,22 @@ class Response(db.Model):
         the meeting's day once it has been held, else the day the answer came (a status is
         given before its meeting), so it is never a day still to come (issue 10, item 6)."""
         return held_on if held_on <= local_today() else local_date(self.submitted_at)
+
+
+@event.listens_for(Invitation, "before_insert")
+def _invited_as(mapper, connection, target: Invitation) -> None:
+    """Keep the person's role as it is when they are asked, whoever made the invitation."""
+    if target.respondent_role is None and target.person is not None:
+        target.respondent_role = target.person.role
+
+
+@event.listens_for(Response, "before_insert")
+def _answered_as(mapper, connection, target: Response) -> None:
+    """Keep the respondent's role and relation as they are when the answer is saved, for a
+    response made as an object (app.respond.services writes them itself)."""
+    if target.respondent_role is None and target.invitation is not None:
+        target.respondent_role = target.invitation.person.role
+        target.respondent_relation = target.invitation.person.relation
 
 
 # The record of processing (app.privacy): what each column holds, kept next to the models.
@@ -164,7 +209,9 @@ describe("invitation", purpose=_l("Hver persons personlige link i en runde. Selv
                                   "til det er åbnet, lukket eller udløbet."),
          retention="case", seen_by=("case_team",), columns={
     "id": NOT_PERSONAL, "round_id": NOT_PERSONAL, "person_id": NOT_PERSONAL, "expires_at": NOT_PERSONAL,
-    "revoked_at": NOT_PERSONAL, "reminded_at": NOT_PERSONAL,
+    "revoked_at": NOT_PERSONAL, "reminded_at": NOT_PERSONAL, "role_filled_later": NOT_PERSONAL,
+    "respondent_role": personal(_l("Personens plads omkring barnet, da personen blev spurgt, fx mor eller skole: "
+                                   "til at tælle, hvem der blev spurgt, også hvis personens rolle senere rettes.")),
     "sealed_token": personal(_l("Linket, krypteret med en nøgle uden for databasen: så mødeskærmen, arket og "
                                 "beskeden viser det samme link. Slettes, når linket åbnes, lukkes eller udløber."),
                              seen_by=("case_team",)),
@@ -178,6 +225,16 @@ describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udf
          retention="case", seen_by=("case_team", "respondent"), columns={
     "id": NOT_PERSONAL, "invitation_id": NOT_PERSONAL, "instrument_id": NOT_PERSONAL,
     "instrument_version": NOT_PERSONAL, "superseded_at": NOT_PERSONAL, "submission_id": NOT_PERSONAL,
+    "role_filled_later": NOT_PERSONAL,
+    "respondent_role": personal(_l("Personens plads omkring barnet, da personen svarede, fx mor eller skole: til "
+                                   "at tælle svarene, også hvis personens rolle senere rettes.")),
+    "respondent_relation": personal(_l("Relationen til barnet med familiens egne ord, da personen svarede, fx "
+                                       "mormor.")),
+    "score_total": personal(_l("Skemaets samlede score, regnet ud, da svaret blev gemt: kan sige noget om, "
+                               "hvordan personen har det.")),
+    "score_mean": personal(_l("Gennemsnittet af svarene på skemaets spørgsmål, regnet ud, da svaret blev gemt.")),
+    "signal_level": personal(_l("Om svaret gav et signal at tale om (grå, grøn, orange, rød), regnet ud, da svaret "
+                                "blev gemt.")),
     "answers": personal(_l("Svarene på skemaets spørgsmål: kan sige noget om helbred og familieforhold, og kan "
                            "rumme fri tekst.")),
     "declined": personal(_l("At personen ikke ville svare.")),

@@ -16,6 +16,8 @@ from app.instruments.scoring import cutoff_for
 from app.reconcile.divergence import number
 
 GREY, GREEN, ORANGE, RED = "grey", "green", "orange", "red"
+# From no data to the most urgent: the level a set of signals shows is its most urgent one.
+LEVELS = (GREY, GREEN, ORANGE, RED)
 
 
 @dataclass(frozen=True)
@@ -134,3 +136,11 @@ def fit_signals(instrument: Instrument, series: Sequence[Measurement]) -> list[S
     if instrument.scoring.signals == "session":
         return session_signals(instrument, series)
     return []
+
+
+def signal_level(instrument: Instrument, series: Sequence[Measurement]) -> str | None:
+    """Return the most urgent level of the FIT signals for the latest measurement of the series,
+    or None for a form without FIT signals (issue 14 item 5: stored with the answer, so figure F2
+    counts session ratings with a signal from a column)."""
+    signals = fit_signals(instrument, series) if instrument.is_fit else []
+    return max((s.level for s in signals), key=LEVELS.index) if signals else None

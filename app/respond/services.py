@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,9 +21,10 @@ from app import tokens
 from app.cases import news
 from app.cases.models import Case, Meeting
 from app.extensions import db
-from app.instruments import Instrument, find_form
+from app.instruments import Instrument, find_form, score
 from app.invitations.locks import hold_round_open
 from app.invitations.models import Invitation, Response, Round
+from app.reconcile.signals import Measurement, signal_level
 from app.settings import services as settings
 from app.timestamps import utcnow
 
@@ -148,12 +149,15 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
            submission: str | None) -> bool:
     """Store what changed; the same submission again, or an unchanged answer, is not stored again."""
     _hold(invitation)
+    scored = {form.id: _scored(form, answer, declined) for form, answer in answers}
+    earlier = _load_responses(invitation, [form for form, _ in answers if scored[form.id]["score_total"] is not None])
     sent = {r.instrument_id: r for r in invitation.responses if submission is not None and r.submission_id == submission}
     if sent and all(_same(sent[form.id], answer, declined) for form, answer in answers if form.id in sent):
         return False  # this very form was stored already (a double tap, a retry): the same thank-you
     # Not stored yet, or sent again changed (a page the browser kept, edited): a new answer.
     now = utcnow()
     current = {r.instrument_id: r for r in invitation.current_responses}
+    person = invitation.person
     superseded, new = [], []
     for form, answer in answers:
         old = current.get(form.id)
@@ -163,7 +167,9 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
             superseded.append(old.id)
         new.append({"invitation_id": invitation.id, "instrument_id": form.id, "instrument_version": form.version,
                     "answers": answer, "declined": declined, "language": lang, "submitted_at": now,
-                    "submission_id": None if form.id in sent else submission})
+                    "submission_id": None if form.id in sent else submission,
+                    "respondent_role": person.role, "respondent_relation": person.relation,
+                    **scored[form.id], "signal_level": _signal(invitation, form, answer, scored[form.id], earlier)})
     # One statement each, the superseded rows first: the database allows one current response per form.
     if superseded:
         db.session.execute(
@@ -174,6 +180,58 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
         db.session.execute(insert(Response), new)
     db.session.expire(invitation, ["responses"])
     return bool(new)
+
+
+def _scored(form: Form, answer: dict, declined: bool) -> dict:
+    """The form's total and mean as the scoring makes them, stored with the answer (issue 14
+    item 5): figures read them from columns, not by scoring every answer again."""
+    if declined or not isinstance(form, Instrument):
+        return {"score_total": None, "score_mean": None}
+    scored = score(form, answer)
+    return {"score_total": scored.total, "score_mean": scored.mean}
+
+
+def _load_responses(invitation: Invitation, forms: list[Form]) -> dict[str, list[Measurement]]:
+    """Load the link's responses, and with them, in the same statement, the person's earlier
+    complete FIT totals on these forms in the case, oldest first by meeting: what the signals of a
+    new answer are read against (issue 14 item 5). Returns those by form id; without a FIT form
+    with a total the responses load as before, on their own."""
+    fit = [form.id for form in forms if isinstance(form, Instrument) and form.is_fit]
+    if not fit:
+        return {}
+    round_ = invitation.round
+    meeting = round_.meeting
+    earlier = and_(Response.instrument_id.in_(fit), Response.superseded_at.is_(None), Response.declined.is_(False),
+                   Response.score_total.is_not(None),
+                   or_(Meeting.held_on < meeting.held_on, and_(Meeting.held_on == meeting.held_on, Round.id < round_.id)))
+    rows = db.session.execute(
+        select(Response, Meeting.held_on)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .join(Round, Round.id == Invitation.round_id)
+        .join(Meeting, Meeting.id == Round.meeting_id)
+        .where(Invitation.person_id == invitation.person_id, Meeting.case_id == meeting.case_id,
+               or_(Response.invitation_id == invitation.id, earlier))
+        .order_by(Meeting.held_on, Round.id, Response.id)
+    ).all()
+    set_committed_value(invitation, "responses", sorted((r for r, _ in rows if r.invitation_id == invitation.id),
+                                                        key=lambda r: r.id))
+    series: dict[str, list[Measurement]] = {}
+    for response, held_on in rows:
+        if response.invitation_id != invitation.id:
+            series.setdefault(response.instrument_id, []).append(
+                Measurement(response.score_total, response.answers or {}, meeting.case.child_age(held_on)))
+    return series
+
+
+def _signal(invitation: Invitation, form: Form, answer: dict, scored: dict,
+            earlier: dict[str, list[Measurement]]) -> str | None:
+    """The most urgent FIT signal level of the new answer as it is saved (issue 14 item 5), read
+    against the person's earlier answers in meeting order; None without a complete FIT total."""
+    if scored["score_total"] is None or not isinstance(form, Instrument) or not form.is_fit:
+        return None
+    meeting = invitation.round.meeting
+    latest = Measurement(scored["score_total"], answer, meeting.case.child_age(meeting.held_on))
+    return signal_level(form, [*earlier.get(form.id, []), latest])
 
 
 def _written(instrument: Instrument, answer: dict) -> bool:

@@ -40,6 +40,7 @@ from app.cases.models import Case, CaseClosure, Goal, GoalVersion, Meeting, Pers
 from app.extensions import db
 from app.indicators.models import FinalScore, StaffScoring
 from app.invitations.models import Invitation, Response, Round
+from app.measures.models import Measure, MeasureVersion
 from app.observations.models import Observation
 from app.outbox.models import OutboxMessage
 from app.reconcile.filing import TO_FILE
@@ -76,8 +77,9 @@ class Step:
 
 CASE_STEPS: tuple[Step, ...] = (
     Step("answers", Response.__table__,
-         lambda ids: and_(Response.invitation_id.in_(_invitations_of(ids)), _holds(Response.answers)),
-         lambda now: {"answers": {}}),
+         lambda ids: and_(Response.invitation_id.in_(_invitations_of(ids)),
+                          or_(_holds(Response.answers), Response.respondent_relation.is_not(None))),
+         lambda now: {"answers": {}, "respondent_relation": None}),
     Step("staff_scorings", StaffScoring.__table__,
          lambda ids: and_(StaffScoring.round_id.in_(_rounds_of(ids)), _holds(StaffScoring.answers)),
          lambda now: {"answers": {}}),
@@ -100,6 +102,11 @@ CASE_STEPS: tuple[Step, ...] = (
          lambda ids: and_(PhoneFollowUp.meeting_id.in_(select(Meeting.id).where(Meeting.case_id.in_(ids))),
                           PhoneFollowUp.notes.is_not(None)),
          lambda now: {"notes": None}),
+    # A measure's kind, rung, provider, dates and reason stay: the figures count them (FIGURES.md K8, K9).
+    Step("measure_notes", MeasureVersion.__table__,
+         lambda ids: and_(MeasureVersion.measure_id.in_(select(Measure.id).where(Measure.case_id.in_(ids))),
+                          MeasureVersion.end_note.is_not(None)),
+         lambda now: {"end_note": None}),
     Step("closure_notes", CaseClosure.__table__,
          lambda ids: and_(CaseClosure.case_id.in_(ids),
                           or_(CaseClosure.note.is_not(None), CaseClosure.reopen_note.is_not(None))),

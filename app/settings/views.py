@@ -93,9 +93,8 @@ def lists_page():
         name = request.form.get("list", "")
         try:
             typed, changed = list_page.save_from_form(name, request.form)
-        except KeyError:
-            return render_template("settings/lists.html", lists=shown,
-                                   error=_("Vælg en af listerne på siden.")), 400
+        except KeyError:  # a list that does not exist: only a changed page sends one
+            return render_template("error.html", code=400, message=_("Vælg en af listerne på siden.")), 400
         if typed.error is None:
             flash(_("Listen er gemt.") if changed else _("Der var ingen ændringer at gemme."), "info")
             return redirect(url_for("settings.lists_page", _anchor=f"list-{name}"))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.attainment.services import in_force_at
 from app.cases.models import Case
 from app.cases.page import section
 from app.invitations.models import Invitation, Response, Round
@@ -78,7 +79,8 @@ def status_section(case: Case, today: date) -> StatusSection:
 def status_views(rounds: Iterable[Round], history: CaseHistory) -> dict[int, StatusView]:
     """Gather each status round's answers before the page renders, by round id (others are left out).
 
-    Each voice's previous rating comes from the case's history, already loaded.
+    Each voice's previous rating comes from the case's history, already loaded; the case worker's
+    own attainment per goal at each round's meeting comes in one query for all of them.
     """
     def earlier(round_: Round) -> Callable[[Invitation], Response | None]:
         def previous_of(invitation: Invitation) -> Response | None:
@@ -86,4 +88,11 @@ def status_views(rounds: Iterable[Round], history: CaseHistory) -> dict[int, Sta
             return entry.response if entry else None
         return previous_of
 
-    return {r.id: status_view(r, earlier(r)) for r in rounds if r.kind == "status"}
+    rounds = [r for r in rounds if r.kind == "status"]
+    assessed = in_force_at({r.meeting_id for r in rounds})
+    views = {}
+    for round_ in rounds:
+        view = views[round_.id] = status_view(round_, earlier(round_))
+        view.caseworker = {goal_id: step for (meeting_id, goal_id), step in assessed.items()
+                           if meeting_id == round_.meeting_id}
+    return views

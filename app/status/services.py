@@ -227,6 +227,8 @@ class StatusView:
     round: Round
     voices: list[Voice]
     goals: list[GoalRow]
+    # The case worker's own attainment per goal id at the round's meeting (issue 14 item 4), shown beside.
+    caseworker: dict[int, str] = field(default_factory=dict)
 
     @property
     def answered(self) -> list[Voice]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.auth.access import get_by_id
@@ -25,7 +26,7 @@ def overview() -> list[TeamRow]:
     members = dict(db.session.execute(select(User.team_id, func.count()).where(User.active).group_by(User.team_id)).all())
     cases = dict(db.session.execute(select(Case.team_id, func.count()).group_by(Case.team_id)).all())
     return [TeamRow(team, members.get(team.id, 0), cases.get(team.id, 0))
-            for team in db.session.scalars(select(Team).order_by(Team.name))]
+            for team in db.session.scalars(select(Team).options(joinedload(Team.department)).order_by(Team.name))]
 
 
 def team_or_none(team_id: int) -> Team | None:

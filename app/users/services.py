@@ -14,11 +14,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
+from app.auth import totp
 from app.auth.access import get_by_id
 from app.auth.models import CASE_ROLES, Team, User, UserRole
 from app.cases.models import Case
 from app.extensions import db
-from app.timestamps import utcnow
+from app.stand_ins.models import StandIn
+from app.timestamps import local_today, utcnow
 
 # An account nobody has logged in to for this long is named on the access review.
 UNUSED_AFTER = timedelta(days=90)
@@ -108,6 +110,15 @@ def reset_password(user: User, password: str) -> None:
     audit.record("user.password", None, user=user.id)
 
 
+def reset_totp(user: User) -> bool:
+    """Forget the user's two-factor set-up (a lost phone); False if there was none."""
+    if user.totp_secret is None:
+        return False
+    totp.reset(user)
+    audit.record("user.totp_reset", None, user=user.id)
+    return True
+
+
 def cases_of(user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(Case).where(Case.caseworker_id == user.id))
 
@@ -155,3 +166,12 @@ def access_review() -> list[AccessRow]:
         rows.append(AccessRow(user, user.team.name if user.works_with_cases else None, last,
                               last is None or last < since))
     return rows
+
+
+def stand_ins_in_force() -> list[StandIn]:
+    """Every stand-in in force today: who sees an absent colleague's cases, until when."""
+    today = local_today()
+    return list(db.session.scalars(
+        select(StandIn).options(joinedload(StandIn.absent), joinedload(StandIn.stand_in))
+        .where(StandIn.in_force_on(today))
+        .order_by(StandIn.ends_on, StandIn.id)))

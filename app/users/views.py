@@ -109,6 +109,23 @@ def reset_password(user_id: int):
     return redirect(url_for("users.edit_user", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/totp-reset", methods=["POST"])
+@admin_required
+def reset_totp(user_id: int):
+    user = _user_or_404(user_id)
+    if not confirmed():
+        return render_template(
+            "confirm.html", question=_("Vil du nulstille to-trins-login for %(name)s?", name=user.name),
+            consequence=_("Koderne fra deres app virker ikke længere. De sætter to-trins-login op igen med en ny "
+                          "telefon."),
+            action=url_for("users.reset_totp", user_id=user.id), confirm_label=_("Ja, nulstil"),
+            cancel_url=url_for("users.edit_user", user_id=user.id), cancel_label=_("Nej, behold det"))
+    if services.reset_totp(user):
+        flash(_("To-trins-login for %(name)s er nulstillet. De sætter det op igen, næste gang de logger ind med "
+                "adgangskode, hvis organisationen kræver det, eller fra Min konto.", name=user.name), "info")
+    return redirect(url_for("users.edit_user", user_id=user.id))
+
+
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @admin_required
 def deactivate(user_id: int):
@@ -150,4 +167,5 @@ def hand_over(user_id: int):
 @admin_required
 def access_review():
     return render_template("users/access_review.html", rows=services.access_review(),
+                           stand_ins=services.stand_ins_in_force(),
                            unused_days=services.UNUSED_AFTER.days, role_labels=STAFF_ROLE_LABELS)

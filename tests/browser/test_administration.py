@@ -68,3 +68,49 @@ def test_a_leaver_cases_go_to_a_colleague_in_one_step(app, live_server, desk, ma
     with app.app_context():
         assert set(db.session.scalars(select(Case.caseworker_id).where(Case.id.in_(cases)))) == {bo}
         assert not db.session.get(User, anne).active
+
+
+def test_an_absent_case_worker_gets_a_stand_in_from_another_team_who_then_sees_the_case(
+        app, live_server, desk, browser, make):
+    """Issue 13: a stand-in for a period; the stand-in finds the case marked on their list and opens it;
+    ended early, the access is gone."""
+    from datetime import date, timedelta
+
+    anne = make.user("anne", team=make.team("Team Syd"), name="Anne Andersen")
+    case = make.emma(anne).case
+    make.user("bo", team=make.team("Team Nord"), name="Bo Berg")
+    make.user("root", role="admin", name="Rita Root")
+    _log_in(desk, live_server, "root", PASSWORD)
+    desk.goto(f"{live_server}/admin/users")
+    desk.get_by_role("link", name="Anne Andersen").click()
+    desk.get_by_role("link", name="Giv Anne Andersen en stedfortræder under fravær").click()
+    expect(desk.get_by_label("Fraværende rådgiver")).to_have_value(str(anne))
+    desk.get_by_label("Stedfortræder").select_option(label="Bo Berg (Team Nord)")
+    ends = date.today() + timedelta(days=7)
+    desk.get_by_label("Første dag").fill((date.today() - timedelta(days=1)).isoformat())
+    desk.get_by_label("Sidste dag").fill(ends.isoformat())
+    desk.get_by_role("button", name="Giv stedfortræder").click()
+    # A first day in the past: said at the field, and what was chosen is still there.
+    expect(desk.get_by_text("Perioden kan tidligst begynde i dag.")).to_be_visible()
+    expect(desk.get_by_label("Sidste dag")).to_have_value(ends.isoformat())
+    desk.get_by_label("Første dag").fill(date.today().isoformat())
+    desk.get_by_role("button", name="Giv stedfortræder").click()
+    expect(desk.get_by_text("Bo Berg er stedfortræder for Anne Andersen")).to_be_visible()
+    settle(desk)
+    assert axe_violations(desk) == []
+
+    other = browser.new_page()
+    try:
+        _log_in(other, live_server, "bo", PASSWORD)
+        expect(other.get_by_text(f"Du er stedfortræder for Anne Andersen til {ends.strftime('%d-%m')}")).to_be_visible()
+        other.get_by_role("link", name="Emma").click()
+        expect(other).to_have_url(f"{live_server}/cases/{case}")
+        expect(other.get_by_role("heading", name="Emma", exact=False).first).to_be_visible()
+
+        desk.get_by_role("button", name="Afslut nu").click()
+        desk.get_by_role("button", name="Ja, afslut nu").click()
+        expect(desk.get_by_text("Bo Berg er ikke længere stedfortræder for Anne Andersen.")).to_be_visible()
+        other.reload()
+        expect(other.get_by_text("Du har ikke adgang til denne side.")).to_be_visible()
+    finally:
+        other.close()

@@ -1,0 +1,1 @@
+"""A staff user's own account: their password and their two-factor login ("Min konto")."""

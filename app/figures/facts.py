@@ -1,0 +1,303 @@
+"""What the figures count, read from the database once per release: every feedback invitation up
+to the end of a period, with its answers, as plain rows.
+
+The figures (app/figures/catalogue.py) are pure functions of these rows, so each can be tested on
+hand-made rows and every filter is a subset of rows, not a new query. Only the release command
+reads here; pages read releases (FIGURES.md rule 5).
+
+The respondent's role is the one they were asked in (Invitation.respondent_role, issue 14 item 5),
+so editing a person later never rewrites a released figure's history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.auth.models import Team
+from app.cases.models import PARENT_ROLES, Case, Meeting, Person, meeting_participant
+from app.extensions import db
+from app.figures.periods import Period
+from app.indicators import schedule
+from app.indicators.models import FinalScore, StaffScoring
+from app.invitations.models import Invitation, Response, Round
+from app.reconcile.models import Decision, decision_round
+from app.registrations.models import PhoneFollowUp
+from app.timestamps import local_date, utcnow
+
+# The respondents' roles as the figures group them (FIGURES.md P1: child, parents, network, provider).
+ROLE_GROUPS = {"child": "child", "mother": "parents", "father": "parents", "carer": "parents",
+               "network": "network", "provider": "provider", "school": "provider"}
+# The meeting filter: the two network-involving methods and every other meeting (FIGURES.md P1 "by method").
+METHOD_KINDS = ("family_group_conference", "network_meeting")
+MEETING_GROUPS = (*METHOD_KINDS, "other")
+
+
+def meeting_group(kind: str) -> str:
+    return kind if kind in METHOD_KINDS else "other"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One current response to one form."""
+
+    instrument_id: str
+    version: int
+    answers: dict[str, Any]
+    declined: bool
+    submitted_on: date
+
+
+@dataclass(frozen=True)
+class InvitationFact:
+    """One person's invitation in a feedback round, with the facts around it."""
+
+    id: int
+    round_id: int
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    held_on: date
+    child_age: int
+    person_id: int
+    role: str
+    status: str  # answered, declined, expired, revoked, waiting
+    answers: tuple[Answer, ...] = ()
+    decided_on: date | None = None  # the day the round's first decision was made
+
+    @property
+    def role_group(self) -> str:
+        return ROLE_GROUPS.get(self.role, "provider")
+
+
+@dataclass(frozen=True)
+class DueFact:
+    """One thing that was due in the period (FIGURES.md I4), and whether it was done on time."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    due_on: date
+    kind: str  # phone_follow_up, provider_status
+    state: str  # on_time, late, missing
+
+
+@dataclass(frozen=True)
+class FactorFact:
+    """One factor's final status in an indicator round, beside every scorer's status for it (FIGURES.md D2)."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    held_on: date
+    factor: str
+    final: int
+    scorers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The rows one release counts, for one period, possibly narrowed by the filters."""
+
+    period: Period
+    invitations: tuple[InvitationFact, ...]
+    team: int | None = None
+    meeting: str | None = None
+    due: tuple[DueFact, ...] = ()
+    factors: tuple[FactorFact, ...] = ()
+    # What the figures work out once per release from all rows (scores, series, verdicts), shared by
+    # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def in_period(self) -> list[InvitationFact]:
+        return [row for row in self.invitations if self.period.contains(row.held_on)]
+
+    @property
+    def everyone(self) -> tuple[InvitationFact, ...]:
+        """Every row of the release, before any filter."""
+        return self.cache.setdefault("everyone", self.invitations)
+
+    def keeps(self, row) -> bool:
+        """Whether the row belongs to this copy's team and kind of meeting."""
+        return (self.team is None or row.team_id == self.team) and \
+            (self.meeting is None or meeting_group(row.meeting_kind) == self.meeting)
+
+    def for_period(self, period: Period) -> Facts:
+        """The rows one period's release counts, from rows read for a span holding it."""
+        return replace(self, period=period, invitations=tuple(r for r in self.invitations if r.held_on < period.end),
+                       cache={})
+
+    def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
+        """The rows of one team's cases and one kind of meeting (None: all)."""
+        self.everyone  # noqa: B018  (remembered before narrowing)
+        narrowed = replace(self, team=team, meeting=meeting)
+        return replace(narrowed, invitations=tuple(filter(narrowed.keeps, self.everyone)),
+                       due=tuple(filter(narrowed.keeps, self.due)), factors=tuple(filter(narrowed.keeps, self.factors)))
+
+
+def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
+    """The invitation's state as Invitation.status derives it; opened and waiting are one: waiting."""
+    if revoked:
+        return "revoked"
+    if answers and all(a.declined for a in answers):
+        return "declined"
+    if answers:
+        return "answered"
+    return "expired" if expired else "waiting"
+
+
+def load(period: Period, now: datetime | None = None) -> Facts:
+    """Read every feedback invitation of meetings held before the period's end, with its answers,
+    and what was due and scored in the period."""
+    return load_span(period, now).for_period(period)
+
+
+def load_span(span: Period, now: datetime | None = None) -> Facts:
+    """Read the rows of every period within the span at once (`flask figures release --all-closed`):
+    each period then takes its own with for_period, instead of reading the history again."""
+    period, now = span, now or utcnow()
+    rows = db.session.execute(
+        select(Invitation.id, Invitation.round_id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind,
+               Meeting.held_on, Case.child_birth_year, Person.id, Invitation.respondent_role, Invitation.revoked_at,
+               Invitation.expires_at)
+        .join(Round, Invitation.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .join(Case, Meeting.case_id == Case.id).join(Person, Invitation.person_id == Person.id)
+        .where(Round.kind == "feedback", Meeting.held_on < period.end)
+        .order_by(Meeting.held_on, Invitation.id)
+    ).all()
+    ids = [row[0] for row in rows]
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    decided: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        for inv_id, instrument_id, version, given, declined, submitted_at in db.session.execute(
+            select(Response.invitation_id, Response.instrument_id, Response.instrument_version, Response.answers,
+                   Response.declined, Response.submitted_at)
+            .where(Response.invitation_id.in_(chunk), Response.superseded_at.is_(None)).order_by(Response.id)
+        ):
+            answers[inv_id].append(Answer(instrument_id, version, given or {}, declined, local_date(submitted_at)))
+    round_ids = sorted({row[1] for row in rows})
+    for chunk in _chunks(round_ids):
+        for round_id, first in db.session.execute(
+            select(decision_round.c.round_id, func.min(Decision.decided_at))
+            .join(Decision, Decision.id == decision_round.c.decision_id)
+            .where(decision_round.c.round_id.in_(chunk)).group_by(decision_round.c.round_id)
+        ):
+            decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
+    facts = []
+    for inv_id, round_id, case_id, team_id, worker, kind, held_on, birth_year, person_id, role, revoked, expires in rows:
+        given = tuple(answers.get(inv_id, ()))
+        facts.append(InvitationFact(
+            id=inv_id, round_id=round_id, case_id=case_id, team_id=team_id, caseworker_id=worker,
+            meeting_kind=kind, held_on=held_on, child_age=held_on.year - birth_year, person_id=person_id, role=role,
+            status=status(revoked is not None, now >= expires, given), answers=given,
+            decided_on=decided.get(round_id)))
+    return Facts(period=period, invitations=tuple(facts), due=tuple(_phone_calls(period) + _statuses(period)),
+                 factors=tuple(_factors(period)))
+
+
+def _number(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _factors(period: Period) -> list[FactorFact]:
+    """Each factor's final status (the newest in force, a number) in the indicator rounds of meetings
+    in the period, with the statuses every scorer gave it: the people asked, and the case worker's own."""
+    rounds = {round_id: (case_id, team_id, worker, kind, held_on) for round_id, case_id, team_id, worker, kind, held_on
+              in db.session.execute(
+                  select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on)
+                  .join(Meeting, Round.meeting_id == Meeting.id).join(Case, Meeting.case_id == Case.id)
+                  .where(Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end))}
+    finals: dict[tuple[int, str], FinalScore] = {}
+    scores: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(rounds)):
+        for final in db.session.scalars(select(FinalScore).where(FinalScore.round_id.in_(chunk)).order_by(FinalScore.id)):
+            finals[(final.round_id, final.factor)] = final
+        given = db.session.execute(
+            select(Invitation.round_id, Response.answers).join(Response, Response.invitation_id == Invitation.id)
+            .where(Invitation.round_id.in_(chunk), Response.superseded_at.is_(None), Response.declined.is_(False))
+        ).all()
+        given += db.session.execute(select(StaffScoring.round_id, StaffScoring.answers)
+                                    .where(StaffScoring.round_id.in_(chunk), StaffScoring.superseded_at.is_(None))).all()
+        for round_id, answers in given:
+            for factor, score in ((answers or {}).get("scores") or {}).items():
+                status = _number((score or {}).get("status")) if isinstance(score, dict) else None
+                if status is not None:
+                    scores[(round_id, factor)].append(status)
+    found = []
+    for (round_id, factor), final in sorted(finals.items()):
+        status = _number(final.status)
+        if status is None or final.unscored or final.dont_know or not scores.get((round_id, factor)):
+            continue
+        case_id, team_id, worker, kind, held_on = rounds[round_id]
+        found.append(FactorFact(case_id, team_id, worker, kind, held_on, factor, status,
+                                tuple(scores[(round_id, factor)])))
+    return found
+
+
+def _on_time(done: date | None, due_on: date) -> str:
+    return "missing" if done is None else "on_time" if done <= due_on else "late"
+
+
+def _phone_calls(period: Period) -> list[DueFact]:
+    """One phone follow-up per parent at a start-up, follow-up or notification meeting, due 14 days
+    after it (app/indicators/schedule.py), counted in the period it fell due; done = the parent reached."""
+    reached = (select(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id, func.min(PhoneFollowUp.recorded_at).label("at"))
+               .where(PhoneFollowUp.reached.is_(True)).group_by(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id)
+               .subquery())
+    days = timedelta(days=schedule.PHONE_FOLLOW_UP_DAYS)
+    rows = db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, reached.c.at)
+        .join(Meeting, Meeting.case_id == Case.id)
+        .join(meeting_participant, meeting_participant.c.meeting_id == Meeting.id)
+        .join(Person, Person.id == meeting_participant.c.person_id)
+        .outerjoin(reached, (reached.c.meeting_id == Meeting.id) & (reached.c.person_id == Person.id))
+        .where(Meeting.kind.in_(sorted(schedule.PHONE_FOLLOW_UP_KINDS)), Person.role.in_(PARENT_ROLES),
+               Meeting.held_on >= period.start - days, Meeting.held_on < period.end - days)
+    ).all()
+    return [DueFact(case_id, team_id, worker, kind, held_on + days, "phone_follow_up",
+                    _on_time(_local(at) if at else None, held_on + days))
+            for case_id, team_id, worker, kind, held_on, at in rows]
+
+
+def _statuses(period: Period) -> list[DueFact]:
+    """Each provider's (or school's) status asked for with a due date in the period; done = answered."""
+    answered = (select(Response.invitation_id, func.min(Response.submitted_at).label("at"))
+                .where(Response.declined.is_(False)).group_by(Response.invitation_id).subquery())
+    rows = db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Round.due_on, answered.c.at)
+        .join(Meeting, Meeting.case_id == Case.id).join(Round, Round.meeting_id == Meeting.id)
+        .join(Invitation, Invitation.round_id == Round.id)
+        .outerjoin(answered, answered.c.invitation_id == Invitation.id)
+        .where(Round.kind == "status", Round.due_on >= period.start, Round.due_on < period.end,
+               Invitation.revoked_at.is_(None))
+    ).all()
+    return [DueFact(case_id, team_id, worker, kind, due_on, "provider_status",
+                    _on_time(_local(at) if at else None, due_on))
+            for case_id, team_id, worker, kind, due_on, at in rows]
+
+
+def _local(moment: datetime) -> date:
+    return local_date(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+
+
+def first_meeting() -> date | None:
+    """The day of the first meeting with a feedback round: where releases can start."""
+    return db.session.scalar(select(func.min(Meeting.held_on)).join(Round, Round.meeting_id == Meeting.id)
+                             .where(Round.kind == "feedback"))
+
+
+def teams() -> dict[int, str]:
+    return dict(db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all())
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

@@ -1,0 +1,1 @@
+"""Stand-ins for absent case workers (issue 13)."""

@@ -1,0 +1,287 @@
+"""Measure a release of the figures and the figures page against hand-written SQL and constants.
+
+Run on PostgreSQL (the synthetic organisation is generated in SQL):
+    scripts/with-postgres.sh .venv/bin/python bench/figures.py [--cases 100000] [--runs 5]
+
+Issue 15 "Figures to print". Generates, in SQL in the product's own schema, an organisation of
+10 teams of 3 case workers each and `cases` cases (default 20,000; the issue's size is 100,000),
+each with a child of 6–12 and two parents, two network meetings in last year's first quarter with
+a feedback round each, every person invited and about nine in ten answering two forms (FIT
+outcome for all, FIT session for the child, the participation evaluation for the parents): about
+twelve responses a case, 1.2 million at 100,000 cases. Then it prints:
+
+- a release: reading the rows, computing every figure for every filter set, protecting them, and
+  the same for I1 alone, against one hand-written GROUP BY GROUPING SETS query giving I1's cells
+  (by role and state, for the organisation, each team, each kind of meeting, and both); target: a
+  release within 3× the hand-written query for the same cells;
+- the figures page read from the stored release (no filter, and two filters) against rendering
+  the same page from constants (the page built once); target: within 2×.
+
+A measurement, not a test: it always exits 0. It empties the database before and after.
+"""
+
+import argparse
+import logging
+import os
+import secrets
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+
+from cryptography.fernet import Fernet  # noqa: E402
+from flask import render_template  # noqa: E402
+from flask_login import login_user  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.auth.models import User  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.figures import catalogue, disclosure, page, releases  # noqa: E402
+from app.figures.disclosure import Table  # noqa: E402
+from app.figures.facts import load, teams  # noqa: E402
+from app.figures.periods import parse  # noqa: E402
+from app.instruments import current_catalogue  # noqa: E402
+from app.timestamps import local_today  # noqa: E402
+
+PASSWORD = "bench-password"
+TEAMS, WORKERS = 10, 3
+
+# The organisation, in SQL: ids are derived from the case number g, so no row needs a lookup.
+GENERATE = [
+    "INSERT INTO team (id, name) SELECT t, 'Team ' || t FROM generate_series(1, :teams) t",
+    """INSERT INTO "user" (id, username, name, password_hash, team_id, active, session_version)
+       SELECT w, 'worker' || w, 'Rådgiver ' || w, 'x', (w - 1) / :workers + 1, true, 1
+       FROM generate_series(1, :teams * :workers) w""",
+    """INSERT INTO user_role (user_id, role) SELECT w, 'caseworker' FROM generate_series(1, :teams * :workers) w""",
+    """INSERT INTO "case" (id, team_id, caseworker_id, child_birth_year, created_at)
+       SELECT g, (g - 1) % :teams + 1, ((g - 1) % :teams) * :workers + (g / :teams) % :workers + 1,
+              :year - 6 - (g % 7), now() FROM generate_series(1, :cases) g""",
+    """INSERT INTO person (id, case_id, role, first_name, language)
+       SELECT 3 * g - 2 + k, g, (ARRAY['child', 'mother', 'father'])[k + 1], 'Navn', 'da'
+       FROM generate_series(1, :cases) g, generate_series(0, 2) k""",
+    """INSERT INTO meeting (id, case_id, kind, held_on, created_at)
+       SELECT 2 * g - 1 + k, g, CASE WHEN (g / 10) % 5 = 0 THEN 'family_group_conference' WHEN (g / 10) % 5 = 1 THEN 'follow_up'
+              ELSE 'network_meeting' END, make_date(:year, 1 + k, 1 + g % 27), now()
+       FROM generate_series(1, :cases) g, generate_series(0, 1) k""",
+    """INSERT INTO round (id, meeting_id, kind, created_by_id, created_at)
+       SELECT m.id, m.id, 'feedback', c.caseworker_id, now() FROM meeting m JOIN "case" c ON c.id = m.case_id""",
+    """INSERT INTO invitation (id, round_id, person_id, instrument_ids, token_hash, issued_at, expires_at)
+       SELECT 3 * (r.id - 1) + k + 1, r.id, 3 * m.case_id - 2 + k, '[]', md5(r.id || '-' || k) || md5(k || '-' || r.id),
+              m.held_on, m.held_on + 14
+       FROM round r JOIN meeting m ON m.id = r.meeting_id, generate_series(0, 2) k""",
+    # Nine in ten answer: the FIT outcome form (the child's words, about a child of 6–12) ...
+    """INSERT INTO response (invitation_id, instrument_id, instrument_version, answers, declined, language,
+                             submitted_at, submission_id)
+       SELECT i.id, 'fit-outcome-child', :outcome_version,
+              json_build_object('me', round((random() * 10)::numeric, 1), 'family', round((random() * 10)::numeric, 1),
+                                'school', round((random() * 10)::numeric, 1),
+                                'everything', round((random() * 10)::numeric, 1)),
+              false, 'da', i.issued_at + interval '1 day', md5(i.id || 'o')
+       FROM invitation i WHERE i.id % 10 <> 0""",
+    # ... and the session rating (the child) or the participation evaluation (the parents).
+    """INSERT INTO response (invitation_id, instrument_id, instrument_version, answers, declined, language,
+                             submitted_at, submission_id)
+       SELECT i.id, CASE WHEN p.role = 'child' THEN 'fit-session-child' ELSE 'participation-adult' END,
+              CASE WHEN p.role = 'child' THEN :session_version ELSE :participation_version END,
+              CASE WHEN p.role = 'child' THEN
+                json_build_object('listened', round((5 + random() * 5)::numeric, 1),
+                                  'mattered', round((5 + random() * 5)::numeric, 1),
+                                  'liked', round((5 + random() * 5)::numeric, 1),
+                                  'overall', round((5 + random() * 5)::numeric, 1))
+              ELSE json_build_object('heard_respected', (1 + floor(random() * 5))::int::text,
+                                     'contributed', (1 + floor(random() * 5))::int::text,
+                                     'backs_plan', (1 + floor(random() * 5))::int::text) END,
+              false, 'da', i.issued_at + interval '1 day', md5(i.id || 's')
+       FROM invitation i JOIN person p ON p.id = i.person_id WHERE i.id % 10 <> 0""",
+]
+
+# I1's cells, written by hand: invitations by role group and state, with the distinct children,
+# for the organisation, each team, each kind of meeting, and each team and kind of meeting.
+I1_BY_HAND = """
+WITH answers AS (
+  SELECT invitation_id, count(*) AS n, count(*) FILTER (WHERE declined) AS declined
+  FROM response WHERE superseded_at IS NULL GROUP BY invitation_id
+), rows AS (
+  SELECT c.id AS case_id, c.team_id,
+         CASE WHEN m.kind IN ('family_group_conference', 'network_meeting') THEN m.kind ELSE 'other' END AS meeting,
+         CASE WHEN p.role = 'child' THEN 'child' WHEN p.role IN ('mother', 'father', 'carer') THEN 'parents'
+              WHEN p.role = 'network' THEN 'network' ELSE 'provider' END AS role,
+         CASE WHEN i.revoked_at IS NOT NULL THEN 'revoked' WHEN a.n > 0 AND a.n = a.declined THEN 'declined'
+              WHEN a.n > 0 THEN 'answered' WHEN i.expires_at <= now() THEN 'expired' ELSE 'waiting' END AS state
+  FROM invitation i JOIN round r ON r.id = i.round_id JOIN meeting m ON m.id = r.meeting_id
+  JOIN "case" c ON c.id = m.case_id JOIN person p ON p.id = i.person_id
+  LEFT JOIN answers a ON a.invitation_id = i.id
+  WHERE r.kind = 'feedback' AND m.held_on >= :start AND m.held_on < :end
+)
+SELECT team_id, meeting, role, state, count(*), count(DISTINCT case_id) FROM rows
+GROUP BY GROUPING SETS ((role, state), (team_id, role, state), (meeting, role, state), (team_id, meeting, role, state))
+"""
+
+
+def start(url: str):
+    app = create_app({
+        "SECRET_KEY": secrets.token_hex(), "LINK_KEYS": Fernet.generate_key().decode(), "SQLALCHEMY_DATABASE_URI": url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+    })
+    logging.disable(logging.INFO)
+    try:
+        with app.app_context():
+            upgrade()
+            empty()
+    finally:
+        logging.disable(logging.NOTSET)
+    return app
+
+
+def empty() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def generate(cases: int, year: int) -> float:
+    forms = current_catalogue()
+    started = time.perf_counter()
+    values = {"teams": TEAMS, "workers": WORKERS, "cases": cases, "year": year,
+              "outcome_version": forms.get("fit-outcome-child").version,
+              "session_version": forms.get("fit-session-child").version,
+              "participation_version": forms.get("participation-adult").version}
+    for statement in GENERATE:
+        db.session.execute(text(statement), {k: v for k, v in values.items() if f":{k}" in statement})
+    for table in ("team", "user", "case", "person", "meeting", "round", "invitation"):
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                                f"(SELECT max(id) FROM \"{table}\"))"))
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    return time.perf_counter() - started
+
+
+def timed(function, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def release_times(period, runs: int) -> None:
+    team_ids = list(teams())
+    rules = releases.rules()
+    by_hand, cells = timed(lambda: db.session.execute(text(I1_BY_HAND), {"start": period.start,
+                                                                           "end": period.end}).all(), runs)
+    loading, facts = timed(lambda: load(period), runs)
+    i1 = catalogue.FIGURES["I1"]
+
+    def i1_tables():
+        return [Table(i1.id, i1.dimensions, i1.kind, tuple(i1.compute(releases._narrow(facts, f))), f)
+                for f in releases.filter_sets(team_ids)]
+
+    computing, tables = timed(i1_tables, runs)
+    protecting, _ = timed(lambda: disclosure.protect(tables, rules), runs)
+    ours = loading + computing + protecting
+    print(f"I1 by hand (GROUP BY GROUPING SETS, {len(cells)} cells): {by_hand * 1000:8.0f} ms")
+    print(f"I1 in a release: read rows {loading * 1000:.0f} ms + compute {computing * 1000:.0f} ms + protect "
+          f"{protecting * 1000:.0f} ms = {ours * 1000:.0f} ms  ({ours / by_hand:.1f}× by hand; target ≤ 3×)")
+    whole, _ = timed(lambda: releases.build(period, load(period), team_ids, rules), 1)
+    print(f"a whole release, {len(catalogue.FIGURES)} figures × {len(releases.filter_sets(team_ids))} filter sets: "
+          f"{whole:.1f} s ({whole / by_hand:.0f}× the hand-written I1 alone)")
+
+
+def page_times(app, runs: int) -> None:
+    """The page as a leader reads it, against the same page built and rendered from constants: the
+    release, its comments and the periods handed over ready, so only the reading differs."""
+    with app.app_context():
+        user = User(username="boss", name="Leder", roles={"leader"})
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+        team = str(next(iter(teams())))
+    client = app.test_client()
+    client.post("/login", data={"username": "boss", "password": PASSWORD})
+    for label, query in [("no filter", ""), ("two filters", f"?team={team}&meeting=network_meeting")]:
+        first = client.get("/figures" + query)
+        if first.status_code != 200:
+            why = first.text.split('role="alert">')[-1].split("<")[0] if 'role="alert">' in first.text else ""
+            print(f"figures page, {label}: could not be read ({first.status_code} {why})")
+            continue
+        read, _ = timed(lambda q=query: client.get("/figures" + q), runs)
+        with app.test_request_context("/figures" + query):
+            from flask import request
+
+            user = db.session.get(User, user_id)
+            login_user(user)
+            periods = releases.released_periods()
+            release = releases.latest(periods[0])
+            db.session.expunge(release)
+            saved = (releases.released_periods, releases.latest, page._comment)
+            releases.released_periods, releases.latest = (lambda scope=None: periods), (lambda *a, **k: release)
+            page._comment = lambda *args: None
+            try:
+                def constant():
+                    return render_template("figures/index.html", page=page.build(user, request.args, None),
+                                           comment_error={})
+
+                from_constants, _ = timed(constant, runs)
+            finally:
+                releases.released_periods, releases.latest, page._comment = saved
+        print(f"figures page, {label}: read from the release {read * 1000:.0f} ms (the whole request), built "
+              f"and rendered from constants {from_constants * 1000:.0f} ms ({read / from_constants:.1f}×; "
+              "target ≤ 2×)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        print("figures: the synthetic organisation is generated in PostgreSQL's SQL; run through "
+              "scripts/with-postgres.sh", file=sys.stderr)
+        return 0
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        app = start(url)
+        with app.test_request_context():
+            year = local_today().year - 1
+            generate(args.cases, year)
+            cProfile.runctx("releases.build(parse(f'{year}-Q1'), load(parse(f'{year}-Q1')), list(teams()), releases.rules())", globals(), locals(), "/tmp/figures.prof")
+            pstats.Stats("/tmp/figures.prof").sort_stats("cumulative").print_stats(25)
+            empty()
+        return 0
+    try:
+        app = start(url)
+        try:
+            with app.test_request_context():
+                year = local_today().year - 1
+                took = generate(args.cases, year)
+                responses = db.session.scalar(text("SELECT count(*) FROM response"))
+                print(f"figures on postgresql: {args.cases} cases, {responses} responses generated in {took:.1f} s; "
+                      f"median of {args.runs} runs")
+                period = parse(f"{year}-Q1")
+                release_times(period, args.runs)
+                outcome = releases.release(period, date.today())
+                db.session.commit()
+                print(f"stored {outcome.release.period} version {outcome.release.version}")
+            page_times(app, args.runs)
+        finally:
+            with app.app_context():
+                empty()
+                db.engine.dispose()
+    except Exception as error:  # a measurement never fails the build
+        print(f"figures: could not measure: {error!r}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
