@@ -406,22 +406,9 @@ def test_the_page_documents_every_column(app, setting):
 
 # --- the case's background and its measures (issue 14 items 1, 2 and 6) ---------------------------
 
-def _ready(part: str) -> bool:
-    from app.imports.columns import part_ready
-    return part_ready(part)
-
-
-@pytest.mark.skipif(_ready("background") and _ready("measure"), reason="both services are in the code")
-def test_columns_whose_service_is_not_there_are_refused_clearly(app, setting):
-    headings = [*HEADINGS, "målgruppe", "indsats"]
-    page = upload(setting, csv_file([[*GOOD[0], "vulnerable", "family_treatment"]], headings=headings))
-    assert page.status_code == 400 and "kan ikke importeres i denne udgave af Samstem" in page.text
-
-
 BACKGROUND_HEADINGS = [*HEADINGS, "målgruppe", "sagstype"]
 
 
-@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
 def test_the_background_is_imported_by_code_or_danish_name(app, setting):
     """Issue 14 items 1 and 6: target group and case type from the organisation's lists."""
     rows = [[*GOOD[0], "vulnerable", "Børnefaglig undersøgelse"]]
@@ -436,7 +423,6 @@ def test_the_background_is_imported_by_code_or_danish_name(app, setting):
         assert (background.target_group, background.case_type) == ("vulnerable", "investigation")
 
 
-@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
 @pytest.mark.parametrize("row, column, message", [
     (["vulnerable", ""], "sagstype", "Skriv både målgruppe og sagstype"),
     (["ukendt", "investigation"], "målgruppe", "står ikke på listen målgrupper"),
@@ -456,7 +442,6 @@ def _kind(app) -> str:
         return current_ladder().rungs[1].kinds[0].code
 
 
-@pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
 def test_measures_are_added_one_row_each_and_corrected_on_the_next_import(app, setting):
     """Issue 14 items 2 and 6: one row per case and measure; the same kind and start is the same measure."""
     kind = _kind(app)
@@ -480,7 +465,6 @@ def test_measures_are_added_one_row_each_and_corrected_on_the_next_import(app, s
     assert last_case_entry == {"changed": [], "measures": 1}
 
 
-@pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
 @pytest.mark.parametrize("rows, column, message", [
     ([["x", "01-02-2024", "", ""]], "indsats", "findes ikke på indsatstrappen"),
     ([["KIND", "01-02-2024", "01-01-2024", "goal_met"]], "slut", "før den begyndte"),
@@ -498,7 +482,6 @@ def test_a_wrong_measure_is_a_row_error_and_nothing_is_stored(app, setting, rows
     assert _count(app, Case) == 0
 
 
-@pytest.mark.skipif(not _ready("measure"), reason="the measures are not in the code")
 def test_two_rows_of_the_same_kind_at_the_same_time_are_refused_in_the_dry_run(app, setting):
     """Issue 14 "Bad input": overlapping measures of the same kind, here both only in the file."""
     kind = _kind(app)
@@ -511,7 +494,6 @@ def test_two_rows_of_the_same_kind_at_the_same_time_are_refused_in_the_dry_run(a
     assert _count(app, Case) == 0
 
 
-@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
 def test_gender_only_when_the_organisation_records_it(app, setting):
     """Issue 14 item 1: the child's gender is optional and recorded only when the organisation wants it."""
     headings = [*BACKGROUND_HEADINGS, "køn"]
@@ -521,7 +503,6 @@ def test_gender_only_when_the_organisation_records_it(app, setting):
     assert page.status_code == 400 and "Skriv pige, dreng eller andet." in page.text
 
 
-@pytest.mark.skipif(not _ready("background"), reason="the case's background is not in the code")
 def test_a_changed_background_shows_old_and_new_and_adds_a_version(app, setting):
     """Issue 14 item 1: the background keeps its history; the import adds a version, never rewrites one."""
     first = upload(setting, csv_file([[*GOOD[0], "vulnerable", "investigation"]], headings=BACKGROUND_HEADINGS))

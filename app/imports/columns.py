@@ -9,7 +9,6 @@ entry here, and the page and the README's layout follow.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from importlib.util import find_spec
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,12 +19,10 @@ from app.auth.models import Team, User
 from app.cases.forms import CPR_PATTERN
 from app.extensions import db
 from app.forms import parse_day
+from app.measures.ladder import current_ladder
 from app.settings import lists
 
 CASE, BACKGROUND, MEASURE = "case", "background", "measure"
-# The service each part is applied through (issue 14 items 1 and 2). They came in parallel with
-# the import: until a part's service is in the code, its columns are refused with a message.
-PART_SERVICES = {BACKGROUND: "app.cases.background", MEASURE: "app.measures.services"}
 # The child's gender by code or Danish name (the background's GENDERS).
 GENDER_WORDS = {"girl": "girl", "pige": "girl", "boy": "boy", "dreng": "boy", "other": "other", "andet": "other"}
 END_NOTE_LIMIT = 2000
@@ -61,8 +58,6 @@ class Known:
 
     def measure_kind(self, text: str) -> str:
         """Return the code of the ladder's kind of measure that the text names by code or Danish name."""
-        from app.measures.ladder import current_ladder
-
         if not hasattr(self, "_kinds"):
             kinds = [kind for rung in current_ladder().rungs for kind in rung.kinds]
             self._kinds = {key.lower(): kind.code for kind in kinds for key in (kind.code, kind.name("da"))}
@@ -71,16 +66,6 @@ class Known:
             raise CellRefused(_("Indsatsen %(value)s findes ikke på indsatstrappen. Brug en kode eller et navn "
                                 "fra trappen.", value=text))
         return code
-
-
-def part_ready(part: str) -> bool:
-    """Whether the service that applies the part's columns is in the code."""
-    if part not in PART_SERVICES:
-        return True
-    try:
-        return find_spec(PART_SERVICES[part]) is not None
-    except ModuleNotFoundError:  # its package is not there either
-        return False
 
 
 def text(limit: int) -> Callable[[str, Known], str]:

@@ -2,9 +2,7 @@
 
 The background (target group, case type, gender) is set with app.cases.background.set_background,
 and measures are checked, added and corrected with app.measures.services (validate_measure,
-add_measure, change_measure), so a row is held to the same rules as the case page's forms. Both
-services are imported where they are used: until they are in the code their columns are refused
-(columns.part_ready).
+add_measure, change_measure), so a row is held to the same rules as the case page's forms.
 """
 
 from dataclasses import dataclass, field
@@ -13,9 +11,17 @@ from datetime import date
 from flask_babel import gettext as _
 
 from app.auth.models import User
+from app.cases.background import current_background, records_gender, set_background
 from app.cases.models import Case
 from app.extensions import db
 from app.imports.columns import BY_FIELD
+from app.measures.models import Measure
+from app.measures.services import (
+    add_measure,
+    change_measure,
+    measures_for,
+    validate_measure,
+)
 from app.settings import lists
 
 BACKGROUND_FIELDS = ("target_group", "case_type", "gender")
@@ -63,15 +69,11 @@ def _shown(field_name: str, value) -> str:
 # --- background ----------------------------------------------------------------------------------
 
 def current_backgrounds(case_ids: list[int]) -> dict:
-    from app.cases.background import current_background
-
     return current_background(case_ids) if case_ids else {}
 
 
 def check_background(given: dict, current) -> tuple[list[PartProblem], list[tuple[str, str, str]]]:
     """Return the problems of the background the row gives, and its changes (column, old, new)."""
-    from app.cases.background import records_gender
-
     problems = []
     if "gender" in given and not records_gender():
         problems.append(PartProblem(heading("gender"), _(
@@ -87,8 +89,6 @@ def check_background(given: dict, current) -> tuple[list[PartProblem], list[tupl
 
 
 def apply_background(case: Case, user: User, given: dict) -> None:
-    from app.cases.background import current_background, set_background
-
     current = current_background([case.id]).get(case.id)
     merged = {key: getattr(current, key, None) for key in BACKGROUND_FIELDS} | given
     set_background(case, user, merged)
@@ -98,8 +98,6 @@ def apply_background(case: Case, user: User, given: dict) -> None:
 
 def existing_measures(case_ids: list[int]) -> dict[int, list]:
     """The measures of the cases as they stand, by case id, in one query."""
-    from app.measures.services import measures_for
-
     found: dict[int, list] = {}
     for fact in measures_for(case_ids) if case_ids else []:
         found.setdefault(fact.case_id, []).append(fact)
@@ -108,9 +106,6 @@ def existing_measures(case_ids: list[int]) -> dict[int, list]:
 
 def check_measure(case: Case | None, plan: MeasurePlan, facts: list) -> list[PartProblem]:
     """Match the row to the case's measure of the same kind and start; return what is wrong with it."""
-    from app.measures.models import Measure
-    from app.measures.services import validate_measure
-
     same = next((fact for fact in facts if (fact.kind, fact.started_on) == plan.key), None)
     data = {key: plan.values.get(key) for key in MEASURE_FIELDS}
     if same is None:
@@ -148,9 +143,6 @@ def overlapping_rows(measures: list[MeasurePlan]) -> list[tuple[MeasurePlan, Mea
 
 def apply_measure(case: Case, user: User, plan: MeasurePlan) -> None:
     """Add or correct the measure; a MeasureError (two rows of the file overlapping) is raised as it is."""
-    from app.measures.models import Measure
-    from app.measures.services import add_measure, change_measure
-
     data = {key: plan.values.get(key) for key in MEASURE_FIELDS}
     if plan.measure_id is None:
         add_measure(case, user, data)

@@ -32,7 +32,6 @@ from app.imports.columns import (
     ImportColumn,
     Known,
     column_named,
-    part_ready,
 )
 from app.imports.parts import MeasurePlan
 from app.imports.reading import FileRefused, Table
@@ -115,10 +114,6 @@ def _columns(table: Table, plan: Plan) -> list[ImportColumn | None]:
             plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s kendes ikke. Se listen over kolonner "
                                                        "nedenfor, og ret overskriften eller tag kolonnen ud.",
                                                        name=heading)))
-        elif not part_ready(column.part):
-            plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s kan ikke importeres i denne udgave af "
-                                                       "Samstem. Tag kolonnen ud.", name=column.heading)))
-            column = None
         elif column.heading in seen:
             plan.problems.append(Problem(1, heading, _("Kolonnen %(name)s står to gange.", name=column.heading)))
             column = None
@@ -254,10 +249,8 @@ def _part(field_name: str) -> str:
 def _check_parts(by_ref: dict[str, CasePlan], plan: Plan) -> None:
     """Check each case's background and measures through their own services' rules."""
     ids = [row.case.id for row in by_ref.values() if row.case is not None]
-    backgrounds = parts.current_backgrounds(ids) if part_ready(BACKGROUND) and any(
-        row.background for row in by_ref.values()) else {}
-    measures = parts.existing_measures(ids) if part_ready(MEASURE) and any(
-        row.measures for row in by_ref.values()) else {}
+    backgrounds = parts.current_backgrounds(ids) if any(row.background for row in by_ref.values()) else {}
+    measures = parts.existing_measures(ids) if any(row.measures for row in by_ref.values()) else {}
     for plan_row in by_ref.values():
         case_id = plan_row.case.id if plan_row.case else None
         if plan_row.background:
