@@ -537,3 +537,10 @@ def test_someone_else_is_refused_before_a_large_body_is_read(app, setting):
     login(client, "anne")
     response = upload(client, csv_file([]) + b"S-1;Team Nord;anne;Emma;2016\r\n" * 20_000)
     assert response.status_code == 403
+
+
+def test_a_reference_two_cases_share_is_refused(app, setting):
+    _existing(app, first_name="Emma")
+    _existing(app, first_name="Oskar")
+    page = upload(setting, csv_file([["S-1", "", "", "Emma", ""]]))
+    assert page.status_code == 400 and "Flere sager i Samstem har sagsnummeret S-1." in page.text

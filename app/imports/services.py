@@ -134,18 +134,19 @@ def _parse_row(number: int, cells: list[str], columns: list, known: Known, plan:
     if len(cells) > len(columns):
         plan.problems.append(Problem(number, None, _("Rækken har flere celler, end der er kolonner.")))
         good = False
-    for column, cell in zip(columns, cells, strict=False):
-        if column is None or not cell:
+    for position, column in enumerate(columns):
+        if column is None:
+            continue
+        cell = cells[position] if position < len(cells) else ""
+        if not cell:
+            if column.required:
+                plan.problems.append(Problem(number, column.heading, _("Udfyld %(name)s.", name=column.heading)))
+                good = False
             continue
         try:
             values[column.field] = column.parse(cell, known)
         except CellRefused as refused:
             plan.problems.append(Problem(number, column.heading, str(refused)))
-            good = False
-    for column in COLUMNS:
-        if column.required and column.field not in values and column.heading in {c.heading for c in columns if c}:
-            if not any(p.row == number and p.column == column.heading for p in plan.problems):
-                plan.problems.append(Problem(number, column.heading, _("Udfyld %(name)s.", name=column.heading)))
             good = False
     return values if good else None
 
