@@ -110,6 +110,7 @@ def _blueprints() -> list:
     from app.due.views import bp as due
     from app.figures.extract_views import bp as figures_extract
     from app.figures.views import bp as figures
+    from app.imports.views import bp as imports
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
     from app.measures.views import bp as measures
@@ -127,8 +128,8 @@ def _blueprints() -> list:
     from app.users.views import bp as users
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
-            attainment, measures, users, teams, stand_ins, account, audit_log, settings, figures, figures_extract,
-            respond, observe, operations]
+            attainment, measures, users, teams, imports, stand_ins, account, audit_log, settings, figures,
+            figures_extract, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -126,6 +126,10 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SAMSTEM_INSECURE_COOKIES") != "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAX_CONTENT_LENGTH = 256 * 1024
+    # An administrator's import file from the case system (app/imports): its largest size in bytes
+    # (the import page's requests may be this much larger than others) and most rows.
+    IMPORT_MAX_BYTES = int(os.environ.get("SAMSTEM_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("SAMSTEM_IMPORT_MAX_ROWS", "5000"))
 
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"]
     COMPRESS_ALGORITHM = ["gzip"]

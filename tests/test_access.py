@@ -44,6 +44,8 @@ ADMIN_ONLY |= {"teams.move", "teams.new_department", "teams.edit_department", "t
 # Issue 13: the organisation's settings, texts and form catalogue (tests/test_settings*.py).
 ADMIN_ONLY |= {"settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.form_wording",
                "settings.lists_page"}
+# Issue 14 item 6: importing cases from the case system's file (tests/test_imports.py).
+ADMIN_ONLY |= {"imports.index", "imports.apply"}
 # Issue 16 item 3: the pseudonymous extract, for analysts only (tests/test_extract.py).
 ANALYST_ONLY = {"figures_extract.order"}
 # Issue 14 item 2: the intervention ladder, confirmed by an administrator (tests/test_ladder.py).

@@ -83,13 +83,16 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
 
            # A comment on a figure is written by a team leader or leader on a released period; the
            # demo has no release and its case worker leads no team (tests/test_figure_pages.py).
-           "figures.comment"}
+           "figures.comment",
+           # The import's confirm button is on the page only after a file without errors was checked.
+           "imports.apply"}
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",
               "settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.lists_page", "measures.ladder",
               "stand_ins.index", "stand_ins.end", "users.reset_totp", "teams.move", "teams.new_department",
-              "teams.edit_department", "teams.delete_department"}
+              "teams.edit_department", "teams.delete_department",
+              "imports.index", "imports.apply"}
 # Issue 16 item 3: the pseudonymous extract, attacked as an analyst; a good order downloads a file.
 ANALYST_ONLY = {"figures_extract.order"}
 DOWNLOADS = ("application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "user.password": _l("Gav en bruger en ny adgangskode"),
     "user.hand_over": _l("Gav en rådgivers sager videre"),
     "case.hand_over": _l("Gav sagen til en anden rådgiver"),
+    "import.apply": _l("Importerede sager fra fagsystemets fil"),
+    "import.case": _l("Oprettede eller ændrede sagen ved en import"),
     "user.totp_reset": _l("Nulstillede en brugers to-trins-login"),
     "totp.setup": _l("Slog to-trins-login til"),
     "account.password": _l("Skiftede sin egen adgangskode"),

@@ -1,0 +1,1 @@
+"""Cases imported from the case system's CSV or XLSX file by an administrator."""
