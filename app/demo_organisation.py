@@ -130,22 +130,25 @@ def create_organisation(today: date | None = None) -> list[tuple[str, str, str]]
     today = today or date.today()
     workers, accounts = _organisation()
     first = _ref(next(iter(TEAMS)), 1)
-    if db.session.scalar(select(Case.id).where(Case.external_ref == first)) is None:
-        rng = random.Random(SEED)
-        number = 0
-        for team_name, team_workers in workers.items():
-            for i in range(CASES_PER_TEAM):
-                _Case(rng, team_workers[i % len(team_workers)], _ref(team_name, i + 1), number, today).build()
-                number += 1
-        db.session.flush()
+    if db.session.scalar(select(Case.id).where(Case.external_ref == first)) is not None:
+        return accounts  # made before, and its figures released then
+    rng = random.Random(SEED)
+    number = 0
+    for team_name, team_workers in workers.items():
+        for i in range(CASES_PER_TEAM):
+            _Case(rng, team_workers[i % len(team_workers)], _ref(team_name, i + 1), number, today).build()
+            number += 1
+    db.session.flush()
     release_closed(today)
     return accounts
 
 
 def release_closed(today: date) -> list[releases.Outcome]:
-    """Release every closed period since the first meeting, as `flask figures release --all-closed` does."""
+    """Release every closed quarter and half-year since the first meeting, as `flask figures release
+    --all-closed` does. Months are left out: a month is released only where no cell is hidden,
+    which a demo of fifty children never reaches, and trying them would double the run time."""
     first = first_meeting()
-    periods = closed_since(first, today) if first is not None else []
+    periods = closed_since(first, today, ("quarter", "half")) if first is not None else []
     if not periods:
         return []
     read = load_span(Period(min(p.start for p in periods), max(p.end for p in periods), "span", "all"))

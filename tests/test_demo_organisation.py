@@ -5,13 +5,20 @@ two teams of at least three case workers (FIGURES.md rule 5a), and released figu
 from sqlalchemy import func, select
 
 from app.auth.models import Team, User
-from app.cases.models import Case, CaseClosure
+from app.cases.background import current_background
+from app.cases.models import Case, CaseClosure, Meeting
 from app.extensions import db
 from app.figures.models import FigureRelease
+from app.invitations.models import Invitation, Response, Round
 from app.measures.ladder import current_ladder
 from app.measures.models import MeasureVersion
-from app.registrations.models import METHOD_OUTCOMES, METHOD_STATUSES, MethodRegistration
+from app.registrations.models import (
+    METHOD_OUTCOMES,
+    METHOD_STATUSES,
+    MethodRegistration,
+)
 from app.settings import lists
+from app.timestamps import local_date
 
 
 def _counts() -> dict:
@@ -47,7 +54,6 @@ def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(r
         assert {r.outcome for r in registrations} == set(METHOD_OUTCOMES)
         assert {r.failure_reason for r in registrations if r.failure_reason} >= set(lists.codes("method_failure_reason")) - {"other"}
         # Every target group and case type.
-        from app.cases.background import current_background
         now = current_background(db.session.scalars(select(Case.id)).all()).values()
         assert {b.target_group for b in now} == set(lists.codes("target_group"))
         assert {b.case_type for b in now} == set(lists.codes("case_type"))
@@ -57,9 +63,6 @@ def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(r
         assert any(c.reopened_on is not None for c in closings)
         assert any(c.reason == "closed_no_measure" for c in closings)
         # Feedback comes after its meeting (Emma's case is as it always was).
-        from app.cases.models import Meeting
-        from app.invitations.models import Invitation, Response, Round
-        from app.timestamps import local_date
         late = db.session.execute(select(Meeting.held_on, Response.submitted_at).join(Round, Round.meeting_id == Meeting.id)
                                   .join(Invitation, Invitation.round_id == Round.id)
                                   .join(Response, Response.invitation_id == Invitation.id)
