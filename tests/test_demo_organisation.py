@@ -19,6 +19,7 @@ from app.registrations.models import (
 )
 from app.settings import lists
 from app.timestamps import local_date
+from tests.factories import login
 
 
 def _counts() -> dict:
@@ -80,3 +81,13 @@ def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(r
         after = _counts()
         # Renewing Emma's open links audits the new tokens; nothing else is made again.
         assert {k: v for k, v in after.items() if k != "audit_event"} == {k: v for k, v in before.items() if k != "audit_event"}
+
+
+def test_a_team_leader_of_the_demo_sees_figures_of_a_released_period(runner, app):
+    assert runner.invoke(args=["demo-data"]).exit_code == 0
+    client = app.test_client()
+    assert login(client, "teamleder-nord", "teamleder-nord").status_code == 302
+    page = client.get("/figures")
+    assert page.status_code == 200
+    main = page.text.split("<main>")[1].split("</main>")[0]
+    assert "Tal for teamet" in main and 'id="figure-P1"' in main and "<svg" in main
