@@ -225,7 +225,7 @@ class _Case:
             if closing is not None:
                 if running is not None and running.current.ended_on is None:
                     self._end(running, max(closing.closed_on, running.current.started_on),
-                              END_REASONS[n % len(END_REASONS)])
+                              END_REASONS[n // 4 % len(END_REASONS)])
                 closed_until = self.today
                 if reopen:
                     reopen = False
