@@ -60,12 +60,15 @@ def create_user(username: str, name: str, roles: tuple[str, ...], team_name: str
                    "wins: it is where respondents reach Samstem.")
 @with_appcontext
 def demo_data(base_url: str | None) -> None:
-    """Create a demo team, the case worker demo/demo and Emma's case with an open round.
+    """Create a demo team, the case worker demo/demo and Emma's case with an open round, and a
+    demo organisation (two teams' cases over six quarters) with its figures released.
 
-    Prints one line per open link, `<role> <url>`. When the demo is already there it is not
-    made twice: the open links are given fresh tokens and printed again instead.
+    Prints one line per open link, `<role> <url>`, and the demo accounts on stderr. When the
+    demo is already there it is not made twice: the open links are given fresh tokens and
+    printed again instead.
     """
     from app.demo import create_demo, existing_demo, renew_open_links
+    from app.demo_organisation import create_organisation
 
     base = current_app.config.get("PUBLIC_BASE_URL") or base_url or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base):
@@ -79,6 +82,10 @@ def demo_data(base_url: str | None) -> None:
                 "The demo already exists (Emma's case DEMO-1; log in as demo/demo), so nothing new was made. "
                 "Fresh links to the forms still open follow; the links printed before no longer work. "
                 "To start afresh, empty the database (make run: delete instance/samstem.sqlite).", err=True)
+        accounts = create_organisation()
+        db.session.commit()
+        click.echo("Demo accounts (username/password): demo/demo (caseworker, Emma's case); "
+                   + "; ".join(f"{user}/{password} ({role})" for role, user, password in accounts), err=True)
         for role, url in links:
             click.echo(f"{role} {url}")
 
