@@ -17,7 +17,7 @@ from statistics import median
 from flask_babel import lazy_gettext as _l
 
 from app.figures.disclosure import Cell
-from app.figures.facts import Facts, InvitationFact, meeting_group
+from app.figures.facts import Facts, InvitationFact, group_of
 from app.instruments import Instrument, current_catalogue, score
 from app.instruments.catalogue import DONT_KNOW, NUMERIC_TYPES
 from app.reconcile.divergence import divergence, number
@@ -111,7 +111,7 @@ def _picked(facts: Facts, name: str, work: Callable[[], list[tuple]]) -> list[tu
     def bucketed() -> dict[tuple[int, str], list[tuple]]:
         buckets: dict[tuple[int, str], list[tuple]] = defaultdict(list)
         for item in work():
-            buckets[(item[0].team_id, meeting_group(item[0].meeting_kind))].append(item)
+            buckets[(item[0].team_id, group_of(item[0]))].append(item)
         return buckets
 
     return [item for (team, meeting), items in _once(facts, name, bucketed).items()

@@ -1,0 +1,92 @@
+"""Issue 15's remaining gaps in the first figures: P1 by method, F1's mean change, I4's indicator
+rhythm, the leader's figures by department and team.
+
+Every expected number is worked out by hand in the test from the rows it builds.
+"""
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from app.cases.models import Meeting
+from app.extensions import db
+from app.figures import catalogue, facts
+from app.figures.facts import Facts
+from app.figures.periods import parse
+from app.registrations.models import MethodRegistration
+from tests import figure_data
+from tests.test_figure_catalogue import Q3, given, row
+
+ADULT = "participation-adult"
+HEARD = f"{ADULT}:heard_respected"
+
+
+def p1(rows, meeting: str) -> dict:
+    found = Facts(period=Q3, invitations=tuple(rows)).where(meeting=meeting)
+    return {cell.key: cell for cell in catalogue.FIGURES["P1"].compute(found)}
+
+
+# --- 1. P1 by method -------------------------------------------------------------------------------
+
+def test_p1_by_method_follows_the_method_registration_before_the_meeting_kind(app):
+    # FIGURES.md P1 "by method (family group conference, involving network meeting, other)": the
+    # meeting's method registration decides where it has one, else its kind.
+    def mother(case, answer, kind, method=None):
+        return replace(row(case, "mother", kind=kind, answers=[given(ADULT, {"heard_respected": answer}, version=1)]),
+                       method=method)
+
+    rows = [mother(1, "5", "follow_up", "family_group_conference"),        # a follow-up registered as a conference
+            mother(2, "3", "family_group_conference"),                     # no registration: its kind
+            mother(3, "4", "family_group_conference", "other"),            # the conference failed: other
+            mother(4, "2", "network_meeting"),                             # no registration: its kind
+            mother(5, "1", "startup")]                                     # no registration: other
+    with app.app_context():
+        conference, network, other = (p1(rows, m) for m in facts.MEETING_GROUPS)
+    # Conference: cases 1 and 2 answered 5 and 3: mean 4.0, one of two agrees.
+    assert conference[(HEARD, "parents", "mean")].value == 4.0
+    assert conference[(HEARD, "parents", "agree")].value == 50.0
+    assert conference[(HEARD, "parents", "mean")].children == {1, 2}
+    assert network[(HEARD, "parents", "mean")].children == {4}
+    # Other: cases 3 and 5 answered 4 and 1: mean 2.5, one of two agrees.
+    assert other[(HEARD, "parents", "mean")].value == 2.5
+    assert other[(HEARD, "parents", "agree")].value == 50.0
+    assert other[(HEARD, "parents", "mean")].children == {3, 5}
+
+
+def _register(meeting: Meeting, method: str, status: str, worker: int, corrects: int | None = None) -> int:
+    held = status == "held"
+    registration = MethodRegistration(
+        case_id=meeting.case_id, meeting_id=meeting.id, occurred_on=meeting.held_on, method=method, status=status,
+        occasion="first", target_group="vulnerable", case_type="notification",
+        failure_reason=None if held else "family_declined", outcome="continues",
+        child_took_part=True if held else None, parents_took_part=True if held else None,
+        network_count=2 if held else None, professional_count=1 if held else None, plan_coverage=4 if held else None,
+        corrects_id=corrects, registered_by_id=worker)
+    db.session.add(registration)
+    db.session.flush()
+    return registration.id
+
+
+def test_the_release_reads_each_meetings_method_from_its_registration_in_force(app):
+    code, day = figure_data.last_years_quarter()
+    org = figure_data.organisation(app, {"Team Nord": (3, 4)}, day, kind="follow_up")
+    with app.app_context():
+        meetings = [db.session.scalar(select(Meeting).where(Meeting.case_id == case_id))
+                    for case_id in org.cases["Team Nord"]]
+        worker = org.workers["Team Nord"][0]
+        _register(meetings[0], "family_group_conference", "held", worker)
+        _register(meetings[1], "family_group_conference", "failed", worker)
+        first = _register(meetings[2], "family_group_conference", "held", worker)
+        _register(meetings[2], "network_meeting", "held", worker, corrects=first)  # the correction is in force
+        db.session.commit()
+        read = facts.load(parse(code))
+    groups = {row.case_id: facts.group_of(row) for row in read.invitations}
+    cases = org.cases["Team Nord"]
+    assert groups == {cases[0]: "family_group_conference", cases[1]: "other", cases[2]: "network_meeting",
+                      cases[3]: "other"}  # the fourth: a follow-up meeting without a registration
+
+
+def test_unregistered_meetings_group_by_kind():
+    assert [facts.meeting_group(kind) for kind in ("family_group_conference", "network_meeting", "follow_up")] == [
+        "family_group_conference", "network_meeting", "other"]
+    assert facts.meeting_group("follow_up", "family_group_conference") == "family_group_conference"
