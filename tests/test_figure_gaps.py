@@ -15,7 +15,7 @@ from app.figures.facts import Facts
 from app.figures.periods import parse
 from app.registrations.models import MethodRegistration
 from tests import figure_data
-from tests.test_figure_catalogue import Q3, given, row
+from tests.test_figure_catalogue import IN_Q2, IN_Q3, Q3, given, row, vas
 
 ADULT = "participation-adult"
 HEARD = f"{ADULT}:heard_respected"
@@ -90,3 +90,44 @@ def test_unregistered_meetings_group_by_kind():
     assert [facts.meeting_group(kind) for kind in ("family_group_conference", "network_meeting", "follow_up")] == [
         "family_group_conference", "network_meeting", "other"]
     assert facts.meeting_group("follow_up", "family_group_conference") == "family_group_conference"
+
+
+# --- 2. F1 mean change -----------------------------------------------------------------------------
+
+def test_f1_mean_change_per_role_with_the_share_of_only_one_score_beside_it(app):
+    # FIGURES.md F1: "mean change" (first → latest outcome score) per respondent role, only people
+    # with two or more scores; "the share with only one shown beside it".
+    outcome = "fit-outcome-child"
+    rows = [
+        # the child of case 1: 20 -> 30: +10
+        row(1, "child", held_on=IN_Q2, person=11, answers=[given(outcome, vas(5, 5, 5, 5), IN_Q2)]),
+        row(1, "child", held_on=IN_Q3, person=11, answers=[given(outcome, vas(7.5, 7.5, 7.5, 7.5))]),
+        # the child of case 5: one score only
+        row(5, "child", held_on=IN_Q3, person=51, answers=[given(outcome, vas(5, 5, 5, 5))]),
+        # the mother of case 2: 28 -> 31 -> 34: first to latest +6 (the score between does not count)
+        row(2, "mother", held_on=IN_Q2, person=21, answers=[given(outcome, vas(7, 7, 7, 7), IN_Q2)]),
+        row(2, "mother", held_on=IN_Q2.replace(day=20), person=21,
+            answers=[given(outcome, vas(7.75, 7.75, 7.75, 7.75), IN_Q2)]),
+        row(2, "mother", held_on=IN_Q3, person=21, answers=[given(outcome, vas(8.5, 8.5, 8.5, 8.5))]),
+        # the father of case 3: 30 -> 27: -3
+        row(3, "father", held_on=IN_Q2, person=31, answers=[given(outcome, vas(7.5, 7.5, 7.5, 7.5), IN_Q2)]),
+        row(3, "father", held_on=IN_Q3, person=31, answers=[given(outcome, vas(6.75, 6.75, 6.75, 6.75))]),
+        # the mother of case 4: 36 -> 28: -8
+        row(4, "mother", held_on=IN_Q2, person=41, answers=[given(outcome, vas(9, 9, 9, 9), IN_Q2)]),
+        row(4, "mother", held_on=IN_Q3, person=41, answers=[given(outcome, vas(7, 7, 7, 7))]),
+        # the child of case 6: latest score before the quarter: not in this quarter's figure
+        row(6, "child", held_on=IN_Q2, person=61, answers=[given(outcome, vas(5, 5, 5, 5), IN_Q2)]),
+        row(6, "child", held_on=IN_Q2, person=61, answers=[given(outcome, vas(9, 9, 9, 9), IN_Q2)]),
+    ]
+    with app.app_context():
+        found = {c.key: c for c in catalogue.FIGURES["F1M"].compute(Facts(period=Q3, invitations=tuple(rows)))}
+    assert set(found) == {("child", "mean_change"), ("child", "only_one"), ("parents", "mean_change"),
+                          ("parents", "only_one")}
+    assert found[("child", "mean_change")].value == 10.0            # one child: +10
+    assert found[("child", "mean_change")].children == {1}          # the child with one score is not in the mean
+    assert found[("child", "only_one")].value == 50.0               # 1 of 2 children
+    assert found[("child", "only_one")].children == {1, 5}
+    assert found[("parents", "mean_change")].value == -1.67         # (6 - 3 - 8) / 3
+    assert found[("parents", "mean_change")].respondents == 3
+    assert found[("parents", "only_one")].value == 0.0
+    assert catalogue.FIGURES["F1M"].kind == "statistic"             # a mean needs k_stat children (rule 2)

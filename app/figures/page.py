@@ -37,7 +37,7 @@ LABELS: dict[str, Any] = {
     "agree": _l("Enige"), "mean": _l("Gennemsnit"), "dont_know": _l("Ved ikke"),
     "recovered": _l("Kommet over grænsen"), "reliable_improvement": _l("Pålideligt bedre"),
     "no_reliable_change": _l("Ingen pålidelig ændring"), "reliable_deterioration": _l("Pålideligt dårligere"),
-    "only_one": _l("Kun én scoring"),
+    "only_one": _l("Kun én scoring"), "mean_change": _l("Gennemsnitlig ændring"),
     "child_parent": _l("Barn og forælder"), "parent_parent": _l("Forælder og forælder"),
     "family_provider": _l("Familie og udfører"),
     "family_group_conference": _l("Familierådslagning"), "network_meeting": _l("Netværksmøde"),
@@ -189,7 +189,7 @@ def _format(figure: catalogue.Figure, cell: dict) -> str:
         return "–"
     if cell["value"] is None:
         return str(cell["count"])
-    if "mean" in cell["key"]:
+    if "mean" in cell["key"] or "mean_change" in cell["key"]:
         return f"{cell['value']:.2f}".replace(".", ",")
     if figure.id == "I3":  # days; the unit names them
         return f"{cell['value']:g}".replace(".", ",")
