@@ -5,10 +5,11 @@ Every expected number is worked out by hand in the test from the rows it builds.
 """
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import select
 
-from app.cases.models import Meeting
+from app.cases.models import CaseClosure, Meeting
 from app.extensions import db
 from app.figures import catalogue, facts
 from app.figures.facts import Facts
@@ -131,3 +132,49 @@ def test_f1_mean_change_per_role_with_the_share_of_only_one_score_beside_it(app)
     assert found[("parents", "mean_change")].respondents == 3
     assert found[("parents", "only_one")].value == 0.0
     assert catalogue.FIGURES["F1M"].kind == "statistic"             # a mean needs k_stat children (rule 2)
+
+
+# --- 3. I4 indicator rhythm ------------------------------------------------------------------------
+
+def test_i4_counts_indicator_measurements_due_by_the_rhythm_on_time_late_or_missing(app, make):
+    # FIGURES.md I4 "measurements due vs done (indicator rhythm)"; DESIGN.md F: intake, after 3
+    # months, then every 6. Intake 10 October 2024: due 10 January 2025 in 2025-Q1, its window
+    # from 25 November 2024 (half the 92 days before it) to 9 July 2025.
+    intake = date(2024, 10, 10)
+    worker = make.user("anne", team=make.team())
+    cases = {}
+    for name, measured_on in (("on_time", [intake, date(2025, 1, 8)]), ("late", [intake, date(2025, 2, 20)]),
+                              ("missing", [intake]), ("closed", [intake])):
+        ids = make.indicator_case(worker, intake=intake)
+        for held_on in measured_on:
+            make.indicator_round(ids, held_on)
+        cases[name] = ids.case
+    with app.app_context():
+        # Closed on 1 December 2024, never re-opened: nothing falls due on a closed case.
+        db.session.add(CaseClosure(case_id=cases["closed"], closed_on=date(2024, 12, 1), reason="other"))
+        db.session.commit()
+        read = facts.load(parse("2025-Q1"))
+        due = sorted((row.case_id, row.due_on, row.state) for row in read.due if row.kind == "measurement")
+        found = {c.key: (c.count, set(c.children)) for c in catalogue.FIGURES["I4"].compute(read)
+                 if c.key[0] == "measurement"}
+    assert due == [(cases["on_time"], date(2025, 1, 10), "on_time"), (cases["late"], date(2025, 1, 10), "late"),
+                   (cases["missing"], date(2025, 1, 10), "missing")]
+    assert found == {("measurement", "on_time"): (1, {cases["on_time"]}),
+                     ("measurement", "late"): (1, {cases["late"]}),
+                     ("measurement", "missing"): (1, {cases["missing"]})}
+    # The intake measurement fell due in 2024-Q4 and was done on the day.
+    with app.app_context():
+        earlier = facts.load(parse("2024-Q4"))
+    assert sorted(row.state for row in earlier.due if row.kind == "measurement") == ["on_time"] * 4
+
+
+def test_the_schedules_coverage_is_the_due_lists_matching():
+    # app/indicators/schedule.py: next_due reads coverage; a late measurement covers the date it was late for.
+    from app.indicators import schedule
+
+    intake = date(2024, 10, 10)
+    found = schedule.coverage(intake, [intake, date(2025, 2, 20)])
+    assert [next(found) for _ in range(3)] == [
+        (intake, date(2024, 8, 25), date(2025, 1, 10), intake),
+        (date(2025, 1, 10), date(2024, 11, 25), date(2025, 7, 10), date(2025, 2, 20)),
+        (date(2025, 7, 10), date(2025, 4, 11), date(2026, 1, 10), None)]

@@ -196,8 +196,8 @@ DUE_STATES = ("on_time", "late", "missing")
 
 
 @figure(id="I4", title=_l("Det, der skulle nås"), counts=_l("Opfølgninger pr. telefon med hver forælder (14 dage "
-        "efter mødet) og udførerens status før et opfølgningsmøde, der skulle være gjort i perioden: til tiden, for "
-        "sent eller ikke gjort."), unit=_l("opgaver"), dimensions=("task", "done"), kind="count", chart="stacked",
+        "efter mødet), udførerens status før et opfølgningsmøde og målinger af indikatorer efter sagens rytme, der "
+        "skulle være gjort i perioden: til tiden, for sent eller ikke gjort."), unit=_l("opgaver"), dimensions=("task", "done"), kind="count", chart="stacked",
         series="done")
 def due_and_done(facts: Facts) -> list[Cell]:
     groups: dict[tuple[str, str], list] = defaultdict(list)

@@ -20,11 +20,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Team
-from app.cases.models import PARENT_ROLES, Case, Meeting, Person, meeting_participant
+from app.cases.models import (
+    PARENT_ROLES,
+    Case,
+    CaseClosure,
+    Meeting,
+    Person,
+    meeting_participant,
+)
+from app.due.loaders import measured
 from app.extensions import db
 from app.figures.periods import Period
 from app.indicators import schedule
-from app.indicators.models import FinalScore, StaffScoring
+from app.indicators.models import CaseIndicators, FinalScore, StaffScoring
+from app.indicators.services import procedure
 from app.invitations.models import Invitation, Response, Round
 from app.reconcile.models import Decision, decision_round
 from app.registrations.models import MethodRegistration, PhoneFollowUp
@@ -95,7 +104,7 @@ class DueFact:
     caseworker_id: int
     meeting_kind: str
     due_on: date
-    kind: str  # phone_follow_up, provider_status
+    kind: str  # phone_follow_up, provider_status, measurement
     state: str  # on_time, late, missing
     method: str | None = None  # as InvitationFact.method
 
@@ -215,7 +224,8 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
             status=status(revoked is not None, now >= expires, given), answers=given,
             decided_on=decided.get(round_id), method=registered.get(meeting_id)))
     return Facts(period=period, invitations=tuple(facts),
-                 due=tuple(_phone_calls(period, registered) + _statuses(period, registered)),
+                 due=tuple(_phone_calls(period, registered) + _statuses(period, registered)
+                           + _measurements(period, registered, local_date(now))),
                  factors=tuple(_factors(period, registered)))
 
 
@@ -311,6 +321,40 @@ def _statuses(period: Period, registered: dict[int, str]) -> list[DueFact]:
     return [DueFact(case_id, team_id, worker, kind, due_on, "provider_status",
                     _on_time(_local(at) if at else None, due_on), registered.get(meeting_id))
             for case_id, team_id, worker, kind, due_on, at, meeting_id in rows]
+
+
+def _measurements(period: Period, registered: dict[int, str], today: date) -> list[DueFact]:
+    """Each indicator measurement the case's rhythm scheduled in the period (the due list's
+    reading, app/due/loaders.py, and its matching, schedule.coverage), while the case was open:
+    on time (measured on or before the date, within its window), late (after it, within the
+    window) or missing. A measured one counts under its meeting's method, a missing one as "other"."""
+    rhythm = procedure().rhythm_months
+    found = measured()
+    cases = {case_id: (team_id, worker) for case_id, team_id, worker in db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id).join(CaseIndicators, CaseIndicators.case_id == Case.id))}
+    closed: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for case_id, closed_on, reopened_on in db.session.execute(
+            select(CaseClosure.case_id, CaseClosure.closed_on, CaseClosure.reopened_on)
+            .where(CaseClosure.closed_on.is_not(None))):
+        closed[case_id].append((closed_on, reopened_on))
+    rows = []
+    for case_id, rhythm_of in sorted(found.items()):
+        done = [entry for entry in rhythm_of.done if entry[0] <= today]
+        meetings = {}
+        for held_on, meeting_id, kind in done:
+            meetings.setdefault(held_on, (meeting_id, kind))
+        team_id, worker = cases[case_id]
+        for scheduled, _opens, _closes, by in schedule.coverage(rhythm_of.intake_on, [d for d, _m, _k in done], rhythm):
+            if scheduled >= period.end:
+                break
+            if scheduled < period.start or any(start <= scheduled and (end is None or scheduled < end)
+                                               for start, end in closed[case_id]):
+                continue
+            meeting_id, kind = meetings[by] if by is not None else (None, "")
+            rows.append(DueFact(case_id, team_id, worker, kind, scheduled, "measurement",
+                                "missing" if by is None else "on_time" if by <= scheduled else "late",
+                                registered.get(meeting_id) if meeting_id is not None else None))
+    return rows
 
 
 def _local(moment: datetime) -> date:

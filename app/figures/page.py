@@ -43,6 +43,7 @@ LABELS: dict[str, Any] = {
     "family_group_conference": _l("Familierådslagning"), "network_meeting": _l("Netværksmøde"),
     "other": _l("Andre møder"), "total": _l("I alt"),
     "phone_follow_up": _l("Opfølgning pr. telefon"), "provider_status": _l("Udførerens status"),
+    "measurement": _l("Måling af indikatorer"),
     "on_time": _l("Til tiden"), "late": _l("For sent"), "missing": _l("Ikke gjort"),
 }
 HIDDEN = {
