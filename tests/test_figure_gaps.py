@@ -4,18 +4,24 @@ rhythm, the leader's figures by department and team.
 Every expected number is worked out by hand in the test from the rows it builds.
 """
 
+import re
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
+from app.auth.models import Department, Team
 from app.cases.models import CaseClosure, Meeting
 from app.extensions import db
-from app.figures import catalogue, facts
+from app.figures import catalogue, facts, releases
+from app.figures.disclosure import Cell, Rules, Table, protect
 from app.figures.facts import Facts
+from app.figures.models import FigureRelease
 from app.figures.periods import parse
 from app.registrations.models import MethodRegistration
 from tests import figure_data
+from tests.factories import login
 from tests.test_figure_catalogue import IN_Q2, IN_Q3, Q3, given, row, vas
 
 ADULT = "participation-adult"
@@ -178,3 +184,131 @@ def test_the_schedules_coverage_is_the_due_lists_matching():
         (intake, date(2024, 8, 25), date(2025, 1, 10), intake),
         (date(2025, 1, 10), date(2024, 11, 25), date(2025, 7, 10), date(2025, 2, 20)),
         (date(2025, 7, 10), date(2025, 4, 11), date(2026, 1, 10), None)]
+
+
+# --- 4. the leader's figures by department and team ------------------------------------------------
+
+def _count(filters, n, start, nests=()):
+    cells = (Cell(key=("all",), count=n, children=frozenset(range(start, start + n))),) if n else ()
+    return Table(figure="X", dimensions=("all",), kind="count", cells=cells, filters=filters, nests=nests)
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["flat", "nested"])
+def test_a_department_minus_one_of_its_teams_never_shows_a_hidden_team(nested):
+    # FIGURES.md rules 3 and 4: department Nord holds teams A (30 children) and B (2: hidden, rule 2);
+    # Syd holds C (20) and F (25). The teams add up to the organisation (77), so B's hiding hides
+    # the smallest other team, C. Flat, nothing ties Nord to its teams: Nord 32 minus A 30 shows
+    # B's 2. Nested (Table.nests), A + B = Nord is a line too, and A or Nord is hidden.
+    def team(name, n, start, department):
+        at = ("team", name)
+        return _count((at,), n, start, ((at, ("department", department)),) if nested else ())
+
+    tables = [_count((), 77, 0), team("A", 30, 0, "Nord"), team("B", 2, 30, "Nord"), team("C", 20, 32, "Syd"),
+              team("F", 25, 52, "Syd"), _count((("department", "Nord"),), 32, 0),
+              _count((("department", "Syd"),), 45, 32)]
+    hidden = {(t.filters or (("", "organisation"),))[0][1]: shown[0].hidden for t, shown in protect(tables, Rules())}
+    assert hidden["B"] == "primary"
+    assert (hidden["A"] is not None or hidden["Nord"] is not None) == nested
+
+
+def test_the_leader_chooses_departments_and_teams_refused_where_a_group_or_its_remainder_is_small(app, make, runner):
+    # FIGURES.md rule 4 (a remainder below k_count cannot be chosen) and 5a (fewer than 3 case
+    # workers behind a group hides it), for departments as for teams. Nord: Team A (3 case workers,
+    # 12 children) and Team B (3, 3 children); Syd: Team C (3, 12); Vest: Team D (2 case workers, 12).
+    # 39 children.
+    period, day = figure_data.last_years_quarter()
+    org = figure_data.organisation(app, {"Team A": (3, 12), "Team B": (3, 3), "Team C": (3, 12), "Team D": (2, 12)},
+                                   day)
+    make.user("boss", role="leader")
+    with app.app_context():
+        nord, syd, vest = Department(name="Nord"), Department(name="Syd"), Department(name="Vest")
+        db.session.add_all([nord, syd, vest])
+        db.session.flush()
+        for team, department in (("Team A", nord), ("Team B", nord), ("Team C", syd), ("Team D", vest)):
+            db.session.get(Team, org.teams[team]).department_id = department.id
+        db.session.commit()
+        ids = {"Nord": str(nord.id), "Syd": str(syd.id), "Vest": str(vest.id)}
+    assert runner.invoke(args=["figures", "release", "--period", period]).exit_code == 0
+    with app.app_context():
+        stored = releases.latest(period)
+        verdicts, tables = stored.filters, stored.tables
+    team = {name: f"team={org.teams[name]}" for name in org.teams}
+    assert verdicts[team["Team A"]] == "small_remainder"   # Nord minus Team A: 3 children
+    assert verdicts[team["Team B"]] == "small_group"       # 3 children
+    assert verdicts[team["Team C"]] is None                # 12 children, 3 case workers; the rest 27
+    assert verdicts[team["Team D"]] == "few_caseworkers"   # 2 case workers
+    assert verdicts[f"department={ids['Nord']}"] is None   # 15 children, 6 case workers; the rest 24
+    assert verdicts[f"department={ids['Syd']}"] is None    # 12 children, 3 case workers
+    assert verdicts[f"department={ids['Vest']}"] == "few_caseworkers"
+    # Nord's figures are stored with Nord's 15 children; nothing of a refused group is stored.
+    nord_i1 = next(t for t in tables if t["figure"] == "I1" and t["filters"] == f"department={ids['Nord']}")
+    assert nord_i1["children"] == 15
+    assert not [t for t in tables if t["filters"] in (f"department={ids['Vest']}", team["Team A"])]
+
+    leader = _as(app, "boss")
+    page = leader.get("/figures")
+    assert page.status_code == 200 and 'name="department"' in page.text and 'name="team"' in page.text
+    assert re.search(rf'<option value="{ids["Vest"]}" disabled>Vest – kan ikke vælges', page.text)
+    chosen = leader.get(f"/figures?department={ids['Nord']}&meeting=network_meeting")
+    assert chosen.status_code == 200 and 'id="figure-I1"' in chosen.text
+    assert "Tallet hviler på 15 børn." in chosen.text
+    refused = leader.get(f"/figures?department={ids['Vest']}")
+    assert refused.status_code == 400 and "færre end 3 rådgivere" in refused.text
+
+
+@pytest.mark.parametrize("query, status, message", [
+    ("department=1&team=1", 400, "Vælg et team eller en afdeling, ikke begge"),
+    ("department=abc", 400, "Den afdeling findes ikke."),
+    ("department=999999", 404, "Der er ingen tal for den afdeling"),
+    ("department=1&department=2", 400, "Vælg højst én værdi for hvert filter."),
+], ids=["both", "malformed", "unknown", "twice"])
+def test_bad_department_filters_get_a_clear_message(app, make, runner, query, status, message):
+    period, day = figure_data.last_years_quarter()
+    figure_data.organisation(app, {"Team A": (3, 6)}, day)
+    make.user("boss", role="leader")
+    assert runner.invoke(args=["figures", "release", "--period", period]).exit_code == 0
+    response = _as(app, "boss").get(f"/figures?{query}")
+    assert response.status_code == status and message in response.text
+
+
+def test_a_case_worker_cannot_choose_a_department(app, make, runner):
+    period, day = figure_data.last_years_quarter()
+    figure_data.organisation(app, {"Team A": (3, 6)}, day)
+    assert runner.invoke(args=["figures", "release", "--period", period]).exit_code == 0
+    response = _as(app, "teama-0").get("/figures?department=1")
+    assert response.status_code == 403 and "Du kan kun se dit eget teams tal." in response.text
+
+
+def test_a_release_made_before_departments_offers_none_and_refuses_one(app, make, runner):
+    # Backward compatible: a release stored before departments has no "department=" keys; the page
+    # offers no department and refuses one clearly. Such a release is stored here as the newest version.
+    period, day = figure_data.last_years_quarter()
+    org = figure_data.organisation(app, {"Team A": (3, 6)}, day)
+    make.user("boss", role="leader")
+    with app.app_context():
+        nord = Department(name="Nord")
+        db.session.add(nord)
+        db.session.flush()
+        db.session.get(Team, org.teams["Team A"]).department_id = nord.id
+        db.session.commit()
+        department = str(nord.id)
+    assert runner.invoke(args=["figures", "release", "--period", period]).exit_code == 0
+    leader = _as(app, "boss")
+    assert 'name="department"' in leader.get("/figures").text
+    with app.app_context():
+        new = releases.latest(period)
+        db.session.add(FigureRelease(
+            period=new.period, scope=new.scope, version=new.version + 1, changes={}, children=new.children,
+            rules=new.rules, filters={k: v for k, v in new.filters.items() if "department" not in k},
+            tables=[t for t in new.tables if "department" not in t["filters"]]))
+        db.session.commit()
+    page = leader.get("/figures")
+    assert page.status_code == 200 and 'name="department"' not in page.text and 'id="figure-I1"' in page.text
+    refused = leader.get(f"/figures?department={department}")
+    assert refused.status_code == 404 and "Der er ingen tal for den afdeling" in refused.text
+
+
+def _as(app, username):
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client

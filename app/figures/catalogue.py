@@ -71,7 +71,7 @@ def _cell(key: tuple[str, ...], rows: Iterable[InvitationFact], facts: Facts, co
     rows = list(rows)
     return Cell(key=key, count=len(rows) if count is None else count,
                 children=frozenset(row.case_id for row in rows), respondents=respondents,
-                members=frozenset(row.caseworker_id for row in rows) if facts.team is not None else None,
+                members=frozenset(row.caseworker_id for row in rows) if facts.grouped else None,
                 value=value)
 
 
@@ -115,7 +115,7 @@ def _picked(facts: Facts, name: str, work: Callable[[], list[tuple]]) -> list[tu
         return buckets
 
     return [item for (team, meeting), items in _once(facts, name, bucketed).items()
-            if (facts.team is None or team == facts.team) and (facts.meeting is None or meeting == facts.meeting)
+            if facts.keeps_team(team) and (facts.meeting is None or meeting == facts.meeting)
             for item in items]
 
 

@@ -133,6 +133,9 @@ class Facts:
     team: int | None = None
     meeting: str | None = None
     due: tuple[DueFact, ...] = ()
+    # A department's teams, when the rows are narrowed to one department (the leader's figures).
+    department: int | None = None
+    department_teams: frozenset[int] | None = None
     factors: tuple[FactorFact, ...] = ()
     # What the figures work out once per release from all rows (scores, series, verdicts), shared by
     # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
@@ -147,20 +150,30 @@ class Facts:
         """Every row of the release, before any filter."""
         return self.cache.setdefault("everyone", self.invitations)
 
+    @property
+    def grouped(self) -> bool:
+        """Whether the rows are one team's or one department's: its cells then carry their case workers (rule 5a)."""
+        return self.team is not None or self.department is not None
+
+    def keeps_team(self, team_id: int) -> bool:
+        return (self.team is None or team_id == self.team) and \
+            (self.department_teams is None or team_id in self.department_teams)
+
     def keeps(self, row) -> bool:
-        """Whether the row belongs to this copy's team and kind of meeting."""
-        return (self.team is None or row.team_id == self.team) and \
-            (self.meeting is None or group_of(row) == self.meeting)
+        """Whether the row belongs to this copy's team (or department) and kind of meeting."""
+        return self.keeps_team(row.team_id) and (self.meeting is None or group_of(row) == self.meeting)
 
     def for_period(self, period: Period) -> Facts:
         """The rows one period's release counts, from rows read for a span holding it."""
         return replace(self, period=period, invitations=tuple(r for r in self.invitations if r.held_on < period.end),
                        cache={})
 
-    def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
-        """The rows of one team's cases and one kind of meeting (None: all)."""
+    def where(self, team: int | None = None, meeting: str | None = None, department: int | None = None,
+              department_teams: frozenset[int] | None = None) -> Facts:
+        """The rows of one team's (or one department's, with its teams) cases and one kind of meeting (None: all)."""
         self.everyone  # noqa: B018  (remembered before narrowing)
-        narrowed = replace(self, team=team, meeting=meeting)
+        narrowed = replace(self, team=team, meeting=meeting, department=department,
+                           department_teams=None if department is None else frozenset(department_teams or ()))
         return replace(narrowed, invitations=tuple(filter(narrowed.keeps, self.everyone)),
                        due=tuple(filter(narrowed.keeps, self.due)), factors=tuple(filter(narrowed.keeps, self.factors)))
 
