@@ -312,3 +312,87 @@ def _as(app, username):
     client = app.test_client()
     assert login(client, username).status_code == 302
     return client
+
+
+def _department_release(invitations: list[tuple], department_of: dict[str, str]) -> list[Table]:
+    """tests/test_disclosure_audit.py's release, with departments: each department's tables (alone
+    and with a kind of meeting), and each team's nested in its department's."""
+    from itertools import product
+
+    from tests.test_disclosure_audit import KINDS, ROLES, STATES
+
+    teams = sorted({row[0] for row in invitations})
+    departments = sorted(set(department_of.values()))
+    choices = [()] + [(("team", t),) for t in teams] + [(("department", d),) for d in departments]
+    choices += [(("kind", k),) for k in KINDS] + [(("team", t), ("kind", k)) for t in teams for k in KINDS]
+    choices += [(("department", d), ("kind", k)) for d in departments for k in KINDS]
+    tables = []
+    for filters in choices:
+        wanted = dict(filters)
+        rows = [r for r in invitations if r[0] == wanted.get("team", r[0]) and r[3] == wanted.get("kind", r[3])
+                and department_of[r[0]] == wanted.get("department", department_of[r[0]])]
+        nested = (((("team", wanted["team"]), ("department", department_of[wanted["team"]])),)
+                  if "team" in wanted else ())
+        cells = []
+        for role, state in product(ROLES, STATES):
+            here = [r for r in rows if r[4] == role and r[5] == state]
+            if here:
+                cells.append(Cell((role, state), len(here), frozenset(r[2] for r in here),
+                                  members=frozenset(r[1] for r in here) if filters else None))
+        tables.append(Table("I1", ("role", "state"), "count", tuple(cells), filters, nests=nested))
+    return tables
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3], ids=lambda s: f"seed-{s}")
+def test_rule_7_holds_with_teams_nested_in_departments(seed):
+    # FIGURES.md rule 7 with the leader's departments: a reader who knows that a department's teams
+    # add up to it (and its teams with a kind of meeting to it with that kind), and that the
+    # departments add up to the organisation, still cannot narrow any hidden cell, or any small
+    # remainder of a team within its department, below k_count.
+    from tests.test_disclosure_audit import (
+        Attack,
+        organisation,
+        small_remainders,
+        truth,
+    )
+
+    # Two generated organisations side by side: four to six teams, so a department holds two or more.
+    invitations = organisation(seed) + [(f"other-{team}", 1000 + worker, 100_000 + child, kind, role, state)
+                                        for team, worker, child, kind, role, state in organisation(seed + 10)]
+    teams = sorted({row[0] for row in invitations})
+    department_of = {team: "d0" if i % 2 == 0 else "d1" for i, team in enumerate(teams)}
+    rules = Rules(k_count=5, k_stat=10)
+    tables = _department_release(invitations, department_of)
+    protected = protect(tables, rules)
+    attack, true = Attack(protected, rules), truth(tables)
+    keys = list(dict.fromkeys(cell.key for _, shown in protected for cell in shown))
+
+    def at(filters, key):
+        return ("I1", filters, key)
+
+    targets = [({cell: 1}, cell) for cell in attack.hidden]
+    for kind in [None, *sorted({r[3] for r in invitations})]:
+        with_kind = (("kind", kind),) if kind else ()
+        for key in keys:
+            whole = at(with_kind, key)
+            parts = [at((("department", d),) + with_kind, key) for d in sorted(set(department_of.values()))]
+            if whole in attack.index and all(p in attack.index for p in parts):
+                attack.equal.append({p: 1 for p in parts} | {whole: -1})
+            for department in sorted(set(department_of.values())):
+                outer = at((("department", department),) + with_kind, key)
+                inner = [at((("team", t),) + with_kind, key) for t in teams if department_of[t] == department]
+                if outer in attack.index:
+                    attack.equal.append({p: 1 for p in inner if p in attack.index} | {outer: -1})
+                    attack.below += [{p: 1, outer: -1} for p in inner if p in attack.index]
+                    cells = {c.key: c for t in tables if t.filters == outer[1] for c in t.cells}
+                    for team in inner:
+                        mine = {c.key: c for t in tables if t.filters == team[1] for c in t.cells}
+                        if key in cells and 0 < len(cells[key].children - (mine[key].children if key in mine
+                                                                             else frozenset())) < rules.k_count:
+                            targets.append(({outer: 1, team: -1}, ("the remainder of", team, "in", outer)))
+    for filtered, parent in small_remainders(tables, rules.k_count):
+        targets.append(({parent: 1, filtered: -1}, ("the remainder of", filtered, "in", parent)))
+    assert attack.hidden, "the generated organisation should have small cells"
+    values = [sum(true.get(cell, 0) * weight for cell, weight in target.items()) for target, _ in targets]
+    narrow = [targets[i][1] for i in attack.narrow([target for target, _ in targets], values)]
+    assert not narrow, f"{len(narrow)} hidden cells narrowed below {rules.k_count}: {narrow[:5]}"
