@@ -2,7 +2,8 @@
 the filters a reader may choose, each figure's table, chart, caveat and comment.
 
 Who sees what (FIGURES.md): a case worker and a team leader their own team's figures; a leader
-the organisation's, by department and by team, unless pilot mode hides them; an administrator and an analyst none.
+the organisation's, by department and by team, unless pilot mode hides them; an administrator
+and an analyst none.
 Nothing here links to a case: no figure leads to a child.
 """
 
