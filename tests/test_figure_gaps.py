@@ -252,6 +252,14 @@ def test_the_leader_chooses_departments_and_teams_refused_where_a_group_or_its_r
     chosen = leader.get(f"/figures?department={ids['Nord']}&meeting=network_meeting")
     assert chosen.status_code == 200 and 'id="figure-I1"' in chosen.text
     assert "Tallet hviler på 15 børn." in chosen.text
+    printed = leader.get(f"/figures/print?department={ids['Nord']}")
+    assert printed.status_code == 200 and "Tallet hviler på 15 børn." in printed.text
+    # A leader comments on a department's figures; a department without figures is refused, kept as typed.
+    form = {"figure": "I1", "period": period, "scope": f"department:{ids['Nord']}", "text": "Nord svarer godt."}
+    assert leader.post("/figures/comment", data=form).status_code == 302
+    assert "Nord svarer godt." in leader.get(f"/figures?department={ids['Nord']}").text
+    unknown = leader.post("/figures/comment", data=form | {"scope": "department:999999", "text": "Ukendt."})
+    assert unknown.status_code == 400 and "Den afdeling findes ikke." in unknown.text and "Ukendt." in unknown.text
     refused = leader.get(f"/figures?department={ids['Vest']}")
     assert refused.status_code == 400 and "færre end 3 rådgivere" in refused.text
 
