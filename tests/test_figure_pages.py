@@ -107,8 +107,8 @@ def test_a_leader_sees_the_organisation_by_team_and_a_small_team_cannot_be_chose
     ("?team=abc", 400, "Det team findes ikke."),
     ("?team=99999999999999999999999", 400, "Det team findes ikke."),
     ("?meeting=secret", 400, "Den mødetype kender Samstem ikke."),
-    ("?caseworker=1", 400, "Tallene kan kun vælges efter periode, team og mødetype."),
-    ("?team=1&meeting=other&age=9", 400, "Tallene kan kun vælges efter periode, team og mødetype."),
+    ("?caseworker=1", 400, "Tallene kan kun vælges efter periode, team, afdeling og mødetype."),
+    ("?team=1&meeting=other&age=9", 400, "Tallene kan kun vælges efter periode, team, afdeling og mødetype."),
     ("?meeting=other&meeting=network_meeting", 400, "Vælg højst én værdi for hvert filter."),
 ], ids=["bad-period", "huge-period", "not-released", "team-text", "team-huge", "meeting", "unknown-filter",
         "third-filter", "twice"])

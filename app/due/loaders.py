@@ -126,23 +126,39 @@ class Rhythm:
     next_on: date | None  # the measurement due, or the next one coming up
 
 
+@dataclass(frozen=True)
+class Measured:
+    """A case's indicator form, the intake its rhythm starts at, and its measurements (the meetings
+    of its indicator rounds), as the due list and the figures (FIGURES.md I4) read them."""
+
+    form_id: str
+    intake_on: date
+    done: list[tuple[date, int, str]]  # (held on, meeting id, meeting kind), oldest first
+
+
+def measured(case_ids: Sequence[int] | None = None) -> dict[int, Measured]:
+    """Return, for each case with an indicator form (of these cases; None: every case), its rhythm's facts."""
+    settings = select(CaseIndicators.case_id, CaseIndicators.form_id, CaseIndicators.intake_on)
+    rounds = (select(Meeting.case_id, Meeting.held_on, Meeting.id, Meeting.kind)
+              .join(Round, Round.meeting_id == Meeting.id).join(IndicatorRound, IndicatorRound.round_id == Round.id)
+              .order_by(Meeting.held_on, Meeting.id))
+    if case_ids is not None:
+        settings = settings.where(CaseIndicators.case_id.in_(case_ids))
+        rounds = rounds.where(Meeting.case_id.in_(case_ids))
+    done: dict[int, list[tuple[date, int, str]]] = defaultdict(list)
+    for case_id, held_on, meeting_id, kind in db.session.execute(rounds):
+        done[case_id].append((held_on, meeting_id, kind))
+    return {case_id: Measured(form_id, intake_on, done[case_id])
+            for case_id, form_id, intake_on in db.session.execute(settings)}
+
+
 def measurements(case_ids: Sequence[int], today: date) -> dict[int, Rhythm]:
     """Return, for each case with an indicator form, its measurement due (as next_measurement)."""
-    settings = db.session.execute(
-        select(CaseIndicators.case_id, CaseIndicators.form_id, CaseIndicators.intake_on)
-        .where(CaseIndicators.case_id.in_(case_ids))
-    ).all()
-    done: dict[int, list[date]] = defaultdict(list)
-    for case_id, held_on in db.session.execute(
-        select(Meeting.case_id, Meeting.held_on)
-        .join(Round, Round.meeting_id == Meeting.id).join(IndicatorRound, IndicatorRound.round_id == Round.id)
-        .where(Meeting.case_id.in_(case_ids))
-    ):
-        done[case_id].append(held_on)
     rhythm = procedure().rhythm_months
     return {
-        case_id: Rhythm(form_id, schedule.due_or_next(intake_on, done[case_id], today, rhythm))
-        for case_id, form_id, intake_on in settings
+        case_id: Rhythm(found.form_id, schedule.due_or_next(found.intake_on, [d for d, _m, _k in found.done], today,
+                                                             rhythm))
+        for case_id, found in measured(case_ids).items()
     }
 
 

@@ -17,7 +17,7 @@ from statistics import median
 from flask_babel import lazy_gettext as _l
 
 from app.figures.disclosure import Cell
-from app.figures.facts import Facts, InvitationFact, meeting_group
+from app.figures.facts import Facts, InvitationFact, group_of
 from app.instruments import Instrument, current_catalogue, score
 from app.instruments.catalogue import DONT_KNOW, NUMERIC_TYPES
 from app.reconcile.divergence import divergence, number
@@ -71,7 +71,7 @@ def _cell(key: tuple[str, ...], rows: Iterable[InvitationFact], facts: Facts, co
     rows = list(rows)
     return Cell(key=key, count=len(rows) if count is None else count,
                 children=frozenset(row.case_id for row in rows), respondents=respondents,
-                members=frozenset(row.caseworker_id for row in rows) if facts.team is not None else None,
+                members=frozenset(row.caseworker_id for row in rows) if facts.grouped else None,
                 value=value)
 
 
@@ -111,11 +111,11 @@ def _picked(facts: Facts, name: str, work: Callable[[], list[tuple]]) -> list[tu
     def bucketed() -> dict[tuple[int, str], list[tuple]]:
         buckets: dict[tuple[int, str], list[tuple]] = defaultdict(list)
         for item in work():
-            buckets[(item[0].team_id, meeting_group(item[0].meeting_kind))].append(item)
+            buckets[(item[0].team_id, group_of(item[0]))].append(item)
         return buckets
 
     return [item for (team, meeting), items in _once(facts, name, bucketed).items()
-            if (facts.team is None or team == facts.team) and (facts.meeting is None or meeting == facts.meeting)
+            if facts.keeps_team(team) and (facts.meeting is None or meeting == facts.meeting)
             for item in items]
 
 
@@ -196,8 +196,8 @@ DUE_STATES = ("on_time", "late", "missing")
 
 
 @figure(id="I4", title=_l("Det, der skulle nås"), counts=_l("Opfølgninger pr. telefon med hver forælder (14 dage "
-        "efter mødet) og udførerens status før et opfølgningsmøde, der skulle være gjort i perioden: til tiden, for "
-        "sent eller ikke gjort."), unit=_l("opgaver"), dimensions=("task", "done"), kind="count", chart="stacked",
+        "efter mødet), udførerens status før et opfølgningsmøde og målinger af indikatorer efter sagens rytme, der "
+        "skulle være gjort i perioden: til tiden, for sent eller ikke gjort."), unit=_l("opgaver"), dimensions=("task", "done"), kind="count", chart="stacked",
         series="done")
 def due_and_done(facts: Facts) -> list[Cell]:
     groups: dict[tuple[str, str], list] = defaultdict(list)
@@ -270,28 +270,55 @@ def _series(facts: Facts, signals: str) -> dict[tuple[int, str], list[tuple[Invi
     return found
 
 
+def _outcome_changes(facts: Facts) -> list[tuple[InvitationFact, str, float | None]]:
+    """Each person's latest outcome score in the period, its change class (INSTRUMENTS.md §1) and its
+    change in points from the first score (None: only one score), over every row of the release."""
+    found = []
+    for (_person, instrument_id), series in _series(facts, "outcome").items():
+        if len(series) == 1:
+            change, difference = "only_one", None
+        else:
+            measurements = [Measurement(total, answers, row.child_age) for row, total, answers in series]
+            change = outcome_signals(_form(facts, instrument_id), measurements)[-1].code
+            difference = float(series[-1][1]) - float(series[0][1])
+        if facts.period.contains(series[-1][0].held_on):
+            found.append((series[-1][0], change, difference))
+    return found
+
+
 @figure(id="F1", title=_l("Udvikling i FIT-udbytte"), counts=_l("For hvert barn og hver, der svarede: ændringen fra "
         "første til seneste FIT-udbytte, når den seneste scoring er fra perioden. Pålidelig ændring er 5 point; "
         "»kun én scoring« tælles for sig."), unit=_l("personer, der svarede"), dimensions=("role", "change"),
         kind="distribution", chart="stacked", series="change")
 def outcome_change(facts: Facts) -> list[Cell]:
-    def changes() -> list[tuple[InvitationFact, str]]:
-        found = []
-        for (_person, instrument_id), series in _series(facts, "outcome").items():
-            if len(series) == 1:
-                change = "only_one"
-            else:
-                measurements = [Measurement(total, answers, row.child_age) for row, total, answers in series]
-                change = outcome_signals(_form(facts, instrument_id), measurements)[-1].code
-            if facts.period.contains(series[-1][0].held_on):
-                found.append((series[-1][0], change))
-        return found
-
     groups: dict[tuple[str, str], list[InvitationFact]] = defaultdict(list)
-    for latest, change in _picked(facts, "F1", changes):
+    for latest, change, _difference in _picked(facts, "F1", lambda: _outcome_changes(facts)):
         groups[(latest.role_group, change)].append(latest)
     return [_cell(key, rows, facts, respondents=len({r.person_id for r in rows}))
             for key, rows in sorted(groups.items())]
+
+
+@figure(id="F1M", title=_l("Gennemsnitlig ændring i FIT-udbytte"), counts=_l("For hver, der svarede: den "
+        "gennemsnitlige ændring i point fra første til seneste FIT-udbytte blandt dem med mindst to scoringer, når den "
+        "seneste er fra perioden, og ved siden af andelen, der kun har én scoring."), unit=_l("point og procent"),
+        dimensions=("role", "measure"), kind="statistic", chart="bars")
+def outcome_mean_change(facts: Facts) -> list[Cell]:
+    """FIGURES.md F1 "mean change", and "the share with only one shown beside it", per respondent role."""
+    groups: dict[str, list[tuple[InvitationFact, float | None]]] = defaultdict(list)
+    for latest, _change, difference in _picked(facts, "F1", lambda: _outcome_changes(facts)):
+        groups[latest.role_group].append((latest, difference))
+    cells = []
+    for role, found in sorted(groups.items()):
+        changed = [(row, d) for row, d in found if d is not None]
+        if changed:
+            rows = [row for row, _ in changed]
+            mean = round(sum(d for _, d in changed) / len(changed), 2)
+            cells.append(_cell((role, "mean_change"), rows, facts, value=mean,
+                               respondents=len({r.person_id for r in rows})))
+        rows = [row for row, _ in found]
+        cells.append(_cell((role, "only_one"), rows, facts, value=_share(len(found) - len(changed), len(found)),
+                           respondents=len({r.person_id for r in rows})))
+    return cells
 
 
 SESSION_SIGNALS = {"session_below_cutoff", "session_item_low", "session_fall"}

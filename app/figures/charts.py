@@ -34,6 +34,8 @@ def figure_chart(figure: Any, grid: Any, title: str, nonce: str | None) -> Marku
     columns = list(enumerate(grid.columns))
     if figure.id == "P1":  # the share agreeing per question and role; means and "ved ikke" are in the table
         columns = [(i, name) for i, name in columns if name.endswith(_("Enige"))]
+    if figure.id == "F1M":  # the mean change per role; the share with only one score is in the table
+        columns = [(i, name) for i, name in columns if name.endswith(_("Gennemsnitlig ændring"))]
     columns = [(i, name) for i, name in columns if name != _("I alt") and not name.endswith(_("I alt"))]
     rows = [(label, cells) for label, cells in grid.rows if label != _("I alt")]
     if figure.kind == "statistic":  # a count beside the means and shares (I3's rounds waiting) stays in the table

@@ -79,6 +79,10 @@ class Table:
     over categories, rule 2's "all but fewer than k_count in one category").
     filters: the filter values applied, as (filter, value) pairs; the engine finds the unfiltered
     table of the same figure in the release and protects each filter value's remainder (rule 4).
+    nests: where one of the filter values lies within a value of another filter (a team within its
+    department), the pairs (its filter value, the value it lies within): the engine then also takes
+    the table with the outer value in its place as a parent, and the inner values as adding up to
+    it, so a department minus one of its teams is protected like a team's remainder.
     """
 
     figure: str
@@ -86,6 +90,7 @@ class Table:
     kind: str
     cells: tuple[Cell, ...]
     filters: tuple[tuple[str, str], ...] = ()
+    nests: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,18 @@ def _family(table: Table) -> tuple:
     return table.figure, table.dimensions, table.kind
 
 
+def _outer(table: Table) -> list[frozenset[tuple[str, str]]]:
+    """The filter sets a nested table lies within: each coarser set without the inner value, with
+    the outer value it lies within (a team's table: its department's, and its department's with the
+    team's other filter)."""
+    filters = frozenset(table.filters)
+    found = []
+    for inner, outer in table.nests:
+        rest = sorted(filters - {inner})
+        found += [frozenset(coarser) | {outer} for size in range(len(rest) + 1) for coarser in combinations(rest, size)]
+    return found
+
+
 def _check(table: Table) -> None:
     if table.kind not in KINDS:
         raise ValueError(f"{table.figure}: unknown kind of table {table.kind!r}")
@@ -187,6 +204,9 @@ def _check(table: Table) -> None:
         raise ValueError(f"{table.figure}: at most {MAX_FILTERS} filters can be combined")
     if len({name for name, _ in table.filters}) < len(table.filters):
         raise ValueError(f"{table.figure}: a filter is applied twice")
+    for inner, _outer_value in table.nests:
+        if inner not in table.filters:
+            raise ValueError(f"{table.figure}: {inner} nests in another filter value but is not one of its filters")
     for cell in table.cells:
         if len(cell.key) != len(table.dimensions):
             raise ValueError(f"{table.figure}: the key {cell.key} does not match {table.dimensions}")
@@ -373,7 +393,8 @@ class _System:
             filters = frozenset(grid.table.filters)
             parents = [by_filters.get((_family(grid.table), frozenset(coarser)))
                        for size in range(len(filters)) for coarser in combinations(sorted(filters), size)]
-            parents = [parent for parent in parents if parent is not None]
+            parents += [by_filters.get((_family(grid.table), outer)) for outer in _outer(grid.table)]
+            parents = list({id(parent): parent for parent in parents if parent is not None}.values())
             if filters and not parents:
                 raise ValueError(f"{grid.table.figure}: a filtered table needs its unfiltered table "
                                  "in the same call")
@@ -386,8 +407,12 @@ class _System:
         that is a line too: a reader can add the teams' tables up (rules 3 and 4)."""
         groups: dict[tuple, list[_Grid]] = {}
         for (family, filters), grid in by_filters.items():
+            within = dict(grid.table.nests)
             for name, value in filters:
                 groups.setdefault((family, filters - {(name, value)}, name), []).append(grid)
+                if (name, value) in within:  # the teams of one department add up to it
+                    outer = filters - {(name, value)} | {within[(name, value)]}
+                    groups.setdefault((family, frozenset(outer), name), []).append(grid)
         for (family, filters, _), grids in groups.items():
             parent = by_filters.get((family, filters))
             if parent is None or len(grids) < 2 or parent.table.kind != "count":

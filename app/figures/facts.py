@@ -17,16 +17,26 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app.auth.models import Team
-from app.cases.models import PARENT_ROLES, Case, Meeting, Person, meeting_participant
+from app.cases.models import (
+    PARENT_ROLES,
+    Case,
+    CaseClosure,
+    Meeting,
+    Person,
+    meeting_participant,
+)
+from app.due.loaders import measured
 from app.extensions import db
 from app.figures.periods import Period
 from app.indicators import schedule
-from app.indicators.models import FinalScore, StaffScoring
+from app.indicators.models import CaseIndicators, FinalScore, StaffScoring
+from app.indicators.services import procedure
 from app.invitations.models import Invitation, Response, Round
 from app.reconcile.models import Decision, decision_round
-from app.registrations.models import PhoneFollowUp
+from app.registrations.models import MethodRegistration, PhoneFollowUp
 from app.timestamps import local_date, utcnow
 
 # The respondents' roles as the figures group them (FIGURES.md P1: child, parents, network, provider).
@@ -37,8 +47,16 @@ METHOD_KINDS = ("family_group_conference", "network_meeting")
 MEETING_GROUPS = (*METHOD_KINDS, "other")
 
 
-def meeting_group(kind: str) -> str:
+def meeting_group(kind: str, method: str | None = None) -> str:
+    """The method a meeting counts under: its method registration's (`method`, already a group), else its kind's."""
+    if method is not None:
+        return method
     return kind if kind in METHOD_KINDS else "other"
+
+
+def group_of(row) -> str:
+    """The method group of a fact's meeting (FIGURES.md P1 "by method")."""
+    return meeting_group(row.meeting_kind, row.method)
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,8 @@ class InvitationFact:
     status: str  # answered, declined, expired, revoked, waiting
     answers: tuple[Answer, ...] = ()
     decided_on: date | None = None  # the day the round's first decision was made
+    # The group the meeting's method registration puts it in (see methods()); None: no registration.
+    method: str | None = None
 
     @property
     def role_group(self) -> str:
@@ -84,8 +104,9 @@ class DueFact:
     caseworker_id: int
     meeting_kind: str
     due_on: date
-    kind: str  # phone_follow_up, provider_status
+    kind: str  # phone_follow_up, provider_status, measurement
     state: str  # on_time, late, missing
+    method: str | None = None  # as InvitationFact.method
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,7 @@ class FactorFact:
     factor: str
     final: int
     scorers: tuple[int, ...]
+    method: str | None = None  # as InvitationFact.method
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,9 @@ class Facts:
     team: int | None = None
     meeting: str | None = None
     due: tuple[DueFact, ...] = ()
+    # A department's teams, when the rows are narrowed to one department (the leader's figures).
+    department: int | None = None
+    department_teams: frozenset[int] | None = None
     factors: tuple[FactorFact, ...] = ()
     # What the figures work out once per release from all rows (scores, series, verdicts), shared by
     # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
@@ -125,20 +150,30 @@ class Facts:
         """Every row of the release, before any filter."""
         return self.cache.setdefault("everyone", self.invitations)
 
+    @property
+    def grouped(self) -> bool:
+        """Whether the rows are one team's or one department's: its cells then carry their case workers (rule 5a)."""
+        return self.team is not None or self.department is not None
+
+    def keeps_team(self, team_id: int) -> bool:
+        return (self.team is None or team_id == self.team) and \
+            (self.department_teams is None or team_id in self.department_teams)
+
     def keeps(self, row) -> bool:
-        """Whether the row belongs to this copy's team and kind of meeting."""
-        return (self.team is None or row.team_id == self.team) and \
-            (self.meeting is None or meeting_group(row.meeting_kind) == self.meeting)
+        """Whether the row belongs to this copy's team (or department) and kind of meeting."""
+        return self.keeps_team(row.team_id) and (self.meeting is None or group_of(row) == self.meeting)
 
     def for_period(self, period: Period) -> Facts:
         """The rows one period's release counts, from rows read for a span holding it."""
         return replace(self, period=period, invitations=tuple(r for r in self.invitations if r.held_on < period.end),
                        cache={})
 
-    def where(self, team: int | None = None, meeting: str | None = None) -> Facts:
-        """The rows of one team's cases and one kind of meeting (None: all)."""
+    def where(self, team: int | None = None, meeting: str | None = None, department: int | None = None,
+              department_teams: frozenset[int] | None = None) -> Facts:
+        """The rows of one team's (or one department's, with its teams) cases and one kind of meeting (None: all)."""
         self.everyone  # noqa: B018  (remembered before narrowing)
-        narrowed = replace(self, team=team, meeting=meeting)
+        narrowed = replace(self, team=team, meeting=meeting, department=department,
+                           department_teams=None if department is None else frozenset(department_teams or ()))
         return replace(narrowed, invitations=tuple(filter(narrowed.keeps, self.everyone)),
                        due=tuple(filter(narrowed.keeps, self.due)), factors=tuple(filter(narrowed.keeps, self.factors)))
 
@@ -167,7 +202,7 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
     rows = db.session.execute(
         select(Invitation.id, Invitation.round_id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind,
                Meeting.held_on, Case.child_birth_year, Person.id, Invitation.respondent_role, Invitation.revoked_at,
-               Invitation.expires_at)
+               Invitation.expires_at, Meeting.id)
         .join(Round, Invitation.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
         .join(Case, Meeting.case_id == Case.id).join(Person, Invitation.person_id == Person.id)
         .where(Round.kind == "feedback", Meeting.held_on < period.end)
@@ -191,28 +226,45 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
             .where(decision_round.c.round_id.in_(chunk)).group_by(decision_round.c.round_id)
         ):
             decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
+    registered = methods(span.end)
     facts = []
-    for inv_id, round_id, case_id, team_id, worker, kind, held_on, birth_year, person_id, role, revoked, expires in rows:
+    for inv_id, round_id, case_id, team_id, worker, kind, held_on, birth_year, person_id, role, revoked, expires, \
+            meeting_id in rows:
         given = tuple(answers.get(inv_id, ()))
         facts.append(InvitationFact(
             id=inv_id, round_id=round_id, case_id=case_id, team_id=team_id, caseworker_id=worker,
             meeting_kind=kind, held_on=held_on, child_age=held_on.year - birth_year, person_id=person_id, role=role,
             status=status(revoked is not None, now >= expires, given), answers=given,
-            decided_on=decided.get(round_id)))
-    return Facts(period=period, invitations=tuple(facts), due=tuple(_phone_calls(period) + _statuses(period)),
-                 factors=tuple(_factors(period)))
+            decided_on=decided.get(round_id), method=registered.get(meeting_id)))
+    return Facts(period=period, invitations=tuple(facts),
+                 due=tuple(_phone_calls(period, registered) + _statuses(period, registered)
+                           + _measurements(period, registered, local_date(now))),
+                 factors=tuple(_factors(period, registered)))
+
+
+def methods(before: date) -> dict[int, str]:
+    """The method group of each meeting with a method registration in force (FIGURES.md P1 "by method"):
+    the registered method where it was held; "other" where it was attempted and failed at the meeting,
+    since no such method took place. Meetings without one count under their kind (meeting_group)."""
+    correction = aliased(MethodRegistration)
+    rows = db.session.execute(
+        select(MethodRegistration.meeting_id, MethodRegistration.method, MethodRegistration.status)
+        .where(MethodRegistration.meeting_id.is_not(None), MethodRegistration.occurred_on < before,
+               ~select(correction.id).where(correction.corrects_id == MethodRegistration.id).exists())
+    ).all()
+    return {meeting_id: method if status == "held" else "other" for meeting_id, method, status in rows}
 
 
 def _number(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _factors(period: Period) -> list[FactorFact]:
+def _factors(period: Period, registered: dict[int, str]) -> list[FactorFact]:
     """Each factor's final status (the newest in force, a number) in the indicator rounds of meetings
     in the period, with the statuses every scorer gave it: the people asked, and the case worker's own."""
-    rounds = {round_id: (case_id, team_id, worker, kind, held_on) for round_id, case_id, team_id, worker, kind, held_on
-              in db.session.execute(
-                  select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on)
+    rounds = {round_id: (case_id, team_id, worker, kind, held_on, meeting_id)
+              for round_id, case_id, team_id, worker, kind, held_on, meeting_id in db.session.execute(
+                  select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id)
                   .join(Meeting, Round.meeting_id == Meeting.id).join(Case, Meeting.case_id == Case.id)
                   .where(Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end))}
     finals: dict[tuple[int, str], FinalScore] = {}
@@ -236,9 +288,9 @@ def _factors(period: Period) -> list[FactorFact]:
         status = _number(final.status)
         if status is None or final.unscored or final.dont_know or not scores.get((round_id, factor)):
             continue
-        case_id, team_id, worker, kind, held_on = rounds[round_id]
+        case_id, team_id, worker, kind, held_on, meeting_id = rounds[round_id]
         found.append(FactorFact(case_id, team_id, worker, kind, held_on, factor, status,
-                                tuple(scores[(round_id, factor)])))
+                                tuple(scores[(round_id, factor)]), registered.get(meeting_id)))
     return found
 
 
@@ -246,7 +298,7 @@ def _on_time(done: date | None, due_on: date) -> str:
     return "missing" if done is None else "on_time" if done <= due_on else "late"
 
 
-def _phone_calls(period: Period) -> list[DueFact]:
+def _phone_calls(period: Period, registered: dict[int, str]) -> list[DueFact]:
     """One phone follow-up per parent at a start-up, follow-up or notification meeting, due 14 days
     after it (app/indicators/schedule.py), counted in the period it fell due; done = the parent reached."""
     reached = (select(PhoneFollowUp.meeting_id, PhoneFollowUp.person_id, func.min(PhoneFollowUp.recorded_at).label("at"))
@@ -254,7 +306,7 @@ def _phone_calls(period: Period) -> list[DueFact]:
                .subquery())
     days = timedelta(days=schedule.PHONE_FOLLOW_UP_DAYS)
     rows = db.session.execute(
-        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, reached.c.at)
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, reached.c.at, Meeting.id)
         .join(Meeting, Meeting.case_id == Case.id)
         .join(meeting_participant, meeting_participant.c.meeting_id == Meeting.id)
         .join(Person, Person.id == meeting_participant.c.person_id)
@@ -263,16 +315,16 @@ def _phone_calls(period: Period) -> list[DueFact]:
                Meeting.held_on >= period.start - days, Meeting.held_on < period.end - days)
     ).all()
     return [DueFact(case_id, team_id, worker, kind, held_on + days, "phone_follow_up",
-                    _on_time(_local(at) if at else None, held_on + days))
-            for case_id, team_id, worker, kind, held_on, at in rows]
+                    _on_time(_local(at) if at else None, held_on + days), registered.get(meeting_id))
+            for case_id, team_id, worker, kind, held_on, at, meeting_id in rows]
 
 
-def _statuses(period: Period) -> list[DueFact]:
+def _statuses(period: Period, registered: dict[int, str]) -> list[DueFact]:
     """Each provider's (or school's) status asked for with a due date in the period; done = answered."""
     answered = (select(Response.invitation_id, func.min(Response.submitted_at).label("at"))
                 .where(Response.declined.is_(False)).group_by(Response.invitation_id).subquery())
     rows = db.session.execute(
-        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Round.due_on, answered.c.at)
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Round.due_on, answered.c.at, Meeting.id)
         .join(Meeting, Meeting.case_id == Case.id).join(Round, Round.meeting_id == Meeting.id)
         .join(Invitation, Invitation.round_id == Round.id)
         .outerjoin(answered, answered.c.invitation_id == Invitation.id)
@@ -280,8 +332,42 @@ def _statuses(period: Period) -> list[DueFact]:
                Invitation.revoked_at.is_(None))
     ).all()
     return [DueFact(case_id, team_id, worker, kind, due_on, "provider_status",
-                    _on_time(_local(at) if at else None, due_on))
-            for case_id, team_id, worker, kind, due_on, at in rows]
+                    _on_time(_local(at) if at else None, due_on), registered.get(meeting_id))
+            for case_id, team_id, worker, kind, due_on, at, meeting_id in rows]
+
+
+def _measurements(period: Period, registered: dict[int, str], today: date) -> list[DueFact]:
+    """Each indicator measurement the case's rhythm scheduled in the period (the due list's
+    reading, app/due/loaders.py, and its matching, schedule.coverage), while the case was open:
+    on time (measured on or before the date, within its window), late (after it, within the
+    window) or missing. A measured one counts under its meeting's method, a missing one as "other"."""
+    rhythm = procedure().rhythm_months
+    found = measured()
+    cases = {case_id: (team_id, worker) for case_id, team_id, worker in db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id).join(CaseIndicators, CaseIndicators.case_id == Case.id))}
+    closed: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for case_id, closed_on, reopened_on in db.session.execute(
+            select(CaseClosure.case_id, CaseClosure.closed_on, CaseClosure.reopened_on)
+            .where(CaseClosure.closed_on.is_not(None))):
+        closed[case_id].append((closed_on, reopened_on))
+    rows = []
+    for case_id, rhythm_of in sorted(found.items()):
+        done = [entry for entry in rhythm_of.done if entry[0] <= today]
+        meetings = {}
+        for held_on, meeting_id, kind in done:
+            meetings.setdefault(held_on, (meeting_id, kind))
+        team_id, worker = cases[case_id]
+        for scheduled, _opens, _closes, by in schedule.coverage(rhythm_of.intake_on, [d for d, _m, _k in done], rhythm):
+            if scheduled >= period.end:
+                break
+            if scheduled < period.start or any(start <= scheduled and (end is None or scheduled < end)
+                                               for start, end in closed[case_id]):
+                continue
+            meeting_id, kind = meetings[by] if by is not None else (None, "")
+            rows.append(DueFact(case_id, team_id, worker, kind, scheduled, "measurement",
+                                "missing" if by is None else "on_time" if by <= scheduled else "late",
+                                registered.get(meeting_id) if meeting_id is not None else None))
+    return rows
 
 
 def _local(moment: datetime) -> date:

@@ -2,7 +2,8 @@
 the filters a reader may choose, each figure's table, chart, caveat and comment.
 
 Who sees what (FIGURES.md): a case worker and a team leader their own team's figures; a leader
-the organisation's, by team, unless pilot mode hides them; an administrator and an analyst none.
+the organisation's, by department and by team, unless pilot mode hides them; an administrator
+and an analyst none.
 Nothing here links to a case: no figure leads to a child.
 """
 
@@ -23,6 +24,7 @@ from app.figures.facts import MEETING_GROUPS
 from app.figures.models import COMMENT_LIMIT, FigureComment, FigureRelease
 from app.figures.periods import NotAPeriod, parse
 from app.settings import services as settings
+from app.teams.departments import all_departments
 from app.timestamps import utcnow
 
 TEAM, ORGANISATION = "team", "organisation"
@@ -37,12 +39,13 @@ LABELS: dict[str, Any] = {
     "agree": _l("Enige"), "mean": _l("Gennemsnit"), "dont_know": _l("Ved ikke"),
     "recovered": _l("Kommet over grænsen"), "reliable_improvement": _l("Pålideligt bedre"),
     "no_reliable_change": _l("Ingen pålidelig ændring"), "reliable_deterioration": _l("Pålideligt dårligere"),
-    "only_one": _l("Kun én scoring"),
+    "only_one": _l("Kun én scoring"), "mean_change": _l("Gennemsnitlig ændring"),
     "child_parent": _l("Barn og forælder"), "parent_parent": _l("Forælder og forælder"),
     "family_provider": _l("Familie og udfører"),
     "family_group_conference": _l("Familierådslagning"), "network_meeting": _l("Netværksmøde"),
     "other": _l("Andre møder"), "total": _l("I alt"),
     "phone_follow_up": _l("Opfølgning pr. telefon"), "provider_status": _l("Udførerens status"),
+    "measurement": _l("Måling af indikatorer"),
     "on_time": _l("Til tiden"), "late": _l("For sent"), "missing": _l("Ikke gjort"),
 }
 HIDDEN = {
@@ -115,6 +118,7 @@ class Page:
     release: FigureRelease | None = None
     audience: str | None = None
     teams: list[Choice] = field(default_factory=list)
+    departments: list[Choice] = field(default_factory=list)
     meetings: list[Choice] = field(default_factory=list)
     figures: list[FigureView] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
@@ -155,12 +159,18 @@ def read_filters(args, user, audience_: str) -> dict[str, str]:
     """The filters asked for: only the defined ones, at most two; a team reader sees their own team."""
     unknown = [name for name in args if name not in ("period", *releases.FILTERS)]
     if unknown:
-        raise Refusal(_("Tallene kan kun vælges efter periode, team og mødetype."))
+        raise Refusal(_("Tallene kan kun vælges efter periode, team, afdeling og mødetype."))
     chosen = {name: args.get(name, "").strip() for name in releases.FILTERS if args.get(name, "").strip()}
     if any(len(args.getlist(name)) > 1 for name in args):
         raise Refusal(_("Vælg højst én værdi for hvert filter."))
     if "meeting" in chosen and chosen["meeting"] not in MEETING_GROUPS:
         raise Refusal(_("Den mødetype kender Samstem ikke."))
+    if "department" in chosen and audience_ == TEAM:
+        raise Refusal(_("Du kan kun se dit eget teams tal."), 403)
+    if "department" in chosen and "team" in chosen:
+        raise Refusal(_("Vælg et team eller en afdeling, ikke begge: et team hører allerede til sin afdeling."))
+    if "department" in chosen and not chosen["department"].isdigit():
+        raise Refusal(_("Den afdeling findes ikke."))
     if audience_ == TEAM:
         if chosen.get("team", str(user.team_id)) != str(user.team_id):
             raise Refusal(_("Du kan kun se dit eget teams tal."), 403)
@@ -189,7 +199,7 @@ def _format(figure: catalogue.Figure, cell: dict) -> str:
         return "–"
     if cell["value"] is None:
         return str(cell["count"])
-    if "mean" in cell["key"]:
+    if "mean" in cell["key"] or "mean_change" in cell["key"]:
         return f"{cell['value']:.2f}".replace(".", ",")
     if figure.id == "I3":  # days; the unit names them
         return f"{cell['value']:g}".replace(".", ",")
@@ -219,6 +229,16 @@ def grid(figure: catalogue.Figure, table: dict, rules: dict) -> Grid:
                 rows=[(_label(r), [rows[r].get(c, {"shown": "", "why": None}) for c in columns]) for r in ordered])
 
 
+def released_departments(release: FigureRelease) -> dict[str, str]:
+    """The departments the release has figures for, by id, with their names now (a release made before
+    departments: none)."""
+    ids = [name.split("=", 1)[1] for name in release.filters if name.startswith("department=") and "&" not in name]
+    if not ids:
+        return {}
+    names = {str(d.id): d.name for d in all_departments()}
+    return {value: names.get(value, _("Afdeling %(id)s", id=value)) for value in sorted(ids, key=int)}
+
+
 def _comment(figure_id: str, period: str, scope: str) -> FigureComment | None:
     return db.session.scalar(select(FigureComment).options(joinedload(FigureComment.written_by))
                              .where(FigureComment.figure == figure_id, FigureComment.period == period,
@@ -227,7 +247,7 @@ def _comment(figure_id: str, period: str, scope: str) -> FigureComment | None:
 
 def may_comment(user, scope: str) -> bool:
     """A team leader comments on the team's figures, a leader on the organisation's."""
-    if scope == ORGANISATION:
+    if scope == ORGANISATION or scope.startswith("department:"):
         return user.has_role("leader")
     return user.has_role("team_leader") and scope == f"team:{user.team_id}"
 
@@ -242,12 +262,19 @@ def build(user, args, nonce: str | None) -> Page:
     if release is None:
         return page
     page.period, page.release, page.k_count = release.period, release, release.rules["k_count"]
-    page.scope = f"team:{filters['team']}" if "team" in filters else ORGANISATION
+    page.scope = f"team:{filters['team']}" if "team" in filters else \
+        f"department:{filters['department']}" if "department" in filters else ORGANISATION
     rules = release.rules
     verdict = release.filters.get(releases.key(tuple((n, filters[n]) for n in releases.FILTERS if n in filters)))
     names = team_names()
+    released = released_departments(release)
+    if "department" in filters and filters["department"] not in released:
+        # A release made before departments has no department's figures; nor any release a department made since.
+        raise Refusal(_("Der er ingen tal for den afdeling i %(period)s.", period=release.period), 404)
     if audience_ == ORGANISATION:
         page.teams = [_choice("team", value, name, release, filters, rules) for value, name in names.items()]
+        page.departments = [_choice("department", value, name, release, filters, rules)
+                            for value, name in released.items()]
     page.meetings = [_choice("meeting", value, _label(value), release, filters, rules) for value in MEETING_GROUPS]
     if filters and verdict:
         raise Refusal(str(REFUSED_FILTER.get(verdict, REFUSED_FILTER["small_group"]))
@@ -281,6 +308,9 @@ def save_comment(user, form) -> FigureComment:
         raise Refusal(_("Tallet eller perioden findes ikke."))
     if not may_comment(user, scope):
         raise Refusal(_("Kun teamlederen kommenterer teamets tal, og kun en leder organisationens."), 403)
+    if scope.startswith("department:") and scope.removeprefix("department:") not in \
+            released_departments(releases.latest(period)):
+        raise Refusal(_("Den afdeling findes ikke."))
     if not text:
         raise Refusal(_("Skriv kommentaren, før du gemmer."))
     if len(text) > COMMENT_LIMIT:

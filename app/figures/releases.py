@@ -25,9 +25,13 @@ from app.figures.facts import MEETING_GROUPS, Facts, load, teams
 from app.figures.models import FigureRelease
 from app.figures.periods import Period
 from app.settings import services as settings
+from app.teams.departments import department_of
 
 SCOPE = "organisation"
-FILTERS = ("team", "meeting")
+# In this order in a query string and a release's keys. A team lies within its department, so the
+# two are never combined: team and department each go with a kind of meeting (rule 4: at most two).
+FILTERS = ("team", "department", "meeting")
+# A release made before departments has no "department=…" keys: the page then offers none (app/figures/page.py).
 
 
 class Refused(Exception):
@@ -47,34 +51,59 @@ def rules() -> Rules:
     return Rules(k_count=count, k_stat=stat, round_to_five=bool(settings.get("round_to_five")))
 
 
-def filter_sets(team_ids: list[int]) -> list[tuple[tuple[str, str], ...]]:
-    """No filter, each filter value, and each pair of a team and a kind of meeting: at most two (rule 4)."""
+def filter_sets(team_ids: list[int], departments: dict[int, int] | None = None) -> list[tuple[tuple[str, str], ...]]:
+    """No filter, each filter value, and each pair of a team or a department with a kind of meeting:
+    at most two (rule 4). `departments`: each team's department (teams without one are left out)."""
     teams_ = [(("team", str(t)),) for t in team_ids]
+    departments_ = [(("department", str(d)),) for d in sorted(set((departments or {}).values()))]
     meetings = [(("meeting", m),) for m in MEETING_GROUPS]
-    return [(), *teams_, *meetings, *[t + m for t, m in product(teams_, meetings)]]
+    return [(), *teams_, *departments_, *meetings, *[t + m for t, m in product(teams_, meetings)],
+            *[d + m for d, m in product(departments_, meetings)]]
 
 
-def _narrow(facts: Facts, filters: tuple[tuple[str, str], ...]) -> Facts:
+def _narrow(facts: Facts, filters: tuple[tuple[str, str], ...], departments: dict[int, int] | None = None) -> Facts:
     chosen = dict(filters)
-    return facts.where(team=int(chosen["team"]) if "team" in chosen else None, meeting=chosen.get("meeting"))
+    department = int(chosen["department"]) if "department" in chosen else None
+    teams_of = frozenset(t for t, d in (departments or {}).items() if d == department)
+    return facts.where(team=int(chosen["team"]) if "team" in chosen else None, meeting=chosen.get("meeting"),
+                       department=department, department_teams=teams_of if department is not None else None)
+
+
+def nests(filters: tuple[tuple[str, str], ...], departments: dict[int, int] | None) -> tuple:
+    """A team's filter value lies within its department's (disclosure.Table.nests)."""
+    chosen = dict(filters)
+    department = (departments or {}).get(int(chosen["team"])) if "team" in chosen else None
+    return ((("team", chosen["team"]), ("department", str(department))),) if department is not None else ()
+
+
+def _outer(filters: tuple[tuple[str, str], ...], departments: dict[int, int] | None) -> list[tuple]:
+    """The filter sets a team's lies within: its department's, alone and with the team's kind of meeting."""
+    found = []
+    for (inner, outer) in nests(filters, departments):
+        rest = [f for f in filters if f != inner]
+        for size in range(len(rest) + 1):
+            for coarser in combinations(rest, size):
+                found.append(tuple(sorted((*coarser, outer), key=lambda f: FILTERS.index(f[0]))))
+    return found
 
 
 # The table of the children a figure rests on is named after the figure with this ending.
 RESTS_ON = ":children"
 
 
-def compute(facts: Facts, team_ids: list[int]) -> list[Table]:
+def compute(facts: Facts, team_ids: list[int], departments: dict[int, int] | None = None) -> list[Table]:
     """Every figure's raw table, unfiltered and for every combination of filters; beside each, the
     count of children it rests on, as a table of its own, so the engine protects that number too."""
     tables = []
-    for filters in filter_sets(team_ids):
-        narrowed = _narrow(facts, filters)
+    for filters in filter_sets(team_ids, departments):
+        narrowed = _narrow(facts, filters, departments)
+        nested = nests(filters, departments)
         for figure in catalogue.ordered():
             cells = tuple(figure.compute(narrowed))
             tables.append(Table(figure=figure.id, dimensions=figure.dimensions, kind=figure.kind, cells=cells,
-                                filters=filters))
+                                filters=filters, nests=nested))
             tables.append(Table(figure=figure.id + RESTS_ON, dimensions=("all",), kind="count",
-                                cells=_rests_on(cells), filters=filters))
+                                cells=_rests_on(cells), filters=filters, nests=nested))
     return tables
 
 
@@ -103,27 +132,30 @@ def _everyone_table(facts: Facts, filters: tuple[tuple[str, str], ...], members:
     would refuse every team's kind of meeting whose case workers also hold the other kinds."""
     rows = facts.in_period
     children = frozenset(row.case_id for row in rows)
-    members = frozenset(row.caseworker_id for row in rows) if facts.team is not None and members else None
+    members = frozenset(row.caseworker_id for row in rows) if facts.grouped and members else None
     cells = (Cell(key=("all",), count=len(children), children=children, members=members),) if children else ()
     return Table(figure="children", dimensions=("all",), kind="count", cells=cells, filters=filters)
 
 
-def filter_verdicts(facts: Facts, team_ids: list[int], rules_: Rules) -> dict[str, str | None]:
+def filter_verdicts(facts: Facts, team_ids: list[int], rules_: Rules,
+                    departments: dict[int, int] | None = None) -> dict[str, str | None]:
     """Whether each filter value (and pair) may be chosen: None, or why not (rules 4 and 5a, the
     engine's filter_allowed). A value whose own group or whose remainder (each coarser group minus
     it) rests on fewer than k_count children cannot be chosen; nor a team of fewer than 3 case
-    workers; nor a pair of which either value cannot be chosen alone."""
-    groups = {filters: _narrow(facts, filters) for filters in filter_sets(team_ids)}
+    workers; nor a pair of which either value cannot be chosen alone. A team is also a group within
+    its department: the department minus the team is a remainder too."""
+    sets = filter_sets(team_ids, departments)
+    groups = {filters: _narrow(facts, filters, departments) for filters in sets}
     shown = {filters: _everyone_table(found, filters) for filters, found in groups.items()}
     parents = {filters: _everyone_table(found, filters, members=False) for filters, found in groups.items()}
     verdicts: dict[str, str | None] = {}
-    for filters in filter_sets(team_ids)[1:]:
+    for filters in sets[1:]:
         why = next((verdicts[key((f,))] for f in filters if len(filters) > 1 and verdicts.get(key((f,)))), None)
-        for size in range(len(filters)):
-            for coarser in combinations(filters, size):
-                if why is None:
-                    found = disclosure.filter_allowed(parents[coarser], shown[filters], rules_)
-                    why = REASONS.get(found, found) if found else None
+        coarsers = [coarser for size in range(len(filters)) for coarser in combinations(filters, size)]
+        for coarser in coarsers + _outer(filters, departments):
+            if why is None and coarser in parents:
+                found = disclosure.filter_allowed(parents[coarser], shown[filters], rules_)
+                why = REASONS.get(found, found) if found else None
         verdicts[key(filters)] = why
     return verdicts
 
@@ -145,12 +177,14 @@ def published(table: Table, shown: list[Shown], children: Shown | None) -> dict[
     }
 
 
-def build(period: Period, facts: Facts, team_ids: list[int], rules_: Rules) -> dict[str, Any]:
-    """Compute, protect and serialise one period's release; nothing is stored."""
-    verdicts = filter_verdicts(facts, team_ids, rules_)
+def build(period: Period, facts: Facts, team_ids: list[int], rules_: Rules,
+          departments: dict[int, int] | None = None) -> dict[str, Any]:
+    """Compute, protect and serialise one period's release; nothing is stored.
+    `departments`: each team's department (the leader's figures by department)."""
+    verdicts = filter_verdicts(facts, team_ids, rules_, departments)
     # Every table goes through the engine, also those of a filter value that cannot be chosen: the
     # teams add up to the organisation, so a refused team's cells are protected in the others'.
-    protected = disclosure.protect(compute(facts, team_ids), rules_)
+    protected = disclosure.protect(compute(facts, team_ids, departments), rules_)
     rests_on = {(t.figure.removesuffix(RESTS_ON), t.filters): next((c for c in shown if c.key == ("all",)), None)
                 for t, shown in protected if t.figure.endswith(RESTS_ON)}
     stored = []
@@ -201,8 +235,9 @@ def release(period: Period, today: date, read: Facts | None = None) -> Outcome:
         raise Refused(f"{period.code} is not closed yet: its last day is {last.isoformat()}. Figures are released "
                       "for closed periods only, so a figure never changes from one day to the next.")
     team_ids = list(teams())
+    departments = {team: found.id for team, found in department_of(team_ids).items() if found is not None}
     facts = read.for_period(period) if read is not None else load(period)
-    content = _normal(build(period, facts, team_ids, rules()))
+    content = _normal(build(period, facts, team_ids, rules(), departments))
     before = latest(period.code)
     if before is not None and all(getattr(before, name) == content[name]
                                   for name in ("tables", "filters", "children", "rules")):

@@ -94,6 +94,27 @@ def next_due(
     whose window has opened is covered (the next window opens later). Measurements dated
     after today are counted like any other: the caller decides what to pass.
     """
+    for current, opens, closes, covered_by in coverage(intake, done, rhythm_months, first_after_months):
+        if opens > today:
+            return None
+        if covered_by is None and today < closes:
+            return current
+    return None  # pragma: no cover (the schedule has no end)
+
+
+def coverage(
+    intake: date,
+    done: Sequence[date],
+    rhythm_months: int = DEFAULT_RHYTHM_MONTHS,
+    first_after_months: int = DEFAULT_FIRST_AFTER_MONTHS,
+) -> Iterator[tuple[date, date, date, date | None]]:
+    """Every scheduled date with its window and the measurement covering it, without end:
+    (scheduled, window opens, window closes (the next scheduled date), measurement or None).
+
+    The matching next_due describes: a date takes the earliest measurement still free in its
+    window. The figures (FIGURES.md I4) count from it which dates were measured on time (on or
+    before the date), late (after it, within the window) or not at all.
+    """
     measured = sorted(done)
     free = 0  # measured[:free] are used or too early for every later window
     schedule = _schedule(intake, rhythm_months, first_after_months)
@@ -103,14 +124,13 @@ def next_due(
     while True:
         gap = (current - previous) if previous is not None else (following - current)
         opens = current - timedelta(days=gap.days // 2)
-        if opens > today:
-            return None
         while free < len(measured) and measured[free] < opens:
             free += 1  # windows only move later: a measurement before this one is never used
         if free < len(measured) and measured[free] < following:
-            free += 1  # covered
-        elif today < following:
-            return current
+            yield current, opens, following, measured[free]  # covered
+            free += 1
+        else:
+            yield current, opens, following, None
         previous, current, following = current, following, next(schedule)
 
 
