@@ -39,8 +39,9 @@ def test_the_demo_case_page_is_at_most_three_screens_high_and_starts_with_what_w
         page.reload()
         assert page.evaluate("document.documentElement.scrollHeight") <= 3 * LAPTOP["height"]
         headings = page.locator("main section h2").all_inner_texts()
-        assert headings[:3] == ["Venter på dig", "Møder", "Før de planlagte møder"]
-        assert headings.index("Mål i barnets plan") == 3
+        # What waits first; then the case's background (issue 14 item 1), one line, before the meetings.
+        assert headings[:4] == ["Venter på dig", "Sagens baggrund", "Møder", "Før de planlagte møder"]
+        assert headings.index("Mål i barnets plan") == 4
         waiting = page.locator("main section").first
         expect(waiting).to_have_id("waiting")
         # Today's round waits for a decision: it is named, with the way to it.

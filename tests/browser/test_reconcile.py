@@ -157,7 +157,7 @@ def axe_violations(page: Page) -> list[tuple[str, str]]:
 
 def open_todays_round(page: Page, today: str) -> None:
     """From the case page, through everything new, to today's round alone."""
-    expect(page.locator(".callout")).to_contain_text("2 runder venter på, at du tager stilling.")
+    expect(page.locator("#waiting .callout")).to_contain_text("2 runder venter på, at du tager stilling.")
     page.get_by_role("link", name="Se alt nyt siden sidste beslutning").click()
     page.wait_for_url("**/cases/*/reconcile")
     # Both undecided rounds are shown, oldest first; she narrows it to today's meeting.
@@ -265,7 +265,7 @@ def see_the_planned_follow_up(page: Page, follow_up_on: str) -> None:
     expect(planned.locator(".badge")).to_have_text("Planlagt")
     expect(planned).to_contain_text("Emma, Mette, Jonas, Grete, Lise")
     # Only the round of two months ago still waits.
-    expect(page.locator(".callout")).to_contain_text("1 runde venter på, at du tager stilling.")
+    expect(page.locator("#waiting .callout")).to_contain_text("1 runde venter på, at du tager stilling.")
 
 
 def download_the_report(page: Page) -> bytes:
