@@ -316,6 +316,13 @@ def proposed_forms(html: str) -> dict[int, list[str]]:
     return checked
 
 
+def selected_option(html: str, name: str) -> str | None:
+    """The value of the chosen option in the select `name` on a page."""
+    select_html = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    found = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select_html)
+    return next((g for g in found.groups() if g is not None), None) if found else None
+
+
 def login(client, username: str = "anne", password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 

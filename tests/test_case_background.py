@@ -15,17 +15,12 @@ from app.settings import lists
 from app.settings import services as settings
 from app.timestamps import utcnow
 from bench.queries import count_queries
+from tests.factories import selected_option
 
 
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
-
-def _selected(html: str, name: str) -> str | None:
-    """The value of the chosen option in the select `name`."""
-    select_html = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
-    found = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select_html)
-    return next((g for g in found.groups() if g is not None), None) if found else None
 
 
 def _rows(app) -> list[CaseBackground]:
@@ -60,7 +55,7 @@ def test_the_background_is_set_shown_and_changed_with_history(app, staff, emma):
     form = staff.get(_url(emma))
     assert form.status_code == 200
     # Issue 14 item 3: no invented answer, nothing is chosen for the case worker.
-    assert _selected(form.text, "target_group") in (None, "") and _selected(form.text, "case_type") in (None, "")
+    assert selected_option(form.text, "target_group") in (None, "") and selected_option(form.text, "case_type") in (None, "")
     assert staff.post(_url(emma), data={"target_group": "vulnerable", "case_type": "notification"}).status_code == 302
     page = _text(staff.get(f"/cases/{emma.case}").text)
     assert "Målgruppe: Udsatte børn og unge · Sagstype: Underretning" in page
@@ -109,7 +104,7 @@ def test_background_bad_input(app, staff, emma, change, message):
     assert response.status_code == 400 and message in _text(response.text)
     assert _rows(app) == []
     if "case_type" not in change:
-        assert _selected(response.text, "case_type") == "notification"  # nothing chosen is lost
+        assert selected_option(response.text, "case_type") == "notification"  # nothing chosen is lost
 
 
 def test_a_code_taken_out_of_use_stays_on_the_case_and_can_be_kept(app, staff, emma):
@@ -118,7 +113,7 @@ def test_a_code_taken_out_of_use_stays_on_the_case_and_can_be_kept(app, staff, e
     _save_list(app, "target_group", [{"code": e, "labels": {}, "active": e != "other"}
                                      for e in ("vulnerable", "disability", "young_adults", "infants", "other")])
     form = staff.get(_url(emma)).text
-    assert _selected(form, "target_group") == "other" and "Anden målgruppe" in form
+    assert selected_option(form, "target_group") == "other" and "Anden målgruppe" in form
     assert staff.post(_url(emma), data={"target_group": "other", "case_type": "investigation"}).status_code == 302
     assert [r.target_group for r in _rows(app)] == ["other", "other"]
     assert "Anden målgruppe" in _text(staff.get(f"/cases/{emma.case}").text)

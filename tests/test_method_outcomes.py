@@ -13,6 +13,7 @@ from app.cases.models import CaseClosure
 from app.extensions import db
 from app.registrations.models import MethodRegistration
 from app.settings import lists
+from tests.factories import selected_option
 
 HELD = {
     "status": "held", "occasion": "first", "method": "network_meeting", "target_group": "vulnerable",
@@ -29,11 +30,6 @@ NOT_USED = {
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
-
-def _selected(html: str, name: str) -> str | None:
-    select_html = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
-    found = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select_html)
-    return next((g for g in found.groups() if g is not None), None) if found else None
 
 
 def _registrations(app) -> list[MethodRegistration]:
@@ -59,13 +55,13 @@ def _offer(ids) -> str:
 
 def test_nothing_is_pre_filled_but_what_the_case_says(app, staff, emma):
     form = staff.get(_method(emma)).text
-    assert _selected(form, "target_group") in (None, "") and _selected(form, "case_type") in (None, "")
+    assert selected_option(form, "target_group") in (None, "") and selected_option(form, "case_type") in (None, "")
     assert "Hvor godt dækker planen formålet med indsatsen? (1–5)" in form
     assert "formålet med mødet" not in form
     staff.post(f"/cases/{emma.case}/background", data={"target_group": "disability", "case_type": "investigation"})
     form = staff.get(_method(emma)).text
-    assert (_selected(form, "target_group"), _selected(form, "case_type")) == ("disability", "investigation")
-    assert _selected(staff.get(_offer(emma)).text, "target_group") == "disability"
+    assert (selected_option(form, "target_group"), selected_option(form, "case_type")) == ("disability", "investigation")
+    assert selected_option(staff.get(_offer(emma)).text, "target_group") == "disability"
 
 
 # --- held, first or follow-up, the network's role ---------------------------------------------
@@ -208,7 +204,7 @@ def test_a_reason_taken_out_of_use_is_refused_on_new_input_and_kept_when_correct
     assert refused.status_code == 400 and "Vælg en af mulighederne." in _text(refused.text)
     [row] = _registrations(app)
     correcting = f"/cases/{emma.case}/methods/{row.id}"
-    assert _selected(staff.get(correcting).text, "failure_reason") == "family_declined"
+    assert selected_option(staff.get(correcting).text, "failure_reason") == "family_declined"
     assert staff.post(correcting, data={**NOT_USED, "failure_note": "Mor sagde nej."}).status_code == 302
     assert [r.failure_reason for r in _registrations(app)] == ["family_declined", "family_declined"]
 

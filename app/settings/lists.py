@@ -118,9 +118,8 @@ def entries(name: str, *, include_inactive: bool = False) -> list[Entry]:
 def choices(name: str, *, keep: str | None = None) -> list[tuple[str, str]]:
     """(code, label) pairs for a select field: the entries in use, and `keep` (the value already
     recorded) even when it has since been taken out of use, so editing a record never loses it."""
-    pairs = [(entry.code, entry.label) for entry in entries(name, include_inactive=True)
-             if entry.active or entry.code == keep]
-    return pairs
+    return [(entry.code, entry.label) for entry in entries(name, include_inactive=True)
+            if entry.active or entry.code == keep]
 
 
 def codes(name: str) -> set[str]:
@@ -143,10 +142,7 @@ def label(name: str, code: str | None) -> str:
     """The entry's name in the reader's language; a code never in the list is shown as it is."""
     if code is None:
         return ""
-    for entry in entries(name, include_inactive=True):
-        if entry.code == code:
-            return entry.label
-    return code
+    return names(name).get(code, code)
 
 
 class ListError(ValueError):
