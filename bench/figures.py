@@ -70,22 +70,24 @@ GENERATE = [
        FROM generate_series(1, :cases) g, generate_series(0, 1) k""",
     """INSERT INTO round (id, meeting_id, kind, created_by_id, created_at)
        SELECT m.id, m.id, 'feedback', c.caseworker_id, now() FROM meeting m JOIN "case" c ON c.id = m.case_id""",
-    """INSERT INTO invitation (id, round_id, person_id, instrument_ids, token_hash, issued_at, expires_at)
+    # The role each person was asked in (issue 14 item 5): the child, then the two parents.
+    """INSERT INTO invitation (id, round_id, person_id, instrument_ids, token_hash, issued_at, expires_at,
+                               respondent_role)
        SELECT 3 * (r.id - 1) + k + 1, r.id, 3 * m.case_id - 2 + k, '[]', md5(r.id || '-' || k) || md5(k || '-' || r.id),
-              m.held_on, m.held_on + 14
+              m.held_on, m.held_on + 14, (ARRAY['child', 'mother', 'father'])[k + 1]
        FROM round r JOIN meeting m ON m.id = r.meeting_id, generate_series(0, 2) k""",
     # Nine in ten answer: the FIT outcome form (the child's words, about a child of 6–12) ...
     """INSERT INTO response (invitation_id, instrument_id, instrument_version, answers, declined, language,
-                             submitted_at, submission_id)
+                             submitted_at, submission_id, respondent_role)
        SELECT i.id, 'fit-outcome-child', :outcome_version,
               json_build_object('me', round((random() * 10)::numeric, 1), 'family', round((random() * 10)::numeric, 1),
                                 'school', round((random() * 10)::numeric, 1),
                                 'everything', round((random() * 10)::numeric, 1)),
-              false, 'da', i.issued_at + interval '1 day', md5(i.id || 'o')
+              false, 'da', i.issued_at + interval '1 day', md5(i.id || 'o'), i.respondent_role
        FROM invitation i WHERE i.id % 10 <> 0""",
     # ... and the session rating (the child) or the participation evaluation (the parents).
     """INSERT INTO response (invitation_id, instrument_id, instrument_version, answers, declined, language,
-                             submitted_at, submission_id)
+                             submitted_at, submission_id, respondent_role)
        SELECT i.id, CASE WHEN p.role = 'child' THEN 'fit-session-child' ELSE 'participation-adult' END,
               CASE WHEN p.role = 'child' THEN :session_version ELSE :participation_version END,
               CASE WHEN p.role = 'child' THEN
@@ -96,7 +98,7 @@ GENERATE = [
               ELSE json_build_object('heard_respected', (1 + floor(random() * 5))::int::text,
                                      'contributed', (1 + floor(random() * 5))::int::text,
                                      'backs_plan', (1 + floor(random() * 5))::int::text) END,
-              false, 'da', i.issued_at + interval '1 day', md5(i.id || 's')
+              false, 'da', i.issued_at + interval '1 day', md5(i.id || 's'), i.respondent_role
        FROM invitation i JOIN person p ON p.id = i.person_id WHERE i.id % 10 <> 0""",
 ]
 
