@@ -17,7 +17,8 @@ from app.reports.charts import STYLE, STYLESHEET, render_svg
 WIDTH, HEIGHT = 640, 320
 # Dark, distinct colours with 4.5:1 or more on white, for up to six series.
 COLOURS = ("#1f4e79", "#b34700", "#2e6b30", "#6a3d9a", "#8a1c1c", "#4d4d4d")
-BAR_STYLE = Style(**{**vars(STYLE), "colors": COLOURS})
+# "Ingen tal at vise" at pygal's default 64 px runs out of a figure's chart.
+BAR_STYLE = Style(**{**vars(STYLE), "colors": COLOURS, "no_data_font_size": 20})
 
 
 def _number(cell: dict) -> float | None:
