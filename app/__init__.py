@@ -55,6 +55,7 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import boundary, extensions, i18n, labels, logmask, models, security  # noqa: F401  (models: the schema)
     from app.auth import login_manager
+    from app.handover import state as handover
     from app.operations import metrics, request_log
     from app.reconcile import wording
 
@@ -67,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     extensions.limiter.init_app(app)
     extensions.compress.init_app(app)
     login_manager.init_app(app)
+    handover.init_app(app)  # a session in hand-over mode reaches only its pages (app/handover/state.py)
     i18n.init_app(app)
     labels.init_app(app)
     wording.init_app(app)
@@ -110,6 +112,7 @@ def _blueprints() -> list:
     from app.due.views import bp as due
     from app.figures.extract_views import bp as figures_extract
     from app.figures.views import bp as figures
+    from app.handover.views import bp as handover
     from app.imports.views import bp as imports
     from app.indicators.views import bp as indicators
     from app.invitations.views import bp as invitations
@@ -129,7 +132,7 @@ def _blueprints() -> list:
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
             attainment, measures, users, teams, imports, stand_ins, account, audit_log, settings, figures,
-            figures_extract, respond, observe, operations]
+            figures_extract, handover, respond, observe, operations]
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -27,6 +27,9 @@ from app.timestamps import UTCDateTime, local_date, local_today, utcnow
 # school's) status before a follow-up meeting; see_happen: three wishes before a meeting;
 # indicators: an indicator scoring round.
 ROUND_KINDS = ("feedback", "status", "see_happen", "indicators")
+# How an answer came in when not on the respondent's own device (issue 18 item 2): typed by the
+# respondent on the case worker's tablet in hand-over mode, or typed in by the case worker from paper.
+ANSWERED_WITH = ("help", "paper")
 
 
 class Round(db.Model):
@@ -142,6 +145,7 @@ class Response(db.Model):
         Index("uq_response_submission", "submission_id", "instrument_id", unique=True),
         CheckConstraint(f"respondent_role IN {PERSON_ROLES}", name="respondent_role"),
         CheckConstraint("signal_level IN ('grey', 'green', 'orange', 'red')", name="signal_level"),
+        CheckConstraint(f"answered_with IN {ANSWERED_WITH}", name="answered_with"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +177,10 @@ class Response(db.Model):
     # app.reconcile.signals), read against the person's earlier answers in meeting order: figure F2
     # counts session ratings with a signal. None for a form without FIT signals or without a total.
     signal_level: Mapped[str | None] = mapped_column(String(10))
+    # None: on the respondent's own device; "help": on the case worker's device in hand-over mode;
+    # "paper": typed in by the case worker from a paper form dated paper_dated (app.handover).
+    answered_with: Mapped[str | None] = mapped_column(String(10))
+    paper_dated: Mapped[date | None]
 
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
 
@@ -240,4 +248,7 @@ describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udf
     "declined": personal(_l("At personen ikke ville svare.")),
     "language": personal(_l("Det sprog, personen svarede på.")),
     "submitted_at": personal(_l("Hvornår personen svarede.")),
+    "answered_with": personal(_l("Om personen svarede på sagsbehandlerens enhed med hjælp, eller om svaret er "
+                                 "skrevet af fra et papirskema.")),
+    "paper_dated": personal(_l("Datoen på papirskemaet, når svaret er skrevet af fra papir.")),
 })

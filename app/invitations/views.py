@@ -26,6 +26,8 @@ from app.auth.access import (
 )
 from app.extensions import db
 from app.forms import confirmed, whole_number
+from app.handover.forms import StartForm
+from app.handover.state import can_hand_over
 from app.i18n import current_language
 from app.instruments import current_catalogue
 from app.invitations import issued, services
@@ -73,6 +75,7 @@ def show(round_id: int):
         "invitations/round.html",
         overview=overview,
         messages={} if round_.is_locked else latest_messages(round_),
+        **_handover_start(round_),
         **shown_with([overview], history),
     )
 
@@ -85,19 +88,25 @@ def screen(round_id: int):
     if not items:
         return _missing(round_)
     if request.args.get("view") == "grid":
-        return render_template("invitations/screen_grid.html", round=round_, hand_outs=items)
+        return render_template("invitations/screen_grid.html", round=round_, hand_outs=items, **_handover_start(round_))
     position = request.args.get("n", "0")
     index = whole_number(position, digits=6) or 0
     index = min(index, len(items) - 1)
     return render_template(
-        "invitations/screen_one.html", round=round_, hand_out=items[index], index=index, total=len(items)
+        "invitations/screen_one.html", round=round_, hand_out=items[index], index=index, total=len(items),
+        **_handover_start(round_),
     )
 
 
 def _missing(round_: Round):
     """The page saying there is no link to show, and why; it offers new links for those made before sealing."""
     lost = [inv for inv in _open_invitations(round_) if issued.why_not(inv) == "lost"]
-    return render_template("invitations/screen_missing.html", round=round_, lost=len(lost))
+    return render_template("invitations/screen_missing.html", round=round_, lost=len(lost), **_handover_start(round_))
+
+
+def _handover_start(round_: Round) -> dict:
+    """The buttons that start hand-over mode on this device (app/handover), for a round that has it."""
+    return {"handover_start_form": StartForm()} if can_hand_over(round_) else {}
 
 
 def _open_invitations(round_: Round) -> list[Invitation]:

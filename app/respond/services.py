@@ -10,6 +10,7 @@ left to race on, so a sender is thanked only for an answer that is stored.
 
 import logging
 from collections.abc import Iterable
+from datetime import date
 from typing import Protocol
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -127,7 +128,7 @@ def _hold(invitation: Invitation) -> None:
 
 
 def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], declined: bool, lang: str,
-           submission: str | None) -> bool:
+           submission: str | None, given: dict | None = None) -> bool:
     """Store each form's answer as the current response, once per submission; return whether
     anything new was stored.
 
@@ -138,16 +139,19 @@ def _store(invitation: Invitation, answers: Iterable[tuple[Form, dict]], decline
     """
     answers, invitation_id = list(answers), invitation.id
     try:
-        return _write(invitation, answers, declined, lang, submission)
+        return _write(invitation, answers, declined, lang, submission, given)
     except IntegrityError:
         db.session.rollback()
         log.warning("invitation %s: a write met another on the link; written again", invitation_id)
-        return _write(invitation, answers, declined, lang, submission)
+        return _write(invitation, answers, declined, lang, submission, given)
 
 
 def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: bool, lang: str,
-           submission: str | None) -> bool:
-    """Store what changed; the same submission again, or an unchanged answer, is not stored again."""
+           submission: str | None, given: dict | None = None) -> bool:
+    """Store what changed; the same submission again, or an unchanged answer, is not stored again.
+
+    `given`: how the answer came in when not on the respondent's own device (GIVEN_WITH_HELP,
+    given_on_paper), stored with each response."""
     _hold(invitation)
     scored = {form.id: _scored(form, answer, declined) for form, answer in answers}
     earlier = _load_responses(invitation, [form for form, _ in answers if scored[form.id]["score_total"] is not None])
@@ -169,7 +173,8 @@ def _write(invitation: Invitation, answers: list[tuple[Form, dict]], declined: b
                     "answers": answer, "declined": declined, "language": lang, "submitted_at": now,
                     "submission_id": None if form.id in sent else submission,
                     "respondent_role": person.role, "respondent_relation": person.relation,
-                    **scored[form.id], "signal_level": _signal(invitation, form, answer, scored[form.id], earlier)})
+                    **scored[form.id], "signal_level": _signal(invitation, form, answer, scored[form.id], earlier),
+                    **(given or {})})
     # One statement each, the superseded rows first: the database allows one current response per form.
     if superseded:
         db.session.execute(
@@ -244,22 +249,31 @@ def _same(response: Response, answer: dict, declined: bool) -> bool:
     return response.answers == answer and response.declined == declined
 
 
-def submit(invitation: Invitation, answers: dict[str, dict], lang: str, submission: str | None = None) -> None:
+# How an answer came in (Response.answered_with), passed as `given` by the hand-over pages (app.handover).
+GIVEN_WITH_HELP = {"answered_with": "help"}
+
+
+def given_on_paper(dated: date) -> dict:
+    return {"answered_with": "paper", "paper_dated": dated}
+
+
+def submit(invitation: Invitation, answers: dict[str, dict], lang: str, submission: str | None = None,
+           given: dict | None = None) -> None:
     """Store one current response per form; earlier answers stay as history.
 
     A new answer with something written in it is news for the case worker (app.cases.news).
     """
     instruments = instruments_of(invitation)
-    if _store(invitation, [(i, answers.get(i.id, {})) for i in instruments], False, lang, submission) and any(
+    if _store(invitation, [(i, answers.get(i.id, {})) for i in instruments], False, lang, submission, given) and any(
         _written(i, answers.get(i.id, {})) for i in instruments
     ):
         news.tell_caseworker(invitation.round.meeting.case)
     log.info("invitation %s answered", invitation.id)
 
 
-def decline(invitation: Invitation, lang: str, submission: str | None = None) -> None:
+def decline(invitation: Invitation, lang: str, submission: str | None = None, given: dict | None = None) -> None:
     """Record "I don't want to answer" as a real answer to every form."""
-    _store(invitation, [(i, {}) for i in instruments_of(invitation)], True, lang, submission)
+    _store(invitation, [(i, {}) for i in instruments_of(invitation)], True, lang, submission, given)
     log.info("invitation %s declined", invitation.id)
 
 
