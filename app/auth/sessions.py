@@ -89,3 +89,8 @@ def seconds_left() -> int:
 def init_app(app: Flask) -> None:
     app.after_request(touch)
     app.jinja_env.globals["session_seconds_left"] = seconds_left
+
+
+def past_max_hours() -> bool:
+    """Whether this session began longer ago than SESSION_MAX_HOURS (used or not)."""
+    return int(time.time()) - int(session.get(BEGAN, 0)) > int(current_app.config["SESSION_MAX_HOURS"]) * 3600

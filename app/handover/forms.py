@@ -5,7 +5,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from app.forms import DateField, Form, SubmissionField, new_submission_id
 from app.handover.state import HELP, PAPER
@@ -45,7 +51,7 @@ class DeclineForm(AnswerForm):
 class PaperForm(AnswerForm):
     """A paper form typed in: the date written on the paper, besides the answers."""
 
-    dated = DateField(_l("Datoen på papiret"), validators=[DataRequired(_l("Skriv datoen på papiret."))])
+    dated = DateField(_l("Datoen på papiret"), validators=[InputRequired(_l("Skriv datoen på papiret."))])
 
     def __init__(self, *args, held_on: date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,7 +22,7 @@ KEY = "handover"
 HELP, PAPER = "help", "paper"
 # What the session may reach while in the mode: the hand-over pages, their styles and scripts,
 # and the public notices every respondent page links to.
-OPEN_ENDPOINTS = {"static", "respond.privacy", "respond.accessibility", "auth.session_left"}
+OPEN_ENDPOINTS = {"static", "respond.privacy", "respond.accessibility"}
 # Starting the mode anew is for a case worker outside it: inside it, "Afslut" comes first.
 NOT_IN_MODE = {"handover.start"}
 

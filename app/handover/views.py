@@ -46,6 +46,7 @@ from app.instruments import answers_from_form, build_form_class
 from app.invitations.models import Invitation
 from app.respond import notices, pages
 from app.respond import services as answering
+from app.timestamps import local_today
 
 bp = Blueprint("handover", __name__)
 
@@ -61,7 +62,7 @@ def _in_mode(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         found = state.current()
         if not current_user.is_authenticated:
-            if found is None or sessions.ended_reason() != "idle":
+            if found is None or sessions.ended_reason() != "idle" or sessions.past_max_hours():
                 return login.unauthorized()
             state.lock()
             if request.endpoint not in WHILE_IDLE:
@@ -177,7 +178,8 @@ def answer():
                      answered_with=given["answered_with"])
         return _nobody_here()
     return _participant_page("handover/form.html", invitation, form=form, paper=paper, instruments=instruments,
-                             decline_form=DeclineForm())
+                             decline_form=DeclineForm(), today_iso=local_today().isoformat(),
+                             held_on_iso=invitation.round.meeting.held_on.isoformat())
 
 
 def _participant_page(template: str, invitation: Invitation, **context):
