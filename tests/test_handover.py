@@ -21,7 +21,7 @@ MOTHER_FORM = {
     **{f"fit-session.{k}": "8" for k in ("heard", "topics", "approach", "overall")},
 }
 # What would tell a stranger whose case it is: the child's name, the case's reference, other people's names.
-CASE_DATA = ("Emma", "Sag-Ø-17", "Sara", "Jonas")
+CASE_DATA = ("Emma", "Sag-Ø-17", "Mette", "Jonas")
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_the_form_on_the_device_has_no_staff_navigation_and_no_case_data(staff, 
     assert 'action="/handover/form"' in form and "fit-outcome-child.me" in form
     # The respondent's layout: no staff menu, no logout, no link into a case; the child's first name only.
     assert "/cases" not in form and "/logout" not in form and "Sag-Ø-17" not in form
-    assert "Sara" not in form  # the other people at the table
+    assert "Jonas" not in form and "Grete" not in form  # the other people at the table
 
 
 def test_a_round_with_its_own_form_page_is_not_handed_over(app, staff, make, caseworker):

@@ -66,6 +66,8 @@ FORM_PAGES = {
     "users.reset_totp": ["users.edit_user"],
     "teams.move": ["teams.edit_team"],
     "teams.new_department": ["teams.index"],
+    # Issue 18 item 2: hand-over mode starts from a round's page (tests/test_handover.py).
+    "handover.start": ["invitations.show"],
 }
 # Posted by static/session.js, with no fields: attacked with stray fields only.
 # The two-factor code page is reached only after a right password: without one it sends to login.
@@ -85,7 +87,9 @@ NO_FORM = {"auth.keep_session", "auth.login_code", "users.hand_over", "status.re
            # demo has no release and its case worker leads no team (tests/test_figure_pages.py).
            "figures.comment",
            # The import's confirm button is on the page only after a file without errors was checked.
-           "imports.apply"}
+           "imports.apply",
+           # Hand-over mode's own forms are on its pages only while a session is in the mode.
+           "handover.hand_over", "handover.answer", "handover.decline", "handover.unlock", "handover.end"}
 ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.export",
               "users.new_user", "users.edit_user", "users.deactivate", "users.reset_password", "users.hand_over",
               "teams.index", "teams.edit_team", "teams.merge",

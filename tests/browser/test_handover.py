@@ -1,0 +1,96 @@
+"""Hand-over mode on one tablet in Chromium (issue 18 item 2): two participants in a row, and after
+the first has sent, the back button and a reload show nothing of theirs."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.invitations.models import Response
+from tests.browser.conftest import TIMEOUT_MS
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"width": 800, "height": 1280}
+NEUTRAL = "Tak — giv enheden tilbage"
+CHILD = {"fit-outcome-child.me": "7,5", "fit-outcome-child.family": "6", "fit-outcome-child.school": "8,2",
+         "fit-outcome-child.everything": "7", "fit-session-child.listened": "9", "fit-session-child.mattered": "9,5",
+         "fit-session-child.liked": "10", "fit-session-child.overall": "9"}
+MOTHER = {"fit-outcome-child.me": "3", "fit-outcome-child.family": "4", "fit-outcome-child.school": "2,5",
+          "fit-outcome-child.everything": "3", "fit-session.heard": "8", "fit-session.topics": "8",
+          "fit-session.approach": "8", "fit-session.overall": "8"}
+
+
+@pytest.fixture
+def tablet(browser: Browser, live_server: str, caseworker: int):
+    """The case worker's tablet, logged in."""
+    context = browser.new_context(viewport=TABLET, has_touch=True, locale="da-DK")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.locator("input[name=username]").fill("anne")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page).not_to_have_url(f"{live_server}/login")
+    yield page
+    context.close()
+
+
+def answer(page: Page, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        page.locator(f'input[name="{name}"]').fill(value)
+    page.get_by_role("button", name="Send mine svar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(NEUTRAL)
+
+
+def shows_nothing_of(page: Page, values: dict[str, str]) -> None:
+    """The page is the neutral screen, with no form and none of the values typed."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(NEUTRAL)
+    assert page.locator("input.vas-number").count() == 0
+    text = page.content()
+    assert not any(f'value="{value}"' in text for value in values.values())
+
+
+def unlock_and_pick(page: Page, name: str) -> None:
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Lås op").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hvem skal svare nu?")
+    page.get_by_role("button", name=name).click()
+    page.wait_for_url("**/handover/form")
+
+
+def test_two_people_in_a_row_on_one_tablet(app, live_server, tablet, make, caseworker):
+    ids = make.emma(caseworker)
+    tablet.goto(f"{live_server}/rounds/{ids.round}/screen")
+    tablet.get_by_role("button", name="Svar på denne enhed").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal svare nu?")
+    tablet.get_by_role("button", name="Emma").click()
+    tablet.wait_for_url("**/handover/form")
+    assert tablet.locator("nav.staff, a[href^='/cases']").count() == 0  # no staff navigation
+    answer(tablet, CHILD)
+
+    # The next person presses back, reloads, walks the history: nothing of Emma's.
+    tablet.go_back()
+    shows_nothing_of(tablet, CHILD)
+    tablet.reload()
+    shows_nothing_of(tablet, CHILD)
+    tablet.go_back()
+    shows_nothing_of(tablet, CHILD)
+    tablet.goto(f"{live_server}/cases/{ids.case}")
+    shows_nothing_of(tablet, CHILD)
+
+    unlock_and_pick(tablet, "Mette")
+    fields = tablet.locator("input.vas-number")
+    assert fields.count() == 8 and all(fields.nth(n).input_value() == "" for n in range(8))
+    answer(tablet, MOTHER)
+    tablet.go_back()
+    shows_nothing_of(tablet, MOTHER)
+    tablet.reload()
+    shows_nothing_of(tablet, MOTHER)
+
+    with app.app_context():
+        stored = db.session.execute(select(Response.invitation_id, Response.answered_with)
+                                    .where(Response.superseded_at.is_(None))).all()
+    assert sorted(stored) == sorted([(ids.invitations["child"], "help")] * 2
+                                    + [(ids.invitations["mother"], "help")] * 2)
