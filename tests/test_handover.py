@@ -4,7 +4,9 @@ at a time, locked on the server between them, and paper answers typed in afterwa
 import re
 import time
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 
@@ -14,6 +16,7 @@ from app.cases.models import Meeting
 from app.extensions import db
 from app.invitations.models import Response
 from tests.factories import PASSWORD, login
+from tests.test_oidc import _provider_user, idp_app, make_app, provider  # noqa: F401  (fixtures, by name below)
 from tests.test_respond import CHILD_FORM
 
 MOTHER_FORM = {
@@ -330,3 +333,40 @@ def test_reconciliation_says_how_each_answer_came_in(app, make, staff, emma):
     assert page.count("besvaret med hjælp") == 2  # the child's two forms
     assert len(re.findall(rf"indtastet fra papir \({today}", page)) == 2  # the mother's two
     login(staff)  # still logged in: the marks are for staff only, not for the respondent's pages
+
+
+# --- unlocking by a fresh login at the identity provider (a real OpenID Connect test server) ----------
+
+def _through_provider(client, issuer: str, start_url: str, sub: str):
+    """Follow a redirect to the identity provider, log in there as sub, and come back; return the last answer."""
+    to_provider = client.get(start_url)
+    assert to_provider.status_code == 302 and to_provider.location.startswith(issuer), to_provider.text
+    back = httpx.post(to_provider.location, data={"sub": sub})
+    callback = urlsplit(back.headers["location"])
+    return to_provider, client.get(f"{callback.path}?{callback.query}")
+
+
+@pytest.mark.filterwarnings(r"ignore:get_jwt_config\(self, grant\) is deprecated:DeprecationWarning")
+def test_a_case_worker_from_the_identity_provider_unlocks_by_logging_in_there_again(request, make):
+    oidc_app, issuer = request.getfixturevalue("idp_app"), request.getfixturevalue("provider")
+    anne = make.user("anne@kommune.dk", team=make.team())
+    _provider_user(issuer, "anne@kommune.dk", name="Anne Rådgiver")
+    _provider_user(issuer, "bo@kommune.dk", name="Bo Berg")
+    ids = make.emma(anne)
+    client = oidc_app.test_client()
+    _, landed = _through_provider(client, issuer, "/login/oidc", "anne@kommune.dk")
+    assert landed.status_code == 302 and landed.location == "/"
+    start(client, ids.round)
+    hand_to(client, ids.invitations["child"])
+    client.post("/handover/form", data=CHILD_FORM)
+    neutral = client.get("/handover/tak").text
+    assert 'name="password"' not in neutral and "log ind igen for at låse op" in neutral
+    # Someone else's login at the provider does not unlock the case worker's device.
+    asked, back = _through_provider(client, issuer, "/handover/unlock/idp", "bo@kommune.dk")
+    assert {"prompt": ["login"], "max_age": ["0"]}.items() <= parse_qs(urlsplit(asked.location).query).items()
+    assert back.headers["Location"].endswith("/handover/tak")
+    assert client.get("/").headers["Location"].endswith("/handover/tak")
+    # The case worker's own fresh login does.
+    _, back = _through_provider(client, issuer, "/handover/unlock/idp", "anne@kommune.dk")
+    assert back.headers["Location"].endswith("/handover")
+    assert "Hvem skal svare nu?" in client.get("/handover").text

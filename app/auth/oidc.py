@@ -83,10 +83,14 @@ def _claims_options() -> dict:
     }
 
 
-def start():
-    """Return the redirect to the identity provider's login."""
+def start(callback: str = "auth.oidc_callback", *, fresh: bool = False):
+    """Return the redirect to the identity provider's login, coming back to the `callback` endpoint.
+
+    `fresh`: the person must log in again there, even if the provider still knows them (unlocking
+    a device in hand-over mode, app.handover): OpenID Connect's prompt=login and max_age=0."""
+    again = {"prompt": "login", "max_age": 0} if fresh else {}
     try:
-        return _client().authorize_redirect(url_for("auth.oidc_callback", _external=True))
+        return _client().authorize_redirect(url_for(callback, _external=True), **again)
     except (requests.RequestException, ValueError, KeyError) as error:
         raise TokenRefused(f"the identity provider's configuration could not be read: {type(error).__name__}") from None
 

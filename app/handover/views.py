@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit
-from app.auth import sessions
+from app.auth import oidc, sessions
 from app.auth.access import case_work_required, invitation_or_abort, round_or_abort
 from app.auth.models import User
 from app.extensions import db, limiter, login
@@ -51,7 +51,7 @@ from app.timestamps import local_today
 bp = Blueprint("handover", __name__)
 
 # The pages an idle session in the mode still reaches: the neutral screen and its unlock.
-WHILE_IDLE = {"handover.returned", "handover.unlock"}
+WHILE_IDLE = {"handover.returned", "handover.unlock", "handover.unlock_idp", "handover.unlock_idp_back"}
 
 
 def _in_mode(view: Callable) -> Callable:
@@ -221,7 +221,8 @@ def _neutral(form: UnlockForm, status: int = 200):
     user = _session_user()
     return render_template("handover/returned.html", form=form,
                            by_password=current_app.config["PASSWORD_LOGIN"] and user is not None
-                           and not user.from_idp), status
+                           and not user.from_idp,
+                           by_idp=oidc.configured() and user is not None and user.from_idp), status
 
 
 def _session_user() -> User | None:
@@ -248,14 +249,56 @@ def unlock():
     user = _session_user()
     if form.validate_on_submit():
         if user is not None and user.active and not user.from_idp and user.check_password(form.password.data):
-            if not current_user.is_authenticated:
-                sessions.keep()  # the idle session goes on: the password proved who holds the device
-            state.unlock()
-            audit.record("handover.unlocked", user=user.id)
+            _unlocked_by(user)
             return redirect(url_for("handover.pick"))
         audit.record("login.failed", user=user.id if user else None, method="handover")
         form.password.errors.append(_("Adgangskoden passer ikke."))
     return _neutral(form)
+
+
+def _unlocked_by(user: User) -> None:
+    """The case worker proved who they are: the device is theirs again, and an idle session goes on."""
+    if not current_user.is_authenticated:
+        sessions.keep()
+    state.unlock()
+    audit.record("handover.unlocked", user=user.id)
+
+
+@bp.route("/handover/unlock/idp")
+@limiter.limit("10 per minute")
+@_in_mode
+def unlock_idp():
+    """A case worker who logs in at the identity provider unlocks by logging in there again, afresh."""
+    user = _session_user()
+    if not state.current()["locked"] or not oidc.configured() or user is None or not user.from_idp:
+        return redirect(url_for("handover.returned"))
+    try:
+        return oidc.start("handover.unlock_idp_back", fresh=True)
+    except oidc.TokenRefused as error:
+        current_app.logger.warning("OpenID Connect unlock could not start: %s", error)
+        return _neutral(UnlockForm(formdata=None), 503)
+
+
+@bp.route("/handover/unlock/idp/back")
+@limiter.limit("10 per minute")
+@_in_mode
+def unlock_idp_back():
+    """Back from the identity provider: unlocked only if the same case worker logged in there."""
+    user = _session_user()
+    if not state.current()["locked"] or not oidc.configured() or user is None or not user.from_idp:
+        return redirect(url_for("handover.returned"))
+    try:
+        claims = oidc.finish()
+    except oidc.TokenRefused as error:
+        current_app.logger.warning("OpenID Connect unlock refused: %s", error)
+        audit.record("login.failed", user=user.id, method="handover-oidc", reason="token")
+        return redirect(url_for("handover.returned"))
+    subject = str(claims.get(current_app.config["OIDC_USER_CLAIM"]) or "").strip()[:255]
+    if not user.active or subject != user.oidc_subject:
+        audit.record("login.failed", user=user.id, method="handover-oidc", reason="someone else")
+        return redirect(url_for("handover.returned"))
+    _unlocked_by(user)
+    return redirect(url_for("handover.pick"))
 
 
 @bp.route("/handover/end", methods=["POST"])
