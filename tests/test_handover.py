@@ -370,3 +370,11 @@ def test_a_case_worker_from_the_identity_provider_unlocks_by_logging_in_there_ag
     _, back = _through_provider(client, issuer, "/handover/unlock/idp", "anne@kommune.dk")
     assert back.headers["Location"].endswith("/handover")
     assert "Hvem skal svare nu?" in client.get("/handover").text
+
+
+@pytest.mark.parametrize("role, told", [("child", "Du bestemmer selv, om du vil svare."),
+                                        ("mother", "Det er frivilligt at svare.")])
+def test_the_form_on_the_device_says_who_reads_it_and_that_it_is_voluntary(staff, emma, role, told):
+    start(staff, emma.round)
+    form = hand_to(staff, emma.invitations[role]).text
+    assert told in form and "Anne Rådgiver" in form

@@ -159,6 +159,7 @@ def _answers(invitation: Invitation) -> list[dict[str, Any]]:
         "invitation_id": invitation.id, "round_kind": invitation.round.kind, "form": _form_title(r.instrument_id),
         "form_id": r.instrument_id, "form_version": r.instrument_version, "submitted_at": r.submitted_at,
         "replaced_at": r.superseded_at, "declined": r.declined, "language": r.language,
+        "answered_with": r.answered_with, "paper_dated": r.paper_dated,
         "answers": r.answers,
         "readable": _readable(r.instrument_id, r.answers or {}, invitation.person.role != "child"),
     } for r in sorted(invitation.responses, key=lambda r: r.id)]
