@@ -14,7 +14,8 @@ from app.audit import AuditEvent
 from app.auth import sessions
 from app.cases.models import Meeting
 from app.extensions import db
-from app.invitations.models import Response
+from app.invitations.models import Invitation, Response, Round
+from app.timestamps import utcnow
 from tests.factories import PASSWORD, login
 from tests.test_oidc import _provider_user, idp_app, make_app, provider  # noqa: F401  (fixtures, by name below)
 from tests.test_respond import CHILD_FORM
@@ -378,3 +379,18 @@ def test_the_form_on_the_device_says_who_reads_it_and_that_it_is_voluntary(staff
     start(staff, emma.round)
     form = hand_to(staff, emma.invitations[role]).text
     assert told in form and "Anne Rådgiver" in form
+
+
+@pytest.mark.parametrize("meanwhile", ["revoked", "decided"])
+def test_a_form_sent_after_its_link_was_revoked_or_the_round_decided_stores_nothing(app, make, handed, emma,
+                                                                                    meanwhile):
+    with app.app_context():
+        if meanwhile == "revoked":
+            db.session.execute(update(Invitation).where(Invitation.id == emma.invitations["child"])
+                               .values(revoked_at=utcnow()))
+        else:
+            db.session.execute(update(Round).where(Round.id == emma.round).values(locked_at=utcnow()))
+        db.session.commit()
+    sent = handed.post("/handover/form", data=CHILD_FORM)
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/handover/tak")
+    assert current(app, emma.invitations["child"]) == []

@@ -141,7 +141,9 @@ def _on_device() -> Invitation | None:
     if found["invitation_id"] is None:
         return None
     invitation = _participant(found["invitation_id"])
-    if not (_waiting(invitation) or request.method == "POST") or not state.can_hand_over(invitation.round):
+    # A form sent twice is stored once (its submission id); a link revoked meanwhile takes no answer.
+    fresh = _waiting(invitation) or (request.method == "POST" and invitation.usable())
+    if not fresh or not state.can_hand_over(invitation.round):
         return None
     chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
@@ -173,7 +175,10 @@ def answer():
     if form.validate_on_submit():
         answers = {inst.id: answers_from_form(form, inst) for inst in instruments}
         given = answering.given_on_paper(form.dated.data) if paper else answering.GIVEN_WITH_HELP
-        answering.submit(invitation, answers, lang, form.submission.data, given=given)
+        try:
+            answering.submit(invitation, answers, lang, form.submission.data, given=given)
+        except answering.RoundLocked:
+            return _nobody_here()  # decided while the form was on the device: nothing was stored
         audit.record("handover.answered", invitation.round.meeting.case_id, invitation_id=invitation.id,
                      answered_with=given["answered_with"])
         return _nobody_here()
@@ -199,7 +204,10 @@ def decline():
         return _nobody_here()
     if state.current()["mode"] != state.HELP or not DeclineForm().validate_on_submit():
         return redirect(url_for("handover.answer"))
-    answering.decline(invitation, g.lang, DeclineForm().submission.data, given=answering.GIVEN_WITH_HELP)
+    try:
+        answering.decline(invitation, g.lang, DeclineForm().submission.data, given=answering.GIVEN_WITH_HELP)
+    except answering.RoundLocked:
+        return _nobody_here()
     audit.record("handover.declined", invitation.round.meeting.case_id, invitation_id=invitation.id)
     return _nobody_here()
 
