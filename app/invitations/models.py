@@ -248,7 +248,7 @@ describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udf
     "declined": personal(_l("At personen ikke ville svare.")),
     "language": personal(_l("Det sprog, personen svarede på.")),
     "submitted_at": personal(_l("Hvornår personen svarede.")),
-    "answered_with": personal(_l("Om personen svarede på sagsbehandlerens enhed med hjælp, eller om svaret er "
+    "answered_with": personal(_l("Om personen svarede på rådgiverens enhed med hjælp, eller om svaret er "
                                  "skrevet af fra et papirskema.")),
     "paper_dated": personal(_l("Datoen på papirskemaet, når svaret er skrevet af fra papir.")),
 })
