@@ -1,6 +1,8 @@
 """Hand-over mode on one tablet in Chromium (issue 18 item 2): two participants in a row, and after
 the first has sent, the back button and a reload show nothing of theirs."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -8,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.invitations.models import Response
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.test_reconcile import axe_violations
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -65,10 +68,13 @@ def test_two_people_in_a_row_on_one_tablet(app, live_server, tablet, make, casew
     tablet.goto(f"{live_server}/rounds/{ids.round}/screen")
     tablet.get_by_role("button", name="Svar på denne enhed").click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal svare nu?")
+    assert axe_violations(tablet) == []
     tablet.get_by_role("button", name="Emma").click()
     tablet.wait_for_url("**/handover/form")
     assert tablet.locator("nav.staff, a[href^='/cases']").count() == 0  # no staff navigation
+    assert axe_violations(tablet) == []
     answer(tablet, CHILD)
+    assert axe_violations(tablet) == []
 
     # The next person presses back, reloads, walks the history: nothing of Emma's.
     tablet.go_back()
@@ -94,3 +100,22 @@ def test_two_people_in_a_row_on_one_tablet(app, live_server, tablet, make, casew
                                     .where(Response.superseded_at.is_(None))).all()
     assert sorted(stored) == sorted([(ids.invitations["child"], "help")] * 2
                                     + [(ids.invitations["mother"], "help")] * 2)
+
+
+def test_a_paper_form_is_typed_in_with_the_papers_date(app, live_server, tablet, make, caseworker):
+    ids = make.emma(caseworker)
+    tablet.goto(f"{live_server}/rounds/{ids.round}")
+    tablet.get_by_role("button", name="Indtast svar fra papir").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal indtastes fra papir?")
+    tablet.get_by_role("button", name="Mette").click()
+    tablet.wait_for_url("**/handover/form")
+    assert axe_violations(tablet) == []
+    tablet.get_by_label("Datoen på papiret").fill(date.today().isoformat())
+    for name, value in MOTHER.items():
+        tablet.locator(f'input[name="{name}"]').fill(value)
+    tablet.get_by_role("button", name="Gem svarene fra papiret").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal indtastes fra papir?")
+    with app.app_context():
+        stored = db.session.execute(select(Response.answered_with, Response.paper_dated)
+                                    .where(Response.invitation_id == ids.invitations["mother"])).all()
+    assert stored == [("paper", date.today())] * 2
