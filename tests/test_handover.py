@@ -394,3 +394,31 @@ def test_a_form_sent_after_its_link_was_revoked_or_the_round_decided_stores_noth
     sent = handed.post("/handover/form", data=CHILD_FORM)
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/handover/tak")
     assert current(app, emma.invitations["child"]) == []
+
+
+# Bad input on the device gets a clear message and loses nothing, never a server error (DESIGN.md §3):
+# (mode, posted besides a whole form, refused). Two values for one field: the first is read.
+TODAY = date.today().isoformat()
+HOSTILE = [
+    ("help", {"fit-outcome-child.me": "x" * 100_000}, True),
+    ("help", {"fit-outcome-child.me": "7\x00"}, True),
+    ("help", {"fit-outcome-child.me": "-1", "submission": "../../etc"}, True),
+    ("help", {"fit-outcome-child.me": ["1", "2"]}, False),
+    ("help", {"dated": "9999-99-99"}, False),  # no date on a form answered with help: not read
+    ("paper", {"dated": "9999-99-99"}, True),
+    ("paper", {"dated": "\x00" * 10}, True),
+    ("paper", {"dated": "1" * 10_000}, True),
+    ("paper", {"dated": TODAY, "fit-outcome-child.me": "x" * 100_000}, True),
+]
+
+
+@pytest.mark.parametrize("mode, posted, refused", HOSTILE)
+def test_hostile_input_on_the_device_gets_a_clear_message(app, staff, emma, mode, posted, refused):
+    start(staff, emma.round, mode)
+    hand_to(staff, emma.invitations["mother"])
+    response = staff.post("/handover/form", data={**MOTHER_FORM, **posted})
+    if refused:
+        assert response.status_code == 200 and "Der mangler noget" in response.text
+        assert current(app, emma.invitations["mother"]) == []
+    else:
+        assert response.status_code == 302
