@@ -24,7 +24,8 @@ OPEN_TO_ANY_CASEWORKER |= FIGURE_PAGES
 # Issue 18 item 2: hand-over mode's pages (tests/test_handover.py). Outside the mode they send a case
 # worker to their case list and show nothing; the mode is started on a round of the team's (handover.start).
 OPEN_TO_ANY_CASEWORKER |= {"handover.pick", "handover.hand_over", "handover.answer", "handover.decline",
-                           "handover.returned", "handover.unlock", "handover.end"}
+                           "handover.returned", "handover.unlock", "handover.unlock_idp", "handover.unlock_idp_back",
+                           "handover.end"}
 PUBLIC = {"static", "auth.login_view"}
 # The session warning's two requests answer an anonymous visitor with 401 and "0 seconds left",
 # not the login page (tests/test_sessions.py): they show nothing.
