@@ -391,3 +391,12 @@ def _demo_measures(case: Case) -> int:
         "kind": "network_foster_family", "started_on": today - timedelta(days=99)})
     db.session.commit()
     return running.id
+
+
+RESPOND_SCRIPT = '<script src="/static/respond.js" defer></script>'
+
+
+def no_script_but_ours(html: str) -> bool:
+    """Tell whether a respondent page's only script is static/respond.js: no inline script, nothing
+    from elsewhere. The page works without it (it only draws the lines and sends on a weak connection)."""
+    return html.count("<script") == html.count(RESPOND_SCRIPT)
