@@ -21,7 +21,7 @@ from app.instruments import fields as instrument_fields
 from app.instruments.catalogue import InstrumentError, word
 from app.instruments.cli import instruments_cli
 from app.instruments.fields import MESSAGES, check_messages, message
-from app.instruments.readers import SCALE_ENDS
+from app.instruments.readers import SCALE_ENDS, speaks_of_good_and_bad
 
 FORMS = Path(__file__).resolve().parents[1] / "forms"
 BROKEN = Path(__file__).resolve().parent / "broken_forms"
@@ -212,3 +212,17 @@ def test_an_indicator_forms_respondent_text_must_exist_but_its_staff_text_need_n
     forms = load_indicator_forms(tmp_path, RESPONDENT_LANGUAGES, ["da", "en"])
     shown = tmp_path / "indicators-child-family.toml"
     assert check_indicator_languages(forms) == [f"{shown}: factor 'family': child_title: no 'uk' text"]
+
+
+@pytest.mark.parametrize(("end", "lang", "speaks"), [
+    ("جيد جدًا", "ar", True),
+    ("سيئ", "ar", True),
+    ("أوافق تمامًا", "ar", False),
+    ("Дуже добре", "uk", True),
+    ("Погано", "uk", True),
+    ("Повністю так", "uk", False),
+])
+def test_an_end_written_by_hand_is_read_for_bad_and_good_in_arabic_and_ukrainian(end: str, lang: str,
+                                                                                  speaks: bool) -> None:
+    """Issue 11 item 11 in the new languages: an end about bad and good must be the shared pair."""
+    assert speaks_of_good_and_bad(end, lang) is speaks

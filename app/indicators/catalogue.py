@@ -22,6 +22,11 @@ names whose relation to the child a part is about: that person is not asked it. 
 staff roles (the case worker, the provider, the school) read [steps] and `title`; the
 others read [respondent_steps], the child `child_title` ("du"), the adults `about_title`
 with {child} for the child's first name.
+
+Languages (issue 18 item 1): what the child, the parents and the network read exists in every
+respondent language (Config.RESPONDENT_LANGUAGES: da, en, ar, uk); what only staff read, in
+the staff languages (Config.LANGUAGES). `translator_check` lists the languages whose texts are
+a first translation, the organisation's to have checked by a translator.
 """
 
 from __future__ import annotations
