@@ -226,3 +226,17 @@ def test_an_end_written_by_hand_is_read_for_bad_and_good_in_arabic_and_ukrainian
                                                                                   speaks: bool) -> None:
     """Issue 11 item 11 in the new languages: an end about bad and good must be the shared pair."""
     assert speaks_of_good_and_bad(end, lang) is speaks
+
+
+@pytest.mark.parametrize(("lang", "typed", "shown"), [("ar", "7.5", "7.5"), ("uk", "7,5", "7,5")])
+def test_a_line_answered_in_arabic_or_ukrainian_keeps_the_languages_decimal_mark(
+        app: Flask, lang: str, typed: str, shown: str) -> None:
+    """A line's number is read and shown with the decimal mark of the form's language."""
+    catalogue = load_catalogue(FORMS, RESPONDENT_LANGUAGES)
+    form_class = build_form_class([catalogue.get("fit-session")], lang)
+    with app.test_request_context(method="POST", data={"fit-session.heard": typed}):
+        form = form_class()
+        form.validate()
+    assert "heard" not in form.errors.get("fit-session", {})
+    assert form["fit-session"]["heard"].data == 7.5
+    assert form["fit-session"]["heard"]._value() == shown
