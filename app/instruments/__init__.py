@@ -27,6 +27,7 @@ from app.instruments.fields import (
     answers_from_form,
     build_block_form,
     build_form_class,
+    check_messages,
     form_data_from_answers,
 )
 from app.instruments.proposal import for_feedback, propose
@@ -78,4 +79,6 @@ def init_app(app: Flask) -> None:
         app.logger.warning("instrument text missing: %s", problem)
     for problem in check_wording(catalogue):
         app.logger.warning("instrument wording: %s", problem)
+    for problem in check_messages(catalogue.languages):
+        app.logger.warning("validation message missing: %s", problem)
     app.extensions["instruments"] = catalogue
