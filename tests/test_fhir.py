@@ -323,3 +323,60 @@ def test_free_text_is_left_out_unless_asked_for(demo):
     assert {a["valueCoding"]["code"] for item in withheld["item"] for a in item["answer"]} == {WITHHELD}
     given = valid(QuestionnaireResponse, questionnaire_response(written, free_text=True))
     assert [item["answer"][0]["valueString"] for item in given["item"]] == list(written.answers.values())
+
+
+# --- odd stored values: an older answer, a hand-edited row — valid FHIR, never an error --------------------
+
+ODD_VALUES = [
+    # item type, stored value, what the answer is
+    ("vas", "seven", {"valueCoding": {"code": WITHHELD}}),
+    ("vas", float("nan"), {"valueString": "NaN"}),  # not a number FHIR can hold, and no prose
+    ("vas", 7, {"valueDecimal": 7.0}),
+    ("scale", 99, {"valueCoding": {"code": "99"}}),
+    ("scale", [1, 2], {"valueCoding": {"code": WITHHELD}}),
+    ("text", {"a": 1}, {"valueCoding": {"code": WITHHELD}}),
+    ("text", 5, {"valueInteger": 5}),
+    ("longtext", "x" * 100_000, {"valueCoding": {"code": WITHHELD}}),
+]
+
+
+@pytest.mark.parametrize("item_type,value,expected", ODD_VALUES)
+def test_an_odd_stored_value_is_still_a_valid_answer(item_type, value, expected):
+    instrument = next(i for i in CATALOGUE.all() if any(item.type == item_type for item in i.items))
+    item = next(item for item in instrument.items if item.type == item_type)
+    found = answer(instrument.id, item, value)
+    kind, wanted = next(iter(expected.items()))
+    assert kind in found
+    if isinstance(wanted, dict):
+        assert found[kind]["code"] == wanted["code"]
+    else:
+        assert found[kind] == wanted
+    QuestionnaireResponse({"resourceType": "QuestionnaireResponse", "status": "completed",
+                           "item": [{"linkId": item.key, "answer": [found]}]}, strict=True)
+
+
+@pytest.mark.parametrize("answers", [None, [], "text", {"scores": "none"}, {"scores": {"health": 3}},
+                                     {"scores": {"health": {"status": {"x": 1}, "goal": None}}}])
+def test_odd_stored_answers_make_a_valid_response(answers):
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    form = INDICATORS.get("indicators-child-family")
+    invitation = SimpleNamespace(person_id=3, round=SimpleNamespace(meeting=SimpleNamespace(case_id=1)))
+    response = SimpleNamespace(id=1, instrument_id=form.id, instrument_version=form.version, answers=answers,
+                               declined=False, language="da", submitted_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
+                               respondent_role="mother", respondent_relation=None, invitation=invitation)
+    valid(QuestionnaireResponse, questionnaire_response(response, form, secret="key"))
+
+
+def test_an_answer_to_an_earlier_version_names_it_and_the_bundle_holds_no_other_version(demo):
+    round_ = next(r for m in demo.meetings for r in m.rounds if r.kind == "feedback" and r.is_locked)
+    older = next(r for inv in round_.invitations for r in inv.current_responses)
+    older.instrument_version = CATALOGUE.get(older.instrument_id).version - 1
+    found = valid(Bundle, bundle(round_))
+    answered = [e["resource"] for e in found["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"
+                and e["resource"]["identifier"]["value"] == str(older.id)]
+    assert answered[0]["questionnaire"] == canonical(older.instrument_id, older.instrument_version)
+    held = {e["resource"]["url"] + "|" + e["resource"]["version"] for e in found["entry"]
+            if e["resource"]["resourceType"] == "Questionnaire"}
+    assert answered[0]["questionnaire"] not in held

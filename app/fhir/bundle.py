@@ -31,10 +31,13 @@ def bundle(round_: Any, secret: str | bytes | None = None, free_text: bool = Fal
     responses = []
     for invitation in round_.invitations:
         for response in invitation.current_responses:
-            form = forms.get(response.instrument_id) or find_form(response.instrument_id)
+            form = find_form(response.instrument_id)
             if not isinstance(form, (Instrument, IndicatorForm)):
                 continue
-            forms[response.instrument_id] = form
+            # The Questionnaire goes along when it is the version answered; an answer to an
+            # earlier version names its canonical, which the bundle does not hold.
+            if form.version == response.instrument_version:
+                forms[response.instrument_id] = form
             responses.append(questionnaire_response(response, form, secret, free_text))
     entries = [{"fullUrl": f"{BASE}/Questionnaire/{fhir_id(form_id)}", "resource": questionnaire(form)}
                for form_id, form in forms.items()]

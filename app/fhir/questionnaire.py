@@ -18,7 +18,7 @@ holding the split parts as groups of their own; an ICF form adds the overall fun
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from app.fhir.codes import (
@@ -216,6 +216,11 @@ def instrument_questionnaire(instrument: Instrument) -> dict:
     return found
 
 
+def questionnaires(instruments: Iterable[Instrument], indicator_forms: Iterable[IndicatorForm]) -> list[dict]:
+    """Every form as a Questionnaire: the instruments of forms/, then the indicator forms."""
+    return [questionnaire(form) for form in (*instruments, *indicator_forms)]
+
+
 # --- indicator forms -----------------------------------------------------------------------------
 
 def _steps(form: IndicatorForm, factor: Factor, goal: bool) -> list[dict]:
@@ -272,4 +277,4 @@ def indicator_questionnaire(form: IndicatorForm) -> dict:
     return found
 
 
-__all__ = ["ITEM_TYPES", "indicator_questionnaire", "instrument_questionnaire", "question", "questionnaire"]
+__all__ = ["ITEM_TYPES", "indicator_questionnaire", "instrument_questionnaire", "question", "questionnaire", "questionnaires"]

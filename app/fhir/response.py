@@ -16,6 +16,8 @@ with Samstem's coded answer "declined" — not a stopped response: saying no is 
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,9 +44,6 @@ from app.indicators.catalogue import IndicatorForm
 from app.instruments.catalogue import Instrument, Item
 from app.instruments.registry import find_form
 
-# Item types whose stored string is a code, not prose.
-CODED = ("choice", "decimal", "boolean")
-
 
 class NoQuestionnaire(LookupError):
     """The answer is to a form with no Questionnaire (such as the provider's status)."""
@@ -63,22 +62,30 @@ def answer(form_id: str, item: Item | None, value: Any, lang: str = "da", free_t
     if value == DONT_KNOW:
         return {"valueCoding": answer_coding(DONT_KNOW)}
     kind = ITEM_TYPES.get(item.type) if item is not None else None
-    if isinstance(value, str) and kind not in CODED and not free_text:
-        return {"valueCoding": answer_coding(WITHHELD)}
-    if kind == "decimal":
-        return {"valueDecimal": float(value)}
-    if kind == "boolean":
-        return {"valueBoolean": bool(value)}
-    if kind == "choice":
+    if kind == "decimal" and _number(value) is not None:
+        return {"valueDecimal": _number(value)}
+    if kind == "boolean" and isinstance(value, bool):
+        return {"valueBoolean": value}
+    if kind == "choice" and isinstance(value, (str, int)) and not isinstance(value, bool):
         return _coded(options_system(form_id, item.key), value, item.labels(lang), item.values)
-    # A text, or an item the current version of the form no longer has: typed by the value.
+    # A text, an item the current version of the form no longer has, or a value its type does
+    # not expect (an older answer): typed by the value, prose only when asked for.
+    if not free_text and not isinstance(value, (bool, int, float)):
+        return {"valueCoding": answer_coding(WITHHELD)}
     if isinstance(value, bool):
         return {"valueBoolean": value}
     if isinstance(value, int):
         return {"valueInteger": value}
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):
         return {"valueDecimal": value}
-    return {"valueString": str(value)}
+    return {"valueString": value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)}
+
+
+def _number(value: Any) -> float | None:
+    """The value as a finite number, or None (text, a bool, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 def _blank(value: Any) -> bool:
@@ -119,11 +126,13 @@ def _factor_items(form: IndicatorForm, key: str, entry: Mapping[str, Any], free_
 
 def _indicator_items(form: IndicatorForm, answers: Mapping[str, Any], free_text: bool) -> list[dict]:
     """Factor groups as the Questionnaire nests them: a split part inside its family factor."""
-    scores = answers.get("scores") or {}
+    scores = answers.get("scores")
+    scores = scores if isinstance(scores, Mapping) else {}
     groups: dict[str, dict] = {}
     for factor in form.all_factors:
         for key in (factor.key, *(part.key for part in factor.parts)):
-            inner = _factor_items(form, key, scores.get(key) or {}, free_text)
+            entry = scores.get(key)
+            inner = _factor_items(form, key, entry if isinstance(entry, Mapping) else {}, free_text)
             if not inner:
                 continue
             top = groups.setdefault(factor.key, {"linkId": factor.key, "item": []})
@@ -180,12 +189,13 @@ def questionnaire_response(response: Any, form: Instrument | IndicatorForm | Non
         "authored": response.submitted_at.isoformat(timespec="seconds"),
         "source": _source(response, secret),
     }
+    answers = response.answers if isinstance(response.answers, Mapping) else {}
     if response.declined:
         items = _declined_items(form)
     elif isinstance(form, Instrument):
-        items = _instrument_items(form, response.answers or {}, response.language, free_text)
+        items = _instrument_items(form, answers, response.language, free_text)
     else:
-        items = _indicator_items(form, response.answers or {}, free_text)
+        items = _indicator_items(form, answers, free_text)
     if items:
         found["item"] = items
     return found
