@@ -27,6 +27,7 @@ from app.fhir.codes import (
     INFORMANT_EXTENSION,
     MAX_VALUE,
     MIN_VALUE,
+    READER_WORDING_EXTENSION,
     ROLE_SYSTEM,
     TRANSLATION,
     WITHHELD,
@@ -358,15 +359,8 @@ def test_an_odd_stored_value_is_still_a_valid_answer(item_type, value, expected)
 @pytest.mark.parametrize("answers", [None, [], "text", {"scores": "none"}, {"scores": {"health": 3}},
                                      {"scores": {"health": {"status": {"x": 1}, "goal": None}}}])
 def test_odd_stored_answers_make_a_valid_response(answers):
-    from datetime import datetime, timezone
-    from types import SimpleNamespace
-
     form = INDICATORS.get("indicators-child-family")
-    invitation = SimpleNamespace(person_id=3, round=SimpleNamespace(meeting=SimpleNamespace(case_id=1)))
-    response = SimpleNamespace(id=1, instrument_id=form.id, instrument_version=form.version, answers=answers,
-                               declined=False, language="da", submitted_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
-                               respondent_role="mother", respondent_relation=None, invitation=invitation)
-    valid(QuestionnaireResponse, questionnaire_response(response, form, secret="key"))
+    valid(QuestionnaireResponse, questionnaire_response(_stored(form.id, answers), form, secret="key"))
 
 
 def test_an_answer_to_an_earlier_version_names_it_and_the_bundle_holds_no_other_version(demo):
@@ -380,3 +374,45 @@ def test_an_answer_to_an_earlier_version_names_it_and_the_bundle_holds_no_other_
     held = {e["resource"]["url"] + "|" + e["resource"]["version"] for e in found["entry"]
             if e["resource"]["resourceType"] == "Questionnaire"}
     assert answered[0]["questionnaire"] not in held
+
+
+def test_each_reader_s_words_are_in_the_questionnaire():
+    # participation-child: a child reads "Passer helt", a young person "Helt enig" (issue 11 item 5).
+    found = questionnaire(CATALOGUE.get("participation-child"))
+    scale = next(item for item in found["item"] if item["type"] == "choice")
+    wordings = {part["valueCode"]: e for e in scale["extension"] if e["url"] == READER_WORDING_EXTENSION
+                for part in e["extension"] if part["url"] == "reader"}
+    assert set(wordings) == {"youth"}
+    labels = [p["valueString"] for p in wordings["youth"]["extension"] if p["url"] == "label"]
+    assert labels == ["Helt uenig", "Uenig", "Både og", "Enig", "Helt enig"]
+    # fit-outcome: a parent reads each question worded about the child.
+    found = questionnaire(CATALOGUE.get("fit-outcome"))
+    item = CATALOGUE.get("fit-outcome").items[0]
+    adult = next(e for e in found["item"][0]["extension"] if e["url"] == READER_WORDING_EXTENSION)
+    parts = {p["url"]: p for p in adult["extension"]}
+    assert parts["reader"]["valueCode"] == "adult"
+    assert parts["text"]["valueString"] == item.about_texts["da"]
+    assert english(parts["text"]["_valueString"]) == item.about_texts["en"]
+
+
+def _stored(form_id: str, answers: dict, role: str = "mother", child_age: int = 9, declined: bool = False):
+    """A stored answer as questionnaire_response reads it, without a database."""
+    from datetime import date, datetime, timezone
+    from types import SimpleNamespace
+
+    case = SimpleNamespace(child_age=lambda on: child_age)
+    meeting = SimpleNamespace(case_id=1, case=case, held_on=date(2026, 1, 2))
+    invitation = SimpleNamespace(person_id=3, round=SimpleNamespace(meeting=meeting))
+    return SimpleNamespace(id=1, instrument_id=form_id, instrument_version=1, answers=answers, declined=declined,
+                           language="da", submitted_at=datetime(2026, 1, 2, tzinfo=timezone.utc),
+                           respondent_role=role, respondent_relation=None, invitation=invitation)
+
+
+@pytest.mark.parametrize("age,label", [(9, "Passer helt"), (15, "Helt enig")])
+def test_an_option_s_display_is_the_label_the_respondent_read(age, label):
+    # participation-child: a child of 9 reads "Passer helt", a young person of 15 "Helt enig" (issue 11 item 5).
+    form = CATALOGUE.get("participation-child")
+    response = _stored(form.id, {"listened": 5}, role="child", child_age=age)
+    found = valid(QuestionnaireResponse, questionnaire_response(response, form, secret="key"))
+    assert found["item"][0]["answer"][0]["valueCoding"]["code"] == "5"
+    assert found["item"][0]["answer"][0]["valueCoding"]["display"] == label

@@ -26,6 +26,9 @@ ANSWER_SYSTEM = f"{BASE}/CodeSystem/answer"
 ROLE_SYSTEM = f"{BASE}/CodeSystem/respondent-role"
 INFORMANT_EXTENSION = f"{BASE}/StructureDefinition/informant"
 RELATION_EXTENSION = f"{BASE}/StructureDefinition/respondent-relation"
+# An item as another reader reads it (the child up to 12, the young person, the adult answering
+# about the child: app.instruments.readers): its reader, text and option or end labels.
+READER_WORDING_EXTENSION = f"{BASE}/StructureDefinition/reader-wording"
 CASE_SYSTEM = "urn:samstem:case"
 PERSON_SYSTEM = "urn:samstem:person"
 RESPONSE_SYSTEM = "urn:samstem:response"

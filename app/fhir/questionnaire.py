@@ -31,6 +31,7 @@ from app.fhir.codes import (
     MAX_VALUE,
     MIN_VALUE,
     ORDINAL_VALUE,
+    READER_WORDING_EXTENSION,
     ROLE_SYSTEM,
     ROLE_WORDS,
     UCUM,
@@ -46,6 +47,7 @@ from app.fhir.codes import (
 from app.indicators.catalogue import Factor, IndicatorForm
 from app.indicators.classification import FUNCTION_LEVELS
 from app.instruments.catalogue import VAS_MAX, VAS_MIN, Audience, Instrument, Item
+from app.instruments.readers import ADULT
 
 PUBLISHER = "Samstem"
 # The FHIR item type of each item type a form file may ask (catalogue.QUESTION_TYPES).
@@ -83,11 +85,6 @@ def _option(system: str, code: str, words: Mapping[str, str], ordinal: int | Non
     return option
 
 
-def _labels_by_position(item: Item) -> list[dict[str, str]]:
-    """One {lang: label} per value of the item, from its per-language label lists."""
-    return [{lang: labels[n] for lang, labels in item.label_texts.items()} for n in range(len(item.values))]
-
-
 def _dont_know() -> dict:
     return {"valueCoding": answer_coding(DONT_KNOW)}
 
@@ -109,7 +106,7 @@ def _scale(instrument: Instrument, item: Item, found: dict) -> None:
     system = options_system(instrument.id, item.key)
     found["extension"] = [_control("radio-button")]
     found["answerOption"] = [_option(system, value, words, int(value))
-                             for value, words in zip(item.values, _labels_by_position(item))]
+                             for value, words in zip(item.values, _labels_of(item))]
     if item.dont_know:
         found["answerOption"].append(_dont_know())
 
@@ -117,7 +114,7 @@ def _scale(instrument: Instrument, item: Item, found: dict) -> None:
 def _choice(instrument: Instrument, item: Item, found: dict) -> None:
     system = options_system(instrument.id, item.key)
     found["extension"] = [_control("radio-button")]
-    found["answerOption"] = [_option(system, value, words) for value, words in zip(item.values, _labels_by_position(item))]
+    found["answerOption"] = [_option(system, value, words) for value, words in zip(item.values, _labels_of(item))]
 
 
 def _text(instrument: Instrument, item: Item, found: dict) -> None:
@@ -134,13 +131,45 @@ CONSTRAINTS: dict[str, Callable[[Instrument, Item, dict], None]] = {
 }
 
 
+def _labels_of(item: Item) -> list[dict[str, str]]:
+    """One {lang: label} per scale point, option or line end of the item."""
+    count = len(next(iter(item.label_texts.values()), ()))
+    return [{lang: labels[n] for lang, labels in item.label_texts.items()} for n in range(count)]
+
+
+def _wording_of(instrument: Instrument, item: Item, reader: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The item's text and labels (per language) as this reader reads them; the adult reads
+    the question worded about the child."""
+    read = instrument.for_reader(reader).item(item.key)
+    return {lang: read.text(lang, about_child=reader == ADULT) for lang in read.texts}, _labels_of(read)
+
+
+def _reader_wordings(instrument: Instrument, item: Item) -> list[dict]:
+    """One reader-wording extension per reader the form is sent to who reads the item in other
+    words than the Questionnaire's own (its text and option or end labels)."""
+    own = (dict(item.texts), _labels_of(item))
+    found = []
+    for reader in instrument.readers:
+        texts, labels = wording = _wording_of(instrument, item, reader)
+        if wording == own:
+            continue
+        parts = [{"url": "reader", "valueCode": reader}, put_text({"url": "text"}, "valueString", texts)]
+        parts += [put_text({"url": "label"}, "valueString", words) for words in labels]
+        found.append({"url": READER_WORDING_EXTENSION, "extension": parts})
+    return found
+
+
 def question(instrument: Instrument, item: Item) -> dict:
-    """One item of an instrument as a Questionnaire item."""
+    """One item of an instrument as a Questionnaire item, in the words of the form's own reader;
+    the other readers' words in reader-wording extensions."""
     found: dict[str, Any] = {"linkId": item.key}
     put_text(found, "text", item.texts)
     found["type"] = ITEM_TYPES[item.type]
     found["required"] = item.required
     CONSTRAINTS[item.type](instrument, item, found)
+    wordings = _reader_wordings(instrument, item)
+    if wordings:
+        found["extension"] = [*found.get("extension", []), *wordings]
     return found
 
 

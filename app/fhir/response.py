@@ -11,7 +11,8 @@ coded answer "free_text_withheld", unless the caller asks for it (free_text=True
 
 A form the respondent said no to is a completed response whose every item is answered
 with Samstem's coded answer "declined" — not a stopped response: saying no is an answer.
-"ved ikke" is Samstem's coded answer "dont_know".
+"ved ikke" is Samstem's coded answer "dont_know". An option's display is its label as the
+respondent read it (a young person's "Helt enig", a child's "Passer helt": the same code).
 """
 
 from __future__ import annotations
@@ -193,7 +194,9 @@ def questionnaire_response(response: Any, form: Instrument | IndicatorForm | Non
     if response.declined:
         items = _declined_items(form)
     elif isinstance(form, Instrument):
-        items = _instrument_items(form, answers, response.language, free_text)
+        meeting = response.invitation.round.meeting
+        read = form.for_respondent(response.respondent_role, meeting.case.child_age(meeting.held_on))
+        items = _instrument_items(read, answers, response.language, free_text)
     else:
         items = _indicator_items(form, answers, free_text)
     if items:
