@@ -200,6 +200,9 @@ def test_every_indicator_form_is_a_valid_questionnaire_with_a_group_per_factor(f
         assert codes == [str(step) for step in form.scale] + [DONT_KNOW]
         parts = [i["linkId"] for i in group["item"] if i["type"] == "group"]
         assert parts == [part.key for part in factor.parts]
+        # Who is asked the factor (issue 11 item 1).
+        asked = {p["valueCoding"]["code"] for p in group["extension"][0]["extension"] if p["url"] == "role"}
+        assert group["extension"][0]["url"] == INFORMANT_EXTENSION and asked == set(factor.asked)
     if form.is_icf:
         level = found["item"][-1]
         assert [o["valueCoding"]["code"] for o in level["answerOption"]] == ["A", "B", "C", "D", "E", DONT_KNOW]

@@ -265,6 +265,11 @@ def _factor(form: IndicatorForm, factor: Factor) -> dict:
     put_text(group, "text", factor.titles)
     group["type"] = "group"
     group["required"] = False
+    # Who is asked this factor (`asked`), and a child only from `min_age` (issue 11 item 1).
+    roles = [_extension("role", "Coding", coding(ROLE_SYSTEM, role, ROLE_WORDS.get(role))) for role in sorted(factor.asked)]
+    if factor.min_age is not None:
+        roles.append(_extension("age", "Range", _age_range(factor.min_age, None)))
+    group["extension"] = [{"url": INFORMANT_EXTENSION, "extension": roles}]
     status = {"linkId": f"{factor.key}.status", "text": "Status", "_text": _english("Status"),
               "type": "choice", "answerOption": _steps(form, factor, goal=False)}
     parts = [status]
