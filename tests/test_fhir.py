@@ -70,6 +70,56 @@ def valid(model: type, resource: dict) -> dict:
     return resource
 
 
+# R4's value sets and invariants fhirclient does not check (hl7.org/fhir/R4/questionnaire.html#invs).
+ITEM_TYPE_CODES = {"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string", "text",
+                   "url", "choice", "open-choice", "attachment", "reference", "quantity"}
+ANSWER_KINDS = {"decimal": "valueDecimal", "integer": "valueInteger", "boolean": "valueBoolean", "string": "valueString",
+                "text": "valueString", "choice": "valueCoding"}
+
+
+def r4_questionnaire_rules(resource: dict) -> None:
+    assert resource["status"] in ("draft", "active", "retired", "unknown")
+    link_ids = []
+
+    def walk(items: list[dict]) -> None:
+        for item in items:
+            link_ids.append(item["linkId"])
+            assert item["type"] in ITEM_TYPE_CODES
+            assert item["type"] != "group" or item.get("item"), "que-1: a group holds items"
+            assert item["type"] != "display" or not item.get("item"), "que-1: a display holds none"
+            assert item["type"] != "display" or "required" not in item, "que-6: a display is not required"
+            assert "answerOption" not in item or item["type"] in ("choice", "open-choice"), "que-5"
+            assert "maxLength" not in item or item["type"] in ("boolean", "decimal", "integer", "string", "text",
+                                                                "url", "open-choice"), "que-10"
+            walk(item.get("item", []))
+
+    walk(resource["item"])
+    assert len(link_ids) == len(set(link_ids)), "que-2: linkIds are unique"
+
+
+def response_fits(questionnaire_json: dict, response: dict) -> None:
+    """Each answered linkId is an item of the Questionnaire at the same place, answered with its
+    type's value, or with one of Samstem's coded answers ("ved ikke", declined, free text left out)."""
+    assert response["status"] in ("in-progress", "completed", "amended", "entered-in-error", "stopped")
+
+    def walk(asked: list[dict], answered: list[dict]) -> None:
+        by_id = {item["linkId"]: item for item in asked}
+        for item in answered:
+            question = by_id[item["linkId"]]
+            for given in item.get("answer", []):
+                coded = given.get("valueCoding", {})
+                if coded.get("system") == ANSWER_SYSTEM:
+                    assert coded["code"] in (DONT_KNOW, DECLINED, WITHHELD)
+                    continue
+                assert set(given) == {ANSWER_KINDS[question["type"]]}, (item["linkId"], given)
+                if question["type"] == "choice":
+                    options = {(o["valueCoding"]["system"], o["valueCoding"]["code"]) for o in question["answerOption"]}
+                    assert (coded["system"], coded["code"]) in options
+            walk(question.get("item", []), item.get("item", []))
+
+    walk(questionnaire_json["item"], response.get("item", []))
+
+
 def english(element: dict) -> str | None:
     """The English translation an `_element` carries."""
     for extension in (element or {}).get("extension", []):
@@ -88,6 +138,10 @@ def test_the_validator_refuses_what_is_not_r4():
                               strict=True)
     with pytest.raises(FHIRValidationError):
         Element({"extension": [{"url": TRANSLATION, "valueNumber": 1}]}, strict=True)
+    # A bundle's resources are checked too.
+    with pytest.raises(FHIRValidationError):
+        Bundle({"resourceType": "Bundle", "type": "collection",
+                "entry": [{"resource": {"resourceType": "QuestionnaireResponse", "subject": "case 1"}}]}, strict=True)
 
 
 # --- item types: one row per type a form file may ask (INSTRUMENTS.md; app/fhir/questionnaire.py) -------------
@@ -153,6 +207,7 @@ def _faithful_item(item: Item, found: dict) -> None:
 def test_every_instrument_is_a_valid_questionnaire_that_says_what_its_file_says(instrument_id):
     instrument = CATALOGUE.get(instrument_id)
     found = valid(Questionnaire, questionnaire(instrument))
+    r4_questionnaire_rules(found)
     assert found["language"] == "da"
     assert found["url"].endswith(f"/Questionnaire/{instrument.id}") and found["version"] == str(instrument.version)
     assert (found["title"], english(found["_title"])) == (instrument.titles["da"], instrument.titles["en"])
@@ -190,6 +245,7 @@ def test_a_child_form_says_the_childs_ages():
 def test_every_indicator_form_is_a_valid_questionnaire_with_a_group_per_factor(form_id):
     form = INDICATORS.get(form_id)
     found = valid(Questionnaire, questionnaire(form))
+    r4_questionnaire_rules(found)
     assert found["status"] == ("draft" if form.draft else "active")
     groups = [item for item in found["item"] if item["type"] == "group"]
     assert [g["linkId"] for g in groups] == [f.key for f in form.all_factors]
@@ -295,6 +351,10 @@ def test_every_round_of_the_demo_is_a_valid_bundle_without_a_name(demo):
                           for e in entries if e["resource"]["resourceType"] == "Questionnaire"}
         assert {r["questionnaire"] for r in responses} == questionnaires
         assert len({e["fullUrl"] for e in entries}) == len(entries)
+        by_canonical = {e["resource"]["url"] + "|" + e["resource"]["version"]: e["resource"]
+                        for e in entries if e["resource"]["resourceType"] == "Questionnaire"}
+        for response in responses:
+            response_fits(by_canonical[response["questionnaire"]], response)
         if responses:
             kinds.add(round_.kind)
     assert kinds == {"feedback", "indicators", "see_happen"}
@@ -311,6 +371,7 @@ def test_a_declined_form_is_a_completed_response_coded_declined(demo):
     assert responses and len(responses) == len(invitation.instrument_ids)
     for response in responses:
         assert response["status"] == "completed"
+        response_fits(questionnaire(CATALOGUE.get(response["questionnaire"].split("/")[-1].split("|")[0])), response)
         answers = [a for item in response["item"] for a in item["answer"]]
         assert answers and {(a["valueCoding"]["system"], a["valueCoding"]["code"]) for a in answers} == {
             (ANSWER_SYSTEM, DECLINED)}
