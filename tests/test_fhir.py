@@ -480,3 +480,21 @@ def test_an_option_s_display_is_the_label_the_respondent_read(age, label):
     found = valid(QuestionnaireResponse, questionnaire_response(response, form, secret="key"))
     assert found["item"][0]["answer"][0]["valueCoding"]["code"] == "5"
     assert found["item"][0]["answer"][0]["valueCoding"]["display"] == label
+
+
+def test_app_fhir_is_pure_functions_out_of_the_http_layer():
+    # The API serves these (DESIGN.md §4: layers point one way; tests/test_layers.py): app/fhir
+    # imports no view and no public page, and of Flask only the current app (for its secret key).
+    import ast
+
+    from tests.test_layers import MODULES, SERVICE, VIEW, imports, layer
+
+    modules = [m for m in MODULES if m.startswith("app.fhir")]
+    assert {"app.fhir", "app.fhir.questionnaire", "app.fhir.response", "app.fhir.bundle", "app.fhir.codes"} <= set(modules)
+    for module in modules:
+        assert layer(module) == SERVICE
+        assert all(layer(target) != VIEW for target in imports(module)), module
+        tree = ast.parse(MODULES[module].read_text())
+        from_flask = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "flask"
+                      for alias in node.names}
+        assert from_flask <= {"current_app"}, module
