@@ -74,7 +74,7 @@ def valid(model: type, resource: dict) -> dict:
 ITEM_TYPE_CODES = {"group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time", "string", "text",
                    "url", "choice", "open-choice", "attachment", "reference", "quantity"}
 ANSWER_KINDS = {"decimal": "valueDecimal", "integer": "valueInteger", "boolean": "valueBoolean", "string": "valueString",
-                "text": "valueString", "choice": "valueCoding"}
+                "text": "valueString", "choice": "valueCoding", "date": "valueDate"}
 
 
 def r4_questionnaire_rules(resource: dict) -> None:
@@ -304,7 +304,7 @@ def _names(case) -> list[str]:
 
 def test_every_answer_of_the_demo_is_a_valid_response_without_a_name(demo):
     responses = [r for m in demo.meetings for round_ in m.rounds for inv in round_.invitations
-                 for r in inv.current_responses if round_.kind != "status"]
+                 for r in inv.current_responses]
     assert len(responses) > 30
     subjects = set()
     for response in responses:
@@ -343,7 +343,7 @@ def test_every_round_of_the_demo_is_a_valid_bundle_without_a_name(demo):
         for name in _names(demo):
             assert name not in text
         entries = found.get("entry", [])
-        answered = [r for inv in round_.invitations for r in inv.current_responses if r.instrument_id != "provider-status"]
+        answered = [r for inv in round_.invitations for r in inv.current_responses]
         responses = [e["resource"] for e in entries if e["resource"]["resourceType"] == "QuestionnaireResponse"]
         assert len(responses) == len(answered)
         # Each answered form's Questionnaire is in the bundle once, under the canonical the answers name.
@@ -357,7 +357,7 @@ def test_every_round_of_the_demo_is_a_valid_bundle_without_a_name(demo):
             response_fits(by_canonical[response["questionnaire"]], response)
         if responses:
             kinds.add(round_.kind)
-    assert kinds == {"feedback", "indicators", "see_happen"}
+    assert kinds == {"feedback", "indicators", "see_happen", "status"}
 
 
 def test_a_declined_form_is_a_completed_response_coded_declined(demo):
@@ -498,3 +498,60 @@ def test_app_fhir_is_pure_functions_out_of_the_http_layer():
         from_flask = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "flask"
                       for alias in node.names}
         assert from_flask <= {"current_app"}, module
+
+
+# --- the provider's status (INSTRUMENTS.md §3) ---------------------------------------------------------------
+
+def test_the_provider_status_is_a_valid_questionnaire_with_a_repeating_goal_group(app):
+    from app.fhir.status import status_questionnaire
+
+    with app.app_context():
+        found = valid(Questionnaire, status_questionnaire())
+    r4_questionnaire_rules(found)
+    assert [item["linkId"] for item in found["item"]] == [
+        "goals", "overall", "rating", "reviewed", "reviewed_on", "family_comments", "reason"]
+    goals = found["item"][0]
+    assert goals["repeats"] is True and [i["linkId"] for i in goals["item"]] == [
+        "goals.goal", "goals.attainment", "goals.done", "goals.works", "goals.worries", "goals.next",
+        "goals.observations"]
+    attainment = goals["item"][1]
+    assert [(o["valueCoding"]["code"], o["valueCoding"]["display"]) for o in attainment["answerOption"]] == [
+        ("full", "Helt opfyldt"), ("high", "I høj grad opfyldt"), ("some", "I nogen grad opfyldt"),
+        ("none", "Ikke opfyldt"), ("not_relevant", "Ikke relevant")]
+    rating = found["item"][2]
+    assert rating["type"] == "integer"
+    assert {e["url"].rsplit("/", 1)[1]: e["valueInteger"] for e in rating["extension"]} == {"minValue": 0, "maxValue": 10}
+    # The date and the family's comments only when it was reviewed with the family; the reason only when not.
+    shown_when = {item["linkId"]: item["enableWhen"][0]["answerBoolean"] for item in found["item"] if "enableWhen" in item}
+    assert shown_when == {"reviewed_on": True, "family_comments": True, "reason": False}
+    # Every question in both languages, the child never named.
+    for item in found["item"][1:]:
+        assert item["text"] and english(item["_text"])
+    assert english(found["item"][1]["_text"]) == "All in all, how are the child's well-being and development?"
+
+
+def test_a_provider_status_answer_names_each_goal_by_id_and_leaves_its_words_out(demo):
+    status = next(r for m in demo.meetings for round_ in m.rounds for inv in round_.invitations
+                  for r in inv.current_responses if r.instrument_id == "provider-status")
+    found = valid(QuestionnaireResponse, questionnaire_response(status))
+    goals = [item for item in found["item"] if item["linkId"] == "goals"]
+    assert [g["extension"][0]["valueIdentifier"]["value"] for g in goals] == [
+        str(goal["goal_id"]) for goal in status.answers["goals"]]
+    attainments = [i["answer"][0]["valueCoding"]["code"] for g in goals for i in g["item"]
+                   if i["linkId"] == "goals.attainment"]
+    assert attainments == ["some", "high", "full"]
+    by_id = {item["linkId"]: item["answer"][0] for item in found["item"] if "answer" in item}
+    assert by_id["rating"] == {"valueInteger": 7}
+    assert by_id["reviewed"] == {"valueBoolean": True}
+    assert by_id["overall"]["valueCoding"]["code"] == WITHHELD
+    assert "Emma" not in json.dumps(found, ensure_ascii=False)
+    given = questionnaire_response(status, free_text=True)
+    assert "Emma" in json.dumps(given, ensure_ascii=False)  # the goals' own words, asked for
+
+
+@pytest.mark.parametrize("answers", [None, {"goals": "x"}, {"goals": [1, {"goal_id": True, "attainment": "bogus"}]},
+                                     {"rating": "7", "reviewed": "maybe"}, {"reviewed_on": "not a day"},
+                                     {"reviewed_on": "2026-02-30"}, {"goals": [{"goal_id": 3, "done": ["x"]}]}])
+def test_odd_stored_statuses_make_a_valid_response(answers):
+    response = _stored("provider-status", answers, role="provider")
+    valid(QuestionnaireResponse, questionnaire_response(response, secret="key"))

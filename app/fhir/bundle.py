@@ -9,6 +9,7 @@ from typing import Any
 from app.fhir.codes import BASE, ROUND_SYSTEM, fhir_id, pseudonym
 from app.fhir.questionnaire import questionnaire
 from app.fhir.response import questionnaire_response
+from app.fhir.status import STATUS_ID, status_questionnaire
 from app.indicators.catalogue import IndicatorForm
 from app.instruments.catalogue import Instrument
 from app.instruments.registry import find_form
@@ -25,12 +26,18 @@ def bundle(round_: Any, secret: str | bytes | None = None, free_text: bool = Fal
     """Return the round (invitations.models.Round) as a Bundle of type collection.
 
     The current answers of every invitation, in invitation order; a superseded answer is left
-    out (the newer one holds). Answers to a form without a Questionnaire (the provider's
-    status) are left out too: the bundle holds what FHIR can say."""
-    forms: dict[str, Instrument | IndicatorForm] = {}
+    out (the newer one holds), and so is an answer to a form the app no longer knows."""
+    forms: dict[str, Instrument | IndicatorForm | dict] = {}
+    status = None
     responses = []
     for invitation in round_.invitations:
         for response in invitation.current_responses:
+            if response.instrument_id == STATUS_ID:
+                status = status if status is not None else status_questionnaire()
+                if response.instrument_version == int(status["version"]):
+                    forms[STATUS_ID] = status
+                responses.append(questionnaire_response(response, None, secret, free_text))
+                continue
             form = find_form(response.instrument_id)
             if not isinstance(form, (Instrument, IndicatorForm)):
                 continue
@@ -39,7 +46,8 @@ def bundle(round_: Any, secret: str | bytes | None = None, free_text: bool = Fal
             if form.version == response.instrument_version:
                 forms[response.instrument_id] = form
             responses.append(questionnaire_response(response, form, secret, free_text))
-    entries = [{"fullUrl": f"{BASE}/Questionnaire/{fhir_id(form_id)}", "resource": questionnaire(form)}
+    entries = [{"fullUrl": f"{BASE}/Questionnaire/{fhir_id(form_id)}",
+                "resource": form if isinstance(form, dict) else questionnaire(form)}
                for form_id, form in forms.items()]
     entries += [{"fullUrl": _full_url("response", resource["identifier"]["value"]), "resource": resource}
                 for resource in responses]

@@ -41,13 +41,14 @@ from app.fhir.codes import (
     role_concept,
 )
 from app.fhir.questionnaire import FACTOR_PARTS, ITEM_TYPES, LEVEL_KEY
+from app.fhir.status import STATUS_ID, status_items_answered
 from app.indicators.catalogue import IndicatorForm
 from app.instruments.catalogue import Instrument, Item
 from app.instruments.registry import find_form
 
 
 class NoQuestionnaire(LookupError):
-    """The answer is to a form with no Questionnaire (such as the provider's status)."""
+    """The answer is to a form with no Questionnaire (an unknown id)."""
 
 
 def _coded(system: str, value: Any, labels: tuple[str, ...], values: tuple[str, ...]) -> dict:
@@ -169,9 +170,11 @@ def questionnaire_response(response: Any, form: Instrument | IndicatorForm | Non
 
     `form` defaults to the app's form of the response's id; `secret` to the app's SECRET_KEY;
     free text is left out unless `free_text`.
-    NoQuestionnaire when the form has no Questionnaire (the provider's status)."""
-    form = form if form is not None else find_form(response.instrument_id)
-    if not isinstance(form, (Instrument, IndicatorForm)):
+    The provider's status (app.fhir.status) is answered item by item too; NoQuestionnaire for
+    any other form the app does not know."""
+    is_status = response.instrument_id == STATUS_ID
+    form = form if form is not None or is_status else find_form(response.instrument_id)
+    if not (is_status or isinstance(form, (Instrument, IndicatorForm))):
         raise NoQuestionnaire(response.instrument_id)
     case_id = response.invitation.round.meeting.case_id
     extensions = [{"url": INFORMANT_EXTENSION, "valueCodeableConcept": role_concept(response.respondent_role)}]
@@ -191,7 +194,9 @@ def questionnaire_response(response: Any, form: Instrument | IndicatorForm | Non
         "source": _source(response, secret),
     }
     answers = response.answers if isinstance(response.answers, Mapping) else {}
-    if response.declined:
+    if is_status:
+        items = status_items_answered(answers, free_text) if not response.declined else []
+    elif response.declined:
         items = _declined_items(form)
     elif isinstance(form, Instrument):
         meeting = response.invitation.round.meeting
