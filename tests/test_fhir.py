@@ -259,6 +259,14 @@ def test_every_indicator_form_is_a_valid_questionnaire_with_a_group_per_factor(f
         # Who is asked the factor (issue 11 item 1).
         asked = {p["valueCoding"]["code"] for p in group["extension"][0]["extension"] if p["url"] == "role"}
         assert group["extension"][0]["url"] == INFORMANT_EXTENSION and asked == set(factor.asked)
+        # The child's title and the respondents' steps as they read them.
+        wordings = {w["extension"][0]["valueCode"]: w for w in group["extension"] if w["url"] == READER_WORDING_EXTENSION}
+        if factor.child_titles:
+            assert wordings["child"]["extension"][1]["valueString"] == factor.child_titles["da"]
+        if form.respondent_step_texts:
+            labels = [p["valueString"] for p in wordings["adult"]["extension"] if p["url"] == "label"]
+            assert labels == list(form.respondent_step_texts["da"])
+    assert "{child}" not in json.dumps(found)  # "barnet" stands where a page says the child's name
     if form.is_icf:
         level = found["item"][-1]
         assert [o["valueCoding"]["code"] for o in level["answerOption"]] == ["A", "B", "C", "D", "E", DONT_KNOW]

@@ -34,6 +34,7 @@ from app.fhir.codes import (
     READER_WORDING_EXTENSION,
     ROLE_SYSTEM,
     ROLE_WORDS,
+    SOURCE_LANGUAGE,
     UCUM,
     USAGE_CONTEXT_TYPE,
     answer_coding,
@@ -44,10 +45,10 @@ from app.fhir.codes import (
     questionnaire_url,
     translations,
 )
-from app.indicators.catalogue import Factor, IndicatorForm
+from app.indicators.catalogue import CHILD_PLACEHOLDER, Factor, IndicatorForm
 from app.indicators.classification import FUNCTION_LEVELS
 from app.instruments.catalogue import VAS_MAX, VAS_MIN, Audience, Instrument, Item
-from app.instruments.readers import ADULT
+from app.instruments.readers import ADULT, CHILD
 
 PUBLISHER = "Samstem"
 # The FHIR item type of each item type a form file may ask (catalogue.QUESTION_TYPES).
@@ -67,6 +68,8 @@ INDICATOR_LICENCE = {
           "steps 2–4 are Samstem's wording.",
 }
 LEVEL_KEY = "function_level"
+# What stands for the child's name in a title about the child: the Questionnaire names no child.
+CHILD_WORD = {"da": "barnet", "en": "the child"}
 FACTOR_PARTS = ("status", "goal", "text")
 
 
@@ -279,7 +282,27 @@ def _factor(form: IndicatorForm, factor: Factor) -> dict:
     parts.append({"linkId": f"{factor.key}.text", "text": "Uddybning", "_text": _english("Comments"),
                   "type": "text"})
     group["item"] = parts + [_factor(form, part) for part in factor.parts]
+    wordings = _factor_wordings(form, factor)
+    if wordings:
+        group["extension"] += wordings
     return group
+
+
+def _factor_wordings(form: IndicatorForm, factor: Factor) -> list[dict]:
+    """The factor as the child and the other respondents read it (issue 11 item 1): the child's
+    title, the title about the child ("barnet" for the child's name) and the respondents' steps."""
+    steps = form.respondent_step_texts
+    step_labels = [{lang: texts[n] for lang, texts in steps.items()} for n in range(len(form.scale))] if steps else []
+    found = []
+    about = {lang: text.replace(CHILD_PLACEHOLDER, CHILD_WORD.get(lang, CHILD_WORD[SOURCE_LANGUAGE]))
+             for lang, text in factor.about_titles.items()}
+    for reader, titles in ((CHILD, factor.child_titles), (ADULT, about)):
+        if not titles and not step_labels:
+            continue
+        parts = [{"url": "reader", "valueCode": reader}, put_text({"url": "text"}, "valueString", titles or factor.titles)]
+        parts += [put_text({"url": "label"}, "valueString", words) for words in step_labels]
+        found.append({"url": READER_WORDING_EXTENSION, "extension": parts})
+    return found
 
 
 def _english(text: str) -> dict:
