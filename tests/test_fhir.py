@@ -21,6 +21,7 @@ from app.extensions import db
 from app.fhir import bundle, questionnaire, questionnaire_response
 from app.fhir.codes import (
     ANSWER_SYSTEM,
+    BAND_EXTENSION,
     CASE_SYSTEM,
     DECLINED,
     DONT_KNOW,
@@ -199,6 +200,9 @@ def _faithful_item(item: Item, found: dict) -> None:
         assert [e["type"] for e in ends] == ["display", "display"]
         assert [e["text"] for e in ends] == list(item.labels("da"))
         assert [english(e["_text"]) for e in ends] == list(item.labels("en"))
+        bands = [{p["url"]: p for p in e["extension"]} for e in found["extension"] if e["url"] == BAND_EXTENSION]
+        assert [(b["from"]["valueInteger"], b["to"]["valueInteger"], b["colour"]["valueCode"], b["label"]["valueString"])
+                for b in bands] == [(b.low, b.high, b.colour, b.label_texts["da"]) for b in item.bands]
     if item.type in ("text", "longtext"):
         assert found["maxLength"] == item.max_length
 
@@ -231,6 +235,14 @@ def test_a_form_file_without_a_licence_note_has_no_copyright():
 
     found = valid(Questionnaire, questionnaire(replace(instrument, licences=MappingProxyType({}))))
     assert "copyright" not in found
+
+
+def test_the_well_being_ruler_keeps_its_red_yellow_and_green():
+    found = questionnaire(CATALOGUE.get("wellbeing-ruler"))
+    line = next(item for item in found["item"] if item["type"] == "decimal")
+    colours = [p["valueCode"] for e in line["extension"] if e["url"] == BAND_EXTENSION
+               for p in e["extension"] if p["url"] == "colour"]
+    assert colours == ["red", "yellow", "green"]
 
 
 def test_a_child_form_says_the_childs_ages():

@@ -29,6 +29,8 @@ RELATION_EXTENSION = f"{BASE}/StructureDefinition/respondent-relation"
 # An item as another reader reads it (the child up to 12, the young person, the adult answering
 # about the child: app.instruments.readers): its reader, text and option or end labels.
 READER_WORDING_EXTENSION = f"{BASE}/StructureDefinition/reader-wording"
+# A coloured stretch of a line (the well-being ruler's red 0–3, yellow 4–6, green 7–10), named in words.
+BAND_EXTENSION = f"{BASE}/StructureDefinition/band"
 CASE_SYSTEM = "urn:samstem:case"
 PERSON_SYSTEM = "urn:samstem:person"
 RESPONSE_SYSTEM = "urn:samstem:response"

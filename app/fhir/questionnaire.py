@@ -6,7 +6,8 @@ QuestionnaireResponse (response.py) answers by the same keys the app stores.
 
 How an item type of forms/ becomes a FHIR item (ITEM_TYPES):
 - vas: a decimal 0–10 with one decimal (minValue, maxValue, maxDecimalPlaces), shown as a
-  slider whose two ends are display items (itemControl lower/upper).
+  slider whose two ends are display items (itemControl lower/upper); its coloured bands, if
+  any, in band extensions.
 - scale: a choice of its points, each coded 1..n with its label and its number as ordinalValue,
   plus "ved ikke" from Samstem's answer codes where the scale offers it. Not an integer with
   minValue/maxValue: an integer answer could carry neither the labels nor "ved ikke".
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from app.fhir.codes import (
+    BAND_EXTENSION,
     BASE,
     DONT_KNOW,
     INFORMANT_EXTENSION,
@@ -103,6 +105,10 @@ def _vas(instrument: Instrument, item: Item, found: dict) -> None:
                                   "extension": [_control(control)]}, "text", words))
     if ends:
         found["item"] = ends
+    for band in item.bands:
+        parts = [_extension("from", "Integer", band.low), _extension("to", "Integer", band.high),
+                 _extension("colour", "Code", band.colour), put_text({"url": "label"}, "valueString", band.label_texts)]
+        found["extension"].append({"url": BAND_EXTENSION, "extension": parts})
 
 
 def _scale(instrument: Instrument, item: Item, found: dict) -> None:
