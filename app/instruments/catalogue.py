@@ -275,6 +275,9 @@ class Instrument:
     wording: tuple[str, ...] = ()
     # The earlier versions whose answers mean what this version's do: one series in the figures.
     same_series_as: tuple[int, ...] = ()
+    # Whose wording it is and on what terms (`licence`): shown as the FHIR Questionnaire's
+    # copyright (app/fhir); empty: the file says nothing.
+    licences: Texts = field(default_factory=lambda: MappingProxyType({}))
     # Whose words and shared ends this object holds; `variants` holds the form as each other
     # reader it is sent to reads it, `missing_words` what the file lacks for each (readers.py).
     reader: str = ADULT
@@ -785,6 +788,7 @@ def _instrument(data: dict, where: str, path: Path, reader: str) -> Instrument:
         staff_labels=table.optional_texts("staff_label"),
         wording=_wording(table),
         same_series_as=_same_series(table, version),
+        licences=table.optional_texts("licence"),
         reader=reader,
         translator_check=translator_check(table),
     )
