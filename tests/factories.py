@@ -393,10 +393,8 @@ def _demo_measures(case: Case) -> int:
     return running.id
 
 
-RESPOND_SCRIPT = '<script src="/static/respond.js" defer></script>'
-
-
 def no_script_but_ours(html: str) -> bool:
     """Tell whether a respondent page's only script is static/respond.js: no inline script, nothing
     from elsewhere. The page works without it (it only draws the lines and sends on a weak connection)."""
-    return html.count("<script") == html.count(RESPOND_SCRIPT)
+    ours = re.findall(r'<script src="/static/respond\.js\?v=[0-9a-f]{12}" defer></script>', html)
+    return html.count("<script") == len(ours)
