@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.extensions import db
-from app.figures import catalogue, charts, releases
+from app.figures import catalogue, charts, goals_figures, releases
 from app.figures.facts import MEETING_GROUPS
 from app.figures.models import COMMENT_LIMIT, FigureComment, FigureRelease
 from app.figures.periods import NotAPeriod, parse
@@ -129,6 +129,8 @@ class Page:
 def _label(value: str) -> str:
     if value in LABELS:
         return str(LABELS[value])
+    if (found := goals_figures.label(value)) is not None:
+        return found
     if ":" in value:  # a form's item, "participation-adult:backs_plan"
         instrument_id, item_key = value.split(":", 1)
         instrument = catalogue.find_instrument(instrument_id)
