@@ -5,7 +5,8 @@ Every expected cell is worked out by hand from the rows the test builds; the out
 INSTRUMENTS.md §4's table (s1 status before, g goal, s2 status now; 1 best).
 """
 
-from datetime import date
+from datetime import date, datetime, timezone
+from secrets import token_hex
 
 import pytest
 
@@ -179,3 +180,95 @@ def test_a_g1_intervention_type_resting_on_fewer_than_three_providers_is_hidden(
     with app.app_context():
         shown = _shown("G1T", Facts(period=Q3, invitations=(), indicators=tuple(rows), case_measures=tuple(measures)))
     assert {cell.hidden for cell in shown.values()} == {hidden}
+
+
+# --- the generic machinery shows them ----------------------------------------------------------------
+
+def _score_rounds(app, org, day: date) -> None:
+    """Each case gets a start-up meeting three months before `day` and a follow-up on it, each with an
+    indicator round the case worker scored: "school" from 4 (goal 2) to 2 in half of them, to 4 in the
+    others; and the school goal's attainment at the follow-up, the case worker's."""
+    from app.attainment.models import GoalAttainment
+    from app.cases.models import Case, Goal, GoalVersion, Meeting, Person
+    from app.extensions import db
+    from app.indicators.catalogue import current_forms
+    from app.indicators.models import DEFAULT_FORM, FinalScore, IndicatorRound
+    from app.invitations.models import Invitation, Response, Round
+    from app.status.services import FORM as STATUS_FORM
+
+    with app.app_context():
+        form = current_forms().get(DEFAULT_FORM)
+        for n, case_id in enumerate(sorted(c for ids in org.cases.values() for c in ids)):
+            case = db.session.get(Case, case_id)
+            goal = Goal(case=case, created_by_id=case.caseworker_id)
+            goal.versions.append(GoalVersion(number=1, text="Barnet kommer i skole hver dag.", domain="school",
+                                             kind="improve", written_by_id=case.caseworker_id))
+            for held_on, status, goal_status in ((date(day.year - 1, 11, 10), 4, 2), (day, 2 if n % 2 else 4, 2)):
+                meeting = Meeting(case=case, kind="startup" if held_on < day else "follow_up", held_on=held_on)
+                round_ = Round(meeting=meeting, kind="indicators", created_by_id=case.caseworker_id)
+                db.session.add_all([goal, meeting, round_])
+                db.session.flush()
+                db.session.add(IndicatorRound(round_id=round_.id, form_id=form.id, form_version=form.version,
+                                              family_split=True, together=True, scorers=["caseworker"]))
+                db.session.add(FinalScore(round_id=round_.id, factor="school", status=status, goal=goal_status,
+                                          set_by_id=case.caseworker_id))
+                if held_on == day:
+                    db.session.add(GoalAttainment(goal_id=goal.id, meeting_id=meeting.id, goal_version=1,
+                                                  attainment="full" if n % 2 else "some",
+                                                  recorded_by_id=case.caseworker_id))
+                    # The provider's view of the same goal, in the status asked for before the meeting.
+                    provider = Person(role="provider", first_name="Lars")
+                    case.people.append(provider)
+                    status = Round(meeting=meeting, kind="status", created_by_id=case.caseworker_id)
+                    asked = Invitation(round=status, person=provider, instrument_ids=[STATUS_FORM.id],
+                                       token_hash=token_hex(32), issued_at=datetime(day.year, 1, 5, tzinfo=timezone.utc),
+                                       expires_at=datetime(day.year, 1, 19, tzinfo=timezone.utc))
+                    db.session.add_all([status, asked, Response(
+                        invitation=asked, instrument_id=STATUS_FORM.id, instrument_version=STATUS_FORM.version,
+                        answers={"goals": [{"goal_id": goal.id, "version": 1, "attainment": "high", "text": "x"}]},
+                        declined=False, language="da", submitted_at=datetime(day.year, 1, 8, tzinfo=timezone.utc),
+                        submission_id=token_hex(16))])
+        db.session.commit()
+
+
+def test_the_page_the_team_meeting_view_the_exports_and_the_half_year_report_show_g1_to_g3(app, make, runner):
+    from tests.factories import login
+    from tests.figure_data import last_years_quarter, organisation
+
+    period, day = last_years_quarter()
+    org = organisation(app, {"Team Nord": (3, 7), "Team Syd": (3, 7)}, day)
+    _score_rounds(app, org, day)
+    make.user("boss", role="leader")
+    half = period.replace("Q1", "H1")
+    for code in (period, half):
+        result = runner.invoke(args=["figures", "release", "--period", code])
+        assert result.exit_code == 0, result.output
+    client = app.test_client()
+    assert login(client, "boss").status_code == 302
+    page = client.get(f"/figures?period={period}").text
+    for figure_id in ("G1", "G1T", "G2", "G3"):
+        assert f'id="figure-{figure_id}"' in page
+    # Fourteen children, half improved to their goal, half did not move: the page shows both (rule 2 passes).
+    g1 = page.split('id="figure-G1"')[1].split("</section>")[0]
+    assert "Progressionsmål opfyldt" in g1 and "Ingen progression" in g1 and "50,0 %" in g1 and "<svg" in g1
+    g3 = page.split('id="figure-G3"')[1].split("</section>")[0]
+    assert "Skole, uddannelse og beskæftigelse · 1. opfølgning · Rådgiveren" in g3 and "Helt opfyldt" in g3
+    assert "Skole, uddannelse og beskæftigelse · 1. opfølgning · Udfører og skole" in g3 and "I høj grad opfyldt" in g3
+    assert 'id="figure-G2"' in client.get(f"/figures/print?period={period}").text
+    csv_file = client.get(f"/figures/export.csv?figure=G1&period={period}")
+    assert csv_file.status_code == 200
+    assert csv_file.data.decode("utf-8-sig").startswith("G1 · Udvikling på indikatorerne")
+    workbook = client.get(f"/figures/export.xlsx?period={period}")
+    assert workbook.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    titles = [sheet["A1"].value for sheet in load_workbook(io.BytesIO(workbook.data)).worksheets]
+    assert {"G1 · Udvikling på indikatorerne", "G3 · Målopfyldelse"} <= set(titles)
+    report = client.get(f"/figures/report.pdf?period={half}")
+    assert report.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.data)).pages)
+    for figure_id in ("G1", "G1T", "G2", "G3"):
+        assert f"{figure_id} · " in text

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.attainment.services import attainment_for, provider_attainment_for
+from app.attainment.models import GoalAttainment
 from app.auth.models import Team
 from app.cases.models import (
     PARENT_ROLES,
@@ -43,9 +43,11 @@ from app.indicators.models import (
 )
 from app.indicators.services import procedure
 from app.invitations.models import Invitation, Response, Round
-from app.measures.services import MeasureFact, measures_for
+from app.measures.models import Measure, MeasureVersion
+from app.measures.services import MeasureFact
 from app.reconcile.models import Decision, decision_round
 from app.registrations.models import MethodRegistration, PhoneFollowUp
+from app.status.services import FORM as STATUS_FORM
 from app.timestamps import local_date, utcnow
 
 # The respondents' roles as the figures group them (FIGURES.md P1: child, parents, network, provider).
@@ -347,9 +349,22 @@ def _factors(period: Period, registered: dict[int, str]) -> list[FactorFact]:
 
 def goal_facts(span: Period, registered: dict[int, str]) -> dict[str, tuple]:
     """The Facts fields of the indicator and goal figures (G1–G3), every meeting before the span's end."""
-    return {"indicators": tuple(_indicator_scores(span, registered)),
-            "case_measures": tuple(measures_for(db.session.scalars(select(Case.id)).all())),
+    return {"indicators": tuple(_indicator_scores(span, registered)), "case_measures": tuple(_case_measures()),
             "goals": tuple(_goal_assessments(span, registered))}
+
+
+def _case_measures() -> list[MeasureFact]:
+    """Every measure as it stands now (its newest version), as app/measures/services.py measures_for
+    reads them, for all cases at once."""
+    newest = (select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
+              .group_by(MeasureVersion.measure_id).subquery())
+    rows = db.session.execute(
+        select(MeasureVersion.measure_id, Measure.case_id, MeasureVersion.kind, MeasureVersion.rung,
+               MeasureVersion.provider, MeasureVersion.started_on, MeasureVersion.ended_on, MeasureVersion.end_reason)
+        .join(Measure, Measure.id == MeasureVersion.measure_id)
+        .join(newest, (newest.c.measure_id == MeasureVersion.measure_id) & (newest.c.number == MeasureVersion.number))
+        .order_by(Measure.case_id, MeasureVersion.started_on, MeasureVersion.measure_id))
+    return [MeasureFact(*row) for row in rows]
 
 
 def _indicator_scores(span: Period, registered: dict[int, str]) -> list[IndicatorFact]:
@@ -379,22 +394,36 @@ def _indicator_scores(span: Period, registered: dict[int, str]) -> list[Indicato
 
 
 def _goal_assessments(span: Period, registered: dict[int, str]) -> list[GoalFact]:
-    """The case worker's attainment in force per goal and meeting, and each provider's and school's in
-    the status before it, at meetings before the span's end, with the goal's life domain as assessed."""
-    cases = {case_id: (team_id, worker) for case_id, team_id, worker in
-             db.session.execute(select(Case.id, Case.team_id, Case.caseworker_id))}
-    kinds = dict(db.session.execute(select(Meeting.id, Meeting.kind).where(Meeting.held_on < span.end)).all())
-    found = [GoalFact(a.case_id, *cases[a.case_id], a.meeting_kind, a.held_on, a.meeting_id, a.goal_id, a.domain,
-                      "caseworker", a.attainment, registered.get(a.meeting_id))
-             for a in attainment_for(cases) if a.held_on < span.end]
-    provided = [p for p in provider_attainment_for(cases) if p.held_on < span.end]
-    domains = dict(((goal_id, number), domain) for goal_id, number, domain in db.session.execute(
-        select(GoalVersion.goal_id, GoalVersion.number, GoalVersion.domain)
-        .where(GoalVersion.goal_id.in_(sorted({p.goal_id for p in provided} or {0})))))
-    found += [GoalFact(p.case_id, *cases[p.case_id], kinds[p.meeting_id], p.held_on, p.meeting_id, p.goal_id,
-                       domains.get((p.goal_id, p.goal_version), "other"), "provider", p.attainment,
-                       registered.get(p.meeting_id))
-              for p in provided if p.meeting_id in kinds]
+    """The case worker's attainment in force per goal and meeting (as app/attainment/services.py
+    attainment_for reads it), and each provider's and school's in the status before the meeting (as
+    provider_attainment_for), at meetings before the span's end, with the goal's life domain as assessed."""
+    newer = aliased(GoalAttainment)
+    found = [GoalFact(case_id, team_id, worker, kind, held_on, meeting_id, goal_id, domain, "caseworker", step,
+                      registered.get(meeting_id))
+             for case_id, team_id, worker, kind, held_on, meeting_id, goal_id, domain, step in db.session.execute(
+                 select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id,
+                        GoalAttainment.goal_id, GoalVersion.domain, GoalAttainment.attainment)
+                 .join(Meeting, Meeting.id == GoalAttainment.meeting_id).join(Case, Case.id == Meeting.case_id)
+                 .join(GoalVersion, (GoalVersion.goal_id == GoalAttainment.goal_id)
+                       & (GoalVersion.number == GoalAttainment.goal_version))
+                 .outerjoin(newer, newer.corrects_id == GoalAttainment.id)
+                 .where(newer.id.is_(None), Meeting.held_on < span.end)
+                 .order_by(Case.id, Meeting.held_on, Meeting.id, GoalAttainment.goal_id))]
+    domains = {(goal_id, number): domain for goal_id, number, domain in
+               db.session.execute(select(GoalVersion.goal_id, GoalVersion.number, GoalVersion.domain))}
+    for case_id, team_id, worker, kind, held_on, meeting_id, answers in db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id, Response.answers)
+        .join(Invitation, Invitation.id == Response.invitation_id).join(Round, Round.id == Invitation.round_id)
+        .join(Meeting, Meeting.id == Round.meeting_id).join(Case, Case.id == Meeting.case_id)
+        .where(Round.kind == "status", Response.instrument_id == STATUS_FORM.id, Response.superseded_at.is_(None),
+               Response.declined.is_(False), Meeting.held_on < span.end)
+        .order_by(Case.id, Meeting.held_on, Meeting.id, Response.id)
+    ):
+        for entry in (answers or {}).get("goals", []):
+            if isinstance(entry, dict) and entry.get("attainment") and entry.get("goal_id") is not None:
+                found.append(GoalFact(case_id, team_id, worker, kind, held_on, meeting_id, entry["goal_id"],
+                                      domains.get((entry["goal_id"], entry.get("version")), "other"), "provider",
+                                      entry["attainment"], registered.get(meeting_id)))
     return found
 
 

@@ -207,7 +207,7 @@ def intake_and_latest(facts: Facts) -> list[tuple[IndicatorFact, str, str, str]]
 @figure(id="G2", title=_l("Status ved første og seneste måling"), counts=_l("For hver faktor: rådgiverens endelige "
         "status (1 er bedst, 5 er værst) ved barnets første måling af indikatorerne og ved den seneste, for børn, hvis "
         "seneste måling er fra perioden og ikke er den første."), unit=_l("børn"), dimensions=("factor", "when", "status"),
-        kind="distribution", chart="stacked", series="status", percent=True,
+        kind="distribution", chart="bars", series="status", percent=True,
         caveat=_l("Tallene beskriver, de beviser ikke: de viser, hvad der er sket, ikke hvorfor. Børn med kun én måling "
                   "er ikke med."))
 def status_at_intake_and_latest(facts: Facts) -> list[Cell]:

@@ -221,6 +221,9 @@ def grid(figure: catalogue.Figure, table: dict, rules: dict) -> Grid:
     rows: dict[str, dict[tuple, dict]] = {}
     columns: list[tuple] = []
     for cell in table["cells"]:
+        if figure.kind == "distribution" and cell["value"] is not None:
+            # The engine gives a distribution's shares as fractions; the page, chart and files as percentages.
+            cell = cell | {"value": round(100 * cell["value"], 1)}
         row, rest = cell["key"][0], tuple(cell["key"][1:])
         rows.setdefault(row, {})[rest] = cell | {"shown": _format(figure, cell), "why": _why(cell, rules, figure.kind)}
         if rest not in columns:
