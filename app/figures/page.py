@@ -52,7 +52,7 @@ HIDDEN = {
     "primary": _l("færre end %(k)s børn"),
     "complementary": _l("skjult, så et andet skjult tal ikke kan regnes ud"),
     "distribution": _l("næsten alle svarede det samme"),
-    "members": _l("færre end %(m)s rådgivere"),
+    "members": _l("færre end %(m)s rådgivere eller udførere"),
     "filter": _l("gruppen er for lille"),
 }
 REFUSED_FILTER = {
