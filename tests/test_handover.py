@@ -86,7 +86,7 @@ def test_the_form_on_the_device_has_no_staff_navigation_and_no_case_data(staff, 
     pick = staff.get("/handover").text
     assert "Hvem skal svare nu?" in pick and "Sag-Ø-17" not in pick
     form = hand_to(staff, emma.invitations["mother"]).text
-    assert 'action="/handover/form"' in form and "fit-outcome-child.me" in form
+    assert 'action="/handover/form?s=' in form and "fit-outcome-child.me" in form
     # The respondent's layout: no staff menu, no logout, no link into a case; the child's first name only.
     assert "/cases" not in form and "/logout" not in form and "Sag-Ø-17" not in form
     assert "Jonas" not in form and "Grete" not in form  # the other people at the table

@@ -44,6 +44,7 @@ def answer(page: Page, values: dict[str, str]) -> None:
     for name, value in values.items():
         page.locator(f'input[name="{name}"]').fill(value)
     page.get_by_role("button", name="Send mine svar").click()
+    page.wait_for_url("**/handover/tak")  # static/respond.js sends it and shows the reply
     expect(page.get_by_role("heading", level=1)).to_have_text(NEUTRAL)
 
 
@@ -60,7 +61,7 @@ def unlock_and_pick(page: Page, name: str) -> None:
     page.get_by_role("button", name="Lås op").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hvem skal svare nu?")
     page.get_by_role("button", name=name).click()
-    page.wait_for_url("**/handover/form")
+    page.wait_for_url("**/handover/form*")
 
 
 def test_two_people_in_a_row_on_one_tablet(app, live_server, tablet, make, caseworker):
@@ -70,7 +71,7 @@ def test_two_people_in_a_row_on_one_tablet(app, live_server, tablet, make, casew
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal svare nu?")
     assert axe_violations(tablet) == []
     tablet.get_by_role("button", name="Emma").click()
-    tablet.wait_for_url("**/handover/form")
+    tablet.wait_for_url("**/handover/form*")
     assert tablet.locator("nav.staff, a[href^='/cases']").count() == 0  # no staff navigation
     assert axe_violations(tablet) == []
     answer(tablet, CHILD)
@@ -108,14 +109,54 @@ def test_a_paper_form_is_typed_in_with_the_papers_date(app, live_server, tablet,
     tablet.get_by_role("button", name="Indtast svar fra papir").click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal indtastes fra papir?")
     tablet.get_by_role("button", name="Mette").click()
-    tablet.wait_for_url("**/handover/form")
+    tablet.wait_for_url("**/handover/form*")
     assert axe_violations(tablet) == []
     tablet.get_by_label("Datoen på papiret").fill(date.today().isoformat())
     for name, value in MOTHER.items():
         tablet.locator(f'input[name="{name}"]').fill(value)
     tablet.get_by_role("button", name="Gem svarene fra papiret").click()
+    tablet.wait_for_url("**/handover")
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal indtastes fra papir?")
     with app.app_context():
         stored = db.session.execute(select(Response.answered_with, Response.paper_dated)
                                     .where(Response.invitation_id == ids.invitations["mother"])).all()
     assert stored == [("paper", date.today())] * 2
+
+
+def test_an_answer_kept_unsent_on_the_tablet_never_reaches_the_next_person(app, live_server, tablet, make, caseworker):
+    """Issue 18 items 2 and 3 together: static/respond.js keeps an unsent answer in sessionStorage,
+    which outlives one person's turn on a shared tablet."""
+    ids = make.emma(caseworker)
+    tablet.goto(f"{live_server}/rounds/{ids.round}/screen")
+    tablet.get_by_role("button", name="Svar på denne enhed").click()
+    tablet.get_by_role("button", name="Emma").click()
+    tablet.wait_for_url("**/handover/form*")
+    for name, value in CHILD.items():
+        tablet.locator(f'input[name="{name}"]').fill(value)
+    emmas_form = tablet.evaluate("() => document.querySelector('form.answers').action")
+    tablet.context.set_offline(True)
+    tablet.get_by_role("button", name="Send mine svar").click()
+    expect(tablet.locator("#unsent")).to_be_visible()
+    tablet.context.set_offline(False)  # sent when the connection returns, once
+    tablet.wait_for_url("**/handover/tak")
+    expect(tablet.get_by_role("heading", level=1)).to_have_text(NEUTRAL)
+    assert tablet.evaluate("() => sessionStorage.getItem('samstem-unsent')") is None
+    tablet.locator("input[name=password]").fill(PASSWORD)
+    tablet.get_by_role("button", name="Lås op").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Hvem skal svare nu?")
+
+    # Had Emma's answer stayed unsent: the pick page forgets it, and the next form never takes it.
+    unsent = {"action": emmas_form, "pairs": [[name, value] for name, value in CHILD.items()]}
+    keep = "unsent => sessionStorage.setItem('samstem-unsent', JSON.stringify(unsent))"
+    tablet.evaluate(keep, unsent)
+    tablet.reload()
+    assert tablet.evaluate("() => sessionStorage.getItem('samstem-unsent')") is None
+    tablet.evaluate(keep, {**unsent, "action": f"{live_server}/handover/form"})
+    tablet.get_by_role("button", name="Mette").click()
+    tablet.wait_for_url("**/handover/form*")
+    fields = tablet.locator("input.vas-number")
+    assert fields.count() == 8 and all(fields.nth(n).input_value() == "" for n in range(8))
+    with app.app_context():
+        stored = db.session.execute(select(Response.answered_with).where(
+            Response.invitation_id == ids.invitations["child"])).all()
+    assert stored == [("help",)] * 2
