@@ -47,6 +47,7 @@ class Config:
     NOTIFICATION_URL = os.environ.get("SAMSTEM_NOTIFICATION_URL")
 
     LANGUAGES = ["da", "en"]
+    RESPONDENT_LANGUAGES = ["da", "en", "ar", "uk"]
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

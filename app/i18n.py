@@ -7,14 +7,36 @@ from flask_babel import format_decimal, get_locale
 from app.extensions import babel
 
 
+def is_respondent_request() -> bool:
+    """Tell whether the request is for a page a respondent reaches (a link's page, its errors)."""
+    return request.blueprint in ("respond", "observe") or request.path.startswith(("/r/", "/code", "/o/"))
+
+
+def offered_languages() -> list[str]:
+    """Return the languages this request's page is offered in.
+
+    A respondent's pages speak every language of RESPONDENT_LANGUAGES; the staff pages only
+    LANGUAGES (Danish and English).
+    """
+    key = "RESPONDENT_LANGUAGES" if is_respondent_request() else "LANGUAGES"
+    return current_app.config.get(key) or current_app.config["LANGUAGES"]
+
+
 def select_locale() -> str:
-    """Return the language for this request."""
+    """Return the language for this request.
+
+    A respondent's language is the one their link remembers (g.lang, set by app.respond.pages),
+    never the shared session's: a tablet may be handed from one person to the next.
+    """
+    if is_respondent_request():
+        languages = offered_languages()
+        if g.get("lang") in languages:
+            return g.lang
+        return request.accept_languages.best_match(languages) or "da"
     languages = current_app.config["LANGUAGES"]
     for candidate in (g.get("lang"), session.get("lang")):
         if candidate in languages:
             return candidate
-    if request.blueprint == "respond":
-        return request.accept_languages.best_match(languages) or "da"
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -25,7 +47,8 @@ def current_language() -> str:
 
 def person_language(person) -> str:
     """Return the language to write to a person in: theirs if Samstem speaks it, else Danish."""
-    return person.language if person.language in current_app.config["LANGUAGES"] else "da"
+    languages = current_app.config.get("RESPONDENT_LANGUAGES") or current_app.config["LANGUAGES"]
+    return person.language if person.language in languages else "da"
 
 
 def decimal1(value: float | None, locale: str | None = None) -> str:
@@ -49,6 +72,11 @@ LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية", "uk": 
 RTL_LANGUAGES = {"ar"}
 
 
+def text_direction(lang: str) -> str:
+    """Return "rtl" for a language written right to left (Arabic), else "ltr"."""
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
@@ -59,6 +87,6 @@ def init_app(app: Flask) -> None:
         lang = current_language()
         return {
             "lang": lang,
-            "text_direction": "rtl" if lang in RTL_LANGUAGES else "ltr",
-            "language_names": {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]},
+            "text_direction": text_direction(lang),
+            "language_names": {code: LANGUAGE_NAMES[code] for code in offered_languages()},
         }

@@ -1,0 +1,102 @@
+"""Arabic and Ukrainian on every respondent page, and a choice remembered for the link (issue 18 item 1).
+
+The staff pages stay Danish and English (Config.LANGUAGES); a respondent's pages offer
+Config.RESPONDENT_LANGUAGES. The choice lives on the link, never in the shared session: a
+tablet handed from one person to the next must not pass one person's language to the next.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.invitations.models import Invitation, Response
+from tests.test_respond import CHILD_FORM
+
+# A text of the child's first page in each language, and the page's direction.
+CHILD_INTRO = [("ar", "rtl", "مرحبًا!"), ("uk", "ltr", "Привіт!"), ("en", "ltr", "Hi!"), ("da", "ltr", "Hej!")]
+
+
+@pytest.fixture
+def emma(make, caseworker):
+    return make.emma(caseworker)
+
+
+@pytest.mark.parametrize(("lang", "direction", "hello"), CHILD_INTRO)
+def test_the_picker_turns_the_page_and_every_later_page_of_the_link(app, emma, lang, direction, hello):
+    token = emma.tokens["child"]
+    phone = app.test_client()
+    intro = phone.get(f"/r/{token}?lang={lang}").text
+    assert f'<html lang="{lang}" dir="{direction}">' in intro and hello in intro
+    # Another device with no cookie at all: the link itself remembers the choice.
+    later = app.test_client().get(f"/r/{token}/form").text
+    assert f'<html lang="{lang}" dir="{direction}">' in later
+    with app.app_context():
+        assert db.session.get(Invitation, emma.invitations["child"]).language == lang
+
+
+def test_the_picker_offers_all_four_languages_in_their_own_names(app, emma):
+    page = app.test_client().get(f"/r/{emma.tokens['mother']}").text
+    for code, name in [("en", "English"), ("ar", "العربية"), ("uk", "Українська")]:
+        assert f'<a href="?lang={code}" lang="{code}" hreflang="{code}">{name}</a>' in page
+
+
+def test_one_persons_language_does_not_follow_the_tablet_to_the_next_person(app, emma):
+    tablet = app.test_client()
+    tablet.get(f"/r/{emma.tokens['child']}?lang=ar")
+    # The next person on the same tablet (same cookies) reads their own link in Danish.
+    assert '<html lang="da" dir="ltr">' in tablet.get(f"/r/{emma.tokens['mother']}").text
+    assert '<html lang="ar" dir="rtl">' in tablet.get(f"/r/{emma.tokens['child']}").text
+
+
+def test_an_answer_records_the_language_it_was_given_in(app, emma):
+    token = emma.tokens["child"]
+    phone = app.test_client()
+    phone.get(f"/r/{token}?lang=uk")
+    assert phone.post(f"/r/{token}/form", data=CHILD_FORM).status_code == 302
+    assert "Дякуємо за відповіді!" in phone.get(f"/r/{token}/thanks").text
+    with app.app_context():
+        languages = db.session.scalars(select(Response.language).where(
+            Response.invitation_id == emma.invitations["child"])).all()
+    assert set(languages) == {"uk"}
+
+
+def test_a_language_the_pages_do_not_speak_is_ignored(app, emma):
+    token = emma.tokens["mother"]
+    phone = app.test_client()
+    phone.get(f"/r/{token}?lang=ar")
+    for odd in ["xx", "", "ar%00", "../../etc", "AR" * 500]:
+        response = phone.get(f"/r/{token}", query_string={"lang": odd})
+        assert response.status_code == 200 and '<html lang="ar" dir="rtl">' in response.text
+
+
+def test_a_person_whose_language_is_arabic_gets_it_without_choosing(app, emma):
+    with app.app_context():
+        from app.cases.models import Person
+        db.session.get(Person, emma.people["mother"]).language = "ar"
+        db.session.commit()
+    assert '<html lang="ar" dir="rtl">' in app.test_client().get(f"/r/{emma.tokens['mother']}").text
+
+
+@pytest.mark.parametrize(("lang", "words"), [("ar", "الرابط لا يعمل"), ("uk", "Посилання не працює")])
+def test_a_dead_link_says_so_in_the_browsers_language(app, lang, words):
+    page = app.test_client().get("/r/NOSUCHTOKEN", headers={"Accept-Language": lang})
+    assert page.status_code == 404 and words in page.text
+
+
+@pytest.mark.parametrize(("path", "lang", "words"), [("/privatliv", "ar", "حقوقك"), ("/privatliv", "uk", "Ваші права"),
+                                                      ("/tilgaengelighed", "uk", "Доступність"), ("/code", "ar", "اكتب رمزك")])
+def test_the_pages_without_a_link_follow_the_picker(app, path, lang, words):
+    page = app.test_client().get(f"{path}?lang={lang}")
+    assert page.status_code == 200 and words in page.text and f'<html lang="{lang}"' in page.text
+
+
+def test_an_observation_link_remembers_its_language(app, make, caseworker):
+    ids = make.emma(caseworker)
+    _, token = make.observation_link(ids.case, ids.people["network"])
+    assert "Розкажіть, що ви побачили" in app.test_client().get(f"/o/{token}?lang=uk").text
+    assert "Розкажіть, що ви побачили" in app.test_client().get(f"/o/{token}").text
+
+
+def test_the_staff_pages_stay_danish_and_english(staff):
+    page = staff.get("/cases").text
+    assert "العربية" not in page and "Українська" not in page
