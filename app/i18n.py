@@ -2,7 +2,7 @@
 
 from babel import numbers
 from flask import Flask, current_app, g, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 
 from app.extensions import babel
 
@@ -45,10 +45,11 @@ def current_language() -> str:
     return str(get_locale() or "da")
 
 
-def person_language(person) -> str:
-    """Return the language to write to a person in: theirs if Samstem speaks it, else Danish."""
+def person_language(person, chosen: str | None = None) -> str:
+    """Return the language to write to a person in: the one they chose on their link (chosen),
+    else their stored preference, if Samstem speaks it to respondents; else Danish."""
     languages = current_app.config.get("RESPONDENT_LANGUAGES") or current_app.config["LANGUAGES"]
-    return person.language if person.language in languages else "da"
+    return next((lang for lang in (chosen, person.language) if lang in languages), "da")
 
 
 def decimal1(value: float | None, locale: str | None = None) -> str:
@@ -68,6 +69,20 @@ def decimal_mark(locale: str) -> str:
     return numbers.get_decimal_symbol(locale)
 
 
+# A date in words, as each language writes it: "14. marts 2026" in Danish, "14 березня 2026" in
+# Ukrainian (the month's name in the language's own case), "14 مارس 2026" in Arabic.
+DATE_PATTERNS = {"da": ("d. MMMM yyyy", "d. MMMM"), "en": ("d. MMMM yyyy", "d. MMMM")}
+DATE_PATTERN_ELSE = ("d MMMM yyyy", "d MMMM")
+
+
+def long_date(value, year: bool = True) -> str:
+    """Show a date in words in the reader's language; "" for none."""
+    if value is None:
+        return ""
+    with_year, without = DATE_PATTERNS.get(current_language(), DATE_PATTERN_ELSE)
+    return format_date(value, with_year if year else without)
+
+
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "ar": "العربية", "uk": "Українська"}
 RTL_LANGUAGES = {"ar"}
 
@@ -81,6 +96,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
     app.add_template_filter(decimal1)
+    app.add_template_filter(long_date)
 
     @app.context_processor
     def language_context() -> dict:

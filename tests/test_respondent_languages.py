@@ -100,3 +100,46 @@ def test_an_observation_link_remembers_its_language(app, make, caseworker):
 def test_the_staff_pages_stay_danish_and_english(staff):
     page = staff.get("/cases").text
     assert "العربية" not in page and "Українська" not in page
+
+
+def test_the_case_worker_reads_an_answer_in_arabic_with_the_danish_questions(app, emma, staff):
+    """Issue 18 item 1: the questions in Danish beside the answers, the language answered in, and a
+    free text in another language marked for an interpreter (nothing is sent to be translated)."""
+    from tests.test_respond import NETWORK_FORM
+
+    token = emma.tokens["network"]
+    phone = app.test_client()
+    phone.get(f"/r/{token}?lang=ar")
+    form = NETWORK_FORM | {"participation-network.comment": "اجتماع جيد. آخذ إيما يوم الثلاثاء."}
+    assert phone.post(f"/r/{token}/form", data=form).status_code == 302
+    page = staff.get(f"/rounds/{emma.round}/reconcile").text
+    assert "Svaret på arabisk" in page
+    assert "اجتماع جيد. آخذ إيما يوم الثلاثاء." in page
+    assert page.count("Skrevet på arabisk – tolk/oversættelse nødvendig") == 1
+    # The questions are the Danish ones, not the Arabic the person read.
+    with app.app_context():
+        from app.instruments import find_form
+        instrument = find_form("participation-network")
+        danish = instrument.item("heard_respected").text("da")
+    assert danish in page or danish.replace("'", "&#39;") in page
+
+
+def test_an_answer_in_danish_is_not_marked(app, emma, staff):
+    from tests.test_respond import NETWORK_FORM
+
+    app.test_client().post(f"/r/{emma.tokens['network']}/form", data=NETWORK_FORM)
+    page = staff.get(f"/rounds/{emma.round}/reconcile").text
+    assert "Svaret på" not in page and "tolk/oversættelse" not in page
+
+
+def test_an_observation_written_in_ukrainian_is_marked_on_the_case_page(app, make, caseworker, staff):
+    ids = make.emma(caseworker)
+    _, token = make.observation_link(ids.case, ids.people["network"])
+    phone = app.test_client()
+    phone.get(f"/o/{token}?lang=uk")
+    response = phone.post(f"/o/{token}", data={"kind": "positive", "text": "Емма сміялася всю дорогу додому.",
+                                               "goal": ""})
+    assert response.status_code == 302, response.text[:2000]
+    page = staff.get(f"/cases/{ids.case}").text
+    assert "Емма сміялася всю дорогу додому." in page
+    assert "Skrevet på ukrainsk – tolk/oversættelse nødvendig" in page
