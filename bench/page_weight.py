@@ -1,12 +1,13 @@
 """Measure what each respondent page costs a phone: requests and bytes, as served, cold cache.
 
-Run: .venv/bin/python bench/page_weight.py [--requests]
+Run: .venv/bin/python bench/page_weight.py [--requests] [--languages da,ar]
 
 Builds the app on a throwaway SQLite file, creates Emma's demo case, serves it with
 werkzeug on 127.0.0.1 (compressed by Flask-Compress, as in production), and opens every
 respondent page in headless Chromium at 360×640 in a fresh context (empty cache). For each
 page it counts the requests and adds up the bytes received: response headers plus the body
-as transferred (compressed). The target is under 20 KB and at most 3 requests a page.
+as transferred (compressed). The target is under 20 KB and at most 3 requests a page, in
+every language a respondent can choose (Config.RESPONDENT_LANGUAGES, picked with ?lang=).
 A measurement, not a test: it always exits 0.
 """
 
@@ -29,6 +30,7 @@ from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa:
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.config import Config  # noqa: E402
 from app.demo import create_demo  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
@@ -40,6 +42,7 @@ UNKNOWN_TOKEN = "0123456789ABCDEFGHJKMNPQRS"
 @dataclass
 class Load:
     page: str
+    language: str = "da"
     requests: list[tuple[str, int, int, str]] = field(default_factory=list)  # url, status, bytes, encoding
 
     @property
@@ -63,14 +66,15 @@ def new_phone(browser: Browser) -> Page:
     return context.new_page()
 
 
-def measure(browser: Browser, label: str, url: str) -> Load:
-    """Open a URL on a phone with an empty cache; return every request the load made."""
+def measure(browser: Browser, label: str, url: str, language: str = "da") -> Load:
+    """Open a URL in a language (the picker's ?lang=) on a phone with an empty cache; return
+    every request the load made."""
     page = new_phone(browser)
     made: list[Request] = []
     page.on("request", lambda request: made.append(request))
-    page.goto(url)
+    page.goto(f"{url}?lang={language}")
     page.wait_for_load_state("load")
-    load = Load(label)
+    load = Load(label, language)
     for request in made:
         response = request.response()
         status = response.status if response else 0
@@ -92,7 +96,7 @@ def answer_every_line(browser: Browser, url: str) -> None:
         choice = page.locator(f'input[type=radio][name="{name}"]').first
         choice.scroll_into_view_if_needed()
         choice.check()
-    page.get_by_role("button", name="Send mine svar").tap()
+    page.locator("button.send").tap()
     page.wait_for_url("**/thanks")
     page.context.close()
 
@@ -100,7 +104,7 @@ def answer_every_line(browser: Browser, url: str) -> None:
 def decline(browser: Browser, url: str) -> None:
     page = new_phone(browser)
     page.goto(url)
-    page.get_by_role("button", name="Jeg vil ikke svare").tap()
+    page.locator("form.decline button").tap()
     page.wait_for_url("**/thanks")
     page.context.close()
 
@@ -151,7 +155,7 @@ def demo_links(app, base: str) -> dict[str, str]:
     return links
 
 
-def run(show_requests: bool) -> list[Load]:
+def run(show_requests: bool, languages: list[str]) -> list[Load]:
     with tempfile.TemporaryDirectory(prefix="samstem-bench-") as folder:
         app = build_app(folder)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
@@ -164,24 +168,23 @@ def run(show_requests: bool) -> list[Load]:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
                 try:
-                    loads = [
-                        measure(browser, "intro (child)", links["child"]),
-                        measure(browser, "intro (adult)", links["mother"]),
-                    ]
-                    for role in ["child", "mother", "father", "network", "provider"]:
-                        loads.append(measure(browser, f"form ({role})", links[role] + "/form"))
-                    loads.append(measure(browser, "status (school)", links["school-status"] + "/form"))
-                    loads.append(measure(browser, "wishes (father)", links["father-wishes"] + "/form"))
-                    loads.append(measure(browser, "indicators (mother)", links["mother-indicators"] + "/form"))
-                    loads.append(measure(browser, "observation", links["network-observation"]))
+                    before = [("intro (child)", links["child"]), ("intro (adult)", links["mother"])]
+                    before += [(f"form ({role})", links[role] + "/form")
+                               for role in ["child", "mother", "father", "network", "provider"]]
+                    before += [("status (school)", links["school-status"] + "/form"),
+                               ("wishes (father)", links["father-wishes"] + "/form"),
+                               ("indicators (mother)", links["mother-indicators"] + "/form"),
+                               ("observation", links["network-observation"])]
+                    after = [("thanks", links["child"] + "/thanks"),
+                             ("thanks (declined)", links["father"] + "/thanks"),
+                             ("error (bad token)", f"{base}/r/{UNKNOWN_TOKEN}"),
+                             ("code", f"{base}/code"), ("privacy", f"{base}/privatliv"),
+                             ("accessibility", f"{base}/tilgaengelighed")]
+                    loads = [measure(browser, label, url, lang) for lang in languages for label, url in before]
                     answer_every_line(browser, links["child"])
-                    loads.append(measure(browser, "thanks", links["child"] + "/thanks"))
                     decline(browser, links["father"])
-                    loads.append(measure(browser, "thanks (declined)", links["father"] + "/thanks"))
-                    loads.append(measure(browser, "error (bad token)", f"{base}/r/{UNKNOWN_TOKEN}"))
-                    loads.append(measure(browser, "code", f"{base}/code"))
-                    loads.append(measure(browser, "privacy", f"{base}/privatliv"))
-                    loads.append(measure(browser, "accessibility", f"{base}/tilgaengelighed"))
+                    loads += [measure(browser, label, url, lang) for lang in languages for label, url in after]
+                    loads.sort(key=lambda load: languages.index(load.language))
                 finally:
                     browser.close()
         finally:
@@ -196,10 +199,11 @@ def run(show_requests: bool) -> list[Load]:
 
 
 def report(loads: list[Load], base: str, show_requests: bool) -> None:
-    print(f"{'page':<20} {'requests':>8} {'bytes':>8} {'KB':>6}  target (<20 KB, <=3 requests)")
+    print(f"{'page':<20} {'lang':<4} {'requests':>8} {'bytes':>8} {'KB':>6}  target (<20 KB, <=3 requests)")
     for load in loads:
         verdict = "yes" if load.meets_target else "NO"
-        print(f"{load.page:<20} {len(load.requests):>8} {load.bytes:>8} {load.bytes / 1024:>6.1f}  {verdict}")
+        print(f"{load.page:<20} {load.language:<4} {len(load.requests):>8} {load.bytes:>8} {load.bytes / 1024:>6.1f}"
+              f"  {verdict}")
         if show_requests:
             for url, status, size, encoding in load.requests:
                 path = url.removeprefix(base)
@@ -207,15 +211,19 @@ def report(loads: list[Load], base: str, show_requests: bool) -> None:
     total = sum(load.bytes for load in loads)
     count = sum(len(load.requests) for load in loads)
     met = sum(load.meets_target for load in loads)
-    print(f"{'total':<20} {count:>8} {total:>8} {total / 1024:>6.1f}  {met}/{len(loads)} pages meet the target")
+    print(f"{'total':<25} {count:>8} {total:>8} {total / 1024:>6.1f}  {met}/{len(loads)} pages meet the target")
+    heaviest = max(loads, key=lambda load: load.bytes)
+    print(f"heaviest: {heaviest.page} in {heaviest.language}, {heaviest.bytes / 1024:.1f} KB")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", action="store_true", help="list every request under its page")
+    parser.add_argument("--languages", default=",".join(Config.RESPONDENT_LANGUAGES),
+                        help="the languages to measure, comma-separated (default: every respondent language)")
     args = parser.parse_args()
     try:
-        run(args.requests)
+        run(args.requests, [lang for lang in args.languages.split(",") if lang])
     except Exception as error:  # a measurement never fails the build
         print(f"page_weight: could not measure: {error!r}", file=sys.stderr)
     return 0
