@@ -143,3 +143,31 @@ def test_an_observation_written_in_ukrainian_is_marked_on_the_case_page(app, mak
     page = staff.get(f"/cases/{ids.case}").text
     assert "Емма сміялася всю дорогу додому." in page
     assert "Skrevet på ukrainsk – tolk/oversættelse nødvendig" in page
+
+
+def test_a_case_worker_reading_english_still_sees_the_danish_question(app, emma, staff):
+    from tests.test_respond import NETWORK_FORM
+
+    app.test_client().post(f"/r/{emma.tokens['network']}/form", data=NETWORK_FORM)
+    with staff.session_transaction() as session:
+        session["lang"] = "en"
+    page = staff.get(f"/rounds/{emma.round}/reconcile").text
+    with app.app_context():
+        from app.instruments import find_form
+        item = find_form("participation-network").item("heard_respected")
+        english, danish = item.text("en"), item.text("da")
+    assert english != danish
+    assert f'<small lang="da">{danish}</small>'.replace("'", "&#39;") in page
+
+
+# Numbers follow the language: the decimal mark a line's number is shown and typed with.
+@pytest.mark.parametrize(("lang", "mark", "shown"), [("uk", ",", "8,2"), ("ar", ".", "8.2"), ("da", ",", "8,2")])
+def test_a_lines_number_uses_the_languages_decimal_mark(app, emma, lang, mark, shown):
+    import re
+
+    token = emma.tokens["child"]
+    phone = app.test_client()
+    phone.get(f"/r/{token}?lang={lang}")
+    refused = phone.post(f"/r/{token}/form", data=CHILD_FORM | {"fit-outcome-child.me": ""}).text
+    assert f'data-decimal="{mark}"' in refused
+    assert re.search(r'name="fit-outcome-child.school" value="([^"]*)"', refused).group(1) == shown
