@@ -171,3 +171,20 @@ def test_a_lines_number_uses_the_languages_decimal_mark(app, emma, lang, mark, s
     refused = phone.post(f"/r/{token}/form", data=CHILD_FORM | {"fit-outcome-child.me": ""}).text
     assert f'data-decimal="{mark}"' in refused
     assert re.search(r'name="fit-outcome-child.school" value="([^"]*)"', refused).group(1) == shown
+
+
+def test_a_status_written_in_ukrainian_is_marked_for_an_interpreter(app, make, caseworker, staff):
+    from datetime import date
+
+    ids = make.emma(caseworker, open_round=False)
+    goal = make.goal(ids.case)
+    round_id, tokens, _ = make.status_request(ids)
+    phone = app.test_client()
+    phone.get(f"/r/{tokens['provider']}?lang=uk")
+    status = {f"goal_{goal}_attainment": "high", f"goal_{goal}_works": "Ранковий розпорядок працює.",
+              "overall": "Емма почувається краще.", "rating": "7", "reviewed": "yes",
+              "reviewed_on": date.today().isoformat(), "family_comments": "Мама згодна."}
+    assert phone.post(f"/r/{tokens['provider']}/form", data=status).status_code == 302
+    page = staff.get(f"/rounds/{round_id}/reconcile").text
+    assert "Ранковий розпорядок працює." in page
+    assert "Skrevet på ukrainsk – tolk/oversættelse nødvendig" in page
