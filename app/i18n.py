@@ -105,4 +105,6 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "text_direction": text_direction(lang),
             "language_names": {code: LANGUAGE_NAMES[code] for code in offered_languages()},
+            # A person's language on a staff page, whichever language Samstem speaks to them in.
+            "every_language_name": LANGUAGE_NAMES,
         }

@@ -188,3 +188,13 @@ def test_a_status_written_in_ukrainian_is_marked_for_an_interpreter(app, make, c
     page = staff.get(f"/rounds/{round_id}/reconcile").text
     assert "Ранковий розпорядок працює." in page
     assert "Skrevet på ukrainsk – tolk/oversættelse nødvendig" in page
+
+
+def test_the_case_worker_can_give_a_person_arabic_and_sees_it_named(app, emma, staff):
+    form = staff.get(f"/cases/{emma.case}/people/{emma.people['mother']}")
+    assert form.status_code == 200 and 'value="ar"' in form.text and 'value="uk"' in form.text
+    with app.app_context():
+        from app.cases.models import Person
+        db.session.get(Person, emma.people["mother"]).language = "ar"
+        db.session.commit()
+    assert "العربية" in staff.get(f"/cases/{emma.case}").text
