@@ -14,8 +14,8 @@ BASE_URL = "https://samstem.ringkobing-skjern.dk"
 EMAIL_WORDS = {"ar": ["رابطك الشخصي:", "أنت تقرر إن كنت تريد الإجابة."],
                "uk": ["Ваше особисте посилання:", "Ви самі вирішуєте, чи відповідати."]}
 SMS_VOLUNTARY = {"ar": "اختياري:", "uk": "Добровільно:"}
-# The most SMS one message may take with the longest names and address (ORGANISATIONS): the
-# greeting and the ask in two 67-place parts, the 65-character link in the third.
+# The most SMS one message may take with the longest names and address (ORGANISATIONS), its
+# short link (app.invitations.links.sms_url) included: about 145 places, three 67-place parts.
 MOST_SMS = 3
 
 
@@ -48,7 +48,7 @@ def test_the_email_and_sms_speak_the_readers_language(app, make, kind, reader, l
     for words in EMAIL_WORDS[lang]:
         assert words in body
     assert "Du bestemmer selv" not in body and "Frivilligt" not in sms
-    assert SMS_VOLUNTARY[lang] in sms and sms.rstrip().split()[-1].startswith(BASE_URL + "/r/")
+    assert SMS_VOLUNTARY[lang] in sms and sms.rstrip().split()[-1].startswith(BASE_URL + "/")
     # An SMS is read on a lock screen: never the child's name.
     assert "Emma" not in sms
     # Its letters are outside the GSM alphabet: it goes as UCS-2, in 70 places (67 when joined).
