@@ -28,7 +28,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# WeasyPrint draws with Pango and subsets the fonts it embeds (DejaVu) with HarfBuzz.
+# WeasyPrint draws with Pango and subsets the fonts it embeds (DejaVu) with HarfBuzz. DejaVu Sans has
+# the Latin, Cyrillic and Arabic letters, so the printed sheet needs no other font in uk and ar.
 system-deps:
 	@scripts/apt-ensure.sh libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 

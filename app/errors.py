@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app import audit
 from app.cases.models import CaseIsClosed
 from app.extensions import db
+from app.i18n import is_respondent_request
 
 MESSAGES = {
     400: _l("Der var en fejl i det, du sendte. Gå tilbage, og prøv igen."),
@@ -24,16 +25,12 @@ CLOSED_MESSAGE = _l("Sagen er lukket, så der kan ikke laves nye links til den. 
 CSRF_MESSAGE = _l("Siden var for gammel. Gå tilbage, opdatér siden, og prøv igen.")
 
 
-def _is_respondent_request() -> bool:
-    return request.blueprint in ("respond", "observe") or request.path.startswith(("/r/", "/code", "/o/"))
-
-
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     audit.discard_reads()  # an error page shows none of what was loaded
     if error.response is not None:
         return error.response  # a page of its own, e.g. the login form when an account is locked
-    if _is_respondent_request():
+    if is_respondent_request():
         return render_template("respond/error.html", code=code), code
     message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(code, MESSAGES[400])
     return render_template("error.html", code=code, message=message), code

@@ -217,7 +217,7 @@ SHEET_WORDING = {
 
 def test_handout_sheets_are_in_each_readers_language_and_name_the_reader(staff, make, caseworker, app):
     ids = make.emma(caseworker, open_round=False)
-    languages = {"mother": "da", "father": "en", "network": "ar", "provider": "en"}
+    languages = {"mother": "da", "father": "en", "network": "sv", "provider": "en"}
     with app.app_context():
         for role, language in languages.items():
             db.session.get(Person, ids.people[role]).language = language

@@ -84,7 +84,8 @@ def show(case_id: int):
 
 def _person_form(obj: Person | None = None) -> PersonForm:
     form = PersonForm(obj=obj)
-    form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
+    form.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code])
+                             for code in current_app.config["RESPONDENT_LANGUAGES"]]
     if obj is not None and not form.is_submitted():
         form.fit_exempt.data = obj.fit_exempt
     return form

@@ -146,7 +146,7 @@ def _on_device() -> Invitation | None:
     if not fresh or not state.can_hand_over(invitation.round):
         return None
     chosen = request.args.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen in current_app.config["RESPONDENT_LANGUAGES"]:
         state.choose_language(chosen)
     g.lang = state.current()["lang"]
     return invitation

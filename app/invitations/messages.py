@@ -6,7 +6,7 @@ holds LINK where the personal link goes (the outbox puts a fresh one in when it 
 
 An SMS is read on a lock screen, by anyone who sees the phone: it never names the child nor
 says what the case is about, and it fits one SMS (app/outbox/segments.py), the link
-included. The organisation may be named in at most 25 characters there, the longest
+included; in Arabic or Ukrainian (UCS-2, 70 places) it takes as few SMS as it can. The organisation may be named in at most 25 characters there, the longest
 municipality name ("Ringkøbing-Skjern Kommune"); a longer name needs
 SAMSTEM_ORGANISATION_SHORT. A name's accented letters outside the GSM alphabet lose their
 accent ("Zoë" -> "Zoe"), which would otherwise cut one SMS to 70 characters. Where it still
@@ -17,19 +17,16 @@ full name for the short one; what is left is sent as it is, in more than one SMS
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app import tokens
+from app.i18n import long_date
 from app.invitations.kinds import reader_of, round_kind
 from app.invitations.links import sms_url
 from app.invitations.models import Invitation
 from app.outbox.models import LINK
-from app.outbox.segments import fits_one_segment, plain_letters
+from app.outbox.segments import plain_letters, segments
 from app.settings import services as settings
-
-DATE = "d. MMMM yyyy"
-SMS_DATE = "d. MMMM"
 
 
 def first_name(name: str) -> str:
@@ -45,8 +42,8 @@ def _words(invitation: Invitation) -> dict[str, str]:
         "caseworker": case.caseworker.name,
         "organisation": settings.get("organisation_name"),
         "child": case.child.first_name if case.child else "",
-        "date": format_date(round_.meeting.held_on, DATE),
-        "due": format_date(round_.due_on, DATE) if round_.due_on else "",
+        "date": long_date(round_.meeting.held_on),
+        "due": long_date(round_.due_on),
     }
 
 
@@ -80,8 +77,13 @@ def sms(invitation: Invitation) -> str:
     greeting = "" if invitation.person.role == "child" else _("Hej %(name)s.", name=invitation.person.first_name)
     link = sms_url(tokens.new_token())
     words = {"caseworker": first_name(round_.meeting.case.caseworker.name),
-             "due": format_date(round_.due_on, SMS_DATE) if round_.due_on else ""}
+             "due": long_date(round_.due_on, year=False)}
     ask, voluntary = round_kind(round_.kind).sms_ask, _("Frivilligt:")
     texts = [plain_letters(" ".join(filter(None, [hello, ask % (words | {"organisation": name}), voluntary, LINK])))
              for name in names for hello in (greeting, "")]
-    return next((text for text in texts if fits_one_segment(text.replace(LINK, link))), texts[-1])
+    counts = [segments(text.replace(LINK, link)) for text in texts]
+    fewest = min(counts)
+    # The first in one SMS; when none fits one (Arabic and Ukrainian go in 70-place parts), the
+    # last, shortest, of those in fewest.
+    chosen = counts.index(1) if fewest == 1 else len(counts) - 1 - counts[::-1].index(fewest)
+    return texts[chosen]

@@ -95,6 +95,9 @@ class Invitation(db.Model):
     # migration that made the column, for invitations made before it.
     respondent_role: Mapped[str] = mapped_column(String(20))
     role_filled_later: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language the person chose on the link's pages (app.respond.pages.choose_language): every
+    # later page of this link speaks it. Kept here, not in the session: a tablet may be shared.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     person: Mapped["Person"] = relationship()  # noqa: F821
@@ -227,6 +230,7 @@ describe("invitation", purpose=_l("Hver persons personlige link i en runde. Selv
     "token_hash": personal(_l("Et hash af linket: til at kende linket, når det bliver åbnet."), seen_by=("nobody",)),
     "issued_at": personal(_l("Hvornår personen fik linket.")),
     "opened_at": personal(_l("Hvornår personen åbnede linket.")),
+    "language": personal(_l("Det sprog, personen valgte på linkets sider.")),
 })
 describe("response", purpose=_l("Svarene fra barnet, familien, netværket og udføreren. Et nyere svar gælder; det "
                                 "ældre bevares i historikken."),

@@ -27,6 +27,8 @@ class ObservationLink(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the person chose on the link's page; later visits speak it (not the session's).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     case: Mapped["Case"] = relationship()  # noqa: F821
     person: Mapped["Person"] = relationship()  # noqa: F821
@@ -91,6 +93,7 @@ describe("observation_link", purpose=_l("En persons faste link til at fortælle 
     "id": NOT_PERSONAL, "case_id": NOT_PERSONAL, "person_id": NOT_PERSONAL, "created_by_id": NOT_PERSONAL,
     "created_at": NOT_PERSONAL, "revoked_at": NOT_PERSONAL,
     "token_hash": personal(_l("Et hash af linket: til at kende linket, når det bliver åbnet."), seen_by=("nobody",)),
+    "language": personal(_l("Det sprog, personen valgte på linkets sider.")),
 })
 describe("observation", purpose=_l("Observationer fra netværket, som de blev sendt, og om rådgiveren har taget "
                                    "stilling til dem."),

@@ -18,7 +18,7 @@ csrf.exempt(public)
 def _load(token: str) -> ObservationLink:
     """Return the link; 404 (counted as a failure) for an unknown token."""
     link = services.find_link(token)
-    choose_language(link.person if link else None)
+    choose_language(link.person if link else None, link)
     if link is None:
         abort(404)
     return link

@@ -24,6 +24,7 @@ class ObservationRow:
     undecided: bool
     text: str
     goal_text: str | None
+    language: str = "da"  # the language of the page it was written on
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class ObservationSection:
 def _row(observation: Observation) -> ObservationRow:
     person = observation.person
     return ObservationRow(observation.kind, person.first_name, person.role, observation.submitted_at,
-                          observation.decided_at is None, observation.text, observation.goal_text)
+                          observation.decided_at is None, observation.text, observation.goal_text,
+                          observation.language)
 
 
 @section("observations")

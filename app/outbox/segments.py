@@ -17,6 +17,10 @@ GSM_BASIC = frozenset(
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 GSM_SEGMENT = 160
 UCS2_SEGMENT = 70
+# A longer text goes as several joined SMS; each part gives 7 septets (3 UCS-2 places) to the
+# header that joins them (3GPP TS 23.040's concatenation header).
+GSM_PART = 153
+UCS2_PART = 67
 
 
 def is_gsm(text: str) -> bool:
@@ -34,6 +38,18 @@ def length(text: str) -> int:
 def fits_one_segment(text: str) -> bool:
     """Tell whether the text goes as one SMS, not several joined ones."""
     return length(text) <= (GSM_SEGMENT if is_gsm(text) else UCS2_SEGMENT)
+
+
+def segments(text: str) -> int:
+    """Return how many SMS the text goes as: 1 if it fits one, else the joined parts.
+
+    Arabic and Ukrainian are outside the GSM alphabet: such a text goes as UCS-2, 70 places in
+    one SMS, 67 in each part of a longer one.
+    """
+    if fits_one_segment(text):
+        return 1
+    part = GSM_PART if is_gsm(text) else UCS2_PART
+    return -(-length(text) // part)
 
 
 def plain_letters(text: str) -> str:

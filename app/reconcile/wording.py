@@ -2,6 +2,7 @@
 
 from flask import Flask
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.i18n import current_language, decimal1
 from app.instruments import Instrument, Score
@@ -74,7 +75,40 @@ def score_value(instrument: Instrument, score: Score | None) -> float | None:
     return score.total if instrument.scoring.method == "sum" else score.mean
 
 
+# The language a person answered in, as the case worker reads it beside the answers (issue 18
+# item 1). The questions are shown in Danish whatever the form was answered in.
+ANSWERED_IN = {
+    "da": _l("Svaret på dansk"),
+    "en": _l("Svaret på engelsk"),
+    "ar": _l("Svaret på arabisk"),
+    "uk": _l("Svaret på ukrainsk"),
+}
+WRITTEN_IN = {
+    "en": _l("Skrevet på engelsk"),
+    "ar": _l("Skrevet på arabisk"),
+    "uk": _l("Skrevet på ukrainsk"),
+}
+
+
+def answered_in(language: str | None) -> str:
+    """Say which language a form was answered in; "" for Danish, the case worker's own."""
+    if not language or language == "da":
+        return ""
+    return str(ANSWERED_IN.get(language, _("Svaret på et andet sprog (%(code)s)", code=language)))
+
+
+def needs_translation(language: str | None) -> str:
+    """Mark a free text written in another language than Danish: its language and that it needs
+    an interpreter or a translation (never an online translation service); "" for Danish."""
+    if not language or language == "da":
+        return ""
+    written = WRITTEN_IN.get(language) or _("Skrevet på et andet sprog (%(code)s)", code=language)
+    return _("%(written)s – tolk/oversættelse nødvendig", written=written)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(answered_in)
+    app.add_template_global(needs_translation)
     app.add_template_global(signal_text)
     app.add_template_global(score_label)
     app.add_template_global(score_value)

@@ -21,7 +21,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -90,14 +89,23 @@ def form_page(kind: str) -> FormPage | None:
     return _pages.get(kind)
 
 
-def choose_language(person: Person | None) -> None:
-    """Take ?lang= as the respondent's choice; otherwise the person's stored preference."""
-    languages = current_app.config["LANGUAGES"]
+def choose_language(person: Person | None, link=None) -> None:
+    """Set the page's language: ?lang= (the picker) first, then the one the link remembers,
+    then the person's stored preference; without any, the browser's (app.i18n.select_locale).
+
+    The choice is remembered on the link (an invitation or an observation link: its language
+    column), never in the session, which a shared tablet would pass on to the next person.
+    """
+    languages = current_app.config["RESPONDENT_LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
-        session["lang"] = chosen
-    elif session.get("lang") not in languages and person is not None:
-        g.lang = person.language if person.language in languages else None
+        g.lang = chosen
+        if link is not None and link.language != chosen:
+            link.language = chosen
+    elif link is not None and link.language in languages:
+        g.lang = link.language
+    elif person is not None and person.language in languages:
+        g.lang = person.language
 
 
 class RoundClosed(Exception):
@@ -114,7 +122,7 @@ class RoundClosed(Exception):
 def load_invitation(token: str) -> Invitation:
     """Return the token's invitation; 404 for a dead link, the closed page for a locked round."""
     invitation = services.find_invitation(token)
-    choose_language(invitation.person if invitation else None)
+    choose_language(invitation.person if invitation else None, invitation)
     if invitation is None:
         abort(404)
     if invitation.round.is_locked:

@@ -59,7 +59,7 @@ def _check(invitation: Invitation, channel: str) -> str:
 def send(invitation: Invitation, channel: str, *, reminder: bool = False) -> OutboxMessage:
     """Queue the invitation's own link by e-mail or SMS, in the person's language where there is one."""
     address = _check(invitation, channel)
-    with force_locale(person_language(invitation.person)):
+    with force_locale(person_language(invitation.person, invitation.language)):
         if channel == "email":
             subject, body = messages.email(invitation)
             if reminder:
