@@ -197,3 +197,55 @@ class Change(ma.Schema):
 class ChangePage(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(Change))
     next_cursor = ma.fields.String(allow_none=True)
+
+
+class Answer(ma.Schema):
+    person_id = ma.fields.Integer()
+    role = ma.fields.String()
+    relation = ma.fields.String(allow_none=True)
+    instrument = ma.fields.String()
+    instrument_version = ma.fields.Integer()
+    declined = ma.fields.Boolean(metadata={"description": "The person said no to this form: not a stopped answer."})
+    answers = ma.fields.Dict(metadata={"description": "Each item's answer by the item's key."})
+    submitted_at = ma.fields.DateTime()
+    score_total = ma.fields.Float(allow_none=True)
+    score_mean = ma.fields.Float(allow_none=True)
+    signal_level = ma.fields.String(allow_none=True)
+    signals = ma.fields.List(ma.fields.Dict())
+
+
+class RoundOut(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    meeting_id = ma.fields.Integer()
+    held_on = ma.fields.Date()
+    due_on = ma.fields.Date(allow_none=True)
+    created_at = ma.fields.DateTime()
+    locked = ma.fields.Boolean()
+    invitations = ma.fields.List(ma.fields.Dict())
+    answers = ma.fields.List(ma.fields.Nested(Answer))
+    divergences = ma.fields.List(ma.fields.Dict())
+    decision = ma.fields.Dict(allow_none=True)
+    indicators = ma.fields.Dict(allow_none=True, metadata={
+        "description": "Indicator rounds: the final score per factor and each factor's classification."})
+
+
+class RoundPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RoundOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+class GoalOut(ma.Schema):
+    id = ma.fields.Integer()
+    text = ma.fields.String()
+    domain = ma.fields.String()
+    kind = ma.fields.String()
+    responsible = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    closed_at = ma.fields.DateTime(allow_none=True)
+
+
+class GoalPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(GoalOut))
+    next_cursor = ma.fields.String(allow_none=True)

@@ -144,3 +144,54 @@ def open_round(data, reference, meeting_id):
 def close_case(data, reference):
     """Close the case: its open links stop working."""
     return writes.close_case(g.api_key, _case(reference), data)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+@bp.route(f"/cases/{REFERENCE}/rounds", methods=["GET"])
+@requires("read")
+@bp.arguments(schemas.PageQuery, location="query")
+@bp.response(200, schemas.RoundPage)
+def list_rounds(query, reference):
+    """The case's rounds, oldest first: every answer, signals, divergence, decisions, indicator scores."""
+    return reads.rounds_page(_case(reference), query["limit"], query.get("cursor"))
+
+
+@bp.route(f"/cases/{REFERENCE}/goals", methods=["GET"])
+@requires("read")
+@bp.response(200, schemas.GoalPage)
+def list_goals(reference):
+    """The action plan's goals (a short list: one page)."""
+    return reads.goals(_case(reference))
+
+
+@bp.route("/changes", methods=["GET"])
+@requires("read")
+@bp.arguments(schemas.PageQuery, location="query")
+@bp.response(200, schemas.ChangePage)
+def changes(query):
+    """Every change to the key's teams' cases, oldest first; poll with the next_cursor of the page before.
+
+    The cursor is opaque. The feed shows changes once they are two minutes old, so a change
+    committed late is never skipped."""
+    return reads.changes_page(g.api_key, query["limit"], query.get("cursor"))
+
+
+@bp.route(f"/cases/{REFERENCE}/rounds/<int:round_id>/report.pdf", methods=["GET"])
+@requires("read")
+@bp.response(200, description="The round's case report as PDF, for the journal.",
+             content_type="application/pdf")
+def report_pdf(reference, round_id):
+    """The round's case report as PDF (the same as the staff page's)."""
+    data = reads.report(_case(reference), round_id, "pdf")
+    return current_app.response_class(data, mimetype="application/pdf")
+
+
+@bp.route(f"/cases/{REFERENCE}/rounds/<int:round_id>/report.txt", methods=["GET"])
+@requires("read")
+@bp.response(200, description="The round's case report as plain text, for the journal.",
+             content_type="text/plain")
+def report_text(reference, round_id):
+    """The round's case report as plain text (the same as the staff page's summary)."""
+    data = reads.report(_case(reference), round_id, "text")
+    return current_app.response_class(data, mimetype="text/plain")

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from app.api import reads
@@ -113,8 +114,10 @@ def put_case(key: ApiKey, reference: str, data: dict) -> tuple[Case, bool]:
 
 def _person_errors(data: dict) -> dict:
     """Hold a person to the case page's own form (PersonForm): e-mail, phone, no CPR number."""
-    form = PersonForm(formdata=None, data={**data, "fit_exempt": bool(data.get("fit_exemption"))},
-                      meta={"csrf": False})
+    given = {key: value for key, value in data.items() if value is not None}
+    if data.get("fit_exemption"):
+        given["fit_exempt"] = "y"
+    form = PersonForm(formdata=MultiDict(given), meta={"csrf": False})
     form.role.choices = [SelectChoice(data.get("role"), "")]
     form.language.choices = [SelectChoice(code, code) for code in current_app.config["LANGUAGES"]]
     form.validate()
