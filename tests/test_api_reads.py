@@ -68,7 +68,9 @@ def test_every_list_is_paged_with_an_opaque_cursor(app, client, make, emma):
         cursor = reply["next_cursor"]
         if cursor is None:
             break
-        assert str(seen[-1]) not in cursor  # opaque: signed, not a bare id
+        assert not cursor.isdigit()  # opaque and signed: an altered one is refused
+        altered = client.get(CASE + "/rounds", query_string={"cursor": cursor[:-3] + "abc"}, headers=bearer(emma.key))
+        assert altered.status_code == 422 and altered.json["code"] == "validation_failed"
     assert len(seen) == 4 and len(set(seen)) == 4
     cases = client.get("/api/v1/cases", query_string={"limit": 1}, headers=bearer(emma.key)).json
     assert [item["reference"] for item in cases["items"]] == ["Sag-Ø-17"] and cases["next_cursor"] is None

@@ -19,9 +19,9 @@ def _form() -> ApiKeyForm:
     return form
 
 
-def _page(form: ApiKeyForm, status: int = 200, new: keys.NewKey | None = None):
+def _page(form: ApiKeyForm, status: int = 200):
     teams = {team.id: team.name for team in keys.teams()}
-    return render_template("api/keys.html", form=form, keys=keys.all_keys(), teams=teams, new=new,
+    return render_template("api/keys.html", form=form, keys=keys.all_keys(), teams=teams,
                            scope_labels=SCOPE_LABELS), status
 
 
@@ -38,7 +38,7 @@ def index():
             form.name.errors = [*form.name.errors, str(refused)]
         else:
             # The secret is in this page only: never in a redirect, a flash message or a log.
-            return _page(_form(), 200, new)
+            return render_template("api/key_made.html", new=new)
     return _page(form, 400)
 
 
