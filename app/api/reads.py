@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.api.models import ApiKey
@@ -23,6 +24,7 @@ from app.invitations import services as invitations
 from app.invitations.models import Round
 from app.measures.services import measures_for
 from app.reconcile.history import CaseHistory
+from app.reconcile.models import Decision
 from app.reconcile.reconciliation import reconcile_round
 from app.reports.report import report_pdf, summary_text
 from app.settings.catalogue import active_questionnaire
@@ -128,7 +130,7 @@ def _decision(decision) -> dict | None:
 
 
 def _indicators(round_: Round) -> dict | None:
-    if indicators.indicator_round(round_) is None:
+    if round_.kind != "indicators" or indicators.indicator_round(round_) is None:
         return None
     finals = indicators.final_scores(round_.id)
     return {"final_scores": {factor: {"status": final.status, "dont_know": final.dont_know, "goal": final.goal,
@@ -177,7 +179,9 @@ def rounds_page(case: Case, limit: int, given: str | None) -> dict:
     audit.read(case.id, api="rounds")
     ids = _round_ids(case, after, limit)
     history = CaseHistory(case)
-    rounds = {r.id: r for r in db.session.scalars(select(Round).where(Round.id.in_(ids[:limit])))}
+    decisions = selectinload(Round.decisions)
+    rounds = {r.id: r for r in db.session.scalars(select(Round).where(Round.id.in_(ids[:limit])).options(
+        decisions.selectinload(Decision.filing), decisions.selectinload(Decision.corrected_by)))}
     items = [round_detail(rounds[round_id], history) for round_id in ids[:limit]]
     more = len(ids) > limit
     return {"items": items, "next_cursor": cursor(f"rounds:{case.id}", ids[limit - 1]) if more else None}
