@@ -12,10 +12,12 @@ import re
 from flask import Flask
 
 _TOKEN_IN_PATH = re.compile(r"(/[ro]/)[^/?#\s\"']+")
+# An API key's secret (app.api.keys: "samstem_" and url-safe base64), wherever a line holds one.
+_API_SECRET = re.compile(r"(samstem_)[A-Za-z0-9_-]{8,}")
 
 
 def mask(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(r"\1…", text)
+    return _API_SECRET.sub(r"\1…", _TOKEN_IN_PATH.sub(r"\1…", text))
 
 
 def _masked(value):

@@ -93,3 +93,19 @@ def test_only_an_administrator_opens_the_keys(app, make):
     client = app.test_client()
     login(client, "anne")
     assert client.get("/admin/api-keys/").status_code == 403
+
+
+def test_a_secret_in_any_log_line_is_masked():
+    from app.logmask import mask
+
+    assert mask("Authorization: Bearer samstem_NhQyBPgzDNUU-k5Ig_UstkzUI") == "Authorization: Bearer samstem_…"
+
+
+def test_the_api_page_lists_every_operation_and_loads_nothing_from_elsewhere(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.") and "/api/v1/cases/{reference}" in document["paths"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    for path in document["paths"]:
+        assert path in page.text
+    assert "key_refused" in page.text and "https://" not in page.text.replace("https://www.w3.org", "")

@@ -64,10 +64,12 @@ def _forget(row_id: int) -> None:
 def _claim(key: ApiKey, given: str, fingerprint: str) -> IdempotentRequest | Response:
     """Return this call's fresh row, or the stored reply of the first call with the key; refuse the rest."""
     now = utcnow()
-    db.session.execute(delete(IdempotentRequest).where(
-        IdempotentRequest.api_key_id == key.id, IdempotentRequest.idempotency_key == given,
-        (IdempotentRequest.expires_at <= now)
-        | ((IdempotentRequest.state == IN_FLIGHT) & (IdempotentRequest.created_at <= now - ABANDONED))))
+    # The key's expired replies go (so no sealed reply outlives its day by much), and this
+    # Idempotency-Key's first call if it died in flight.
+    db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.api_key_id == key.id, (
+        IdempotentRequest.expires_at <= now) | (
+        (IdempotentRequest.idempotency_key == given) & (IdempotentRequest.state == IN_FLIGHT)
+        & (IdempotentRequest.created_at <= now - ABANDONED))))
     row = IdempotentRequest(api_key_id=key.id, idempotency_key=given, body_hash=fingerprint, state=IN_FLIGHT,
                             created_at=now, expires_at=now + KEEP)
     db.session.add(row)

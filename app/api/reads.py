@@ -105,6 +105,7 @@ def case_page(key: ApiKey, limit: int, given: str | None) -> dict:
     items = [{"reference": row.external_ref, "team": names.get(row.team_id), "closed": bool(row.closed)}
              for row in rows[:limit]]
     more = len(rows) > limit
+    audit.record("api.list", None, listed="cases", count=len(items))  # no child's name: a call, not a read
     return {"items": items, "next_cursor": cursor("cases", rows[limit - 1].id) if more else None}
 
 
@@ -221,6 +222,7 @@ def changes_page(key: ApiKey, limit: int, given: str | None, now=None) -> dict:
     items = [{"sequence": row.id, "at": row.at, "action": row.action, "reference": row.external_ref}
              for row in rows[:limit]]
     last = rows[min(len(rows), limit) - 1].id if rows else after
+    audit.record("api.list", None, listed="changes", count=len(items))
     return {"items": items, "next_cursor": cursor("changes", last)}
 
 
