@@ -27,6 +27,13 @@ def secret(app, teams):
     return make_key(app, teams["admin"], [teams["nord"]])
 
 
+def teams_nord(app) -> int:
+    from app.auth.models import Team
+
+    with app.app_context():
+        return db.session.scalar(select(Team.id).where(Team.name == "Team Nord"))
+
+
 def _put(client, secret, ref="2024-0117", body=None, **headers):
     return client.put(f"/api/v1/cases/{ref}", json=NEW_CASE if body is None else body,
                       headers=bearer(secret, **headers))
@@ -36,10 +43,13 @@ def test_a_new_case_needs_only_team_case_worker_first_name_and_birth_year(app, c
     reply = _put(client, secret)
     assert reply.status_code == 201, reply.json
     assert reply.json["reference"] == "2024-0117" and reply.json["first_name"] == "Emma"
+    by_id = _put(client, secret, ref="2024-0118", body={"caseworker": "anne", "first_name": "Ida", "birth_year": 2015,
+                                                          "team_id": teams_nord(app)})
+    assert by_id.status_code == 201 and by_id.json["team"] == "Team Nord"
     again = _put(client, secret, body={"first_name": "Emma Sofie"})
     assert again.status_code == 200 and again.json["first_name"] == "Emma Sofie"
     with app.app_context():
-        assert db.session.scalar(select(func.count(Case.id))) == 1
+        assert db.session.scalar(select(func.count(Case.id))) == 2
         actions = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "import.apply")).all()
         assert all(detail["api_key"] == "DUBU" for detail in actions) and actions
 
@@ -69,3 +79,15 @@ def test_the_whole_way_a_case_system_goes(app, client, secret):
     again = client.post(f"/api/v1/cases/2024-0117/meetings/{meeting.json['id']}/rounds", headers=bearer(secret),
                         json={})
     assert again.status_code == 409 and again.json["code"] == "case_closed"
+
+
+def test_the_api_needs_no_csrf_token_but_the_staff_pages_still_do(app, secret):
+    from app import create_app
+    from tests.conftest import _config
+
+    live = create_app(_config(app.config["SQLALCHEMY_DATABASE_URI"]) | {"WTF_CSRF_ENABLED": True})
+    client = live.test_client()
+    assert _put(client, secret).status_code == 201
+    assert client.post("/login", data={"username": "anne", "password": "x"}).status_code == 400
+    with live.app_context():
+        db.engine.dispose()

@@ -62,7 +62,8 @@ class MeasureIn(Input):
 
 
 class CaseIn(Input):
-    team = Text(120, metadata={"description": "The team's name in Samstem (needed for a new case)."})
+    team = Text(120, metadata={"description": "The team's name in Samstem (or team_id; needed for a new case)."})
+    team_id = Id(metadata={"description": "The team's id in Samstem, instead of its name."})
     caseworker = Text(80, metadata={"description": "The case worker's username (needed for a new case)."})
     first_name = Text(NAME_LIMIT, 1, metadata={
         "description": "The child's first name (needed for a new case)."})

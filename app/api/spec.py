@@ -55,4 +55,10 @@ def document() -> dict:
     """Return the current app's OpenAPI document."""
     from flask import current_app
 
-    return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    document = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    # Every error is a problem document (app.api.problems): say so in the shared error responses.
+    for response in document.get("components", {}).get("responses", {}).values():
+        content = response.get("content", {})
+        if "application/json" in content:
+            content["application/problem+json"] = content.pop("application/json")
+    return document

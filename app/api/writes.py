@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from app.api import reads
 from app.api.models import ApiKey
 from app.api.problems import Problem
+from app.auth.models import Team
 from app.cases import closure
 from app.cases import services as cases
 from app.cases.forms import PersonForm
@@ -84,6 +85,17 @@ def case_of(key: ApiKey, reference: str) -> Case:
     return found[0]
 
 
+def _team_by_id(data: dict) -> dict:
+    """Name the team the call names by id (the import reads teams by name)."""
+    team_id = data.get("team_id")
+    if team_id is None:
+        return data
+    team = db.session.get(Team, team_id)
+    if team is None or data.get("team") not in (None, team.name):
+        raise Problem("validation_failed", errors={"team_id": [_("Der er intet team med det nummer.")]})
+    return {**{k: v for k, v in data.items() if k != "team_id"}, "team": team.name}
+
+
 def put_case(key: ApiKey, reference: str, data: dict) -> tuple[Case, bool]:
     """Create the case with the reference, or change it; return it and whether it is new."""
     reference = reference.strip()
@@ -92,6 +104,7 @@ def put_case(key: ApiKey, reference: str, data: dict) -> tuple[Case, bool]:
         raise Problem("reference_collides", _("Flere sager har sagsnummeret %(ref)s.", ref=reference))
     if found and not key.reaches(found[0].team_id):
         raise Problem("team_not_reached")
+    data = _team_by_id(data)
     table = _table(reference, data)
     plan = imports.check(table)
     if not plan.ok:
