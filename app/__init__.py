@@ -34,6 +34,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     _init_registries(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    _init_api(app)
     _init_errors_and_cli(app)
     return app
 
@@ -115,6 +116,8 @@ def _blueprints() -> list:
     """Every blueprint, staff areas first, then the public pages reached by a token, then the
     load balancer's probes."""
     from app.account.views import bp as account
+    from app.api.docs_views import bp as api_docs
+    from app.api.key_views import bp as api_keys
     from app.attainment.views import bp as attainment
     from app.audit_log.views import bp as audit_log
     from app.auth.views import bp as auth
@@ -142,7 +145,17 @@ def _blueprints() -> list:
 
     return [auth, cases, due, invitations, reconcile, reports, status, indicators, observations, registrations,
             attainment, measures, users, teams, imports, stand_ins, account, audit_log, settings, figures,
-            figures_extract, handover, respond, observe, operations]
+            figures_extract, handover, api_keys, api_docs, respond, observe, operations]
+
+
+def _init_api(app: Flask) -> None:
+    """/api/v1 (app.api): flask-smorest's document of its operations; no CSRF token (a key instead)."""
+    from app.api import spec
+    from app.api.views import bp
+    from app.extensions import csrf
+
+    spec.init_app(app).register_blueprint(bp)
+    csrf.exempt(bp)
 
 
 def _init_errors_and_cli(app: Flask) -> None:

@@ -67,8 +67,15 @@ def _user_id() -> int | None:
     return current_user.id if current_user and current_user.is_authenticated else None
 
 
+def _caller() -> dict:
+    """Name the API key a call of /api/v1 came with (app.api): its calls have no staff user."""
+    name = g.get("api_key_name") if has_request_context() else None
+    return {"api_key": name} if name else {}
+
+
 def record(action: str, case_id: int | None = None, **detail) -> AuditEvent:
     """Add an audit event of a change for the current user; it commits or rolls back with the change."""
+    detail.update(_caller())
     event = AuditEvent(action=action, case_id=case_id, user_id=_user_id(), detail=detail, address=_address())
     db.session.add(event)
     return event
@@ -89,8 +96,8 @@ def read(case_id: int, **detail) -> None:
 def pending_reads() -> list[dict]:
     """Return (and forget) the reads this request noted, as rows of audit events."""
     reads = g.pop("audit_reads", {})
-    user_id, address = _user_id(), _address()
-    return [dict(action=VIEW, case_id=case_id, user_id=user_id, detail=detail, address=address)
+    user_id, address, caller = _user_id(), _address(), _caller()
+    return [dict(action=VIEW, case_id=case_id, user_id=user_id, detail={**detail, **caller}, address=address)
             for case_id, detail in reads.items()]
 
 

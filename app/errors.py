@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app import audit
+from app.api import problems
 from app.cases.models import CaseIsClosed
 from app.extensions import db
 from app.i18n import is_respondent_request
@@ -28,6 +29,8 @@ CSRF_MESSAGE = _l("Siden var for gammel. Gå tilbage, opdatér siden, og prøv i
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     audit.discard_reads()  # an error page shows none of what was loaded
+    if problems.is_api_request():
+        return problems.of_http_error(error)
     if error.response is not None:
         return error.response  # a page of its own, e.g. the login form when an account is locked
     if is_respondent_request():
@@ -40,6 +43,8 @@ def handle_closed_case(error: CaseIsClosed):
     """New links for a closed case: say why and lead back to the case (nothing was made)."""
     audit.discard_reads()
     db.session.rollback()
+    if problems.is_api_request():
+        return problems.response("case_closed")
     return render_template("error.html", code=409, message=CLOSED_MESSAGE, case_id=error.case_id), 409
 
 
@@ -51,9 +56,17 @@ def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError())
 
 
+def handle_problem(problem: problems.Problem):
+    """An API call refused (app.api): its problem document; nothing it changed is kept."""
+    audit.discard_reads()
+    db.session.rollback()
+    return problems.of_problem(problem)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CaseIsClosed, handle_closed_case)
+    app.register_error_handler(problems.Problem, handle_problem)
     if not app.config.get("TESTING"):
         # In tests an unexpected error must fail loudly, not hide behind a page.
         app.register_error_handler(Exception, handle_unexpected)

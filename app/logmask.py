@@ -15,10 +15,12 @@ from flask import Flask
 _TOKEN_IN_PATH = re.compile(r"(/[ro]/)[^/?#\s\"']+")
 # A short SMS link, /<22 characters> (app.tokens.short_form), at the start of a path.
 _SHORT_LINK = re.compile(r"(^|[\s\"'])/[A-Za-z0-9_-]{22}(?=[/?#\s\"']|$)")
+# An API key's secret (app.api.keys: "samstem_" and url-safe base64), wherever a line holds one.
+_API_SECRET = re.compile(r"(samstem_)[A-Za-z0-9_-]{8,}")
 
 
 def mask(text: str) -> str:
-    return _SHORT_LINK.sub(r"\1/…", _TOKEN_IN_PATH.sub(r"\1…", text))
+    return _API_SECRET.sub(r"\1…", _SHORT_LINK.sub(r"\1/…", _TOKEN_IN_PATH.sub(r"\1…", text)))
 
 
 def _masked(value):

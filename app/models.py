@@ -45,3 +45,7 @@ __all__ += ["StandIn"]
 from app.figures.models import FigureComment, FigureRelease  # noqa: E402
 
 __all__ += ["FigureComment", "FigureRelease"]
+
+from app.api.models import ApiKey, IdempotentRequest  # noqa: E402
+
+__all__ += ["ApiKey", "IdempotentRequest"]

@@ -5,11 +5,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.api.models import ApiKey
 from app.audit import AuditEvent
 from app.auth.models import Department, Team, User
 from app.extensions import db
 from app.stand_ins.models import StandIn
+from tests.api_helpers import bearer, make_key
 from tests.factories import login
+
+
+def db_team(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Team.id).where(Team.name == name))
 
 # Pages anyone logged in may open; all else needs case work on the owning team.
 OPEN_TO_ANY_STAFF = {"cases.index", "auth.logout"}
@@ -55,6 +62,11 @@ ADMIN_ONLY |= {"imports.index", "imports.apply"}
 ANALYST_ONLY = {"figures_extract.order"}
 # Issue 14 item 2: the intervention ladder, confirmed by an administrator (tests/test_ladder.py).
 ADMIN_ONLY |= {"measures.ladder"}
+# Issue 17: API keys, made and revoked by an administrator (tests/test_api_keys.py); the API's
+# document and its readable page are public (they show no data); the API itself is walked with
+# API keys as the caller below (test_api_keys_reach_only_their_scope_and_teams).
+ADMIN_ONLY |= {"api_keys.index", "api_keys.revoke"}
+PUBLIC |= {"api_docs.openapi_json", "api_docs.docs"}
 
 
 def _staff_routes(app, ids):
@@ -63,10 +75,10 @@ def _staff_routes(app, ids):
         "round_id": ids.round, "invitation_id": ids.invitations["mother"], "goal_id": ids.goal,
         "link_id": ids.link, "decision_id": ids.decision, "user_id": ids.user, "team_id": ids.team,
         "form_id": "fit-outcome-child", "registration_id": ids.registration, "measure_id": ids.measure,
-        "stand_in_id": ids.stand_in, "department_id": ids.department,
+        "stand_in_id": ids.stand_in, "department_id": ids.department, "key_id": ids.key,
     }
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.")):
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith(("respond.", "observe.", "api.")):
             continue
         url = rule.rule
         for name in rule.arguments:
@@ -85,9 +97,15 @@ def setting(app, make):
     ids.registration = make.method_offered(ids.case)
     ids.measure = make.measure(ids.case)
     make.user("leader", role="leader")
-    make.user("admin", role="admin")
+    admin = make.user("admin", role="admin")
     make.user("analyst", role="analyst")
+    syd = db_team(app, "Team Syd")
+    ids.keys = {scopes: make_key(app, admin, [syd], scopes, name="-".join(scopes))
+                for scopes in (("read",), ("write",), ("read", "write"))}
     ids.team = make.team("Team Nord")
+    ids.keys["other team"] = make_key(app, admin, [ids.team], ("read", "write"), name="Nord")
+    with app.app_context():
+        ids.key = db.session.scalar(select(ApiKey.id).where(ApiKey.name == "read"))
     ids.user = make.user("stranger", team=ids.team)
     # A stand-in still to come (from tomorrow): it gives no one access today. A department with a team.
     with app.app_context():
@@ -237,3 +255,55 @@ def test_lists_note_a_read_of_every_case_they_show(app, make, setting, url, page
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == setting.case)
                                    .order_by(AuditEvent.id.desc())).first()
         assert event.detail == {"listed": page} and event.address == "10.2.3.4"
+
+
+# --- API keys as a caller (issue 17) --------------------------------------------------
+
+def _api_routes(app, ids):
+    """Every /api/v1 operation with the case's values filled in (the case system's reference)."""
+    values = {"reference": "Sag-Ø-17", "person_id": str(ids.people["mother"]), "meeting_id": str(ids.meeting),
+              "round_id": str(ids.round)}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<string(maxlength=40):{name}>", values[name]).replace(
+                f"<int:{name}>", values[name])
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def test_api_keys_reach_only_their_scope_and_teams(app, setting):
+    client = app.test_client()
+    routes = list(_api_routes(app, setting))
+    assert {"api.get_case", "api.put_case", "api.open_round", "api.close_case"} <= {e for e, _, _ in routes}
+    for endpoint, method, url in routes:
+        for secret, expected in ((None, {401}), ("samstem_wrong", {401}),
+                                 (setting.keys[("read",)], {200, 422} if method == "GET" else {403}),
+                                 (setting.keys[("write",)], {403} if method == "GET" else {200, 201, 422})):
+            headers = bearer(secret) if secret else {}
+            response = client.open(url, method=method, headers=headers, json={} if method != "GET" else None)
+            assert response.status_code in expected, (endpoint, method, secret, response.json)
+            success = {"api.report_pdf": "application/pdf", "api.report_text": "text/plain"}.get(
+                endpoint, "application/json")
+            assert response.mimetype == ("application/problem+json" if response.status_code >= 400
+                                         else success), (endpoint, method)
+        if "reference" in url:
+            response = client.open(url, method=method, headers=bearer(setting.keys["other team"]),
+                                   json={} if method != "GET" else None)
+            assert response.status_code == 403 and response.json["code"] == "team_not_reached", (endpoint, method)
+
+
+def test_every_api_read_of_a_case_is_audited_with_the_keys_name(app, setting):
+    client = app.test_client()
+    for endpoint, method, url in _api_routes(app, setting):
+        if method != "GET" or "reference" not in url:
+            continue
+        before = _views(app, setting.case)
+        assert client.get(url, headers=bearer(setting.keys[("read",)])).status_code == 200, endpoint
+        assert _views(app, setting.case) == before + 1, endpoint
+        with app.app_context():
+            event = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == setting.case)
+                                       .order_by(AuditEvent.id.desc())).first()
+            assert event.detail["api_key"] == "read" and event.user_id is None

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from app import create_app, sealing
+from app.api.models import ApiKey
 from app.auth.models import Department, Team, User
 from app.cases.models import Case
 from app.config import TestConfig
@@ -33,6 +34,7 @@ from app.observations.models import ObservationLink
 from app.reconcile.models import Decision
 from app.registrations.models import MethodRegistration
 from app.stand_ins.models import StandIn
+from tests.api_helpers import make_key
 from tests.conftest import _config
 from tests.factories import Factory, demo_case, login
 from tests.hostile import (
@@ -68,6 +70,8 @@ FORM_PAGES = {
     "teams.new_department": ["teams.index"],
     # Issue 18 item 2: hand-over mode starts from a round's page (tests/test_handover.py).
     "handover.start": ["invitations.show"],
+    # Issue 17: revoking an API key, from the list of keys.
+    "api_keys.revoke": ["api_keys.index"],
 }
 # Posted by static/session.js, with no fields: attacked with stray fields only.
 # The two-factor code page is reached only after a right password: without one it sends to login.
@@ -96,7 +100,7 @@ ADMIN_ONLY = {"indicators.admin_procedure", "audit_log.search", "audit_log.expor
               "settings.organisation", "settings.respondent_texts", "settings.form_catalogue", "settings.lists_page", "measures.ladder",
               "stand_ins.index", "stand_ins.end", "users.reset_totp", "teams.move", "teams.new_department",
               "teams.edit_department", "teams.delete_department",
-              "imports.index", "imports.apply"}
+              "imports.index", "imports.apply", "api_keys.index", "api_keys.revoke"}
 # Issue 16 item 3: the pseudonymous extract, attacked as an analyst; a good order downloads a file.
 ANALYST_ONLY = {"figures_extract.order"}
 DOWNLOADS = ("application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -114,7 +118,8 @@ LAST = ["teams.merge", "cases.close_goal", "invitations.reissue", "invitations.r
 def _post_endpoints() -> list[str]:
     app = create_app(TestConfig)
     found = {rule.endpoint for rule in app.url_map.iter_rules()
-             if "POST" in rule.methods and not rule.endpoint.startswith(("respond.", "observe."))}
+             if "POST" in rule.methods and not rule.endpoint.startswith(("respond.", "observe.", "api."))}
+    # /api/v1 ("api.") has no forms: schemathesis attacks it from its OpenAPI document (tests/test_api_schema.py).
     return sorted(found - set(LAST)) + [e for e in LAST if e in found]
 
 
@@ -146,6 +151,7 @@ def demo(database_url):
     practice = make.team("Team Øvelse")
     app.config["PRACTICE"] = {"user": make.user("bo", team=practice, name="Bo Øvelse"), "team": practice}
     make.team("Team Øvelse 2")  # a team to merge the practice team into
+    make_key(app, db_admin(app), [team], name="Øvelse")  # an API key to revoke (issue 17)
     with app.app_context():
         # Two-factor login set up on the practice account, so its reset is offered; a stand-in still to
         # come for it, so ending one is offered.
@@ -163,6 +169,11 @@ def demo(database_url):
         db.session.commit()
         db.engine.dispose()
     limiter.reset()
+
+
+def db_admin(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.username == "admin"))
 
 
 def _values(app, case_id: int) -> dict[str, list[int]]:
@@ -189,6 +200,7 @@ def _values(app, case_id: int) -> dict[str, list[int]]:
             "team_id": list(db.session.scalars(select(Team.id).where(Team.id == app.config["PRACTICE"]["team"]))),
             "stand_in_id": list(db.session.scalars(select(StandIn.id))),
             "department_id": list(db.session.scalars(select(Department.id))),
+            "key_id": list(db.session.scalars(select(ApiKey.id))),
         }
 
 

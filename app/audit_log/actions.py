@@ -64,6 +64,10 @@ ACTION_LABELS = {
     "measure.create": _l("Registrerede en indsats"),
     "measure.change": _l("Rettede eller afsluttede en indsats"),
     "ladder.confirm": _l("Bekræftede indsatstrappen"),
+    # Issue 17: API keys, and the API's calls that list no case's personal data.
+    "api_key.create": _l("Lavede en API-nøgle"),
+    "api_key.revoke": _l("Trak en API-nøgle tilbage"),
+    "api.list": _l("Et fagsystem hentede en liste gennem API'et"),
 }
 
 
