@@ -15,7 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -125,6 +127,15 @@ class FactorFact:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Rows read from the database (load_span): when, and the registrations in force before which day.
+    A figure may then have the database sum its cells over the same rows (app/figures/sums.py)."""
+
+    now: datetime
+    registered_before: date
+
+
+@dataclass(frozen=True)
 class Facts:
     """The rows one release counts, for one period, possibly narrowed by the filters."""
 
@@ -140,6 +151,8 @@ class Facts:
     # What the figures work out once per release from all rows (scores, series, verdicts), shared by
     # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Where the rows were read from; None: rows made by hand (tests), which figures sum in Python.
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     @property
     def in_period(self) -> list[InvitationFact]:
@@ -208,24 +221,27 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
         .where(Round.kind == "feedback", Meeting.held_on < period.end)
         .order_by(Meeting.held_on, Invitation.id)
     ).all()
-    ids = [row[0] for row in rows]
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     answers: dict[int, list[Answer]] = defaultdict(list)
     decided: dict[int, date] = {}
-    for chunk in _chunks(ids):
-        for inv_id, instrument_id, version, given, declined, submitted_at in db.session.execute(
-            select(Response.invitation_id, Response.instrument_id, Response.instrument_version, Response.answers,
-                   Response.declined, Response.submitted_at)
-            .where(Response.invitation_id.in_(chunk), Response.superseded_at.is_(None)).order_by(Response.id)
-        ):
-            answers[inv_id].append(Answer(instrument_id, version, given or {}, declined, local_date(submitted_at)))
-    round_ids = sorted({row[1] for row in rows})
-    for chunk in _chunks(round_ids):
-        for round_id, first in db.session.execute(
-            select(decision_round.c.round_id, func.min(Decision.decided_at))
-            .join(Decision, Decision.id == decision_round.c.decision_id)
-            .where(decision_round.c.round_id.in_(chunk)).group_by(decision_round.c.round_id)
-        ):
-            decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
+    # The current answers of the same invitations, joined on the same conditions (no list of ids to send).
+    for inv_id, instrument_id, version, given, declined, submitted_at in db.session.execute(
+        select(Response.invitation_id, Response.instrument_id, Response.instrument_version, Response.answers,
+               Response.declined, Response.submitted_at)
+        .join(Invitation, Response.invitation_id == Invitation.id).join(Round, Invitation.round_id == Round.id)
+        .join(Meeting, Round.meeting_id == Meeting.id)
+        .where(Round.kind == "feedback", Meeting.held_on < period.end, Response.superseded_at.is_(None))
+        .order_by(Response.id)
+    ):
+        answers[inv_id].append(Answer(instrument_id, version, given or {}, declined,
+                                      submitted_at.astimezone(zone).date()))
+    for round_id, first in db.session.execute(
+        select(decision_round.c.round_id, func.min(Decision.decided_at))
+        .join(Decision, Decision.id == decision_round.c.decision_id)
+        .join(Round, Round.id == decision_round.c.round_id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(Round.kind == "feedback", Meeting.held_on < period.end).group_by(decision_round.c.round_id)
+    ):
+        decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
     registered = methods(span.end)
     facts = []
     for inv_id, round_id, case_id, team_id, worker, kind, held_on, birth_year, person_id, role, revoked, expires, \
@@ -239,7 +255,7 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
     return Facts(period=period, invitations=tuple(facts),
                  due=tuple(_phone_calls(period, registered) + _statuses(period, registered)
                            + _measurements(period, registered, local_date(now))),
-                 factors=tuple(_factors(period, registered)))
+                 factors=tuple(_factors(period, registered)), source=Source(now, span.end))
 
 
 def methods(before: date) -> dict[int, str]:
@@ -251,6 +267,7 @@ def methods(before: date) -> dict[int, str]:
         select(MethodRegistration.meeting_id, MethodRegistration.method, MethodRegistration.status)
         .where(MethodRegistration.meeting_id.is_not(None), MethodRegistration.occurred_on < before,
                ~select(correction.id).where(correction.corrects_id == MethodRegistration.id).exists())
+        .order_by(MethodRegistration.id)  # two in force for one meeting: the newest counts (sums.py alike)
     ).all()
     return {meeting_id: method if status == "held" else "other" for meeting_id, method, status in rows}
 
