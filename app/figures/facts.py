@@ -284,26 +284,35 @@ def _factors(period: Period, registered: dict[int, str]) -> list[FactorFact]:
                   select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id)
                   .join(Meeting, Round.meeting_id == Meeting.id).join(Case, Meeting.case_id == Case.id)
                   .where(Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end))}
-    finals: dict[tuple[int, str], FinalScore] = {}
+    # The same rounds joined on the same conditions, and only the columns counted: no list of ids
+    # to send, no ORM object per score.
+    in_period = (Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end)
+    finals: dict[tuple[int, str], tuple[Any, bool, bool]] = {}
     scores: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for chunk in _chunks(sorted(rounds)):
-        for final in db.session.scalars(select(FinalScore).where(FinalScore.round_id.in_(chunk)).order_by(FinalScore.id)):
-            finals[(final.round_id, final.factor)] = final
-        given = db.session.execute(
-            select(Invitation.round_id, Response.answers).join(Response, Response.invitation_id == Invitation.id)
-            .where(Invitation.round_id.in_(chunk), Response.superseded_at.is_(None), Response.declined.is_(False))
-        ).all()
-        given += db.session.execute(select(StaffScoring.round_id, StaffScoring.answers)
-                                    .where(StaffScoring.round_id.in_(chunk), StaffScoring.superseded_at.is_(None))).all()
-        for round_id, answers in given:
-            for factor, score in ((answers or {}).get("scores") or {}).items():
-                status = _number((score or {}).get("status")) if isinstance(score, dict) else None
-                if status is not None:
-                    scores[(round_id, factor)].append(status)
+    for round_id, factor, status, unscored, dont_know in db.session.execute(
+            select(FinalScore.round_id, FinalScore.factor, FinalScore.status, FinalScore.unscored,
+                   FinalScore.dont_know)
+            .join(Round, FinalScore.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+            .where(*in_period).order_by(FinalScore.id)):
+        finals[(round_id, factor)] = (status, unscored, dont_know)
+    given = db.session.execute(
+        select(Invitation.round_id, Response.answers).join(Response, Response.invitation_id == Invitation.id)
+        .join(Round, Invitation.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(*in_period, Response.superseded_at.is_(None), Response.declined.is_(False)).order_by(Response.id)
+    ).all()
+    given += db.session.execute(
+        select(StaffScoring.round_id, StaffScoring.answers)
+        .join(Round, StaffScoring.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(*in_period, StaffScoring.superseded_at.is_(None)).order_by(StaffScoring.id)).all()
+    for round_id, answers in given:
+        for factor, score in ((answers or {}).get("scores") or {}).items():
+            status = _number((score or {}).get("status")) if isinstance(score, dict) else None
+            if status is not None:
+                scores[(round_id, factor)].append(status)
     found = []
-    for (round_id, factor), final in sorted(finals.items()):
-        status = _number(final.status)
-        if status is None or final.unscored or final.dont_know or not scores.get((round_id, factor)):
+    for (round_id, factor), (final, unscored, dont_know) in sorted(finals.items()):
+        status = _number(final)
+        if status is None or unscored or dont_know or not scores.get((round_id, factor)):
             continue
         case_id, team_id, worker, kind, held_on, meeting_id = rounds[round_id]
         found.append(FactorFact(case_id, team_id, worker, kind, held_on, factor, status,
