@@ -245,8 +245,8 @@ def latest(period: str, scope: str = SCOPE) -> FigureRelease | None:
         by_filters: dict[str, dict[str, dict]] = {}
         for table in row.tables:
             by_filters.setdefault(table["filters"], {})[table["figure"]] = table
-        while len(kept) >= KEEP:
-            kept.pop(next(iter(kept)))
+        for stale in list(kept)[:max(0, len(kept) - KEEP + 1)]:  # the oldest read first
+            kept.pop(stale, None)
         kept[at] = (row, by_filters)
     return kept[at][0]
 
