@@ -244,7 +244,7 @@ def page_times(app, runs: int) -> None:
             why = first.text.split('role="alert">')[-1].split("<")[0] if 'role="alert">' in first.text else ""
             print(f"figures page, {label}: could not be read ({first.status_code} {why})")
             continue
-        read, _ = timed(lambda q=query: client.get("/figures" + q), runs)
+        read, _ = timed(lambda q=query: client.get("/figures" + q), 5 * runs)  # a page is quick: more runs, a steadier median
         with app.test_request_context("/figures" + query):
             from flask import request
 
@@ -260,7 +260,7 @@ def page_times(app, runs: int) -> None:
                     return render_template("figures/index.html", page=page.build(user, request.args, None),
                                            comment_error={})
 
-                from_constants, _ = timed(constant, runs)
+                from_constants, _ = timed(constant, 5 * runs)
             finally:
                 releases.released_periods, releases.latest, page._comments = saved
         print(f"figures page, {label}: read from the release {read * 1000:.0f} ms (the whole request), built "
