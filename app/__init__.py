@@ -1,7 +1,7 @@
 """Samstem: feedback from every voice around a child, gathered per case.
 
 How the code is layered; imports point down this list only (tests/test_layers.py checks it):
-  1. foundations: config, extensions, timestamps, tokens, sealing, labels, i18n, security, logmask, pdf,
+  1. foundations: config, extensions, timestamps, tokens, sealing, labels, i18n, security, logmask, static_files, pdf,
      forms, append_only, privacy (the words the models describe their columns with)
   2. models: <area>/models.py and audit.py: tables and the invariants they keep
   3. the instrument engine, instruments/: reads forms/, builds and scores forms; it knows no area
@@ -53,7 +53,16 @@ def _configure(app: Flask, config: type | dict | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import boundary, extensions, i18n, labels, logmask, models, security  # noqa: F401  (models: the schema)
+    from app import (  # noqa: F401  (models: the schema)
+        boundary,
+        extensions,
+        i18n,
+        labels,
+        logmask,
+        models,
+        security,
+        static_files,
+    )
     from app.auth import login_manager
     from app.operations import metrics, request_log
     from app.reconcile import wording
@@ -72,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
     wording.init_app(app)
     security.init_app(app)
     logmask.init_app(app)
+    static_files.init_app(app)
 
 
 # Modules that add entries to a registry when imported: the kinds of round (feedback's is in

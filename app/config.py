@@ -47,6 +47,9 @@ class Config:
     NOTIFICATION_URL = os.environ.get("SAMSTEM_NOTIFICATION_URL")
 
     LANGUAGES = ["da", "en"]
+    # What a respondent may read (issue 18 item 1): every form file, the validation messages and
+    # the texts an organisation edits exist in each; staff pages stay in LANGUAGES.
+    RESPONDENT_LANGUAGES = ["da", "en", "ar", "uk"]
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

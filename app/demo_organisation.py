@@ -25,6 +25,8 @@ from app.extensions import db
 from app.figures import releases
 from app.figures.facts import first_meeting, load_span
 from app.figures.periods import Period, closed_since
+from app.indicators import services as indicators
+from app.indicators.models import DEFAULT_FORM, FinalScore, IndicatorRound
 from app.invitations import services as rounds
 from app.invitations.models import Invitation, Response, Round
 from app.measures import services as measures
@@ -67,6 +69,11 @@ PATHS = [
     ["supportive", "foster_care", "supportive"], ["network_placement"], ["preventive"], [],
     ["intensive", "supportive"], ["universal", "preventive"],
 ]
+# The organisation's providers (the list ships empty): measures are given by them in turn (FIGURES.md G1).
+PROVIDERS = {"familiehuset": "Familiehuset", "ungecentret": "Ungecentret", "familieteamet": "Familieteamet",
+             "plejefamilier": "Plejefamilierne"}
+# The meetings where the indicators are scored (the case's rhythm decides which were due).
+INDICATOR_KINDS = ("startup", "follow_up")
 METHOD_OUTCOMES = ["measure", "network_role", "continues", "closed"]
 FAILURE_REASONS = ["family_declined", "no_network", "network_declined", "no_coordinator", "too_urgent", "other"]
 CLOSE_REASONS = ["measure_ended", "moved", "aged_out", "transferred", "other"]
@@ -132,6 +139,8 @@ def create_organisation(today: date | None = None) -> list[tuple[str, str, str]]
     first = _ref(next(iter(TEAMS)), 1)
     if db.session.scalar(select(Case.id).where(Case.external_ref == first)) is not None:
         return accounts  # made before, and its figures released then
+    if not lists.codes("provider"):
+        lists.save("provider", [{"code": code, "labels": {"da": name}} for code, name in PROVIDERS.items()])
     rng = random.Random(SEED)
     number = 0
     for team_name, team_workers in workers.items():
@@ -188,6 +197,8 @@ class _Case:
                                            "language": "da"})
         for goal in GOALS:
             cases.add_goal(case, self.worker, goal)
+        indicators.save_case_settings(case, DEFAULT_FORM, start)
+        self.statuses: dict[str, int] = {}
         background.set_background(case, self.worker, {"target_group": target_group,
                                                       "case_type": case_types[n % len(case_types)]})
         days = self._meeting_days(start)
@@ -266,6 +277,8 @@ class _Case:
             decided = _at(day + timedelta(days=10))
             self._stamp(Round, Round.id == round_.id, locked_at=decided)
             self._stamp(Decision, Decision.case_id == case.id, Decision.decided_at > decided, decided_at=decided)
+        if kind in INDICATOR_KINDS:
+            self._indicators(meeting)
         if index > 0 and attainment.takes_attainment(meeting):
             goals = attainment.goals_followed_up(meeting, [])
             steps = ["some", "high", "full", "none", "not_relevant", "not_followed_up"]
@@ -278,6 +291,35 @@ class _Case:
         self._stamp(PhoneFollowUp, PhoneFollowUp.meeting_id == meeting.id,
                     recorded_at=_at(min(day + timedelta(days=rng.randint(5, 12)), self.today)))
         return meeting
+
+    def _indicators(self, meeting) -> None:
+        """Score the indicators at the meeting (FIGURES.md G1, G2): the case worker's final status and goal
+        per factor, most moving toward the goal, some back; now and then a factor left as "ved ikke" or
+        unscored (G1's "ikke fulgt op")."""
+        rng = self.rng
+        form = indicators.current_forms().get(DEFAULT_FORM)
+        split = indicators.procedure().family_split and form.family_split
+        round_, _tokens = rounds.start_round(meeting, self.worker, "indicators", [])
+        db.session.add(IndicatorRound(round_id=round_.id, form_id=form.id, form_version=form.version,
+                                      family_split=split, together=True, scorers=["caseworker"]))
+        entries, unscored = {}, []
+        for factor in form.factors(split):
+            before = self.statuses.get(factor.key)
+            status = rng.randint(1, 5) if before is None else max(1, min(5, before + rng.choice((-2, -1, -1, 0, 0, 1))))
+            if before is not None and rng.random() < 0.08:
+                if rng.random() < 0.5:
+                    entries[factor.key] = {"dont_know": True}
+                else:
+                    unscored.append(factor.key)
+                continue
+            self.statuses[factor.key] = status
+            entries[factor.key] = {"status": status, "goal": max(1, status - rng.choice((0, 1, 1, 2)))}
+        indicators.save_final_scores(round_, self.worker, entries)
+        # Decided without a status for these, with the reason, as the decision gate records it.
+        db.session.add_all(FinalScore(round_id=round_.id, factor=key, unscored=True, rationale="Ikke drøftet på mødet.",
+                                      set_by_id=self.worker.id) for key in unscored)
+        self._stamp(Round, Round.id == round_.id, created_at=_at(meeting.held_on))
+        self._stamp(FinalScore, FinalScore.round_id == round_.id, set_at=_at(meeting.held_on, 14))
 
     def _method(self, meeting, turn: int) -> None:
         """Register the held method with each outcome in turn; "closed" closes the case after it."""
@@ -317,7 +359,9 @@ class _Case:
         if running is not None and running.current.ended_on is None:
             self._end(running, day - timedelta(days=1), "replaced")
         kinds = self.ladder.rung(rung).kinds
+        providers = list(PROVIDERS)
         measure = measures.add_measure(self.case, self.worker, {"kind": kinds[self.number % len(kinds)].code,
+                                                                "provider": providers[(self.number + day.day) % 4],
                                                                 "started_on": day}, today=self.today)
         self._stamp(Measure, Measure.id == measure.id, created_at=_at(day))
         self._stamp(MeasureVersion, MeasureVersion.measure_id == measure.id, written_at=_at(day))

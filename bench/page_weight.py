@@ -6,7 +6,10 @@ Builds the app on a throwaway SQLite file, creates Emma's demo case, serves it w
 werkzeug on 127.0.0.1 (compressed by Flask-Compress, as in production), and opens every
 respondent page in headless Chromium at 360×640 in a fresh context (empty cache). For each
 page it counts the requests and adds up the bytes received: response headers plus the body
-as transferred (compressed). The target is under 20 KB and at most 3 requests a page.
+as transferred (compressed). The target is under 20 KB and at most 3 requests a page, in every
+language a respondent can choose. Then, on Chromium's slow-3G emulation (bench/slow_network.py),
+the time from each QR link until its form is usable (target under 3 s) and the child's tapped
+path through both FIT forms (target under 60 s), in every language.
 A measurement, not a test: it always exits 0.
 """
 
@@ -29,12 +32,23 @@ from playwright.sync_api import Browser, Page, Request, sync_playwright  # noqa:
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.config import Config  # noqa: E402
 from app.demo import create_demo  # noqa: E402
+from bench.slow_network import (  # noqa: E402
+    PATH_TARGET_S,
+    USABLE_TARGET_S,
+    child_path,
+    time_to_usable_form,
+)
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
 TARGET_BYTES = 20 * 1024
 TARGET_REQUESTS = 3
 UNKNOWN_TOKEN = "0123456789ABCDEFGHJKMNPQRS"
+LANGUAGES = getattr(Config, "RESPONDENT_LANGUAGES", Config.LANGUAGES)
+# The links whose form is timed from the QR code on slow 3G.
+FORM_LINKS = ["child", "mother", "father", "network", "provider", "school-status", "father-wishes",
+              "mother-indicators", "network-observation"]
 
 
 @dataclass
@@ -57,20 +71,20 @@ def transferred(request: Request) -> int:
     return sizes["responseHeadersSize"] + sizes["responseBodySize"]
 
 
-def new_phone(browser: Browser) -> Page:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="da-DK")
+def new_phone(browser: Browser, lang: str = "da") -> Page:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale=lang)
     context.set_default_timeout(15_000)
     return context.new_page()
 
 
-def measure(browser: Browser, label: str, url: str) -> Load:
-    """Open a URL on a phone with an empty cache; return every request the load made."""
-    page = new_phone(browser)
+def measure(browser: Browser, label: str, url: str, lang: str = "da") -> Load:
+    """Open a URL on a phone with an empty cache, in a language; return every request the load made."""
+    page = new_phone(browser, lang)
     made: list[Request] = []
     page.on("request", lambda request: made.append(request))
-    page.goto(url)
+    page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
     page.wait_for_load_state("load")
-    load = Load(label)
+    load = Load(f"{label} [{lang}]")
     for request in made:
         response = request.response()
         status = response.status if response else 0
@@ -140,6 +154,16 @@ def demo_links(app, base: str) -> dict[str, str]:
         round_, issued = indicators.start_round(today, case.caseworker)
         mother = next(i for i in round_.invitations if i.person.role == "mother")
         pairs.append(("mother-indicators", respondent_url(issued[mother.id])))
+        # The child's path (issue 18 item 5): a meeting of its own where the child is asked the two
+        # FIT forms, outcome and session.
+        from app.cases import services as cases
+        from app.invitations import services as rounds
+
+        child = case.child
+        meeting = cases.record_meeting(case, "network_meeting", today.held_on, [child.id])
+        path_round, path_issued = rounds.open_round(
+            meeting, case.caseworker, {child.id: ["fit-outcome-child", "fit-session-child"]})
+        pairs.append(("child-path", respondent_url(path_issued[path_round.invitations[0].id])))
         grete = next(p for p in case.people if p.role == "network")
         _, token = observations.create_link(case, grete, case.caseworker)
         pairs.append(("network-observation", f"{base}/o/{token}"))
@@ -164,24 +188,30 @@ def run(show_requests: bool) -> list[Load]:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
                 try:
-                    loads = [
-                        measure(browser, "intro (child)", links["child"]),
-                        measure(browser, "intro (adult)", links["mother"]),
-                    ]
-                    for role in ["child", "mother", "father", "network", "provider"]:
-                        loads.append(measure(browser, f"form ({role})", links[role] + "/form"))
-                    loads.append(measure(browser, "status (school)", links["school-status"] + "/form"))
-                    loads.append(measure(browser, "wishes (father)", links["father-wishes"] + "/form"))
-                    loads.append(measure(browser, "indicators (mother)", links["mother-indicators"] + "/form"))
-                    loads.append(measure(browser, "observation", links["network-observation"]))
+                    loads = []
+                    for lang in LANGUAGES:
+                        loads.append(measure(browser, "intro (child)", links["child"], lang))
+                        loads.append(measure(browser, "intro (adult)", links["mother"], lang))
+                        for role in ["child", "mother", "father", "network", "provider"]:
+                            loads.append(measure(browser, f"form ({role})", links[role] + "/form", lang))
+                        loads.append(measure(browser, "status (school)", links["school-status"] + "/form", lang))
+                        loads.append(measure(browser, "wishes (father)", links["father-wishes"] + "/form", lang))
+                        loads.append(measure(browser, "indicators (mother)", links["mother-indicators"] + "/form", lang))
+                        loads.append(measure(browser, "observation", links["network-observation"], lang))
+                    slow = [(f"usable: {role} [{lang}]", time_to_usable_form(browser, links[role], lang), USABLE_TARGET_S)
+                            for lang in LANGUAGES for role in FORM_LINKS]
+                    for lang in LANGUAGES:
+                        seconds, taps = child_path(browser, links["child-path"], lang)
+                        slow.append((f"child's path, {taps} taps [{lang}]", seconds, PATH_TARGET_S))
                     answer_every_line(browser, links["child"])
-                    loads.append(measure(browser, "thanks", links["child"] + "/thanks"))
                     decline(browser, links["father"])
-                    loads.append(measure(browser, "thanks (declined)", links["father"] + "/thanks"))
-                    loads.append(measure(browser, "error (bad token)", f"{base}/r/{UNKNOWN_TOKEN}"))
-                    loads.append(measure(browser, "code", f"{base}/code"))
-                    loads.append(measure(browser, "privacy", f"{base}/privatliv"))
-                    loads.append(measure(browser, "accessibility", f"{base}/tilgaengelighed"))
+                    for lang in LANGUAGES:
+                        loads.append(measure(browser, "thanks", links["child"] + "/thanks", lang))
+                        loads.append(measure(browser, "thanks (declined)", links["father"] + "/thanks", lang))
+                        loads.append(measure(browser, "error (bad token)", f"{base}/r/{UNKNOWN_TOKEN}", lang))
+                        loads.append(measure(browser, "code", f"{base}/code", lang))
+                        loads.append(measure(browser, "privacy", f"{base}/privatliv", lang))
+                        loads.append(measure(browser, "accessibility", f"{base}/tilgaengelighed", lang))
                 finally:
                     browser.close()
         finally:
@@ -192,14 +222,15 @@ def run(show_requests: bool) -> list[Load]:
 
                 db.engine.dispose()
     report(loads, base, show_requests)
+    report_slow(slow)
     return loads
 
 
 def report(loads: list[Load], base: str, show_requests: bool) -> None:
-    print(f"{'page':<20} {'requests':>8} {'bytes':>8} {'KB':>6}  target (<20 KB, <=3 requests)")
+    print(f"{'page':<26} {'requests':>8} {'bytes':>8} {'KB':>6}  target (<20 KB, <=3 requests)")
     for load in loads:
         verdict = "yes" if load.meets_target else "NO"
-        print(f"{load.page:<20} {len(load.requests):>8} {load.bytes:>8} {load.bytes / 1024:>6.1f}  {verdict}")
+        print(f"{load.page:<26} {len(load.requests):>8} {load.bytes:>8} {load.bytes / 1024:>6.1f}  {verdict}")
         if show_requests:
             for url, status, size, encoding in load.requests:
                 path = url.removeprefix(base)
@@ -207,7 +238,16 @@ def report(loads: list[Load], base: str, show_requests: bool) -> None:
     total = sum(load.bytes for load in loads)
     count = sum(len(load.requests) for load in loads)
     met = sum(load.meets_target for load in loads)
-    print(f"{'total':<20} {count:>8} {total:>8} {total / 1024:>6.1f}  {met}/{len(loads)} pages meet the target")
+    print(f"{'total':<26} {count:>8} {total:>8} {total / 1024:>6.1f}  {met}/{len(loads)} pages meet the target")
+
+
+def report_slow(timings: list[tuple[str, float, float]]) -> None:
+    print()
+    print(f"{'on slow 3G (400 kbit/s, 400 ms)':<36} {'seconds':>8}  target")
+    for label, seconds, target in timings:
+        print(f"{label:<36} {seconds:>8.2f}  {'yes' if seconds < target else 'NO'} (<{target:g} s)")
+    met = sum(seconds < target for _, seconds, target in timings)
+    print(f"{'':<36} {'':>8}  {met}/{len(timings)} meet the target")
 
 
 def main() -> int:

@@ -391,3 +391,10 @@ def _demo_measures(case: Case) -> int:
         "kind": "network_foster_family", "started_on": today - timedelta(days=99)})
     db.session.commit()
     return running.id
+
+
+def no_script_but_ours(html: str) -> bool:
+    """Tell whether a respondent page's only script is static/respond.js: no inline script, nothing
+    from elsewhere. The page works without it (it only draws the lines and sends on a weak connection)."""
+    ours = re.findall(r'<script src="/static/respond\.js\?v=[0-9a-f]{12}" defer></script>', html)
+    return html.count("<script") == len(ours)

@@ -74,6 +74,14 @@ def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(r
         releases = db.session.scalars(select(FigureRelease)).all()
         assert releases
         assert any(not cell["hidden"] for r in releases for t in r.tables for cell in t["cells"])
+        # The indicator and goal figures (FIGURES.md G1–G3) each publish something: the demo scores the
+        # indicators at its meetings. By kind of measure (G1T) fifty children are too few for a row of ten.
+        shown = {t["figure"] for r in releases for t in r.tables if any(not c["hidden"] for c in t["cells"])}
+        assert {"G1", "G2", "G3"} <= shown
+        by_measure = [c for r in releases for t in r.tables if t["figure"] == "G1T" for c in t["cells"]]
+        assert by_measure and any(c["key"][0].startswith("kind|") for c in by_measure)
+        categories = {c["key"][-1] for r in releases for t in r.tables if t["figure"] == "G1" for c in t["cells"]}
+        assert "not_followed_up" in categories
         before = _counts()
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0, second.output

@@ -182,11 +182,13 @@ def test_fit_signal_numbers_live_in_the_files(
 def test_text_falls_back_to_danish(catalogue: Catalogue) -> None:
     """Brief: text lookups fall back to Danish, the source language."""
     instrument = catalogue.get("fit-session")
-    assert instrument.title("uk") == instrument.title("da") == "Hvordan var mødet?"
+    # A language no file is written in ("fr"); every shipped respondent language has its own.
+    assert instrument.title("fr") == instrument.title("da") == "Hvordan var mødet?"
     assert instrument.title("en") == "How was the meeting?"
+    assert instrument.title("uk") == "Як пройшла зустріч?"
     item = instrument.item("heard")
-    assert item.text("ar") == item.text("da") != item.text("en")
-    assert item.labels("ar") == item.labels("da") == ("Slet ikke", "Helt og fuldt")
+    assert item.text("fr") == item.text("da") != item.text("ar")
+    assert item.labels("fr") == item.labels("da") == ("Slet ikke", "Helt og fuldt")
 
 
 BROKEN_CASES = [
@@ -236,13 +238,13 @@ def test_check_languages_names_file_item_and_language(tmp_path: Path) -> None:
     text = text.replace('text.en = "We talked about what I wanted to talk about"\n', "")
     text = text.replace('title.en = "How was the meeting?"\n', "")
     (tmp_path / "fit-session.toml").write_text(text, encoding="utf-8")
-    catalogue = load_catalogue(tmp_path, ["da", "en", "uk"])
+    catalogue = load_catalogue(tmp_path, ["da", "en", "fr"])
     problems = check_languages(catalogue)
     shown = str(tmp_path / "fit-session.toml")
     assert f"{shown}: title: no 'en' text" in problems
     assert f"{shown}: item 'topics': text: no 'en' text" in problems
-    assert f"{shown}: item 'heard': labels: no 'uk' text" in problems
-    assert "app/instruments/catalogue.py: WORDS has no 'uk'" in problems
+    assert f"{shown}: item 'heard': labels: no 'fr' text" in problems
+    assert "app/instruments/catalogue.py: WORDS has no 'fr'" in problems
     assert not any("'da'" in p for p in problems)
 
 
@@ -261,7 +263,9 @@ def test_init_app_stores_the_catalogue(directory: Path | None) -> None:
     with app.app_context():
         assert current_catalogue() is app.extensions["instruments"]
         assert len(current_catalogue()) == len(list(FORMS.glob("*.toml")))
-        assert current_catalogue().languages == ("da", "en")
+        # Every respondent text in Config.RESPONDENT_LANGUAGES; staff labels in the staff languages.
+        assert current_catalogue().languages == ("da", "en", "ar", "uk")
+        assert current_catalogue().staff_languages == ("da", "en")
 
 
 @pytest.mark.parametrize("case", [c[0] for c in BROKEN_CASES])

@@ -31,7 +31,7 @@ def test_validate_passes_on_the_shipped_forms() -> None:
     indicators.init_app(app)
     result = app.test_cli_runner().invoke(args=["instruments", "validate"])
     assert result.exit_code == 0, result.output
-    assert result.output == "OK: 12 instruments, 6 indicator forms, languages da, en\n"
+    assert result.output == "OK: 12 instruments, 6 indicator forms, languages da, en, ar, uk\n"
 
 
 @pytest.mark.parametrize(

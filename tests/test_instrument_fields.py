@@ -243,7 +243,7 @@ def test_an_empty_line_is_asked_for_both_ways(app: Flask, catalogue: Catalogue, 
 
 def test_unknown_language_gets_danish_messages(app: Flask, catalogue: Catalogue) -> None:
     """Brief: text lookups fall back to Danish, the source language."""
-    form = _post(app, [catalogue.get("fit-session")], "uk", {})
+    form = _post(app, [catalogue.get("fit-session")], "fr", {})
     assert form.errors["fit-session"]["heard"] == ["Skriv et tal fra 0 til 10."]
     assert form["fit-session"]["heard"].label.text == "Jeg blev lyttet til, forstået og respekteret"
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDATIONS = {"app.config", "app.extensions", "app.timestamps", "app.tokens", "app.sealing", "app.labels",
-               "app.i18n", "app.security", "app.logmask", "app.pdf", "app.forms", "app.append_only", "app.privacy"}
+               "app.i18n", "app.security", "app.logmask", "app.static_files", "app.pdf", "app.forms", "app.append_only", "app.privacy"}
 WIRING = {"app", "app.cli", "app.demo", "app.demo_organisation", "app.models"}
 FOUNDATION, MODEL, ENGINE, SERVICE, VIEW = 1, 2, 3, 4, 5
 

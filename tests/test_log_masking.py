@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
     ('"GET /r/ABCDEFGHJKMNPQRSTVWXYZ012/form HTTP/1.1" 200', '"GET /r/…/form HTTP/1.1" 200'),
     ("/o/ABCDEFGHJKMNPQRSTVWXYZ012", "/o/…"),
     ("http://x/r/ABCDEFGHJKMNPQRSTVWXYZ012?lang=en", "http://x/r/…?lang=en"),
+    # A short SMS link (issue 18 item 4) is the token too.
+    ('"GET /c54VeoXoYbBLF5stuipkfA HTTP/1.1" 200', '"GET /… HTTP/1.1" 200'),
+    ('"GET /c54VeoXoYbBLF5stuipkfA?lang=en HTTP/1.1" 200', '"GET /…?lang=en HTTP/1.1" 200'),
     ("/cases/12/rounds/3", "/cases/12/rounds/3"),  # staff paths hold no token
     ("/static/respond.css", "/static/respond.css"),
 ])

@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app import tokens
 from app.extensions import db
 from app.invitations import services as rounds
 from app.invitations.models import Invitation
@@ -24,6 +25,8 @@ from app.timestamps import utcnow
 BODY = "Hej Mette\n\nFortæl os, hvordan mødet om Emma gik: {link}\n\nVenlig hilsen Anne"
 SUBJECT = "Hvordan gik mødet?"
 LINK = re.compile(r"http://localhost/r/([0-9A-Z]{26})")
+# An SMS carries the short form of the link (issue 18 item 4).
+SMS_LINK = re.compile(r"http://localhost/([A-Za-z0-9_-]{22})$", re.MULTILINE)
 TOKEN_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9A-Z]{26}(?![0-9A-Za-z])")
 
 
@@ -332,10 +335,13 @@ def test_a_configured_sms_adapter_gets_the_message_with_a_working_link(app, runn
     _send(runner, "sent 1, failed 0, given up 0")
     [(recipient, body)] = RecordingSms.sent
     assert recipient == "+45 12 34 56 78"
-    token = LINK.search(body).group(1)
-    assert client.get(f"/r/{token}").status_code == 200
+    short = SMS_LINK.search(body).group(1)
+    page = client.get(f"/{short}")
+    # The same form as the long link's: its buttons post to the link of this very invitation.
+    assert page.status_code == 200 and f"/r/{ids.tokens['mother']}/" in page.get_data(as_text=True)
     assert _message(app, message_id).body == BODY
-    _assert_no_token_stored(app, token)
+    _assert_no_token_stored(app, ids.tokens["mother"])
+    _assert_no_token_stored(app, short)
 
 
 def test_an_adapter_error_is_stored_without_the_token(app, runner, client, make, caseworker):
@@ -344,12 +350,12 @@ def test_an_adapter_error_is_stored_without_the_token(app, runner, client, make,
     ids = make.emma(caseworker)
     message_id = _queue_link(app, ids.invitations["mother"], "sms")
     _send(runner, "sent 0, failed 1, given up 0")
-    token = LINK.search(RecordingSms.tried[0][1]).group(1)
+    short = SMS_LINK.search(RecordingSms.tried[0][1]).group(1)
     message = _message(app, message_id)
-    assert message.last_error == "RuntimeError: provider refused: " + BODY.replace("{link}", "http://localhost/r/[token]")
-    _assert_no_token_stored(app, token)
+    assert message.last_error == "RuntimeError: provider refused: " + BODY.replace("{link}", "http://localhost/[token]")
+    _assert_no_token_stored(app, short)
     # The link tried is the one handed out (issue 12 item 6): it goes on working.
-    assert token == ids.tokens["mother"] and client.get(f"/r/{token}").status_code == 200
+    assert short == tokens.short_form(ids.tokens["mother"]) and client.get(f"/{short}").status_code == 200
 
 
 @pytest.mark.parametrize("setting, problem", [

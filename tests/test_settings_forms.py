@@ -123,6 +123,22 @@ def test_each_forms_wording_is_shown_in_every_language(admin, form_id, danish, e
     assert "Kun til at læse." in page.text and "<form method=\"post\"" not in page.text.split("<main", 1)[-1]
 
 
+def test_a_forms_arabic_and_ukrainian_wording_is_shown_with_its_translator_check(admin):
+    """Issue 18 item 1: the wording in every respondent language, and which texts are a first
+    translation the organisation must have a translator check (translator_check in the file)."""
+    page = admin.get("/admin/forms/fit-outcome-child")
+    assert '<td lang="ar" dir="rtl">كيف حالك؟</td>' in page.text
+    assert '<td lang="uk">Як у тебе справи?</td>' in page.text
+    assert page.text.count("Første oversættelse: lad en oversætter tjekke den") == 2
+
+
+def test_an_indicator_forms_staff_words_are_not_shown_missing_in_arabic(admin):
+    """The form's own factor titles only staff read (da, en); the child's words exist in every language."""
+    page = admin.get("/admin/forms/indicators-child-family")
+    assert "(kun på dansk og engelsk: det læser kun fagfolk)" in page.text
+    assert "<small>أنت وعائلتك</small>" in page.text and "(mangler)" not in page.text
+
+
 def test_an_unknown_form_is_not_found(admin):
     assert admin.get("/admin/forms/no-such-form").status_code == 404
 

@@ -41,7 +41,9 @@ def test_the_page_shows_every_text_in_every_language(admin):
     assert page.status_code == 200
     assert "Hvem ser svarene – børn under 10" in page.text and "Privatlivserklæringen: hvorfor vi må" in page.text
     assert "Dine svar hjælper %(caseworker)s med at se" in page.text  # Danish default
-    assert page.text.count("<textarea") == 2 * 9  # nine texts, Danish and English
+    # Nine texts, in every language a respondent may read: Danish, English, Arabic, Ukrainian (issue 18).
+    assert page.text.count("<textarea") == 4 * 9
+    assert 'id="body-who_sees.child-ar" rows="4" lang="ar" dir="rtl"' in page.text
     assert REVIEW not in page.text
 
 
@@ -49,11 +51,12 @@ def test_a_danish_edit_reaches_respondents_and_marks_english_for_review_until_it
     ids = make.emma(make.user("anne", team=make.team()))
     assert _save(admin, "who_sees.child", "da", NEW_DA).status_code == 302
     page = admin.get("/admin/texts")
-    assert "Teksten er gemt." in page.text and page.text.count(REVIEW) == 1
+    # English, Arabic and Ukrainian are marked (issue 18 item 1: every shipped language).
+    assert "Teksten er gemt." in page.text and page.text.count(REVIEW) == 3
     child = app.test_client().get(f"/r/{ids.tokens['child']}")
     assert "Din rådgiver Anne Rådgiver og holdet omkring hende læser dine svar." in child.text
     assert _save(admin, "who_sees.child", "en", "The team of %(caseworker)s can see them too.").status_code == 302
-    assert REVIEW not in admin.get("/admin/texts").text
+    assert admin.get("/admin/texts").text.count(REVIEW) == 2  # Arabic and Ukrainian still to do
     english = app.test_client().get(f"/r/{ids.tokens['child']}?lang=en")
     assert "The team of Anne Rådgiver can see them too." in english.text
     with app.app_context():
@@ -78,10 +81,10 @@ def test_saving_the_shipped_text_again_clears_the_review_and_keeps_no_copy(app, 
     english = page.text[start:].split("<textarea", 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
     import html
     assert _save(admin, "used_for.adult", "en", html.unescape(english)).status_code == 302
-    assert REVIEW not in admin.get("/admin/texts").text
+    assert admin.get("/admin/texts").text.count(REVIEW) == 2  # Arabic and Ukrainian
     with app.app_context():
         stored = db.session.get(Setting, "text.used_for.adult").value
-        assert "en" not in stored and stored["da"] == "Noget nyt." and stored["review"] == []
+        assert "en" not in stored and stored["da"] == "Noget nyt." and stored["review"] == ["ar", "uk"]
 
 
 @pytest.mark.parametrize("data, message", [
@@ -102,3 +105,65 @@ def test_bad_input_is_refused_and_what_was_typed_is_kept(app, admin, data, messa
 
 def test_the_texts_are_linked_where_an_administrator_lands(admin):
     assert 'href="/admin/texts"' in admin.get("/").text
+
+
+# ---- issue 18 item 1: every text in every language a respondent may read ----------------------
+
+MISSING = "Mangler på dette sprog: den, der svarer, ser den danske tekst."
+
+
+def _form_of(page, key, lang):
+    """The part of the page that edits one text in one language."""
+    start = page.text.index(f'id="{key}-{lang}"')
+    return page.text[start:page.text.index("</form>", start)]
+
+
+@pytest.fixture
+def danish_only(monkeypatch):
+    """A text Samstem ships in Danish only (no catalogue translates it), whatever the catalogues hold."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.respond import notices
+    monkeypatch.setitem(notices._DEFAULTS, "who_sees.child",
+                        _l("Kun på dansk: %(caseworker)s og holdet omkring hende ser svarene."))
+
+
+def test_a_text_shipped_only_in_danish_is_shown_missing_and_the_respondent_reads_the_danish(
+        app, admin, make, danish_only):
+    """Issue 18 item 1: the respondent falls back to Danish only where the admin sees the text missing."""
+    ids = make.emma(make.user("anne", team=make.team()))
+    page = admin.get("/admin/texts")
+    for lang in ("en", "ar", "uk"):
+        assert MISSING in _form_of(page, "who_sees.child", lang)
+    assert MISSING not in _form_of(page, "who_sees.child", "da")
+    assert "English:\n    1 tekst mangler" in page.text  # the summary above the texts
+    english = app.test_client().get(f"/r/{ids.tokens['child']}?lang=en")
+    assert "Kun på dansk: Anne Rådgiver og holdet omkring hende ser svarene." in english.text
+    # The organisation's own Danish is what the other languages fall back to.
+    _save(admin, "who_sees.child", "da", NEW_DA)
+    english = app.test_client().get(f"/r/{ids.tokens['child']}?lang=en")
+    assert "Din rådgiver Anne Rådgiver og holdet omkring hende læser dine svar." in english.text
+
+
+def test_an_arabic_or_ukrainian_text_written_by_the_admin_is_what_that_reader_reads(app, admin, danish_only):
+    from app.respond import notices
+    arabic = "يرى فريق %(caseworker)s الإجابات أيضًا."
+    assert _save(admin, "who_sees.child", "ar", arabic).status_code == 302
+    page = admin.get("/admin/texts")
+    assert MISSING not in _form_of(page, "who_sees.child", "ar")
+    assert MISSING in _form_of(page, "who_sees.child", "uk")
+    assert "organisationens egen tekst" in _form_of(page, "who_sees.child", "ar")
+    with app.test_request_context():
+        assert notices.text("who_sees.child", "ar") == arabic
+        assert notices.text("who_sees.child", "uk").startswith("Kun på dansk")
+
+
+def test_a_danish_edit_marks_arabic_and_ukrainian_for_review_until_each_is_saved(app, admin):
+    _save(admin, "used_for.child", "da", "Dine svar hjælper os.")
+    assert REVIEW in _form_of(admin.get("/admin/texts"), "used_for.child", "ar")
+    assert _save(admin, "used_for.child", "ar", "إجاباتك تساعدنا.").status_code == 302
+    page = admin.get("/admin/texts")
+    assert REVIEW not in _form_of(page, "used_for.child", "ar")
+    assert REVIEW in _form_of(page, "used_for.child", "uk")
+    with app.app_context():
+        assert db.session.get(Setting, "text.used_for.child").value["review"] == ["en", "uk"]

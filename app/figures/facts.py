@@ -22,11 +22,13 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from app.attainment.models import GoalAttainment
 from app.auth.models import Team
 from app.cases.models import (
     PARENT_ROLES,
     Case,
     CaseClosure,
+    GoalVersion,
     Meeting,
     Person,
     meeting_participant,
@@ -35,11 +37,20 @@ from app.due.loaders import measured
 from app.extensions import db
 from app.figures.periods import Period
 from app.indicators import schedule
-from app.indicators.models import CaseIndicators, FinalScore, StaffScoring
+from app.indicators.catalogue import current_forms
+from app.indicators.models import (
+    CaseIndicators,
+    FinalScore,
+    IndicatorRound,
+    StaffScoring,
+)
 from app.indicators.services import procedure
 from app.invitations.models import Invitation, Response, Round
+from app.measures.models import Measure, MeasureVersion
+from app.measures.services import MeasureFact
 from app.reconcile.models import Decision, decision_round
 from app.registrations.models import MethodRegistration, PhoneFollowUp
+from app.status.services import FORM as STATUS_FORM
 from app.timestamps import local_date, utcnow
 
 # The respondents' roles as the figures group them (FIGURES.md P1: child, parents, network, provider).
@@ -137,6 +148,41 @@ class Source:
 
 
 @dataclass(frozen=True)
+class IndicatorFact:
+    """One factor's final status and goal in one indicator round (FIGURES.md G1, G2): the status a
+    number on the 1–5 scale, "dont_know", or None where the round left it unscored."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    held_on: date
+    round_id: int
+    factor: str
+    status: int | str | None
+    goal: int | None
+    method: str | None = None  # as InvitationFact.method
+
+
+@dataclass(frozen=True)
+class GoalFact:
+    """One assessment of how far a plan's goal has come at a meeting (FIGURES.md G3): the case
+    worker's ("caseworker") or a provider's or school's in the status before it ("provider")."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    meeting_kind: str
+    held_on: date
+    meeting_id: int
+    goal_id: int
+    domain: str
+    who: str
+    attainment: str
+    method: str | None = None  # as InvitationFact.method
+
+
+@dataclass(frozen=True)
 class Facts:
     """The rows one release counts, for one period, possibly narrowed by the filters."""
 
@@ -149,6 +195,11 @@ class Facts:
     department: int | None = None
     department_teams: frozenset[int] | None = None
     factors: tuple[FactorFact, ...] = ()
+    # Indicators and goals (FIGURES.md G1–G3), read for every meeting before the span's end: an outcome
+    # needs the round before it. Never narrowed by where(): the figures pick by team and meeting.
+    indicators: tuple[IndicatorFact, ...] = ()
+    case_measures: tuple[MeasureFact, ...] = ()
+    goals: tuple[GoalFact, ...] = ()
     # What the figures work out once per release from all rows (scores, series, verdicts), shared by
     # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
@@ -186,6 +237,7 @@ class Facts:
               department_teams: frozenset[int] | None = None) -> Facts:
         """The rows of one team's (or one department's, with its teams) cases and one kind of meeting (None: all)."""
         self.everyone  # noqa: B018  (remembered before narrowing)
+        self.cache.setdefault("all_due", self.due)
         narrowed = replace(self, team=team, meeting=meeting, department=department,
                            department_teams=None if department is None else frozenset(department_teams or ()))
         return replace(narrowed, invitations=narrowed._kept("invitations", self.everyone),
@@ -267,7 +319,8 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
     return Facts(period=period, invitations=tuple(facts),
                  due=tuple(_phone_calls(period, registered) + _statuses(period, registered)
                            + _measurements(period, registered, local_date(now))),
-                 factors=tuple(_factors(period, registered)), source=Source(now, span.end))
+                 factors=tuple(_factors(period, registered)), source=Source(now, span.end),
+                 **goal_facts(period, registered))
 
 
 def methods(before: date) -> dict[int, str]:
@@ -329,6 +382,86 @@ def _factors(period: Period, registered: dict[int, str]) -> list[FactorFact]:
         case_id, team_id, worker, kind, held_on, meeting_id = rounds[round_id]
         found.append(FactorFact(case_id, team_id, worker, kind, held_on, factor, status,
                                 tuple(scores[(round_id, factor)]), registered.get(meeting_id)))
+    return found
+
+
+def goal_facts(span: Period, registered: dict[int, str]) -> dict[str, tuple]:
+    """The Facts fields of the indicator and goal figures (G1–G3), every meeting before the span's end."""
+    return {"indicators": tuple(_indicator_scores(span, registered)), "case_measures": tuple(_case_measures()),
+            "goals": tuple(_goal_assessments(span, registered))}
+
+
+def _case_measures() -> list[MeasureFact]:
+    """Every measure as it stands now (its newest version), as app/measures/services.py measures_for
+    reads them, for all cases at once."""
+    newest = (select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
+              .group_by(MeasureVersion.measure_id).subquery())
+    rows = db.session.execute(
+        select(MeasureVersion.measure_id, Measure.case_id, MeasureVersion.kind, MeasureVersion.rung,
+               MeasureVersion.provider, MeasureVersion.started_on, MeasureVersion.ended_on, MeasureVersion.end_reason)
+        .join(Measure, Measure.id == MeasureVersion.measure_id)
+        .join(newest, (newest.c.measure_id == MeasureVersion.measure_id) & (newest.c.number == MeasureVersion.number))
+        .order_by(Measure.case_id, MeasureVersion.started_on, MeasureVersion.measure_id))
+    return [MeasureFact(*row) for row in rows]
+
+
+def _indicator_scores(span: Period, registered: dict[int, str]) -> list[IndicatorFact]:
+    """Each factor's final score in force in every indicator round before the span's end, on the
+    1–5 forms (the ICF model's 0–4 dimensions and function level are another scale: not counted)."""
+    forms = current_forms()
+    rounds = {round_id: row for round_id, *row in db.session.execute(
+        select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id,
+               IndicatorRound.form_id)
+        .join(Meeting, Round.meeting_id == Meeting.id).join(Case, Meeting.case_id == Case.id)
+        .join(IndicatorRound, IndicatorRound.round_id == Round.id)
+        .where(Round.kind == "indicators", Meeting.held_on < span.end))
+        if row[-1] in forms and not forms.get(row[-1]).is_icf}
+    finals: dict[tuple[int, str], FinalScore] = {}
+    for chunk in _chunks(sorted(rounds)):
+        for final in db.session.scalars(select(FinalScore).where(FinalScore.round_id.in_(chunk),
+                                                                 FinalScore.level.is_(None)).order_by(FinalScore.id)):
+            finals[(final.round_id, final.factor)] = final
+    found = []
+    for (round_id, factor), final in sorted(finals.items()):
+        case_id, team_id, worker, kind, held_on, meeting_id, _form = rounds[round_id]
+        status = None if final.unscored else final.status_value
+        found.append(IndicatorFact(case_id, team_id, worker, kind, held_on, round_id, factor,
+                                   status if status == "dont_know" else _number(status), _number(final.goal),
+                                   registered.get(meeting_id)))
+    return found
+
+
+def _goal_assessments(span: Period, registered: dict[int, str]) -> list[GoalFact]:
+    """The case worker's attainment in force per goal and meeting (as app/attainment/services.py
+    attainment_for reads it), and each provider's and school's in the status before the meeting (as
+    provider_attainment_for), at meetings before the span's end, with the goal's life domain as assessed."""
+    newer = aliased(GoalAttainment)
+    found = [GoalFact(case_id, team_id, worker, kind, held_on, meeting_id, goal_id, domain, "caseworker", step,
+                      registered.get(meeting_id))
+             for case_id, team_id, worker, kind, held_on, meeting_id, goal_id, domain, step in db.session.execute(
+                 select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id,
+                        GoalAttainment.goal_id, GoalVersion.domain, GoalAttainment.attainment)
+                 .join(Meeting, Meeting.id == GoalAttainment.meeting_id).join(Case, Case.id == Meeting.case_id)
+                 .join(GoalVersion, (GoalVersion.goal_id == GoalAttainment.goal_id)
+                       & (GoalVersion.number == GoalAttainment.goal_version))
+                 .outerjoin(newer, newer.corrects_id == GoalAttainment.id)
+                 .where(newer.id.is_(None), Meeting.held_on < span.end)
+                 .order_by(Case.id, Meeting.held_on, Meeting.id, GoalAttainment.goal_id))]
+    domains = {(goal_id, number): domain for goal_id, number, domain in
+               db.session.execute(select(GoalVersion.goal_id, GoalVersion.number, GoalVersion.domain))}
+    for case_id, team_id, worker, kind, held_on, meeting_id, answers in db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id, Response.answers)
+        .join(Invitation, Invitation.id == Response.invitation_id).join(Round, Round.id == Invitation.round_id)
+        .join(Meeting, Meeting.id == Round.meeting_id).join(Case, Case.id == Meeting.case_id)
+        .where(Round.kind == "status", Response.instrument_id == STATUS_FORM.id, Response.superseded_at.is_(None),
+               Response.declined.is_(False), Meeting.held_on < span.end)
+        .order_by(Case.id, Meeting.held_on, Meeting.id, Response.id)
+    ):
+        for entry in (answers or {}).get("goals", []):
+            if isinstance(entry, dict) and entry.get("attainment") and entry.get("goal_id") is not None:
+                found.append(GoalFact(case_id, team_id, worker, kind, held_on, meeting_id, entry["goal_id"],
+                                      domains.get((entry["goal_id"], entry.get("version")), "other"), "provider",
+                                      entry["attainment"], registered.get(meeting_id)))
     return found
 
 

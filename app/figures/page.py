@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.extensions import db
-from app.figures import catalogue, charts, releases
+from app.figures import catalogue, charts, goals_figures, releases
 from app.figures.facts import MEETING_GROUPS
 from app.figures.models import COMMENT_LIMIT, FigureComment, FigureRelease
 from app.figures.periods import NotAPeriod, parse
@@ -52,7 +52,7 @@ HIDDEN = {
     "primary": _l("færre end %(k)s børn"),
     "complementary": _l("skjult, så et andet skjult tal ikke kan regnes ud"),
     "distribution": _l("næsten alle svarede det samme"),
-    "members": _l("færre end %(m)s rådgivere"),
+    "members": _l("færre end %(m)s rådgivere eller udførere"),
     "filter": _l("gruppen er for lille"),
 }
 REFUSED_FILTER = {
@@ -129,6 +129,8 @@ class Page:
 def _label(value: str) -> str:
     if value in LABELS:
         return str(LABELS[value])
+    if (found := goals_figures.label(value)) is not None:
+        return found
     if ":" in value:  # a form's item, "participation-adult:backs_plan"
         instrument_id, item_key = value.split(":", 1)
         instrument = catalogue.find_instrument(instrument_id)
@@ -219,6 +221,9 @@ def grid(figure: catalogue.Figure, table: dict, rules: dict) -> Grid:
     rows: dict[str, dict[tuple, dict]] = {}
     columns: list[tuple] = []
     for cell in table["cells"]:
+        if figure.kind == "distribution" and cell["value"] is not None:
+            # The engine gives a distribution's shares as fractions; the page, chart and files as percentages.
+            cell = cell | {"value": round(100 * cell["value"], 1)}
         row, rest = cell["key"][0], tuple(cell["key"][1:])
         rows.setdefault(row, {})[rest] = cell | {"shown": _format(figure, cell), "why": _why(cell, rules, figure.kind)}
         if rest not in columns:

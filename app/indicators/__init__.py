@@ -19,10 +19,15 @@ def init_app(app: Flask) -> None:
         load_indicator_forms,
     )
     from app.indicators.section import category_label
-    from app.instruments import configured_languages, register_forms
+    from app.instruments import (
+        configured_languages,
+        configured_staff_languages,
+        register_forms,
+    )
 
     def load(app: Flask):
-        return load_indicator_forms(configured_directory(app), configured_languages(app))
+        return load_indicator_forms(configured_directory(app), configured_languages(app),
+                                    configured_staff_languages(app))
 
     forms = load(app)
     for problem in check_forms(forms):

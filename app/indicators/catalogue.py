@@ -22,6 +22,11 @@ names whose relation to the child a part is about: that person is not asked it. 
 staff roles (the case worker, the provider, the school) read [steps] and `title`; the
 others read [respondent_steps], the child `child_title` ("du"), the adults `about_title`
 with {child} for the child's first name.
+
+Languages (issue 18 item 1): what the child, the parents and the network read exists in every
+respondent language (Config.RESPONDENT_LANGUAGES: da, en, ar, uk); what only staff read, in
+the staff languages (Config.LANGUAGES). `translator_check` lists the languages whose texts are
+a first translation, the organisation's to have checked by a translator.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from flask import Flask, current_app
 
 from app.indicators.classification import FUNCTION_LEVELS, OLD_SCALE, SCALE
 from app.instruments.catalogue import (
+    DEFAULT_STAFF_LANGUAGES,
     ID_PATTERN,
     KEY_PATTERN,
     ROLES,
@@ -45,6 +51,7 @@ from app.instruments.catalogue import (
     pick_text,
     read_table,
     shown_path,
+    translator_check,
 )
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms" / "indicators"
@@ -136,6 +143,9 @@ class IndicatorForm:
     respondent_step_texts: Steps = field(default_factory=lambda: MappingProxyType({}))
     # Who is asked the overall function level (ICF forms).
     level_asked: frozenset[str] = STAFF_ROLES
+    # The languages whose texts are a first translation, the organisation's to have checked
+    # by a translator (`translator_check = ["ar", "uk"]`, issue 18 item 1).
+    translator_check: tuple[str, ...] = ()
 
     def __hash__(self) -> int:
         return hash((self.id, self.version))
@@ -209,9 +219,14 @@ class IndicatorForm:
 
 
 class IndicatorCatalogue:
-    def __init__(self, forms: Sequence[IndicatorForm], languages: Sequence[str]) -> None:
+    def __init__(self, forms: Sequence[IndicatorForm], languages: Sequence[str],
+                 staff_languages: Sequence[str] | None = None) -> None:
         self._by_id = {f.id: f for f in forms}
+        # What the child, the parents and the network read is in every respondent language;
+        # what only staff read (the form's own words, the guidance) in the staff languages.
         self.languages = tuple(languages)
+        self.staff_languages = tuple(staff_languages if staff_languages is not None else
+                                     [lang for lang in languages if lang in DEFAULT_STAFF_LANGUAGES])
 
     def get(self, form_id: str) -> IndicatorForm:
         return self._by_id[form_id]
@@ -327,41 +342,50 @@ def load_form(path: Path) -> IndicatorForm:
         path=path,
         respondent_step_texts=respondent_steps,
         level_asked=level_asked,
+        translator_check=translator_check(table),
     )
     table.done()
     return form
 
 
-def load_indicator_forms(directory: Path, languages: Sequence[str]) -> IndicatorCatalogue:
+def load_indicator_forms(directory: Path, languages: Sequence[str],
+                         staff_languages: Sequence[str] | None = None) -> IndicatorCatalogue:
     """Load every *.toml in the directory; raise InstrumentError on the first problem."""
-    return IndicatorCatalogue(load_directory(directory, load_form, "indicator forms"), languages)
+    return IndicatorCatalogue(load_directory(directory, load_form, "indicator forms"), languages, staff_languages)
 
 
-def _texts_of(form: IndicatorForm) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    yield "title", form.titles
-    yield "intro", form.intros
-    yield "steps", form.step_texts
+def _texts_of(form: IndicatorForm) -> Iterator[tuple[str, Mapping[str, Any], bool]]:
+    """Every text of the form, and whether a respondent (the child, a parent, the network)
+    reads it: their own titles and steps, or the form's own where it has none for them."""
+    factors = [f for factor in form.all_factors for f in (factor, *factor.parts)]
+    asked = {role for f in factors for role in f.asked & RESPONDENT_ROLES}
+    yield "title", form.titles, False
+    yield "intro", form.intros, False
+    yield "steps", form.step_texts, bool(asked) and not form.respondent_step_texts
     if form.respondent_step_texts:
-        yield "respondent_steps", form.respondent_step_texts
+        yield "respondent_steps", form.respondent_step_texts, True
     if form.level_texts:
-        yield "levels", form.level_texts
-    for factor in form.all_factors:
-        for f in (factor, *factor.parts):
-            yield f"factor '{f.key}': title", f.titles
-            for what, texts in (("child_title", f.child_titles), ("about_title", f.about_titles)):
-                if texts:
-                    yield f"factor '{f.key}': {what}", texts
-            if f.guidance_texts:
-                yield f"factor '{f.key}': guidance", f.guidance_texts
+        yield "levels", form.level_texts, bool(form.level_asked & RESPONDENT_ROLES)
+    for f in factors:
+        child, others = "child" in f.asked, bool(f.asked & RESPONDENT_ROLES - {"child"})
+        yield (f"factor '{f.key}': title", f.titles,
+               (child and not f.child_titles) or (others and not f.about_titles))
+        for what, texts, read in (("child_title", f.child_titles, child), ("about_title", f.about_titles, others)):
+            if texts:
+                yield f"factor '{f.key}': {what}", texts, read
+        if f.guidance_texts:
+            yield f"factor '{f.key}': guidance", f.guidance_texts, False
 
 
 def check_languages(catalogue: IndicatorCatalogue) -> list[str]:
-    """One message per text missing in one of the catalogue's languages."""
+    """One message per text missing in one of its languages: a respondent's text in every
+    respondent language, a text only staff read in the staff languages (issue 18 item 1)."""
     problems = []
     for form in catalogue.all():
         where = shown_path(form.path)
-        for what, texts in _texts_of(form):
-            problems.extend(f"{where}: {what}: no '{lang}' text" for lang in catalogue.languages if lang not in texts)
+        for what, texts, respondent in _texts_of(form):
+            languages = catalogue.languages if respondent else catalogue.staff_languages
+            problems.extend(f"{where}: {what}: no '{lang}' text" for lang in languages if lang not in texts)
     return problems
 
 

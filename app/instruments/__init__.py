@@ -18,6 +18,7 @@ from app.instruments.catalogue import (
     check_wording,
     configured_directory,
     configured_languages,
+    configured_staff_languages,
     current_catalogue,
     load_catalogue,
 )
@@ -26,6 +27,7 @@ from app.instruments.fields import (
     answers_from_form,
     build_block_form,
     build_form_class,
+    check_messages,
     form_data_from_answers,
 )
 from app.instruments.proposal import for_feedback, propose
@@ -52,6 +54,7 @@ __all__ = [
     "check_languages",
     "check_wording",
     "configured_languages",
+    "configured_staff_languages",
     "current_catalogue",
     "cutoff_for",
     "find_form",
@@ -70,10 +73,12 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Load the catalogue into app.extensions["instruments"]; an invalid file stops start-up."""
     app.cli.add_command(instruments_cli)
-    catalogue = load_catalogue(configured_directory(app), configured_languages(app))
+    catalogue = load_catalogue(configured_directory(app), configured_languages(app), configured_staff_languages(app))
     # A missing translation falls back to Danish, so it warns here and fails only `validate`.
     for problem in check_languages(catalogue):
         app.logger.warning("instrument text missing: %s", problem)
     for problem in check_wording(catalogue):
         app.logger.warning("instrument wording: %s", problem)
+    for problem in check_messages(catalogue.languages):
+        app.logger.warning("validation message missing: %s", problem)
     app.extensions["instruments"] = catalogue

@@ -32,7 +32,10 @@ from app.instruments.readers import (
 )
 
 SOURCE_LANGUAGE = "da"
-DEFAULT_LANGUAGES = ("da", "en")
+# The languages a respondent may read (Config.RESPONDENT_LANGUAGES), and those staff pages are
+# in (Config.LANGUAGES): a form's staff_label exists in the staff languages only.
+DEFAULT_LANGUAGES = ("da", "en", "ar", "uk")
+DEFAULT_STAFF_LANGUAGES = ("da", "en")
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "forms"
 DONT_KNOW = "dont_know"
 
@@ -65,6 +68,8 @@ VAS_MIN, VAS_MAX = 0, 10
 WORDS: dict[str, dict[str, str]] = {
     "da": {"yes": "Ja", "no": "Nej", DONT_KNOW: "Ved ikke"},
     "en": {"yes": "Yes", "no": "No", DONT_KNOW: "Don't know"},
+    "ar": {"yes": "نعم", "no": "لا", DONT_KNOW: "لا أعرف"},
+    "uk": {"yes": "Так", "no": "Ні", DONT_KNOW: "Не знаю"},
 }
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -270,11 +275,17 @@ class Instrument:
     wording: tuple[str, ...] = ()
     # The earlier versions whose answers mean what this version's do: one series in the figures.
     same_series_as: tuple[int, ...] = ()
+    # Whose wording it is and on what terms (`licence`): shown as the FHIR Questionnaire's
+    # copyright (app/fhir); empty: the file says nothing.
+    licences: Texts = field(default_factory=lambda: MappingProxyType({}))
     # Whose words and shared ends this object holds; `variants` holds the form as each other
     # reader it is sent to reads it, `missing_words` what the file lacks for each (readers.py).
     reader: str = ADULT
     variants: Mapping[str, Instrument] = field(default_factory=lambda: MappingProxyType({}))
     missing_words: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # The languages whose texts in this file are the organisation's to have checked by a
+    # translator before they are used (`translator_check = ["ar", "uk"]`, issue 18 item 1).
+    translator_check: tuple[str, ...] = ()
 
     # Text mappings are not hashable; id and version identify an instrument.
     def __hash__(self) -> int:
@@ -359,9 +370,13 @@ class Instrument:
 class Catalogue:
     """Every loaded instrument, by id."""
 
-    def __init__(self, instruments: Sequence[Instrument], languages: Sequence[str]) -> None:
+    def __init__(self, instruments: Sequence[Instrument], languages: Sequence[str],
+                 staff_languages: Sequence[str] | None = None) -> None:
         self._by_id = {i.id: i for i in instruments}
+        # What respondents read every text in; staff labels exist in the staff languages.
         self.languages = tuple(languages)
+        self.staff_languages = tuple(staff_languages if staff_languages is not None else
+                                     [lang for lang in languages if lang in DEFAULT_STAFF_LANGUAGES])
 
     def get(self, instrument_id: str) -> Instrument:
         """Return the instrument with this id; KeyError if unknown."""
@@ -773,10 +788,23 @@ def _instrument(data: dict, where: str, path: Path, reader: str) -> Instrument:
         staff_labels=table.optional_texts("staff_label"),
         wording=_wording(table),
         same_series_as=_same_series(table, version),
+        licences=table.optional_texts("licence"),
         reader=reader,
+        translator_check=translator_check(table),
     )
     table.done()
     return instrument
+
+
+def translator_check(table: Table) -> tuple[str, ...]:
+    """Read `translator_check`: the languages whose texts in the file are a first translation,
+    the organisation's to have checked by a translator (never Danish, the source)."""
+    languages = table.get("translator_check", (list,), 'a list of languages (translator_check = ["ar", "uk"])', [])
+    wrong = [lang for lang in languages if not isinstance(lang, str) or lang not in DEFAULT_LANGUAGES
+             or lang == SOURCE_LANGUAGE]
+    if wrong:
+        raise table.fail(f"'translator_check' may list only {', '.join(DEFAULT_LANGUAGES[1:])}, not {wrong[0]!r}")
+    return tuple(languages)
 
 
 def _wording(table: Table) -> tuple[str, ...]:
@@ -818,11 +846,14 @@ def load_directory(directory: Path, load: Callable[[Path], T], what: str) -> lis
     return list(seen.values())
 
 
-def load_catalogue(directory: Path, languages: Sequence[str]) -> Catalogue:
-    """Load every *.toml file in the directory; raise InstrumentError on the first problem."""
+def load_catalogue(directory: Path, languages: Sequence[str],
+                   staff_languages: Sequence[str] | None = None) -> Catalogue:
+    """Load every *.toml file in the directory; raise InstrumentError on the first problem.
+    `languages` are the respondents' (every text), `staff_languages` the staff pages' (staff labels)."""
     instruments = load_directory(directory, load_instrument, "instrument files")
-    _check_staff_labels(instruments, languages)
-    return Catalogue(instruments, languages)
+    catalogue = Catalogue(instruments, languages, staff_languages)
+    _check_staff_labels(instruments, catalogue.staff_languages)
+    return catalogue
 
 
 def _check_staff_labels(instruments: Sequence[Instrument], languages: Sequence[str]) -> None:
@@ -840,9 +871,8 @@ def _check_staff_labels(instruments: Sequence[Instrument], languages: Sequence[s
 
 
 def _texts_of(instrument: Instrument) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every respondent text of the form as one reader reads it (not the staff label)."""
     yield "title", instrument.titles
-    if instrument.staff_labels:
-        yield "staff_label", instrument.staff_labels
     yield "intro", instrument.intros
     if instrument.scoring is not None and instrument.scoring.names:
         yield "scoring: name", instrument.scoring.names
@@ -867,8 +897,20 @@ def check_languages(catalogue: Catalogue) -> list[str]:
                  for pair, ends in SCALE_ENDS.items() for lang in catalogue.languages if lang not in ends]
     for instrument in catalogue.all():
         where = shown_path(instrument.path)
-        for what, texts in _texts_of(instrument):
-            problems.extend(f"{where}: {what}: no '{lang}' text" for lang in catalogue.languages if lang not in texts)
+        if instrument.staff_labels:
+            problems.extend(f"{where}: staff_label: no '{lang}' text" for lang in catalogue.staff_languages
+                            if lang not in instrument.staff_labels)
+        seen: set[tuple] = set()
+        # The child's and the young person's own words (readers.py) are texts too.
+        for form in (instrument, *instrument.variants.values()):
+            whose = "" if form is instrument else f" ({form.reader}'s words)"
+            for what, texts in _texts_of(form):
+                shown = (what, tuple(sorted(texts.items())))
+                if shown in seen:
+                    continue  # the same words as another reader's: reported once
+                seen.add(shown)
+                problems.extend(f"{where}: {what}{whose}: no '{lang}' text"
+                                for lang in catalogue.languages if lang not in texts)
     return problems
 
 
@@ -904,8 +946,13 @@ def configured_directory(app: Flask) -> Path:
 
 
 def configured_languages(app: Flask) -> Sequence[str]:
-    """Return the languages every instrument text must exist in."""
-    return app.config.get("LANGUAGES") or DEFAULT_LANGUAGES
+    """Return the languages every respondent text must exist in (Config.RESPONDENT_LANGUAGES)."""
+    return app.config.get("RESPONDENT_LANGUAGES") or DEFAULT_LANGUAGES
+
+
+def configured_staff_languages(app: Flask) -> Sequence[str]:
+    """Return the languages of the staff pages (Config.LANGUAGES): a staff label's."""
+    return app.config.get("LANGUAGES") or DEFAULT_STAFF_LANGUAGES
 
 
 def current_catalogue() -> Catalogue:

@@ -14,8 +14,10 @@ from app.instruments.catalogue import (
     check_wording,
     configured_directory,
     configured_languages,
+    configured_staff_languages,
     load_catalogue,
 )
+from app.instruments.fields import check_messages
 from app.instruments.registry import registered
 
 instruments_cli = AppGroup("instruments", help="Check the instrument catalogue (forms/*.toml).")
@@ -29,16 +31,18 @@ instruments_cli = AppGroup("instruments", help="Check the instrument catalogue (
     help="Check this directory instead of the configured one, e.g. new files before they go live.",
 )
 def validate_command(directory: Path | None) -> None:
-    """Load every instrument file and check every text exists in every language, each reader a
+    """Load every instrument file and check every text (and every validation message) exists in
+    every respondent language (Config.RESPONDENT_LANGUAGES), each reader a
     form is sent to has words of their own, and ends from bad to good are the shared pair."""
     directory = directory or configured_directory(current_app)
     languages = configured_languages(current_app)
     try:
-        catalogue = load_catalogue(directory, languages)
+        catalogue = load_catalogue(directory, languages, configured_staff_languages(current_app))
     except InstrumentError as error:
         click.echo(str(error), err=True)
         raise SystemExit(1) from error
-    problems = check_languages(catalogue) + check_wording(catalogue)
+    # Every respondent text in every respondent language: the forms' and the validation messages'.
+    problems = check_messages(languages) + check_languages(catalogue) + check_wording(catalogue)
     counts = [f"{len(catalogue)} instruments"]
     # Other areas' catalogues (the indicator forms), loaded again from their directories.
     for name, entry in registered(current_app).items():

@@ -39,6 +39,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "choice": "Please choose one of the answers.",
         "too_long": "Please keep your answer to {max} characters or fewer.",
     },
+    "ar": {
+        "required": "من فضلك أجب عن هذا السؤال.",
+        "line_required": "اكتب رقمًا من 0 إلى 10.",
+        "line_untouched": "حرّك النقطة – حتى لو أردت أن تجيب في وسط الخط.",
+        "vas": "اختر رقمًا من 0 إلى 10، وبعد الفاصلة رقم واحد على الأكثر.",
+        "choice": "اختر إجابة واحدة.",
+        "too_long": "يجب ألا يزيد جوابك عن {max} حرفًا.",
+    },
+    "uk": {
+        "required": "Будь ласка, дайте відповідь на це запитання.",
+        "line_required": "Напишіть число від 0 до 10.",
+        "line_untouched": "Пересуньте крапку – навіть якщо хочете відповісти посередині лінії.",
+        "vas": "Виберіть число від 0 до 10, не більше однієї цифри після коми.",
+        "choice": "Виберіть одну з відповідей.",
+        "too_long": "Ваша відповідь може мати не більше {max} знаків.",
+    },
 }
 
 # Digits, then at most one decimal; a comma is what a Danish keyboard types.
@@ -51,6 +67,25 @@ VAS_PATTERN = r"\s*\d{1,2}([.,]\d)?\s*"
 # is a number field without JavaScript ("write a number"); respond.js, which turns it into a
 # line to move, shows the field's `untouched` text instead (issue 11, item 8).
 REQUIRED = {"vas": "line_required"}
+
+
+_PLACEHOLDER = re.compile(r"{\w+}")
+
+
+def check_messages(languages: Sequence[str]) -> list[str]:
+    """Return one problem per validation message missing in a respondent language, or not
+    naming the same placeholders as the Danish (issue 18 item 1: checked by `instruments validate`)."""
+    problems = []
+    for lang in languages:
+        messages = MESSAGES.get(lang, {})
+        for key, danish in MESSAGES[SOURCE_LANGUAGE].items():
+            text, wanted = messages.get(key, ""), sorted(set(_PLACEHOLDER.findall(danish)))
+            if not text.strip():
+                problems.append(f"app/instruments/fields.py: MESSAGES['{lang}'] has no '{key}'")
+            elif sorted(set(_PLACEHOLDER.findall(text))) != wanted:
+                problems.append(f"app/instruments/fields.py: MESSAGES['{lang}']['{key}'] must name "
+                                f"{', '.join(wanted) or 'no placeholder'}, as the Danish does")
+    return problems
 
 
 def message(key: str, lang: str) -> str:

@@ -28,8 +28,10 @@ READER_NAMES = {CHILD: "children up to 12", YOUTH: "young people of 13 or more",
 # The one pair of ends of every line and scale from bad to good (issue 11 item 11): one for
 # children, one for young people and adults. A new language needs its pairs here too.
 SCALE_ENDS: dict[str, dict[str, tuple[str, str]]] = {
-    CHILD: {"da": ("Rigtig skidt", "Rigtig godt"), "en": ("Really bad", "Really good")},
-    ADULT: {"da": ("Meget dårligt", "Meget godt"), "en": ("Very bad", "Very good")},
+    CHILD: {"da": ("Rigtig skidt", "Rigtig godt"), "en": ("Really bad", "Really good"),
+            "ar": ("سيئ جدًا", "جيد جدًا"), "uk": ("Дуже погано", "Дуже добре")},
+    ADULT: {"da": ("Meget dårligt", "Meget godt"), "en": ("Very bad", "Very good"),
+            "ar": ("سيئ للغاية", "جيد للغاية"), "uk": ("Дуже погано", "Дуже добре")},
 }
 ENDS_OF = {CHILD: CHILD, YOUTH: ADULT, ADULT: ADULT}
 SHARED = "shared"
@@ -37,6 +39,8 @@ SHARED = "shared"
 GOOD_BAD_WORDS = {
     "da": ("godt", "god", "dårligt", "dårlig", "skidt", "glad", "ked af det", "trist"),
     "en": ("good", "bad", "happy", "sad"),
+    "ar": ("جيد", "سيئ", "سعيد", "حزين"),
+    "uk": ("добре", "добрий", "погано", "поганий", "радий", "сумний", "сумно"),
 }
 
 

@@ -21,6 +21,11 @@ def respondent_url(token: str) -> str:
     return base_url() + url_for("respond.start", token=token)
 
 
+def sms_url(token: str) -> str:
+    """Return the personal link for an SMS: the same secret, 22 characters after the host."""
+    return base_url() + url_for("respond.short", token=token)
+
+
 def code_url() -> str:
     """Return the page where a typed code is entered."""
     return base_url() + url_for("respond.enter_code")

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from app import tokens
 from app.invitations.kinds import reader_of, round_kind
-from app.invitations.links import respondent_url
+from app.invitations.links import sms_url
 from app.invitations.models import Invitation
 from app.outbox.models import LINK
 from app.outbox.segments import fits_one_segment, plain_letters
@@ -78,7 +78,7 @@ def sms(invitation: Invitation) -> str:
     names = [name, current_app.config.get("ORGANISATION_SHORT_NAME") or name]
     # The child is greeted by no name: hers is never in an SMS.
     greeting = "" if invitation.person.role == "child" else _("Hej %(name)s.", name=invitation.person.first_name)
-    link = respondent_url(tokens.new_token())
+    link = sms_url(tokens.new_token())
     words = {"caseworker": first_name(round_.meeting.case.caseworker.name),
              "due": format_date(round_.due_on, SMS_DATE) if round_.due_on else ""}
     ask, voluntary = round_kind(round_.kind).sms_ask, _("Frivilligt:")

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context
 
 from app.invitations import issued
-from app.invitations.links import respondent_url
+from app.invitations.links import respondent_url, sms_url
 from app.outbox.models import LINK, OutboxMessage
 from app.outbox.senders import OutboxError
 from app.timestamps import utcnow
@@ -64,7 +64,9 @@ def compose(message: OutboxMessage) -> Text:
     token = issued.token_of(invitation) if reason is None else None
     if token is None:
         raise Undeliverable(reason or "lost")
-    return Text(message.subject, message.body.replace(LINK, respondent_url(token)), token)
+    # An SMS carries the short form of the same link (issue 18 item 4): 22 characters after the host.
+    url = sms_url(token) if message.channel == "sms" else respondent_url(token)
+    return Text(message.subject, message.body.replace(LINK, url), token)
 
 
 @contextmanager

@@ -28,7 +28,9 @@ from app.timestamps import utcnow
 log = logging.getLogger(__name__)
 
 # A raw token as it appears in a link: never written to a log or the database.
-_TOKEN = re.compile(rf"(?<![0-9A-Za-z])[{tokens.ALPHABET}]{{{tokens.TOKEN_LENGTH}}}(?![0-9A-Za-z])")
+_TOKEN = re.compile(rf"(?<![0-9A-Za-z])[{tokens.ALPHABET}]{{{tokens.TOKEN_LENGTH}}}(?![0-9A-Za-z])"
+                    # and its short form in an SMS link: a path segment of 22 URL-safe base64 characters
+                    rf"|(?<=/)[A-Za-z0-9_-]{{{tokens.SHORT_LENGTH}}}(?![A-Za-z0-9_-])")
 
 
 class OutboxError(RuntimeError):

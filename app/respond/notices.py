@@ -31,6 +31,8 @@ from app.i18n import current_language
 from app.settings import services as settings
 
 ADULT, CHILD, CHILD_PARTY = "adult", "child", "child_party"
+# The language every text is written in first, and falls back to.
+SOURCE_LANGUAGE = "da"
 # From this age a child is party to the case and may see its file (GLOSSARY.md: partsstatus).
 PARTY_AGE = 10
 
@@ -112,10 +114,23 @@ def default_text(key: str, lang: str) -> str:
         return str(LEGAL_BASIS if key == "privacy.legal_basis" else _DEFAULTS[key])
 
 
+def translated_default(key: str, lang: str) -> str | None:
+    """Return the shipped text in this language, or None where it has none of its own (the
+    catalogue gives back the Danish): the text is missing in that language."""
+    default = default_text(key, lang)
+    if lang != SOURCE_LANGUAGE and default == default_text(key, SOURCE_LANGUAGE):
+        return None
+    return default
+
+
 def text(key: str, lang: str | None = None) -> str:
-    """Return the text a respondent reads: the administrator's, else the default, in the language."""
+    """Return the text a respondent reads: the administrator's, else the default, in the language;
+    a language with neither reads the Danish, the organisation's if it changed it (the admin
+    page shows that language as missing: app/settings/texts.py)."""
     lang = lang or current_language()
-    return (settings.stored(f"text.{key}") or {}).get(lang) or default_text(key, lang)
+    stored = settings.stored(f"text.{key}") or {}
+    return (stored.get(lang) or translated_default(key, lang) or stored.get(SOURCE_LANGUAGE)
+            or default_text(key, SOURCE_LANGUAGE))
 
 
 

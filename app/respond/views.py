@@ -10,6 +10,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BaseConverter
 from wtforms import StringField
 from wtforms.validators import Length
 
@@ -27,9 +28,28 @@ from app.respond.pages import (
     thank,
     token_failures,
 )
-from app.tokens import token_from_code
+from app.tokens import from_short, short_form, token_from_code
+
+
+class ShortLink(BaseConverter):
+    """A token in its short form (app.tokens.short_form): the view gets the token itself.
+
+    Text that is not a canonical short form goes to the view as it is, where it opens nothing and
+    counts as a dead link like any other.
+    """
+
+    regex = r"[A-Za-z0-9_-]{22}"
+
+    def to_python(self, value: str) -> str:
+        return from_short(value) or value
+
+    def to_url(self, value: str) -> str:
+        return short_form(value)
+
 
 bp = Blueprint("respond", __name__)
+# Before the routes: a rule can only use a converter the app already knows.
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("short", ShortLink))
 # The respondent's form keeps what was typed when its CSRF check fails; a global
 # CSRF error page would throw the answers away.
 csrf.exempt(bp)
@@ -59,6 +79,8 @@ def round_locked(error: services.RoundLocked):
     return render_page("respond/closed.html", error.invitation, request.view_args["token"])
 
 
+# A link sent by SMS: at most 24 characters after the host (issue 18 item 4), the same page.
+@bp.route("/<short:token>", endpoint="short")
 @bp.route("/r/<token>")
 @token_failures
 def start(token: str):

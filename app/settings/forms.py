@@ -1,6 +1,5 @@
 """The administrator's forms: the organisation's settings."""
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
@@ -14,6 +13,7 @@ from wtforms.validators import (
 
 from app.forms import Form
 from app.respond.notices import EDITABLE
+from app.settings import texts
 from app.settings.services import GROUP_FLOOR
 from app.settings.texts import TEXT_LIMIT
 
@@ -78,5 +78,5 @@ class TextForm(Form):
         filters=[lambda text: text.strip() if text else text])
 
     def validate_text(self, field) -> None:
-        if field.data not in EDITABLE or self.lang.data not in current_app.config["LANGUAGES"]:
+        if field.data not in EDITABLE or self.lang.data not in texts.languages():
             raise ValidationError(_l("Vælg en af teksterne på siden."))

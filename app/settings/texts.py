@@ -1,9 +1,12 @@
 """The texts respondents read (app/respond/notices.py), as an administrator changes them per
 shipped language on /admin/texts.
 
-Stored as the setting "text.<key>": {"da": …, "en": …, "review": [languages]}. A language left
-out reads the shipped default. A change to the Danish text, the source every translation is made
-from, marks the other languages as needing review, until each is saved again.
+Stored as the setting "text.<key>": {"da": …, "en": …, "ar": …, "uk": …, "review": [languages]}.
+Every language a respondent may choose (Config.RESPONDENT_LANGUAGES) is edited here, not only the
+staff pages' languages (issue 18 item 1). A language left out reads the shipped default; where
+Samstem ships none in that language either, the respondent reads the Danish and the page shows
+the language as missing. A change to the Danish text, the source every translation is made from,
+marks the other languages as needing review, until each is saved again.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class Version:
     text: str
     own: bool  # the organisation's wording, not the shipped one
     needs_review: bool
+    # Neither the organisation nor Samstem has the text in this language: the respondent reads
+    # the Danish (`text` is then the Danish they read).
+    missing: bool = False
 
 
 def _stored(key: str) -> dict:
@@ -36,13 +42,15 @@ def _stored(key: str) -> dict:
 
 
 def languages() -> list[str]:
-    return list(current_app.config["LANGUAGES"])
+    """The languages a respondent may read: each text is edited in every one."""
+    return list(current_app.config.get("RESPONDENT_LANGUAGES") or current_app.config["LANGUAGES"])
 
 
 def versions(key: str) -> list[Version]:
     stored = _stored(key)
     review = set(stored.get("review", ()))
-    return [Version(key, lang, notices.text(key, lang), bool(stored.get(lang)), lang in review)
+    return [Version(key, lang, notices.text(key, lang), bool(stored.get(lang)), lang in review,
+                    missing=not stored.get(lang) and notices.translated_default(key, lang) is None)
             for lang in languages()]
 
 

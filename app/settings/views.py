@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.access import admin_required
-from app.i18n import current_language
+from app.i18n import LANGUAGE_NAMES, current_language
 from app.indicators.catalogue import IndicatorForm
 from app.respond.notices import EDITABLE
 from app.settings import catalogue, list_page, services, texts
@@ -45,9 +45,15 @@ def respondent_texts():
 
 
 def _texts_page(refused: TextForm | None):
-    """Every text in every language; a refused one shows what was typed and why."""
+    """Every text in every respondent language; a refused one shows what was typed and why.
+    Above them, per language, how many texts are missing or need review (issue 18 item 1)."""
     shown = {key: texts.versions(key) for key in EDITABLE}
-    return render_template("settings/texts.html", labels=EDITABLE, shown=shown, refused=refused)
+    every = [version for versions in shown.values() for version in versions]
+    summary = [(lang, sum(v.missing for v in every if v.lang == lang), sum(v.needs_review for v in every
+                                                                            if v.lang == lang))
+               for lang in texts.languages()]
+    return render_template("settings/texts.html", labels=EDITABLE, shown=shown, refused=refused,
+                           names=LANGUAGE_NAMES, summary=[row for row in summary if row[1] or row[2]])
 
 
 _DONE = {"approve": _l("Udkastet er godkendt og kan nu vælges."), "deactivate": _l("Skemaet foreslås ikke mere."),
@@ -81,7 +87,7 @@ def form_wording(form_id: str):
     if form is None:
         abort(404)
     return render_template("settings/form_wording.html", form=form, indicator=isinstance(form, IndicatorForm),
-                           languages=texts.languages(), lang=current_language())
+                           languages=texts.languages(), lang=current_language(), names=LANGUAGE_NAMES)
 
 
 @bp.route("/admin/lists", methods=["GET", "POST"])
