@@ -10,12 +10,22 @@ a feedback round each, every person invited and about nine in ten answering two 
 outcome for all, FIT session for the child, the participation evaluation for the parents): about
 twelve responses a case, 1.2 million at 100,000 cases. Then it prints:
 
-- a release: reading the rows, computing every figure for every filter set, protecting them, and
-  the same for I1 alone, against one hand-written GROUP BY GROUPING SETS query giving I1's cells
-  (by role and state, for the organisation, each team, each kind of meeting, and both); target: a
-  release within 3× the hand-written query for the same cells;
+- I1 as a release makes it (summed per team and method group in the database, app/figures/sums.py;
+  its cells for every filter set; protected) against one hand-written GROUP BY GROUPING SETS query
+  giving I1's cells (by role and state, for the organisation, each team, each kind of meeting, and
+  both); target: within 3× the hand-written query for the same cells; then a whole release (every
+  figure, every filter set) for scale;
 - the figures page read from the stored release (no filter, and two filters) against rendering
   the same page from constants (the page built once); target: within 2×.
+
+Issue 16 "Figures to print", in the same run:
+
+- the XLSX export of the release's largest figure table (app/figures/sheets.py and exports.py, as
+  /figures/export.xlsx writes it) against writing the same rows with openpyxl alone;
+- the analyst's extract (app/figures/extract.py, as the analyst's request takes it: read,
+  pseudonymise, codebook, write) of `--extract-days` days of the synthetic organisation's meetings,
+  as XLSX and as a ZIP of CSV files, against writing the same rows with openpyxl alone and with the
+  csv module alone (bench/extract.py's writers).
 
 A measurement, not a test: it always exits 0. It empties the database before and after.
 """
@@ -27,10 +37,10 @@ import secrets
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.append(str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cryptography.fernet import Fernet  # noqa: E402
 from flask import render_template  # noqa: E402
@@ -41,12 +51,15 @@ from sqlalchemy import text  # noqa: E402
 from app import create_app  # noqa: E402
 from app.auth.models import User  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.figures import catalogue, disclosure, page, releases  # noqa: E402
+from app.figures import catalogue, disclosure, extract, page, releases, sheets, sums  # noqa: E402
 from app.figures.disclosure import Table  # noqa: E402
-from app.figures.facts import load, teams  # noqa: E402
+from app.figures.exports import xlsx_bytes  # noqa: E402
+from app.figures.extract_rows import Pseudonyms, answer_rows  # noqa: E402
+from app.figures.facts import Facts, Source, load, teams  # noqa: E402
 from app.figures.periods import parse  # noqa: E402
 from app.instruments import current_catalogue  # noqa: E402
-from app.timestamps import local_today  # noqa: E402
+from app.timestamps import local_today, utcnow  # noqa: E402
+from bench.extract import _library_csv, _library_xlsx  # noqa: E402
 
 PASSWORD = "bench-password"
 TEAMS, WORKERS = 10, 3
@@ -129,7 +142,7 @@ def start(url: str):
     app = create_app({
         "SECRET_KEY": secrets.token_hex(), "LINK_KEYS": Fernet.generate_key().decode(), "SQLALCHEMY_DATABASE_URI": url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "EXTRACT_ROW_LIMIT": 100_000_000,
     })
     logging.disable(logging.INFO)
     try:
@@ -173,13 +186,25 @@ def timed(function, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def release_times(period, runs: int) -> None:
+def release_times(period, runs: int, whole_release: bool = True) -> None:
+    """I1 as a release makes it, against the hand-written query: its parts summed in the database
+    (app/figures/sums.py), its cells for every filter set, and the disclosure engine over them."""
     team_ids = list(teams())
     rules = releases.rules()
     by_hand, cells = timed(lambda: db.session.execute(text(I1_BY_HAND), {"start": period.start,
                                                                            "end": period.end}).all(), runs)
-    loading, facts = timed(lambda: load(period), runs)
     i1 = catalogue.FIGURES["I1"]
+
+    def unread() -> Facts:
+        # What I1 reads in a release: nothing of the rows load() reads for the other figures.
+        return Facts(period=period, invitations=(), source=Source(utcnow(), period.end))
+
+    def summed():
+        facts = unread()
+        sums.i1(facts)  # the parts, once per release
+        return facts
+
+    summing, facts = timed(summed, runs)
 
     def i1_tables():
         return [Table(i1.id, i1.dimensions, i1.kind, tuple(i1.compute(releases._narrow(facts, f))), f)
@@ -187,13 +212,18 @@ def release_times(period, runs: int) -> None:
 
     computing, tables = timed(i1_tables, runs)
     protecting, _ = timed(lambda: disclosure.protect(tables, rules), runs)
-    ours = loading + computing + protecting
+    ours = summing + computing + protecting
     print(f"I1 by hand (GROUP BY GROUPING SETS, {len(cells)} cells): {by_hand * 1000:8.0f} ms")
-    print(f"I1 in a release: read rows {loading * 1000:.0f} ms + compute {computing * 1000:.0f} ms + protect "
-          f"{protecting * 1000:.0f} ms = {ours * 1000:.0f} ms  ({ours / by_hand:.1f}× by hand; target ≤ 3×)")
+    print(f"I1 in a release: sum in the database {summing * 1000:.0f} ms + cells of {len(tables)} filter sets "
+          f"{computing * 1000:.0f} ms + protect {protecting * 1000:.0f} ms = {ours * 1000:.0f} ms  "
+          f"({ours / by_hand:.1f}× by hand; target ≤ 3×)")
+    if not whole_release:
+        return
+    loading, _ = timed(lambda: load(period), 1)
     whole, _ = timed(lambda: releases.build(period, load(period), team_ids, rules), 1)
     print(f"a whole release, {len(catalogue.FIGURES)} figures × {len(releases.filter_sets(team_ids))} filter sets: "
-          f"{whole:.1f} s ({whole / by_hand:.0f}× the hand-written I1 alone)")
+          f"{whole:.1f} s, of which reading the rows {loading:.1f} s ({whole / by_hand:.0f}× the hand-written I1 "
+          "alone)")
 
 
 def page_times(app, runs: int) -> None:
@@ -214,7 +244,7 @@ def page_times(app, runs: int) -> None:
             why = first.text.split('role="alert">')[-1].split("<")[0] if 'role="alert">' in first.text else ""
             print(f"figures page, {label}: could not be read ({first.status_code} {why})")
             continue
-        read, _ = timed(lambda q=query: client.get("/figures" + q), runs)
+        read, _ = timed(lambda q=query: client.get("/figures" + q), 5 * runs)  # a page is quick: more runs, a steadier median
         with app.test_request_context("/figures" + query):
             from flask import request
 
@@ -222,27 +252,92 @@ def page_times(app, runs: int) -> None:
             login_user(user)
             periods = releases.released_periods()
             release = releases.latest(periods[0])
-            db.session.expunge(release)
-            saved = (releases.released_periods, releases.latest, page._comment)
+            saved = (releases.released_periods, releases.latest, page._comments)
             releases.released_periods, releases.latest = (lambda scope=None: periods), (lambda *a, **k: release)
-            page._comment = lambda *args: None
+            page._comments = lambda *args: {}
             try:
                 def constant():
                     return render_template("figures/index.html", page=page.build(user, request.args, None),
                                            comment_error={})
 
-                from_constants, _ = timed(constant, runs)
+                from_constants, _ = timed(constant, 5 * runs)
             finally:
-                releases.released_periods, releases.latest, page._comment = saved
+                releases.released_periods, releases.latest, page._comments = saved
         print(f"figures page, {label}: read from the release {read * 1000:.0f} ms (the whole request), built "
               f"and rendered from constants {from_constants * 1000:.0f} ms ({read / from_constants:.1f}×; "
               "target ≤ 2×)")
+
+
+def _leader(app, username: str, roles: set[str]) -> int:
+    with app.app_context():
+        user = User(username=username, name="Bench " + username, roles=roles)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def export_times(app, user_id: int, runs: int) -> None:
+    """The XLSX export of the largest table of the newest release, as the export writes it, against
+    the same header and rows written by openpyxl alone."""
+    with app.test_request_context("/figures/export.xlsx"):
+        from flask import request
+
+        user = db.session.get(User, user_id)
+        login_user(user)
+        built = page.build(user, request.args, None)
+        view = max(built.figures, key=lambda v: len(v.grid.rows) * (len(v.grid.columns) + 1))
+        sheet = sheets.sheet(view, built)
+        rows = [list(sheet.header), *([("–" if v is None else v) for v in row] for row in sheet.rows),
+                [], *([note] for note in sheet.notes)]
+        ours, data = timed(lambda: xlsx_bytes([sheets.sheet(view, built)]), runs)
+        alone, plain = timed(lambda: _openpyxl(rows), runs)
+        print(f"XLSX export of the largest table ({view.figure.id}, {len(sheet.rows)} rows × "
+              f"{len(sheet.header)} columns, with its notes): {ours * 1000:.0f} ms, {len(data) / 1024:.0f} KB; "
+              f"openpyxl alone, same rows: {alone * 1000:.0f} ms, {len(plain) / 1024:.0f} KB "
+              f"({ours / alone:.1f}×)")
+
+
+def _openpyxl(rows: list[list]) -> bytes:
+    """The rows written by openpyxl alone (a table's own header, unlike bench/extract.py's columns)."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def extract_times(app, user_id: int, runs: int, year: int, days: int) -> None:
+    """The analyst's extract of `days` days of meetings, as the analyst's request takes it, against
+    the same rows written with the libraries alone (bench/extract.py's writers)."""
+    start = date(year, 1, 1)
+    end = start + timedelta(days=days - 1)
+    with app.test_request_context("/figures/extract"):
+        login_user(db.session.get(User, user_id))
+        rows = answer_rows(start, end, False, Pseudonyms(), 100_000_000)
+        print(f"analyst extract of {start}–{end}: {len(rows)} rows")
+        for fmt in extract.FORMATS:
+            choice = extract.Choice(start, end, False, fmt)
+            seconds, data = timed(lambda choice=choice: extract.take(choice, date.today()).data, runs)
+            db.session.rollback()  # the audit entries of the runs
+            alone, plain = timed(lambda: (_library_xlsx if fmt == "xlsx" else _library_csv)(rows), runs)
+            library = "openpyxl" if fmt == "xlsx" else "csv"
+            print(f"  Samstem extract ({fmt}): {seconds:.2f} s, {len(data) / 1024:.0f} KB; {library} alone, same "
+                  f"rows: {alone:.2f} s, {len(plain) / 1024:.0f} KB ({seconds / alone:.1f}×)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--extract-days", type=int, default=7,
+                        help="days of meetings in the analyst's extract (each day about 1/27 of the cases)")
+    parser.add_argument("--skip-whole", action="store_true", help="leave out timing a whole release")
     args = parser.parse_args()
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgresql"):
@@ -271,11 +366,13 @@ def main() -> int:
                 print(f"figures on postgresql: {args.cases} cases, {responses} responses generated in {took:.1f} s; "
                       f"median of {args.runs} runs")
                 period = parse(f"{year}-Q1")
-                release_times(period, args.runs)
+                release_times(period, args.runs, not args.skip_whole)
                 outcome = releases.release(period, date.today())
                 db.session.commit()
                 print(f"stored {outcome.release.period} version {outcome.release.version}")
             page_times(app, args.runs)
+            export_times(app, _leader(app, "boss2", {"leader"}), args.runs)
+            extract_times(app, _leader(app, "analyst", {"analyst"}), args.runs, year, args.extract_days)
         finally:
             with app.app_context():
                 empty()

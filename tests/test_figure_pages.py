@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.audit import AuditEvent
 from app.extensions import db
 from app.figures.models import FigureComment
+from app.invitations.models import Response
 from app.settings import services as settings
 from tests.factories import login
 from tests.figure_data import last_years_quarter, organisation
@@ -200,3 +201,26 @@ def test_no_release_yet_says_so(app, make):
     make.user(team=team)
     response = _as(app, "anne").get("/figures")
     assert response.status_code == 200 and "Der er ingen tal endnu." in response.text
+
+
+def test_a_new_version_of_a_release_is_shown_at_once_though_the_page_read_the_old_one(app, released, runner):
+    # FIGURES.md rule 5: a changed count makes a new version; the page (which keeps a release it
+    # read parsed, app/figures/releases.py latest) shows the newest at its next reading.
+    client = _as(app, "boss")
+    assert "version 1." in client.get("/figures").text
+    gone = next(iter(released.invitations.values()))
+    with app.app_context():
+        db.session.execute(Response.__table__.delete().where(Response.invitation_id == gone))
+        db.session.commit()
+    runner.invoke(args=["figures", "release", "--period", released.period])
+    page = client.get("/figures").text
+    assert "version 2." in page and "version 1." not in page
+
+
+def test_the_newest_comment_on_a_figure_is_the_one_shown(app, released):
+    client = _as(app, "boss")
+    for text in ("Første kommentar.", "Anden kommentar."):
+        form = {"figure": "P1", "period": released.period, "scope": "organisation", "text": text}
+        assert client.post("/figures/comment", data=form).status_code == 302
+    page = client.get("/figures").text
+    assert "Anden kommentar." in page and "Første kommentar." not in page

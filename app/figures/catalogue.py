@@ -16,6 +16,7 @@ from statistics import median
 
 from flask_babel import lazy_gettext as _l
 
+from app.figures import sums
 from app.figures.disclosure import Cell
 from app.figures.facts import Facts, InvitationFact, group_of
 from app.instruments import Instrument, current_catalogue, score
@@ -139,10 +140,8 @@ STATES = ("answered", "declined", "expired", "revoked", "waiting")
         "efter hvem der blev spurgt, og hvad der skete med invitationen."), unit=_l("invitationer"),
         dimensions=("role", "state"), kind="count", chart="stacked", series="state")
 def invitations_by_state(facts: Facts) -> list[Cell]:
-    groups: dict[tuple[str, str], list[InvitationFact]] = defaultdict(list)
-    for row in facts.in_period:
-        groups[(row.role_group, row.status)].append(row)
-    return [_cell(key, rows, facts) for key, rows in sorted(groups.items())]
+    """Summed per team and kind of meeting once per release, in the database where the rows came from it."""
+    return sums.i1(facts)
 
 
 @figure(id="I2", title=_l("Barnet svarede selv"), counts=_l("Andelen af feedbackrunder i perioden, hvor barnet selv "

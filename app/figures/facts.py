@@ -14,8 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from itertools import compress
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -136,6 +139,15 @@ class FactorFact:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Rows read from the database (load_span): when, and the registrations in force before which day.
+    A figure may then have the database sum its cells over the same rows (app/figures/sums.py)."""
+
+    now: datetime
+    registered_before: date
+
+
+@dataclass(frozen=True)
 class IndicatorFact:
     """One factor's final status and goal in one indicator round (FIGURES.md G1, G2): the status a
     number on the 1–5 scale, "dont_know", or None where the round left it unscored."""
@@ -191,6 +203,8 @@ class Facts:
     # What the figures work out once per release from all rows (scores, series, verdicts), shared by
     # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Where the rows were read from; None: rows made by hand (tests), which figures sum in Python.
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     @property
     def in_period(self) -> list[InvitationFact]:
@@ -226,8 +240,19 @@ class Facts:
         self.cache.setdefault("all_due", self.due)
         narrowed = replace(self, team=team, meeting=meeting, department=department,
                            department_teams=None if department is None else frozenset(department_teams or ()))
-        return replace(narrowed, invitations=tuple(filter(narrowed.keeps, self.everyone)),
-                       due=tuple(filter(narrowed.keeps, self.due)), factors=tuple(filter(narrowed.keeps, self.factors)))
+        return replace(narrowed, invitations=narrowed._kept("invitations", self.everyone),
+                       due=narrowed._kept("due", self.due), factors=narrowed._kept("factors", self.factors))
+
+    def _kept(self, name: str, rows: tuple) -> tuple:
+        """The rows this copy keeps (as keeps() says, in their order): each row's team and method group
+        worked out once per release, so each filter tests a few groups instead of every row."""
+        found = self.cache.get(("parts of", name))
+        if found is None or found[0] is not rows:
+            found = self.cache[("parts of", name)] = (rows, [(row.team_id, group_of(row)) for row in rows])
+        parts = found[1]
+        wanted = {part for part in set(parts)
+                  if self.keeps_team(part[0]) and (self.meeting is None or part[1] == self.meeting)}
+        return tuple(compress(rows, [part in wanted for part in parts]))
 
 
 def status(revoked: bool, expired: bool, answers: tuple[Answer, ...]) -> str:
@@ -260,24 +285,27 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
         .where(Round.kind == "feedback", Meeting.held_on < period.end)
         .order_by(Meeting.held_on, Invitation.id)
     ).all()
-    ids = [row[0] for row in rows]
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     answers: dict[int, list[Answer]] = defaultdict(list)
     decided: dict[int, date] = {}
-    for chunk in _chunks(ids):
-        for inv_id, instrument_id, version, given, declined, submitted_at in db.session.execute(
-            select(Response.invitation_id, Response.instrument_id, Response.instrument_version, Response.answers,
-                   Response.declined, Response.submitted_at)
-            .where(Response.invitation_id.in_(chunk), Response.superseded_at.is_(None)).order_by(Response.id)
-        ):
-            answers[inv_id].append(Answer(instrument_id, version, given or {}, declined, local_date(submitted_at)))
-    round_ids = sorted({row[1] for row in rows})
-    for chunk in _chunks(round_ids):
-        for round_id, first in db.session.execute(
-            select(decision_round.c.round_id, func.min(Decision.decided_at))
-            .join(Decision, Decision.id == decision_round.c.decision_id)
-            .where(decision_round.c.round_id.in_(chunk)).group_by(decision_round.c.round_id)
-        ):
-            decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
+    # The current answers of the same invitations, joined on the same conditions (no list of ids to send).
+    for inv_id, instrument_id, version, given, declined, submitted_at in db.session.execute(
+        select(Response.invitation_id, Response.instrument_id, Response.instrument_version, Response.answers,
+               Response.declined, Response.submitted_at)
+        .join(Invitation, Response.invitation_id == Invitation.id).join(Round, Invitation.round_id == Round.id)
+        .join(Meeting, Round.meeting_id == Meeting.id)
+        .where(Round.kind == "feedback", Meeting.held_on < period.end, Response.superseded_at.is_(None))
+        .order_by(Response.id)
+    ):
+        answers[inv_id].append(Answer(instrument_id, version, given or {}, declined,
+                                      submitted_at.astimezone(zone).date()))
+    for round_id, first in db.session.execute(
+        select(decision_round.c.round_id, func.min(Decision.decided_at))
+        .join(Decision, Decision.id == decision_round.c.decision_id)
+        .join(Round, Round.id == decision_round.c.round_id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(Round.kind == "feedback", Meeting.held_on < period.end).group_by(decision_round.c.round_id)
+    ):
+        decided[round_id] = local_date(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
     registered = methods(span.end)
     facts = []
     for inv_id, round_id, case_id, team_id, worker, kind, held_on, birth_year, person_id, role, revoked, expires, \
@@ -291,7 +319,7 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
     return Facts(period=period, invitations=tuple(facts),
                  due=tuple(_phone_calls(period, registered) + _statuses(period, registered)
                            + _measurements(period, registered, local_date(now))),
-                 factors=tuple(_factors(period, registered)),
+                 factors=tuple(_factors(period, registered)), source=Source(now, span.end),
                  **goal_facts(period, registered))
 
 
@@ -304,6 +332,7 @@ def methods(before: date) -> dict[int, str]:
         select(MethodRegistration.meeting_id, MethodRegistration.method, MethodRegistration.status)
         .where(MethodRegistration.meeting_id.is_not(None), MethodRegistration.occurred_on < before,
                ~select(correction.id).where(correction.corrects_id == MethodRegistration.id).exists())
+        .order_by(MethodRegistration.id)  # two in force for one meeting: the newest counts (sums.py alike)
     ).all()
     return {meeting_id: method if status == "held" else "other" for meeting_id, method, status in rows}
 
@@ -320,26 +349,35 @@ def _factors(period: Period, registered: dict[int, str]) -> list[FactorFact]:
                   select(Round.id, Case.id, Case.team_id, Case.caseworker_id, Meeting.kind, Meeting.held_on, Meeting.id)
                   .join(Meeting, Round.meeting_id == Meeting.id).join(Case, Meeting.case_id == Case.id)
                   .where(Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end))}
-    finals: dict[tuple[int, str], FinalScore] = {}
+    # The same rounds joined on the same conditions, and only the columns counted: no list of ids
+    # to send, no ORM object per score.
+    in_period = (Round.kind == "indicators", Meeting.held_on >= period.start, Meeting.held_on < period.end)
+    finals: dict[tuple[int, str], tuple[Any, bool, bool]] = {}
     scores: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for chunk in _chunks(sorted(rounds)):
-        for final in db.session.scalars(select(FinalScore).where(FinalScore.round_id.in_(chunk)).order_by(FinalScore.id)):
-            finals[(final.round_id, final.factor)] = final
-        given = db.session.execute(
-            select(Invitation.round_id, Response.answers).join(Response, Response.invitation_id == Invitation.id)
-            .where(Invitation.round_id.in_(chunk), Response.superseded_at.is_(None), Response.declined.is_(False))
-        ).all()
-        given += db.session.execute(select(StaffScoring.round_id, StaffScoring.answers)
-                                    .where(StaffScoring.round_id.in_(chunk), StaffScoring.superseded_at.is_(None))).all()
-        for round_id, answers in given:
-            for factor, score in ((answers or {}).get("scores") or {}).items():
-                status = _number((score or {}).get("status")) if isinstance(score, dict) else None
-                if status is not None:
-                    scores[(round_id, factor)].append(status)
+    for round_id, factor, status, unscored, dont_know in db.session.execute(
+            select(FinalScore.round_id, FinalScore.factor, FinalScore.status, FinalScore.unscored,
+                   FinalScore.dont_know)
+            .join(Round, FinalScore.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+            .where(*in_period).order_by(FinalScore.id)):
+        finals[(round_id, factor)] = (status, unscored, dont_know)
+    given = db.session.execute(
+        select(Invitation.round_id, Response.answers).join(Response, Response.invitation_id == Invitation.id)
+        .join(Round, Invitation.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(*in_period, Response.superseded_at.is_(None), Response.declined.is_(False)).order_by(Response.id)
+    ).all()
+    given += db.session.execute(
+        select(StaffScoring.round_id, StaffScoring.answers)
+        .join(Round, StaffScoring.round_id == Round.id).join(Meeting, Round.meeting_id == Meeting.id)
+        .where(*in_period, StaffScoring.superseded_at.is_(None)).order_by(StaffScoring.id)).all()
+    for round_id, answers in given:
+        for factor, score in ((answers or {}).get("scores") or {}).items():
+            status = _number((score or {}).get("status")) if isinstance(score, dict) else None
+            if status is not None:
+                scores[(round_id, factor)].append(status)
     found = []
-    for (round_id, factor), final in sorted(finals.items()):
-        status = _number(final.status)
-        if status is None or final.unscored or final.dont_know or not scores.get((round_id, factor)):
+    for (round_id, factor), (final, unscored, dont_know) in sorted(finals.items()):
+        status = _number(final)
+        if status is None or unscored or dont_know or not scores.get((round_id, factor)):
             continue
         case_id, team_id, worker, kind, held_on, meeting_id = rounds[round_id]
         found.append(FactorFact(case_id, team_id, worker, kind, held_on, factor, status,

@@ -244,10 +244,14 @@ def released_departments(release: FigureRelease) -> dict[str, str]:
     return {value: names.get(value, _("Afdeling %(id)s", id=value)) for value in sorted(ids, key=int)}
 
 
-def _comment(figure_id: str, period: str, scope: str) -> FigureComment | None:
-    return db.session.scalar(select(FigureComment).options(joinedload(FigureComment.written_by))
-                             .where(FigureComment.figure == figure_id, FigureComment.period == period,
-                                    FigureComment.scope == scope).order_by(FigureComment.id.desc()).limit(1))
+def _comments(period: str, scope: str) -> dict[str, FigureComment]:
+    """The comment in force (the newest) on each figure of one period and scope, in one query."""
+    found: dict[str, FigureComment] = {}
+    for comment in db.session.scalars(select(FigureComment).options(joinedload(FigureComment.written_by))
+                                      .where(FigureComment.period == period, FigureComment.scope == scope)
+                                      .order_by(FigureComment.id)):
+        found[comment.figure] = comment
+    return found
 
 
 def may_comment(user, scope: str) -> bool:
@@ -285,7 +289,8 @@ def build(user, args, nonce: str | None) -> Page:
         raise Refusal(str(REFUSED_FILTER.get(verdict, REFUSED_FILTER["small_group"]))
                       % {"k": rules["k_count"], "m": rules.get("min_members", 3)})
     wanted = releases.key(tuple((n, filters[n]) for n in releases.FILTERS if n in filters))
-    tables = {t["figure"]: t for t in release.tables if t["filters"] == wanted}
+    tables = releases.tables_of(release, wanted)
+    comments = _comments(release.period, page.scope)
     for figure in catalogue.ordered():
         table = tables.get(figure.id)
         if table is None:
@@ -293,7 +298,7 @@ def build(user, args, nonce: str | None) -> Page:
         built = grid(figure, table, rules)
         page.figures.append(FigureView(
             figure=figure, grid=built, chart=charts.figure_chart(figure, built, str(figure.title), nonce),
-            children=table["children"], children_hidden=table.get("children_hidden"), comment=_comment(figure.id, release.period, page.scope),
+            children=table["children"], children_hidden=table.get("children_hidden"), comment=comments.get(figure.id),
             scope=page.scope, may_comment=may_comment(user, page.scope)))
     return page
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from itertools import combinations, product
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -222,9 +223,40 @@ def changes(before: list[dict], after: list[dict]) -> dict[str, int]:
     return dict(sorted(counted.items()))
 
 
+# Releases read by this process, by (id, created_at), parsed once: a stored release never changes
+# (app/figures/models.py refuses updates), so a page need not read and parse its tables again.
+KEPT = "figure_releases"
+KEEP = 16
+
+
 def latest(period: str, scope: str = SCOPE) -> FigureRelease | None:
-    return db.session.scalar(select(FigureRelease).where(FigureRelease.period == period, FigureRelease.scope == scope)
-                             .order_by(FigureRelease.version.desc()).limit(1))
+    """The newest version of the period's release: looked up by id, its tables parsed once per process."""
+    found = db.session.execute(select(FigureRelease.id, FigureRelease.created_at)
+                               .where(FigureRelease.period == period, FigureRelease.scope == scope)
+                               .order_by(FigureRelease.version.desc()).limit(1)).first()
+    if found is None:
+        return None
+    kept = current_app.extensions.setdefault(KEPT, {})
+    at = (found.id, found.created_at)
+    if at not in kept:
+        stored = db.session.get(FigureRelease, found.id)
+        # A copy outside the session: read, never written (a release is kept as written).
+        row = FigureRelease(**{column.key: getattr(stored, column.key) for column in FigureRelease.__table__.columns})
+        by_filters: dict[str, dict[str, dict]] = {}
+        for table in row.tables:
+            by_filters.setdefault(table["filters"], {})[table["figure"]] = table
+        for stale in list(kept)[:max(0, len(kept) - KEEP + 1)]:  # the oldest read first
+            kept.pop(stale, None)
+        kept[at] = (row, by_filters)
+    return kept[at][0]
+
+
+def tables_of(release: FigureRelease, filters: str) -> dict[str, dict]:
+    """The release's tables for one choice of filters ("team=3&meeting=other"), by figure."""
+    kept = current_app.extensions.get(KEPT, {}).get((release.id, release.created_at))
+    if kept is not None and kept[0] is release:
+        return kept[1].get(filters, {})
+    return {t["figure"]: t for t in release.tables if t["filters"] == filters}
 
 
 def release(period: Period, today: date, read: Facts | None = None) -> Outcome:
