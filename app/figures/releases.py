@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.figures import catalogue, disclosure
+from app.figures import catalogue, disclosure, method_figures  # noqa: F401  (method_figures: the K figures)
 from app.figures.disclosure import Cell, Rules, Shown, Table
 from app.figures.facts import MEETING_GROUPS, Facts, load, teams
 from app.figures.models import FigureRelease

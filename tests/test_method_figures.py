@@ -1,0 +1,269 @@
+"""The network-method key figures and the intervention ladder (FIGURES.md K1, K2, K5–K10) computed on
+small hand-made rows, their words on the page, and the disclosure engine hiding their small cells.
+
+Every expected number is worked out by hand from the rows the test builds; the cells are the raw
+cells before the disclosure engine, except where a test says it protects them.
+"""
+
+from datetime import date
+from itertools import count
+
+import pytest
+
+from app.figures import catalogue, disclosure
+from app.figures import page as pages
+from app.figures.disclosure import Rules, Table
+from app.figures.facts import Answer, Facts, InvitationFact, MeasureFact, MethodFact
+from app.figures.method_figures import movement
+from app.figures.periods import parse
+
+H1 = parse("2026-H1")
+IN_H1, LATER_IN_H1, BEFORE_H1, AFTER_H1 = date(2026, 2, 2), date(2026, 5, 5), date(2025, 11, 3), date(2026, 8, 1)
+_ids = count(1)
+K_FIGURES = ("K1", "K1S", "K2", "K5", "K6", "K7", "K8", "K9", "K10")
+
+
+def reg(case: int, method: str = "network_meeting", status: str = "held", *, occasion: str | None = "first",
+        outcome: str = "measure", on: date = IN_H1, target: str = "vulnerable", case_type: str = "notification",
+        reason: str | None = None, reopened: date | None = None, reopen_reason: str | None = None,
+        team: int = 1, worker: int = 1, rounds: tuple[int, ...] = ()) -> MethodFact:
+    return MethodFact(id=next(_ids), case_id=case, team_id=team, caseworker_id=worker, occurred_on=on, method=method,
+                      status=status, occasion=occasion, target_group=target, case_type=case_type, outcome=outcome,
+                      failure_reason=reason if status != "held" else None, reopened_on=reopened,
+                      reopen_reason=reopen_reason, rounds=rounds, meeting_kind=method if status == "held" else "")
+
+
+def measure(case: int, rung: str, position: int, started: date, ended: date | None = None, *, placement=False,
+            network=False, team: int = 1, worker: int = 1) -> MeasureFact:
+    return MeasureFact(case, team, worker, rung, position, placement, network, started, ended)
+
+
+def facts(registrations=(), measures=(), invitations=(), target=None) -> Facts:
+    return Facts(period=H1, invitations=tuple(invitations), registrations=tuple(registrations),
+                 measures=tuple(measures), target_network_share=target)
+
+
+def cells(figure_id: str, found: Facts) -> dict:
+    return {cell.key: cell for cell in catalogue.FIGURES[figure_id].compute(found)}
+
+
+def test_the_catalogue_has_every_k_figure_in_order_each_with_its_words():
+    ids = [f.id for f in catalogue.ordered()]
+    assert [i for i in ids if i.startswith("K")] == list(K_FIGURES)  # K2 before K10
+    for figure_id in K_FIGURES:
+        figure = catalogue.FIGURES[figure_id]
+        assert figure.title and figure.counts and figure.unit and figure.caveat == catalogue.CAVEAT
+        assert figure.label is not None and figure.kind in disclosure.KINDS
+
+
+def test_k1_counts_held_methods_by_target_group_method_and_first_or_follow_up_meeting(app):
+    # FIGURES.md K1: use of each method by target group and case type, first vs follow-up meetings.
+    rows = [reg(1), reg(2), reg(2, occasion="follow_up", on=LATER_IN_H1),
+            reg(3, "family_group_conference", target="disability", case_type="investigation"),
+            reg(4, occasion=None),                                    # asked before the occasion was: "unknown"
+            reg(5, status="failed", reason="no_network"),             # not held: K2's, not K1's
+            reg(6, on=BEFORE_H1), reg(7, on=AFTER_H1)]                # outside the half-year
+    with app.app_context():
+        by_group, by_type = cells("K1", facts(rows)), cells("K1S", facts(rows))
+    assert {key: (c.count, set(c.children)) for key, c in by_group.items()} == {
+        ("vulnerable", "network_meeting", "first"): (2, {1, 2}),
+        ("vulnerable", "network_meeting", "follow_up"): (1, {2}),
+        ("vulnerable", "network_meeting", "unknown"): (1, {4}),
+        ("disability", "family_group_conference", "first"): (1, {3}),
+    }
+    assert {key: c.count for key, c in by_type.items()} == {
+        ("notification", "network_meeting", "first"): 2, ("notification", "network_meeting", "follow_up"): 1,
+        ("notification", "network_meeting", "unknown"): 1, ("investigation", "family_group_conference", "first"): 1}
+
+
+def test_k2_counts_methods_offered_and_not_used_or_tried_and_failed_by_reason(app):
+    # FIGURES.md K2: offered and not used, or attempted and failed, with reasons.
+    rows = [reg(1, status="not_used", reason="family_declined", outcome="continues"),
+            reg(2, status="not_used", reason="family_declined", outcome="measure"),
+            reg(3, "family_group_conference", status="failed", reason="no_coordinator"),
+            reg(4),                                                    # held: not K2's
+            reg(5, status="failed", reason="no_network", on=BEFORE_H1)]
+    with app.app_context():
+        found = cells("K2", facts(rows))
+    assert {key: (c.count, set(c.children)) for key, c in found.items()} == {
+        ("family_declined", "network_meeting", "not_used"): (2, {1, 2}),
+        ("no_coordinator", "family_group_conference", "failed"): (1, {3}),
+    }
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # FIGURES.md K5: denominator all cases where the method was used; closed after the first or a follow-up.
+    ([reg(1, outcome="closed"), reg(2), reg(3), reg(4, outcome="network_role")],
+     {("network_meeting", "first"): (4, 1, 25.0), ("network_meeting", "all"): (4, 1, 25.0)}),
+    ([reg(1), reg(1, occasion="follow_up", outcome="closed", on=LATER_IN_H1), reg(2, occasion="follow_up")],
+     {("network_meeting", "first"): (1, 0, 0.0), ("network_meeting", "follow_up"): (2, 1, 50.0),
+      ("network_meeting", "all"): (2, 1, 50.0)}),
+    # A method not used is no use of it: not in the denominator.
+    ([reg(1, "family_group_conference", outcome="closed"), reg(2, "family_group_conference", status="not_used",
+                                                               reason="family_declined")],
+     {("family_group_conference", "first"): (1, 1, 100.0), ("family_group_conference", "all"): (1, 1, 100.0)}),
+    ([], {}),
+])
+def test_k5_is_the_share_of_cases_closed_without_further_measure_of_all_where_the_method_was_used(app, rows, expected):
+    with app.app_context():
+        found = cells("K5", facts(rows))
+    assert {key: (c.count, c.numerator, c.value) for key, c in found.items()} == expected
+
+
+def test_k6_is_the_share_of_the_closed_cases_opened_again_by_reason(app):
+    # FIGURES.md K6: share of K5's closed cases re-opened, by reason.
+    rows = [reg(1, outcome="closed", reopened=LATER_IN_H1, reopen_reason="notification"),
+            reg(2, outcome="closed", reopened=AFTER_H1, reopen_reason="plan_failed"),  # re-opened since: counts
+            reg(3, outcome="closed"), reg(4, outcome="closed"),
+            reg(5, outcome="measure")]                                               # not closed: not counted
+    with app.app_context():
+        found = cells("K6", facts(rows))
+    assert {key: (c.count, c.numerator, c.value) for key, c in found.items()} == {
+        ("network_meeting", "notification"): (4, 1, 25.0), ("network_meeting", "plan_failed"): (4, 1, 25.0),
+        ("network_meeting", "all"): (4, 2, 50.0)}
+    assert all(c.children == {1, 2, 3, 4} for c in found.values())  # each share rests on every closed case
+
+
+def test_k7_counts_the_held_methods_by_what_they_led_to_network_solutions_among_them(app):
+    # FIGURES.md K7: network solutions instead of a measure.
+    rows = [reg(1, outcome="network_role"), reg(2, outcome="network_role"), reg(3, outcome="measure"),
+            reg(4, "family_group_conference", outcome="network_role"), reg(5, status="failed", reason="other")]
+    with app.app_context():
+        found = cells("K7", facts(rows))
+    assert {key: c.count for key, c in found.items()} == {
+        ("network_meeting", "network_role"): 2, ("network_meeting", "measure"): 1,
+        ("family_group_conference", "network_role"): 1}
+
+
+@pytest.mark.parametrize("before, after, moved", [
+    (None, 3, "new"), (None, None, "new"), (3, None, "ended"), (3, 5, "up"), (5, 3, "down"), (3, 3, "same"),
+])
+def test_a_childs_movement_on_the_ladder_goes_from_the_day_before_to_the_last_day(before, after, moved):
+    assert movement(before, after) == moved
+
+
+def test_k8_counts_children_on_the_highest_rung_they_stood_on_and_where_they_moved(app):
+    # FIGURES.md K8 (and forms/ladder/ladder.toml: a child counts on the highest rung it stands on).
+    rows = [measure(1, "supportive", 3, BEFORE_H1, date(2026, 2, 28)),
+            measure(1, "foster_care", 6, date(2026, 3, 1), placement=True),            # 1: up, on foster care
+            measure(2, "foster_care", 6, BEFORE_H1, date(2026, 3, 1), placement=True),
+            measure(2, "supportive", 3, date(2026, 3, 2)),                             # 2: down, highest foster care
+            measure(3, "preventive", 2, IN_H1),                                        # 3: new
+            measure(4, "supportive", 3, BEFORE_H1, date(2026, 4, 1)),                  # 4: ended
+            measure(5, "supportive", 3, BEFORE_H1),                                    # 5: same
+            measure(6, "universal", 1, BEFORE_H1, date(2025, 12, 1)),                  # 6: ended before: not counted
+            measure(7, "universal", 1, AFTER_H1)]                                      # 7: starts after: not counted
+    with app.app_context():
+        found = cells("K8", facts(measures=rows))
+        under_meeting = catalogue.FIGURES["K8"].compute(facts(measures=rows).where(meeting="network_meeting"))
+    assert {key: set(c.children) for key, c in found.items()} == {
+        ("foster_care", "up"): {1}, ("foster_care", "down"): {2}, ("preventive", "new"): {3},
+        ("supportive", "ended"): {4}, ("supportive", "same"): {5}}
+    assert all(c.count == 1 for c in found.values())
+    assert under_meeting == []  # a measure has no meeting
+
+
+@pytest.mark.parametrize("target, expected", [
+    (None, {("network_share",): (3, 1, 33.3)}),
+    (40, {("network_share",): (3, 1, 33.3), ("target",): (3, None, 40.0)}),
+])
+def test_k9_is_the_share_of_placed_children_placed_in_the_network_beside_the_target(app, target, expected):
+    # FIGURES.md K9: network placements as a share of all placements, against the leadership's target.
+    rows = [measure(1, "network_placement", 5, IN_H1, placement=True, network=True),
+            measure(2, "foster_care", 6, BEFORE_H1, placement=True),
+            measure(3, "residential_care", 7, LATER_IN_H1, placement=True),
+            measure(4, "supportive", 3, IN_H1),                                       # no placement
+            measure(5, "foster_care", 6, BEFORE_H1, date(2025, 12, 31), placement=True)]  # ended before
+    with app.app_context():
+        found = cells("K9", facts(measures=rows, target=target))
+    assert {key: (c.count, c.numerator, c.value) for key, c in found.items()} == expected
+    assert all(c.children == {1, 2, 3} for c in found.values())
+
+
+def test_k9_without_placements_has_no_cells_even_with_a_target(app):
+    with app.app_context():
+        assert cells("K9", facts(measures=[measure(1, "supportive", 3, IN_H1)], target=50)) == {}
+
+
+def _answer(case: int, round_id: int, values: dict, person: int) -> InvitationFact:
+    return InvitationFact(id=next(_ids), round_id=round_id, case_id=case, team_id=1, caseworker_id=1,
+                          meeting_kind="network_meeting", held_on=IN_H1, child_age=9, person_id=person,
+                          role="mother", status="answered", method="network_meeting",
+                          answers=(Answer("participation-adult", 1, values, False, IN_H1),))
+
+
+def test_k10_gives_p1_k5_and_k7_by_target_group_and_method(app):
+    # FIGURES.md K10: P1 (share agreeing, 4–5), K5 and K7 by method × target group.
+    rows = [reg(1, outcome="closed", rounds=(11,)), reg(2, outcome="network_role", rounds=(12,)),
+            reg(3, target="disability", rounds=(13,))]
+    answers = [_answer(1, 11, {"heard_respected": "5", "contributed": "2"}, 101),
+               _answer(2, 12, {"heard_respected": "4", "contributed": "dont_know"}, 102),
+               _answer(3, 13, {"heard_respected": "1"}, 103),
+               _answer(9, 99, {"heard_respected": "5"}, 109)]  # a round of no held method: not counted
+    with app.app_context():
+        found = cells("K10", facts(rows, invitations=answers))
+    assert {key: (c.count, c.value) for key, c in found.items()} == {
+        ("vulnerable", "network_meeting", "participation"): (3, 66.7),   # 5 and 4 of 5, 2, 4 ("ved ikke" no number)
+        ("vulnerable", "network_meeting", "closed"): (2, 50.0),
+        ("vulnerable", "network_meeting", "network_role"): (2, 50.0),
+        ("disability", "network_meeting", "participation"): (1, 0.0),
+        ("disability", "network_meeting", "closed"): (1, 0.0),
+        ("disability", "network_meeting", "network_role"): (1, 0.0),
+    }
+    assert found[("vulnerable", "network_meeting", "participation")].respondents == 2
+
+
+def test_the_filters_pick_the_teams_rows_and_the_method_registered(app):
+    rows = [reg(1, team=1, worker=7), reg(2, team=1, worker=8), reg(3, team=2, worker=9),
+            reg(4, "family_group_conference", team=1, worker=7)]
+    with app.app_context():
+        team = cells("K1", facts(rows).where(team=1))
+        fgc = cells("K1", facts(rows).where(meeting="family_group_conference"))
+        other = cells("K1", facts(rows).where(meeting="other"))
+    assert team[("vulnerable", "network_meeting", "first")].children == {1, 2}
+    assert team[("vulnerable", "network_meeting", "first")].members == {7, 8}  # rule 5a: a team's cells
+    assert set(fgc) == {("vulnerable", "family_group_conference", "first")}
+    assert other == {}
+
+
+def _protect(figure_id: str, found: Facts, rules: Rules = Rules()):
+    figure = catalogue.FIGURES[figure_id]
+    table = Table(figure=figure.id, dimensions=figure.dimensions, kind=figure.kind, cells=tuple(figure.compute(found)))
+    [(_table, shown)] = disclosure.protect([table], rules)
+    return {s.key: s for s in shown}
+
+
+def test_a_share_resting_on_fewer_than_k_stat_children_is_hidden(app):
+    # FIGURES.md rule 2: a share needs 10 children.
+    nine = [reg(case, outcome="closed" if case < 3 else "measure") for case in range(1, 10)]
+    ten = nine + [reg(10)]
+    with app.app_context():
+        hidden, shown = _protect("K5", facts(nine)), _protect("K5", facts(ten))
+    assert hidden[("network_meeting", "all")].hidden == "primary" and hidden[("network_meeting", "all")].value is None
+    assert shown[("network_meeting", "all")].hidden is None and shown[("network_meeting", "all")].value == 20.0
+
+
+def test_a_small_count_is_hidden_with_its_complement_so_subtraction_gives_nothing_back(app):
+    # FIGURES.md rules 2 and 3: a count of 1–4 children is hidden, and the next smallest in its line too.
+    rows = [reg(case, outcome="network_role") for case in range(1, 9)] + \
+           [reg(case, outcome="measure") for case in range(9, 16)] + [reg(16, outcome="closed"), reg(17, outcome="closed")]
+    with app.app_context():
+        found = _protect("K7", facts(rows))
+    assert found[("network_meeting", "closed")].hidden == "primary"
+    assert found[("network_meeting", "measure")].hidden == "complementary"
+    assert found[("network_meeting", "network_role")].count == 8
+    assert found[("network_meeting", "total")].count == 17
+
+
+def test_the_page_names_the_k_figures_values_in_words(app):
+    table = {"cells": [{"key": ["vulnerable", "network_meeting", "first"], "count": 6, "value": None, "children": 6,
+                        "hidden": None},
+                       {"key": ["total", "network_meeting", "follow_up"], "count": 6, "value": None, "children": 6,
+                        "hidden": None}]}
+    ladder = {"cells": [{"key": ["network_placement", "up"], "count": 6, "value": None, "children": 6, "hidden": None}]}
+    with app.test_request_context():
+        grid = pages.grid(catalogue.FIGURES["K1"], table, {"k_count": 5, "k_stat": 10})
+        rungs = pages.grid(catalogue.FIGURES["K8"], ladder, {"k_count": 5, "k_stat": 10})
+    assert grid.columns == ["Netværksmøde · Første møde", "Netværksmøde · Opfølgende møde"]
+    assert [label for label, _cells in grid.rows] == ["Udsatte børn og unge", "I alt"]
+    assert rungs.columns == ["Op ad trappen"] and rungs.rows[0][0] == "Netværksanbringelse"
