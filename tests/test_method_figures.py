@@ -267,3 +267,80 @@ def test_the_page_names_the_k_figures_values_in_words(app):
     assert grid.columns == ["Netværksmøde · Første møde", "Netværksmøde · Opfølgende møde"]
     assert [label for label, _cells in grid.rows] == ["Udsatte børn og unge", "I alt"]
     assert rungs.columns == ["Op ad trappen"] and rungs.rows[0][0] == "Netværksanbringelse"
+
+
+# --- read from the database: the demo organisation ------------------------------------------------
+
+@pytest.fixture
+def demo(runner, app):
+    """The demo organisation (app/demo_organisation.py): measures on every rung, every method status
+    and outcome, closings and re-openings; its closed quarters and half-years released."""
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def _check_rows_read(demo):
+    """The rows read are the registrations in force and each measure as its newest version stands."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.figures.facts import load_span
+    from app.figures.periods import Period
+    from app.measures.models import Measure
+    from app.registrations.models import MethodRegistration
+
+    with demo.test_request_context():
+        span = Period(date(2000, 1, 1), date(2100, 1, 1), "span", "all")
+        read = load_span(span)
+        in_force = [r for r in db.session.scalars(select(MethodRegistration)) if r.is_current]
+        assert sorted(r.id for r in read.registrations) == sorted(r.id for r in in_force)
+        stored = {r.id: r for r in in_force}
+        for row in read.registrations:
+            reg = stored[row.id]
+            assert (row.case_id, row.method, row.status, row.outcome, row.target_group) == \
+                (reg.case_id, reg.method, reg.status, reg.outcome, reg.target_group)
+            assert row.reopened_on == (reg.closure.reopened_on if reg.closure else None)
+            assert (row.rounds != ()) == (reg.held and any(r.kind == "feedback" for r in reg.meeting.rounds))
+        measures = db.session.scalars(select(Measure)).all()
+        assert sorted((m.case_id, m.current.rung, m.current.started_on, m.current.ended_on) for m in measures) == \
+            sorted((r.case_id, r.rung, r.started_on, r.ended_on) for r in read.measures)
+        assert {r.network for r in read.measures} == {True, False}
+
+
+def test_the_demo_release_has_every_k_figure_read_from_its_rows_on_the_page_the_files_and_the_report(demo):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.figures.models import FigureRelease
+    from tests.factories import login
+
+    _check_rows_read(demo)
+    with demo.app_context():
+        found = db.session.scalars(select(FigureRelease)).all()
+        tables = {(r.period, t["figure"]): t for r in found for t in r.tables if t["filters"] == ""}
+        halves = sorted({r.period for r in found if "-H" in r.period})
+    for figure_id in K_FIGURES:
+        assert any(t["cells"] for (period, f), t in tables.items() if f == figure_id), figure_id
+    # The half-year with the most K cells is the one to read.
+    half = max(halves, key=lambda p: sum(len(tables.get((p, f), {"cells": []})["cells"]) for f in K_FIGURES))
+    client = demo.test_client()
+    assert login(client, "leder", "leder").status_code == 302
+    for url in (f"/figures?period={half}", f"/figures/print?period={half}"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        for figure_id in K_FIGURES:
+            assert f'id="figure-{figure_id}"' in page.text, (url, figure_id)
+    book = load_workbook(io.BytesIO(client.get(f"/figures/export.xlsx?period={half}").data))
+    titles = [sheet.cell(1, 1).value for sheet in book.worksheets]
+    assert all(any(t.startswith(f"{figure_id} · ") for t in titles) for figure_id in K_FIGURES)
+    csv_file = client.get(f"/figures/export.csv?figure=K8&period={half}")
+    assert csv_file.status_code == 200 and csv_file.data.startswith("\ufeffK8 · ".encode())
+    report = client.get(f"/figures/report.pdf?period={half}")
+    assert report.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages)
+    assert all(f"{figure_id} · " in text or f"{figure_id} ·" in text for figure_id in K_FIGURES)
