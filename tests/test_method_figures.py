@@ -260,13 +260,21 @@ def test_the_page_names_the_k_figures_values_in_words(app):
                         "hidden": None},
                        {"key": ["total", "network_meeting", "follow_up"], "count": 6, "value": None, "children": 6,
                         "hidden": None}]}
-    ladder = {"cells": [{"key": ["network_placement", "up"], "count": 6, "value": None, "children": 6, "hidden": None}]}
+    ladder = {"cells": [{"key": ["network_placement", "up"], "count": 6, "value": None, "children": 6, "hidden": None},
+                        {"key": ["supportive", "new"], "count": 6, "value": None, "children": 6, "hidden": None},
+                        {"key": ["total", "total"], "count": 12, "value": None, "children": 12, "hidden": None}]}
+    closed = {"cells": [{"key": ["network_meeting", occasion], "count": 10, "value": 10.0, "children": 10,
+                         "hidden": None} for occasion in ("all", "follow_up", "first")]}
     with app.test_request_context():
         grid = pages.grid(catalogue.FIGURES["K1"], table, {"k_count": 5, "k_stat": 10})
         rungs = pages.grid(catalogue.FIGURES["K8"], ladder, {"k_count": 5, "k_stat": 10})
+        shares = pages.grid(catalogue.FIGURES["K5"], closed, {"k_count": 5, "k_stat": 10})
     assert grid.columns == ["Netværksmøde · Første møde", "Netværksmøde · Opfølgende møde"]
     assert [label for label, _cells in grid.rows] == ["Udsatte børn og unge", "I alt"]
-    assert rungs.columns == ["Op ad trappen"] and rungs.rows[0][0] == "Netværksanbringelse"
+    # The ladder from the bottom up, the movements in their order, the total last; "all" after the occasions.
+    assert [label for label, _cells in rungs.rows] == ["Støttende indsatser i hjemmet", "Netværksanbringelse", "I alt"]
+    assert rungs.columns == ["Ny på trappen", "Op ad trappen", "I alt"]
+    assert shares.columns == ["Første møde", "Opfølgende møde", "Alle møder"]
 
 
 # --- read from the database: the demo organisation ------------------------------------------------
@@ -326,6 +334,9 @@ def test_the_demo_release_has_every_k_figure_read_from_its_rows_on_the_page_the_
         halves = sorted({r.period for r in found if "-H" in r.period})
     for figure_id in K_FIGURES:
         assert any(t["cells"] for (period, f), t in tables.items() if f == figure_id), figure_id
+    # K9 beside the leadership's target the demo sets.
+    assert any(c["key"] == ["target"] and c["value"] == 40.0 for (_p, f), t in tables.items() if f == "K9"
+               for c in t["cells"])
     # The half-year with the most K cells is the one to read.
     half = max(halves, key=lambda p: sum(len(tables.get((p, f), {"cells": []})["cells"]) for f in K_FIGURES))
     client = demo.test_client()

@@ -44,6 +44,9 @@ class Figure:
     # The words for a value of one of its dimensions, (dimension, value) -> text, where the page's
     # own words (app/figures/page.py LABELS) do not say it; None there: the page's words.
     label: Callable[[str, str], str | None] | None = None
+    # Where a value of one of its dimensions goes in the table, (dimension, value) -> a sort key of
+    # the same type for every value of the dimension; None: by the value (a code), totals last.
+    order: Callable[[str, str], tuple] | None = None
 
 
 FIGURES: dict[str, Figure] = {}

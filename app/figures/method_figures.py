@@ -70,6 +70,26 @@ def label(dimension: str, value: str) -> str | None:
     return None
 
 
+# The order of the values of a dimension in the table and the chart; others by their codes, "all" last.
+ORDER = {"occasion": (*OCCASIONS, UNKNOWN, ALL), "movement": MOVEMENTS, "status": NOT_HELD,
+         "outcome": ("network_role", "measure", "closed", "continues"),
+         "measure": ("participation", "closed", "network_role"), "placement": ("network_share", "target")}
+
+
+def order(dimension: str, value: str) -> tuple[int, str]:
+    """Where a value of a K figure's dimension goes: the ladder's rungs from the bottom up, the
+    named orders above, and any other value by its code with "all" last."""
+    if dimension in ORDER:
+        known = ORDER[dimension]
+        return (known.index(value) if value in known else len(known), value)
+    if dimension == "rung":
+        from app.measures.ladder import current_ladder
+
+        rung = current_ladder().rung(value)
+        return (rung.position if rung else 100, value)
+    return (1 if value == ALL else 0, value)
+
+
 def _registrations(facts: Facts) -> list[MethodFact]:
     """The registrations of this copy's team (or department) and method, dated in the period."""
     return [r for r in facts.registrations if facts.period.contains(r.occurred_on) and facts.keeps(r)]
@@ -104,7 +124,7 @@ def _method_count(facts: Facts, dimension: str) -> list[Cell]:
 @figure(id="K1", title=_l("Brug af metoderne efter målgruppe"), counts=_l("Familierådslagninger og netværksmøder "
         "holdt i perioden, efter barnets målgruppe, og om det var sagens første møde med metoden eller et "
         "opfølgende."), unit=_l("møder"), dimensions=("target_group", "method", "occasion"), kind="count",
-        chart="stacked", series="occasion", label=label)
+        chart="stacked", series="occasion", label=label, order=order)
 def use_by_target_group(facts: Facts) -> list[Cell]:
     """FIGURES.md K1: use of each method by target group, first vs follow-up meetings."""
     return _method_count(facts, "target_group")
@@ -113,7 +133,7 @@ def use_by_target_group(facts: Facts) -> list[Cell]:
 @figure(id="K1S", title=_l("Brug af metoderne efter sagstype"), counts=_l("Familierådslagninger og netværksmøder "
         "holdt i perioden, efter sagens type, og om det var sagens første møde med metoden eller et opfølgende."),
         unit=_l("møder"), dimensions=("case_type", "method", "occasion"), kind="count", chart="stacked",
-        series="occasion", label=label)
+        series="occasion", label=label, order=order)
 def use_by_case_type(facts: Facts) -> list[Cell]:
     """FIGURES.md K1: use of each method by case type, first vs follow-up meetings."""
     return _method_count(facts, "case_type")
@@ -124,7 +144,7 @@ def use_by_case_type(facts: Facts) -> list[Cell]:
 @figure(id="K2", title=_l("Metoden blev ikke til noget"), counts=_l("Familierådslagninger og netværksmøder, der i "
         "perioden blev tilbudt, men ikke brugt, eller blev forsøgt, men ikke lykkedes, efter grunden."),
         unit=_l("registreringer"), dimensions=("failure_reason", "method", "status"), kind="count", chart="stacked",
-        series="status", label=label)
+        series="status", label=label, order=order)
 def not_used_or_failed(facts: Facts) -> list[Cell]:
     """FIGURES.md K2: offered and not used, or attempted and failed, with reasons."""
     groups: dict[tuple[str, str, str], list[MethodFact]] = defaultdict(list)
@@ -143,7 +163,7 @@ def _closed(rows: Iterable[MethodFact]) -> set[int]:
 @figure(id="K5", title=_l("Lukket uden yderligere indsats"), counts=_l("Af alle sager, hvor der i perioden blev "
         "holdt en familierådslagning eller et netværksmøde: andelen, der blev lukket uden yderligere indsats efter "
         "det første eller et opfølgende møde."), unit=_l("procent af sagerne"), dimensions=("method", "occasion"),
-        kind="statistic", chart="bars", percent=True, series="occasion", label=label)
+        kind="statistic", chart="bars", percent=True, series="occasion", label=label, order=order)
 def closed_without_measure(facts: Facts) -> list[Cell]:
     """FIGURES.md K5: the denominator is every case where the method was used (held) in the period."""
     held = _held(facts)
@@ -164,7 +184,7 @@ def closed_without_measure(facts: Facts) -> list[Cell]:
         "yderligere indsats efter en familierådslagning eller et netværksmøde i perioden: andelen, der er åbnet "
         "igen, indtil tallene blev udgivet, efter grunden."), unit=_l("procent af de lukkede sager"),
         dimensions=("method", "reopen_reason"), kind="statistic", chart="bars", percent=True, series="reopen_reason",
-        label=label)
+        label=label, order=order)
 def reopened(facts: Facts) -> list[Cell]:
     """FIGURES.md K6: the share of K5's closed cases re-opened, by the reason."""
     cells = []
@@ -185,7 +205,7 @@ def reopened(facts: Facts) -> list[Cell]:
 @figure(id="K7", title=_l("Netværksløsninger i stedet for en indsats"), counts=_l("Familierådslagninger og "
         "netværksmøder holdt i perioden, efter hvad mødet førte til: at netværket tog en rolle i stedet for en "
         "indsats, en indsats, at sagen blev lukket, eller at den fortsætter."), unit=_l("møder"),
-        dimensions=("method", "outcome"), kind="count", chart="stacked", series="outcome", label=label)
+        dimensions=("method", "outcome"), kind="count", chart="stacked", series="outcome", label=label, order=order)
 def network_solutions(facts: Facts) -> list[Cell]:
     """FIGURES.md K7: network solutions instead of a measure, beside the other outcomes."""
     groups: dict[tuple[str, str], list[MethodFact]] = defaultdict(list)
@@ -228,7 +248,7 @@ def movement(before: int | None, after: int | None) -> str:
 @figure(id="K8", title=_l("Børn på indsatstrappen"), counts=_l("Børn med en indsats i perioden, på det højeste trin, "
         "de stod på, og hvor de bevægede sig hen: fra trinet dagen før perioden til trinet på periodens sidste dag. "
         "Kan ikke deles op efter mødetype."), unit=_l("børn"), dimensions=("rung", "movement"), kind="count",
-        chart="stacked", series="movement", label=label)
+        chart="stacked", series="movement", label=label, order=order)
 def ladder(facts: Facts) -> list[Cell]:
     """FIGURES.md K8: children per rung in the period (a half-year in the half-year report), and
     their movements down and up the ladder."""
@@ -247,7 +267,7 @@ def ladder(facts: Facts) -> list[Cell]:
 @figure(id="K9", title=_l("Anbringelser i netværket"), counts=_l("Børn anbragt i perioden: andelen, der var anbragt "
         "i netværket, ved siden af ledelsens mål, når administratoren har sat det. Kan ikke deles op efter "
         "mødetype."), unit=_l("procent af de anbragte børn"), dimensions=("placement",), kind="statistic",
-        chart="bars", percent=True, label=label)
+        chart="bars", percent=True, label=label, order=order)
 def network_placements(facts: Facts) -> list[Cell]:
     """FIGURES.md K9: network placements as a share of all placements, against the target."""
     start = facts.period.start
@@ -293,7 +313,7 @@ def _agreeing(facts: Facts, rounds: dict[int, MethodFact]) -> dict[tuple[str, st
         "af svarene på evalueringen af inddragelse, der er enige (4–5), andelen af sagerne, der blev lukket uden "
         "yderligere indsats, og andelen af møderne, hvor netværket tog en rolle i stedet for en indsats."),
         unit=_l("procent"), dimensions=("target_group", "method", "measure"), kind="statistic", chart="bars",
-        percent=True, series="measure", label=label)
+        percent=True, series="measure", label=label, order=order)
 def by_method_and_target_group(facts: Facts) -> list[Cell]:
     """FIGURES.md K10: P1, K5 and K7 by method × target group."""
     held = _held(facts)
