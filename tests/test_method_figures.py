@@ -92,22 +92,27 @@ def test_k2_counts_methods_offered_and_not_used_or_tried_and_failed_by_reason(ap
 
 
 @pytest.mark.parametrize("rows, expected", [
-    # FIGURES.md K5: denominator all cases where the method was used; closed after the first or a follow-up.
+    # FIGURES.md K5: the denominator is all cases where the method was used, for every share.
     ([reg(1, outcome="closed"), reg(2), reg(3), reg(4, outcome="network_role")],
-     {("network_meeting", "first"): (4, 1, 25.0), ("network_meeting", "all"): (4, 1, 25.0)}),
-    ([reg(1), reg(1, occasion="follow_up", outcome="closed", on=LATER_IN_H1), reg(2, occasion="follow_up")],
-     {("network_meeting", "first"): (1, 0, 0.0), ("network_meeting", "follow_up"): (2, 1, 50.0),
-      ("network_meeting", "all"): (2, 1, 50.0)}),
+     {("network_meeting", "first"): (4, 1, 25.0), ("network_meeting", "follow_up"): (4, 0, 0.0),
+      ("network_meeting", "all"): (4, 1, 25.0)}),
+    # Closed after the follow-up meeting; case 2 had only a follow-up meeting; case 3's occasion unknown.
+    ([reg(1), reg(1, occasion="follow_up", outcome="closed", on=LATER_IN_H1), reg(2, occasion="follow_up"),
+      reg(3, occasion=None, outcome="closed")],
+     {("network_meeting", "first"): (3, 0, 0.0), ("network_meeting", "follow_up"): (3, 1, 33.3),
+      ("network_meeting", "all"): (3, 2, 66.7)}),
     # A method not used is no use of it: not in the denominator.
     ([reg(1, "family_group_conference", outcome="closed"), reg(2, "family_group_conference", status="not_used",
                                                                reason="family_declined")],
-     {("family_group_conference", "first"): (1, 1, 100.0), ("family_group_conference", "all"): (1, 1, 100.0)}),
+     {("family_group_conference", "first"): (1, 1, 100.0), ("family_group_conference", "follow_up"): (1, 0, 0.0),
+      ("family_group_conference", "all"): (1, 1, 100.0)}),
     ([], {}),
 ])
 def test_k5_is_the_share_of_cases_closed_without_further_measure_of_all_where_the_method_was_used(app, rows, expected):
     with app.app_context():
         found = cells("K5", facts(rows))
     assert {key: (c.count, c.numerator, c.value) for key, c in found.items()} == expected
+    assert len({c.children for c in found.values() if c.key[0] == "network_meeting"}) <= 1  # one denominator
 
 
 def test_k6_is_the_share_of_the_closed_cases_opened_again_by_reason(app):

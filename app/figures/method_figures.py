@@ -162,10 +162,13 @@ def _closed(rows: Iterable[MethodFact]) -> set[int]:
 
 @figure(id="K5", title=_l("Lukket uden yderligere indsats"), counts=_l("Af alle sager, hvor der i perioden blev "
         "holdt en familierådslagning eller et netværksmøde: andelen, der blev lukket uden yderligere indsats efter "
-        "det første eller et opfølgende møde."), unit=_l("procent af sagerne"), dimensions=("method", "occasion"),
-        kind="statistic", chart="bars", percent=True, series="occasion", label=label, order=order)
+        "det første møde, efter et opfølgende møde, og i alt."), unit=_l("procent af sagerne"),
+        dimensions=("method", "occasion"), kind="statistic", chart="bars", percent=True, series="occasion",
+        label=label, order=order)
 def closed_without_measure(facts: Facts) -> list[Cell]:
-    """FIGURES.md K5: the denominator is every case where the method was used (held) in the period."""
+    """FIGURES.md K5: every share of a method has one denominator, all cases where the method was
+    used (held) in the period, so its cells rest on the same children and nothing is told by
+    subtracting one from another."""
     held = _held(facts)
     cells = []
     for method in METHOD_KINDS:
@@ -173,9 +176,8 @@ def closed_without_measure(facts: Facts) -> list[Cell]:
         if not used:
             continue
         for occasion in OCCASIONS:
-            rows = [r for r in used if r.occasion == occasion]
-            if rows:
-                cells.append(_share_of_cases((method, occasion), rows, _closed(rows), facts))
+            closed = _closed(r for r in used if r.occasion == occasion)
+            cells.append(_share_of_cases((method, occasion), used, closed, facts))
         cells.append(_share_of_cases((method, ALL), used, _closed(used), facts))
     return cells
 
