@@ -5,7 +5,7 @@ Every expected number is worked out by hand from the rows the test builds; the c
 cells before the disclosure engine, except where a test says it protects them.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 
 import pytest
@@ -360,3 +360,26 @@ def test_the_demo_release_has_every_k_figure_read_from_its_rows_on_the_page_the_
     assert report.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages)
     assert all(f"{figure_id} · " in text or f"{figure_id} ·" in text for figure_id in K_FIGURES)
+
+
+def test_a_corrected_registration_is_read_once_as_corrected_with_its_closings_reopening(app, staff, make, caseworker):
+    """The rows K1–K10 count are the registrations in force (a correction replaces what it corrects),
+    and K6 reads the re-opening of the closing a registration's outcome "closed" points to."""
+    from app.extensions import db
+    from app.figures.facts import method_facts
+
+    emma = make.emma(caseworker, open_round=False)
+    held = {"status": "held", "occasion": "first", "method": "network_meeting", "target_group": "vulnerable",
+            "case_type": "notification", "child_took_part": "yes", "parents_took_part": "yes", "network_count": "3",
+            "professional_count": "2", "plan_coverage": "4", "outcome": "measure"}
+    assert staff.post(f"/meetings/{emma.meeting}/method", data=held).status_code == 302
+    assert staff.post(f"/meetings/{emma.meeting}/method", data={**held, "outcome": "closed",
+                                                                 "target_group": "disability"}).status_code == 302
+    assert staff.post(f"/cases/{emma.case}/reopen", data={"reopened_on": date.today().isoformat(),
+                                                          "reason": "plan_failed"}).status_code == 302
+    with app.app_context():
+        [row] = method_facts(date.today() + timedelta(days=1))
+        assert (row.case_id, row.status, row.outcome, row.target_group) == (emma.case, "held", "closed", "disability")
+        assert (row.reopened_on, row.reopen_reason) == (date.today(), "plan_failed")
+        assert method_facts(row.occurred_on) == []  # dated on the day: not before it
+        db.session.rollback()
