@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.figures.catalogue import _cell, _form, _share, figure
@@ -21,7 +22,9 @@ from app.figures.disclosure import Cell
 from app.figures.facts import METHOD_KINDS, Facts, MeasureFact, MethodFact
 from app.instruments.catalogue import NUMERIC_TYPES
 from app.labels import METHOD_OUTCOME_LABELS
+from app.measures.ladder import current_ladder
 from app.reconcile.divergence import number
+from app.settings import lists
 
 ALL = "all"
 UNKNOWN = "unknown"  # a registration made before the occasion was asked (issue 14 item 3)
@@ -54,14 +57,8 @@ def label(dimension: str, value: str) -> str | None:
     if value in WORDS.get(dimension, {}):
         return str(WORDS[dimension][value])
     if dimension in LISTS:
-        from app.settings import lists
-
         return lists.label(LISTS[dimension], value)
     if dimension == "rung":
-        from flask_babel import get_locale
-
-        from app.measures.ladder import current_ladder
-
         rung = current_ladder().rung(value)
         locale = get_locale()
         return rung.name(locale.language if locale else "da") if rung else value
@@ -83,8 +80,6 @@ def order(dimension: str, value: str) -> tuple[int, str]:
         known = ORDER[dimension]
         return (known.index(value) if value in known else len(known), value)
     if dimension == "rung":
-        from app.measures.ladder import current_ladder
-
         rung = current_ladder().rung(value)
         return (rung.position if rung else 100, value)
     return (1 if value == ALL else 0, value)
