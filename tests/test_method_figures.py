@@ -383,3 +383,32 @@ def test_a_corrected_registration_is_read_once_as_corrected_with_its_closings_re
         assert (row.reopened_on, row.reopen_reason) == (date.today(), "plan_failed")
         assert method_facts(row.occurred_on) == []  # dated on the day: not before it
         db.session.rollback()
+
+
+def test_a_list_entry_named_like_a_formula_stays_text_in_the_workbook_and_the_csv(app, monkeypatch):
+    # Issue 16 item 2: an administrator's wording of a target group is text in XLSX and CSV, never a formula.
+    import csv
+    import io
+    from types import SimpleNamespace
+
+    from openpyxl import load_workbook
+
+    from app.figures import method_figures, sheets
+    from app.figures.exports import csv_bytes, xlsx_bytes
+
+    formula = '=HYPERLINK("http://evil.example","klik")'
+    monkeypatch.setattr(method_figures.lists, "label", lambda name, code: formula)
+    table = {"cells": [{"key": ["vulnerable", "network_meeting", "first"], "count": 6, "value": None, "children": 6,
+                        "hidden": None}]}
+    with app.test_request_context():
+        figure = catalogue.FIGURES["K1"]
+        view = pages.FigureView(figure=figure, grid=pages.grid(figure, table, {"k_count": 5, "k_stat": 10}),
+                                chart=None, children=6, children_hidden=None, comment=None, scope="organisation",
+                                may_comment=False)
+        page = pages.Page(periods=["2026-H1"], period="2026-H1", release=SimpleNamespace(version=1))
+        sheet = sheets.sheet(view, page)
+        book = load_workbook(io.BytesIO(xlsx_bytes([sheet])))
+        rows = list(csv.reader(io.StringIO(csv_bytes(sheet).decode("utf-8-sig")), delimiter=";"))
+    written = book.worksheets[0].cell(2, 1)
+    assert written.value == formula and written.data_type == "s"
+    assert rows[1][0] == "'" + formula and rows[1][1] == "6"
