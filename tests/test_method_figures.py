@@ -449,7 +449,15 @@ def _generated(seed: int) -> Facts:
     return facts(registrations, measures)
 
 
-@pytest.mark.parametrize("seed", range(1))
+# Seed 3: K1 and K7 each pass alone, but together (K7's outcomes and K1's groupings of the same held
+# meetings, with the audit's reader knowing which hidden cells of two figures rest on the same
+# child) a few cells of one child narrow below k_count. The engine's equal-cells lines do not close
+# that chain yet: a finding for the disclosure engine (app/figures/disclosure.py), kept here so it
+# shows when it is fixed.
+CROSS_FIGURE = pytest.mark.xfail(strict=True, reason="K1 beside K7: a chain across two figures (engine finding)")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, pytest.param(3, marks=CROSS_FIGURE)])
 def test_rule_7_no_hidden_cell_of_the_k_count_tables_can_be_narrowed_below_k_count(app, seed):
     """Every hidden cell resting on a child, and every small remainder of a team or a method, over
     the K figures' count tables of one release: the organisation's, each team's and each method's.
