@@ -38,6 +38,7 @@ from app.registrations import services as registrations
 from app.registrations.models import MethodRegistration, PhoneFollowUp
 from app.respond import services as respond
 from app.settings import lists
+from app.settings import services as settings
 
 SEED = 14
 DEPARTMENT = "Børn og Unge"
@@ -77,6 +78,8 @@ INDICATOR_KINDS = ("startup", "follow_up")
 METHOD_OUTCOMES = ["measure", "network_role", "continues", "closed"]
 FAILURE_REASONS = ["family_declined", "no_network", "network_declined", "no_coordinator", "too_urgent", "other"]
 CLOSE_REASONS = ["measure_ended", "moved", "aged_out", "transferred", "other"]
+# The share of placements in the network the demo's leadership aims at (FIGURES.md K9), in percent.
+TARGET_NETWORK_SHARE = 40
 END_REASONS = ["goal_met", "planned_end", "not_helping", "family_ended", "moved", "other"]
 
 
@@ -148,6 +151,9 @@ def create_organisation(today: date | None = None) -> list[tuple[str, str, str]]
             _Case(rng, team_workers[i % len(team_workers)], _ref(team_name, i + 1), number, today).build()
             number += 1
     db.session.flush()
+    if settings.get("target_network_share") is None:
+        # The leadership's target K9 is drawn against; an administrator changes it on the settings page.
+        settings.put("target_network_share", TARGET_NETWORK_SHARE)
     release_closed(today)
     return accounts
 

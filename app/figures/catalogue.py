@@ -42,6 +42,12 @@ class Figure:
     series: str | None = None
     # True: the chart's values are shares, drawn on 0–100.
     percent: bool = False
+    # The words for a value of one of its dimensions, (dimension, value) -> text, where the page's
+    # own words (app/figures/page.py LABELS) do not say it; None there: the page's words.
+    label: Callable[[str, str], str | None] | None = None
+    # Where a value of one of its dimensions goes in the table, (dimension, value) -> a sort key of
+    # the same type for every value of the dimension; None: by the value (a code), totals last.
+    order: Callable[[str, str], tuple] | None = None
 
 
 FIGURES: dict[str, Figure] = {}
@@ -411,4 +417,11 @@ def final_differs_from_every_scorer(facts: Facts) -> list[Cell]:
 def ordered() -> list[Figure]:
     """The registered figures in catalogue order."""
     order = {"I": 0, "P": 1, "F": 2, "D": 3}
-    return sorted(FIGURES.values(), key=lambda f: (order.get(f.id[0], 9), f.id))
+    return sorted(FIGURES.values(), key=lambda f: (order.get(f.id[0], 9), f.id[0], _number_of(f.id), f.id))
+
+
+def _number_of(figure_id: str) -> int:
+    """The number in a figure's id, so K2 comes before K10."""
+    digits = "".join(c for c in figure_id[1:] if c.isdigit())
+    return int(digits) if digits else 0
+

@@ -46,10 +46,12 @@ from app.indicators.models import (
 )
 from app.indicators.services import procedure
 from app.invitations.models import Invitation, Response, Round
+from app.measures.ladder import current_ladder
 from app.measures.models import Measure, MeasureVersion
-from app.measures.services import MeasureFact
+from app.measures.services import MeasureFact as CaseMeasure
 from app.reconcile.models import Decision, decision_round
 from app.registrations.models import MethodRegistration, PhoneFollowUp
+from app.settings import services as settings
 from app.status.services import FORM as STATUS_FORM
 from app.timestamps import local_date, utcnow
 
@@ -183,6 +185,47 @@ class GoalFact:
 
 
 @dataclass(frozen=True)
+class MethodFact:
+    """One method registration in force (FIGURES.md K1, K2, K5–K7, K10): held, offered and not used,
+    or attempted and failed, with the target group and case type it was registered with, and the
+    re-opening of the closing its outcome "closed" points to (K6)."""
+
+    id: int
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    occurred_on: date
+    # The method registered; the meeting filter counts every registration under it (group_of).
+    method: str
+    status: str  # held, not_used, failed
+    occasion: str | None  # first, follow_up; None: registered before the question was asked
+    target_group: str
+    case_type: str
+    outcome: str  # closed, measure, network_role, continues
+    failure_reason: str | None = None
+    reopened_on: date | None = None
+    reopen_reason: str | None = None
+    rounds: tuple[int, ...] = ()  # the feedback rounds of its meeting (K10's participation)
+    meeting_kind: str = ""
+
+
+@dataclass(frozen=True)
+class MeasureFact:
+    """One measure as it stands (its newest version) on the intervention ladder (FIGURES.md K8, K9),
+    with its rung's place and kind read from the ladder when the release was made."""
+
+    case_id: int
+    team_id: int
+    caseworker_id: int
+    rung: str
+    position: int  # 0: a rung the ladder no longer has
+    placement: bool
+    network: bool
+    started_on: date
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
 class Facts:
     """The rows one release counts, for one period, possibly narrowed by the filters."""
 
@@ -198,8 +241,14 @@ class Facts:
     # Indicators and goals (FIGURES.md G1–G3), read for every meeting before the span's end: an outcome
     # needs the round before it. Never narrowed by where(): the figures pick by team and meeting.
     indicators: tuple[IndicatorFact, ...] = ()
-    case_measures: tuple[MeasureFact, ...] = ()
+    case_measures: tuple[CaseMeasure, ...] = ()
     goals: tuple[GoalFact, ...] = ()
+    # The network methods and the ladder (app/figures/method_figures.py): every row up to the span's
+    # end, never narrowed by where(); a figure picks its team's and period's rows itself.
+    registrations: tuple[MethodFact, ...] = ()
+    measures: tuple[MeasureFact, ...] = ()
+    # The leadership's target for network placements, in percent (setting target_network_share).
+    target_network_share: int | None = None
     # What the figures work out once per release from all rows (scores, series, verdicts), shared by
     # every narrowed copy: a filter then only chooses among them (app/figures/catalogue.py).
     cache: dict = field(default_factory=dict, compare=False, repr=False)
@@ -320,7 +369,8 @@ def load_span(span: Period, now: datetime | None = None) -> Facts:
                  due=tuple(_phone_calls(period, registered) + _statuses(period, registered)
                            + _measurements(period, registered, local_date(now))),
                  factors=tuple(_factors(period, registered)), source=Source(now, span.end),
-                 **goal_facts(period, registered))
+                 registrations=tuple(method_facts(span.end)), measures=tuple(measure_facts(span.end)),
+                 target_network_share=_target(), **goal_facts(period, registered))
 
 
 def methods(before: date) -> dict[int, str]:
@@ -335,6 +385,63 @@ def methods(before: date) -> dict[int, str]:
         .order_by(MethodRegistration.id)  # two in force for one meeting: the newest counts (sums.py alike)
     ).all()
     return {meeting_id: method if status == "held" else "other" for meeting_id, method, status in rows}
+
+
+def method_facts(before: date) -> list[MethodFact]:
+    """Every method registration in force dated before the day (FIGURES.md K1, K2, K5–K7, K10), with
+    the re-opening of its closing as recorded when the release is made (K6: a later re-opening makes
+    a new version of the period's release, as a late answer does)."""
+    correction = aliased(MethodRegistration)
+    rows = db.session.execute(
+        select(MethodRegistration.id, Case.id, Case.team_id, Case.caseworker_id, MethodRegistration.occurred_on,
+               MethodRegistration.method, MethodRegistration.status, MethodRegistration.occasion,
+               MethodRegistration.target_group, MethodRegistration.case_type, MethodRegistration.outcome,
+               MethodRegistration.failure_reason, CaseClosure.reopened_on, CaseClosure.reopen_reason,
+               MethodRegistration.meeting_id, Meeting.kind)
+        .join(Case, Case.id == MethodRegistration.case_id)
+        .outerjoin(CaseClosure, CaseClosure.id == MethodRegistration.closure_id)
+        .outerjoin(Meeting, Meeting.id == MethodRegistration.meeting_id)
+        .where(MethodRegistration.occurred_on < before,
+               ~select(correction.id).where(correction.corrects_id == MethodRegistration.id).exists())
+        .order_by(MethodRegistration.occurred_on, MethodRegistration.id)
+    ).all()
+    rounds: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted({row[14] for row in rows if row[14] is not None})):
+        for meeting_id, round_id in db.session.execute(
+                select(Round.meeting_id, Round.id).where(Round.kind == "feedback", Round.meeting_id.in_(chunk))
+                .order_by(Round.id)):
+            rounds[meeting_id].append(round_id)
+    return [MethodFact(id=reg_id, case_id=case_id, team_id=team_id, caseworker_id=worker, occurred_on=occurred_on,
+                       method=method, status=status, occasion=occasion, target_group=target_group,
+                       case_type=case_type, outcome=outcome, failure_reason=reason, reopened_on=reopened_on,
+                       reopen_reason=reopen_reason, rounds=tuple(rounds.get(meeting_id, ())), meeting_kind=kind or "")
+            for reg_id, case_id, team_id, worker, occurred_on, method, status, occasion, target_group, case_type,
+            outcome, reason, reopened_on, reopen_reason, meeting_id, kind in rows]
+
+
+def measure_facts(before: date) -> list[MeasureFact]:
+    """Every measure started before the day, as its newest version stands (FIGURES.md K8, K9)."""
+    newest = (select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
+              .group_by(MeasureVersion.measure_id).subquery())
+    ladder = current_ladder()
+    found = []
+    for case_id, team_id, worker, rung_code, started_on, ended_on in db.session.execute(
+        select(Case.id, Case.team_id, Case.caseworker_id, MeasureVersion.rung, MeasureVersion.started_on,
+               MeasureVersion.ended_on)
+        .join(Measure, Measure.case_id == Case.id).join(newest, newest.c.measure_id == Measure.id)
+        .join(MeasureVersion, (MeasureVersion.measure_id == Measure.id) & (MeasureVersion.number == newest.c.number))
+        .where(MeasureVersion.started_on < before).order_by(MeasureVersion.started_on, Measure.id)
+    ):
+        rung = ladder.rung(rung_code)
+        found.append(MeasureFact(case_id, team_id, worker, rung_code, rung.position if rung else 0,
+                                 bool(rung and rung.placement), bool(rung and rung.network), started_on, ended_on))
+    return found
+
+
+def _target() -> int | None:
+    """The leadership's target for network placements as a share of all placements (K9), if set."""
+    value = settings.get("target_network_share")
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100 else None
 
 
 def _number(value: Any) -> int | None:
@@ -391,7 +498,7 @@ def goal_facts(span: Period, registered: dict[int, str]) -> dict[str, tuple]:
             "goals": tuple(_goal_assessments(span, registered))}
 
 
-def _case_measures() -> list[MeasureFact]:
+def _case_measures() -> list[CaseMeasure]:
     """Every measure as it stands now (its newest version), as app/measures/services.py measures_for
     reads them, for all cases at once."""
     newest = (select(MeasureVersion.measure_id, func.max(MeasureVersion.number).label("number"))
@@ -402,7 +509,7 @@ def _case_measures() -> list[MeasureFact]:
         .join(Measure, Measure.id == MeasureVersion.measure_id)
         .join(newest, (newest.c.measure_id == MeasureVersion.measure_id) & (newest.c.number == MeasureVersion.number))
         .order_by(Measure.case_id, MeasureVersion.started_on, MeasureVersion.measure_id))
-    return [MeasureFact(*row) for row in rows]
+    return [CaseMeasure(*row) for row in rows]
 
 
 def _indicator_scores(span: Period, registered: dict[int, str]) -> list[IndicatorFact]:

@@ -228,10 +228,29 @@ def grid(figure: catalogue.Figure, table: dict, rules: dict) -> Grid:
         rows.setdefault(row, {})[rest] = cell | {"shown": _format(figure, cell), "why": _why(cell, rules, figure.kind)}
         if rest not in columns:
             columns.append(rest)
-    columns.sort(key=lambda c: tuple(("~" if part == "total" else part) for part in c))
-    ordered = sorted(rows, key=lambda r: ("~" if r == "total" else r))
-    return Grid(columns=[" · ".join(_label(p) for p in c) or _("Tal") for c in columns],
-                rows=[(_label(r), [rows[r].get(c, {"shown": "", "why": None}) for c in columns]) for r in ordered])
+    dimensions = figure.dimensions
+    columns.sort(key=lambda c: tuple(_place(figure, d, part) for d, part in zip(dimensions[1:], c)))
+    ordered = sorted(rows, key=lambda r: _place(figure, dimensions[0], r))
+    return Grid(columns=[" · ".join(_named(figure, d, p) for d, p in zip(dimensions[1:], c)) or _("Tal")
+                         for c in columns],
+                rows=[(_named(figure, dimensions[0], r), [rows[r].get(c, {"shown": "", "why": None}) for c in columns])
+                      for r in ordered])
+
+
+def _place(figure: catalogue.Figure, dimension: str, value: str) -> tuple:
+    """Where a row or column goes: the total last, the rest in the figure's order, else by their codes."""
+    if value == "total":
+        return (True, ())
+    return (False, figure.order(dimension, value) if figure.order is not None else (value,))
+
+
+def _named(figure: catalogue.Figure, dimension: str, value: str) -> str:
+    """A value of one of the figure's dimensions in words: the figure's own words, else the page's."""
+    if value != "total" and figure.label is not None:
+        found = figure.label(dimension, value)
+        if found is not None:
+            return str(found)
+    return _label(value)
 
 
 def released_departments(release: FigureRelease) -> dict[str, str]:

@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.figures import catalogue, disclosure, goals_figures  # noqa: F401  (registers G1–G3 in the catalogue)
+from app.figures import catalogue, disclosure, goals_figures, method_figures  # noqa: F401  (register G1–G3 and the K figures)
 from app.figures.disclosure import Cell, Rules, Shown, Table
 from app.figures.facts import MEETING_GROUPS, Facts, load, teams
 from app.figures.models import FigureRelease
