@@ -11,7 +11,7 @@ from app.auth.models import Department, Team, User
 from app.extensions import db
 from app.stand_ins.models import StandIn
 from tests.api_helpers import bearer, make_key
-from tests.factories import login
+from tests.factories import login, vas
 
 
 def db_team(app, name: str) -> int:
@@ -262,20 +262,36 @@ def test_lists_note_a_read_of_every_case_they_show(app, make, setting, url, page
 def _api_routes(app, ids):
     """Every /api/v1 operation with the case's values filled in (the case system's reference)."""
     values = {"reference": "Sag-Ø-17", "person_id": str(ids.people["mother"]), "meeting_id": str(ids.meeting),
-              "round_id": str(ids.round)}
+              "round_id": str(ids.round), "questionnaire_id": "fit-outcome-child",
+              "response_id": str(getattr(ids, "response", 0))}
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):
             continue
         url = rule.rule
         for name in rule.arguments:
             url = url.replace(f"<string(maxlength=40):{name}>", values[name]).replace(
-                f"<int:{name}>", values[name])
+                f"<string(maxlength=64):{name}>", values[name]).replace(f"<int:{name}>", values[name])
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url
 
 
-def test_api_keys_reach_only_their_scope_and_teams(app, setting):
+# The FHIR reads of one team's data (app.api.fhir_reads): by the round's and the answer's id, not the reference.
+FHIR_CASE_READS = {"api.fhir_round", "api.fhir_response"}
+FHIR_JSON = {"api.fhir_questionnaires", "api.fhir_questionnaire", *FHIR_CASE_READS}
+
+
+def _answered(app, make, ids):
+    """The mother answers her forms in Emma's open round: ids.response is one of her answers."""
+    from app.invitations.models import Invitation
+
+    make.answer(ids.invitations["mother"], {"fit-outcome-child": vas(5, 5, 5, 5)})
+    with app.app_context():
+        ids.response = db.session.get(Invitation, ids.invitations["mother"]).current_responses[0].id
+
+
+def test_api_keys_reach_only_their_scope_and_teams(app, make, setting):
     client = app.test_client()
+    _answered(app, make, setting)
     routes = list(_api_routes(app, setting))
     assert {"api.get_case", "api.put_case", "api.open_round", "api.close_case"} <= {e for e, _, _ in routes}
     for endpoint, method, url in routes:
@@ -285,20 +301,21 @@ def test_api_keys_reach_only_their_scope_and_teams(app, setting):
             headers = bearer(secret) if secret else {}
             response = client.open(url, method=method, headers=headers, json={} if method != "GET" else None)
             assert response.status_code in expected, (endpoint, method, secret, response.json)
-            success = {"api.report_pdf": "application/pdf", "api.report_text": "text/plain"}.get(
-                endpoint, "application/json")
+            success = {"api.report_pdf": "application/pdf", "api.report_text": "text/plain",
+                       **dict.fromkeys(FHIR_JSON, "application/fhir+json")}.get(endpoint, "application/json")
             assert response.mimetype == ("application/problem+json" if response.status_code >= 400
                                          else success), (endpoint, method)
-        if "reference" in url:
+        if "reference" in url or endpoint in FHIR_CASE_READS:
             response = client.open(url, method=method, headers=bearer(setting.keys["other team"]),
                                    json={} if method != "GET" else None)
             assert response.status_code == 403 and response.json["code"] == "team_not_reached", (endpoint, method)
 
 
-def test_every_api_read_of_a_case_is_audited_with_the_keys_name(app, setting):
+def test_every_api_read_of_a_case_is_audited_with_the_keys_name(app, make, setting):
     client = app.test_client()
+    _answered(app, make, setting)
     for endpoint, method, url in _api_routes(app, setting):
-        if method != "GET" or "reference" not in url:
+        if method != "GET" or ("reference" not in url and endpoint not in FHIR_CASE_READS):
             continue
         before = _views(app, setting.case)
         assert client.get(url, headers=bearer(setting.keys[("read",)])).status_code == 200, endpoint

@@ -12,7 +12,10 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.specs.openapi.checks import status_code_conformance
 
+from app.extensions import db
+from app.invitations.models import Invitation
 from tests.api_helpers import bearer, make_key
+from tests.factories import vas
 
 EXAMPLES = 12
 
@@ -24,15 +27,19 @@ def served_schema(app, make):
     ids = make.emma(owner)
     secret = make_key(app, make.user("admin", role="admin", name="Ada Admin"), [nord])
     # The path reaches Emma's case, her mother, the meeting and the round: the bodies and queries vary.
+    make.answer(ids.invitations["mother"], {"fit-outcome-child": vas(5, 5, 5, 5)})
+    with app.app_context():
+        response_id = db.session.get(Invitation, ids.invitations["mother"]).current_responses[0].id
+    # The FHIR reads (/api/v1/fhir) name a form, the round and one of the mother's answers.
     reached = {"reference": "Sag-Ø-17", "person_id": ids.people["mother"], "meeting_id": ids.meeting,
-               "round_id": ids.round}
+               "round_id": ids.round, "questionnaire_id": "fit-outcome-child", "response_id": response_id}
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), secret, reached
 
 
 def test_every_operation_answers_random_calls_without_a_server_error(served_schema):
     schema, secret, reached = served_schema
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 12
+    assert len(operations) >= 16
     for operation in operations:
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,

@@ -250,3 +250,38 @@ class GoalOut(ma.Schema):
 class GoalPage(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(GoalOut))
     next_cursor = ma.fields.String(allow_none=True)
+
+
+# --- FHIR R4 (application/fhir+json): the resources' main elements; the rest is R4 as app.fhir makes it ---
+
+class FhirQuestionnaire(ma.Schema):
+    resourceType = ma.fields.String(metadata={"description": "Questionnaire"})  # noqa: N815  (FHIR's names)
+    id = ma.fields.String()
+    url = ma.fields.String()
+    version = ma.fields.String()
+    name = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.String()
+    copyright = ma.fields.String(metadata={"description": "The form's licence note."})
+    item = ma.fields.List(ma.fields.Dict(), metadata={"description": "The questions, each with its linkId."})
+
+
+class FhirQuestionnaireResponse(ma.Schema):
+    resourceType = ma.fields.String(metadata={"description": "QuestionnaireResponse"})  # noqa: N815
+    id = ma.fields.String()
+    questionnaire = ma.fields.String(metadata={"description": "The canonical of the form answered, with its version."})
+    status = ma.fields.String()
+    subject = ma.fields.Dict(metadata={"description": "The case, by a pseudonym (urn:samstem:case); no CPR number."})
+    source = ma.fields.Dict(metadata={"description": "The respondent, by a pseudonym, with their role."})
+    authored = ma.fields.String()
+    item = ma.fields.List(ma.fields.Dict())
+
+
+class FhirBundle(ma.Schema):
+    resourceType = ma.fields.String(metadata={"description": "Bundle"})  # noqa: N815
+    id = ma.fields.String()
+    type = ma.fields.String(metadata={"description": "searchset (the questionnaires) or collection (a round)."})
+    total = ma.fields.Integer()
+    timestamp = ma.fields.String()
+    link = ma.fields.List(ma.fields.Dict(), metadata={"description": "self, and next while there are more."})
+    entry = ma.fields.List(ma.fields.Dict(), metadata={"description": "Each resource, with its fullUrl."})

@@ -8,10 +8,10 @@ documents (app.api.problems, installed by app.errors).
 
 from functools import wraps
 
-from flask import current_app, g, make_response, request
+from flask import current_app, g, make_response, request, url_for
 from flask_smorest import Blueprint
 
-from app.api import idempotency, keys, reads, schemas, writes
+from app.api import fhir_reads, idempotency, keys, reads, schemas, writes
 from app.api.problems import Problem
 from app.cases.models import Case
 
@@ -195,3 +195,60 @@ def report_text(reference, round_id):
     """The round's case report as plain text (the same as the staff page's summary)."""
     data = reads.report(_case(reference), round_id, "text")
     return current_app.response_class(data, mimetype="text/plain")
+
+
+# --- FHIR R4 (app.fhir): the forms, a round and an answer; free text is never sent ---------------
+
+FHIR_ID = "<string(maxlength=64):questionnaire_id>"
+
+
+def _fhir(resource: dict):
+    return current_app.response_class(current_app.json.dumps(resource), mimetype=fhir_reads.MEDIA_TYPE)
+
+
+@bp.route("/fhir/Questionnaire", methods=["GET"])
+@requires("read")
+@bp.arguments(schemas.PageQuery, location="query")
+@bp.response(200, schemas.FhirBundle, content_type=fhir_reads.MEDIA_TYPE)
+def fhir_questionnaires(query):
+    """Every form of the catalogue as a FHIR R4 Questionnaire, in a Bundle of type searchset.
+
+    The instruments of forms/, the indicator forms and the provider's status: Danish and English
+    text, answer options, the licence note in copyright, who answers. No personal data.
+    A page at a time: the Bundle's link "next" while there are more."""
+    limit = query["limit"]
+    return _fhir(fhir_reads.questionnaire_page(
+        limit, query.get("cursor"), request.url,
+        lambda cursor: url_for("api.fhir_questionnaires", limit=limit, cursor=cursor, _external=True)))
+
+
+@bp.route(f"/fhir/Questionnaire/{FHIR_ID}", methods=["GET"])
+@requires("read")
+@bp.response(200, schemas.FhirQuestionnaire, content_type=fhir_reads.MEDIA_TYPE)
+def fhir_questionnaire(questionnaire_id):
+    """One form as a FHIR R4 Questionnaire, by its id (the form's id, e.g. fit-outcome-child)."""
+    return _fhir(fhir_reads.one_questionnaire(questionnaire_id))
+
+
+@bp.route("/fhir/Bundle/round-<int:round_id>", methods=["GET"])
+@requires("read")
+@bp.response(200, schemas.FhirBundle, content_type=fhir_reads.MEDIA_TYPE)
+def fhir_round(round_id):
+    """A round as a FHIR R4 Bundle of type collection: every current answer as a
+    QuestionnaireResponse and each Questionnaire answered.
+
+    The Bundle's id is round-<the round's id> (the round_id of the case's rounds). The case and
+    the respondents are pseudonyms, never a name or a CPR number; free text is left out (coded
+    free_text_withheld), as it may name the child."""
+    return _fhir(fhir_reads.round_bundle(g.api_key, round_id))
+
+
+@bp.route("/fhir/QuestionnaireResponse/response-<int:response_id>", methods=["GET"])
+@requires("read")
+@bp.response(200, schemas.FhirQuestionnaireResponse, content_type=fhir_reads.MEDIA_TYPE)
+def fhir_response(response_id):
+    """One answer as a FHIR R4 QuestionnaireResponse, by its id (response-<the answer's id>).
+
+    "Declined" is its own coded answer in a completed response; free text is left out (coded
+    free_text_withheld), as it may name the child."""
+    return _fhir(fhir_reads.one_response(g.api_key, response_id))
