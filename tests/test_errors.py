@@ -19,7 +19,7 @@ def test_an_unexpected_error_is_logged_with_its_traceback_but_no_token_or_answer
     token = emma.tokens["network"]
     live = create_app(_config(app.config["SQLALCHEMY_DATABASE_URI"]) | {"TESTING": False})
 
-    def broken(invitation, answers, declined, lang, submission):
+    def broken(invitation, answers, declined, lang, submission, *how_given):
         # A statement that fails with the respondent's answer among its parameters.
         db.session.execute(text("SELECT * FROM no_such_table WHERE said = :said"), {"said": answers[0][1]["comment"]})
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -21,7 +21,8 @@ from app.timestamps import local_today
 class StartForm(Form):
     """The buttons on a round's hand-out page: answer on this device, or type in from paper."""
 
-    mode = StringField(validators=[AnyOf((HELP, PAPER), message=_l("Vælg en af mulighederne."))])
+    # Set by the button pressed, never typed: a hidden value to the form, checked against the two modes.
+    mode = HiddenField(validators=[AnyOf((HELP, PAPER), message=_l("Vælg en af mulighederne."))])
 
 
 class PickForm(Form):
