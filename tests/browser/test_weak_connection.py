@@ -30,6 +30,14 @@ def all_responses(app, invitation_id: int) -> int:
         return db.session.scalar(select(func.count()).select_from(Response).where(Response.invitation_id == invitation_id))
 
 
+def child_on_form(make, caseworker, phone, live_server):
+    """Emma's case, and the child's form open on a phone: (ids, the child's token, the page)."""
+    ids = make.emma(caseworker)
+    page = phone()
+    start(page, live_server, ids.tokens["child"])
+    return ids, ids.tokens["child"], page
+
+
 def answer_all(page: Page) -> dict[str, str]:
     return {name: tap_line(page, name, 0.3 + 0.05 * i) for i, name in enumerate(vas_names(page))}
 
@@ -39,10 +47,7 @@ def typed(page: Page) -> dict[str, str]:
 
 
 def test_an_answer_sent_offline_is_kept_said_and_sent_once_when_the_connection_returns(app, live_server, phone, make, caseworker):
-    ids = make.emma(caseworker)
-    token = ids.tokens["child"]
-    page = phone()
-    start(page, live_server, token)
+    ids, token, page = child_on_form(make, caseworker, phone, live_server)
     answer_all(page)
     shown = typed(page)
     page.context.set_offline(True)
@@ -62,10 +67,7 @@ def test_an_answer_sent_offline_is_kept_said_and_sent_once_when_the_connection_r
 
 
 def test_a_reply_lost_after_the_server_stored_the_answer_is_sent_again_and_stored_once(app, live_server, phone, make, caseworker):
-    ids = make.emma(caseworker)
-    token = ids.tokens["child"]
-    page = phone()
-    start(page, live_server, token)
+    ids, token, page = child_on_form(make, caseworker, phone, live_server)
     answer_all(page)
 
     def lose_the_reply(route: Route) -> None:
@@ -83,10 +85,7 @@ def test_a_reply_lost_after_the_server_stored_the_answer_is_sent_again_and_store
 
 
 def test_a_reload_while_unsent_shows_what_was_typed_and_sends_it(app, live_server, phone, make, caseworker):
-    ids = make.emma(caseworker)
-    token = ids.tokens["child"]
-    page = phone()
-    start(page, live_server, token)
+    ids, token, page = child_on_form(make, caseworker, phone, live_server)
     answer_all(page)
     shown = typed(page)
     page.route("**/form", lambda route: route.abort("internetdisconnected") if route.request.method == "POST" else route.continue_())
@@ -106,10 +105,7 @@ def test_a_reload_while_unsent_shows_what_was_typed_and_sends_it(app, live_serve
 
 
 def test_a_late_send_with_a_missing_line_comes_back_with_what_was_typed(app, live_server, phone, make, caseworker):
-    ids = make.emma(caseworker)
-    token = ids.tokens["child"]
-    page = phone()
-    start(page, live_server, token)
+    ids, token, page = child_on_form(make, caseworker, phone, live_server)
     names = vas_names(page)
     for name in names[1:]:
         tap_line(page, name, 0.6)
