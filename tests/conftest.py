@@ -1,8 +1,13 @@
 """Fixtures: the app on SQLite and on PostgreSQL, clients, and factories for test data."""
 
+import itertools
 import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from click.testing import Result
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
@@ -61,6 +66,92 @@ def app(database_url):
         db.session.commit()
         db.engine.dispose()
     limiter.reset()
+
+
+@dataclass
+class DemoTemplate:
+    """`flask demo-data` run once on an empty database of one backend (per test worker), what the
+    run printed, and fresh copies of the database it left for the tests that need the demo to exist.
+
+    SQLite copies the template's file; PostgreSQL makes a database with the template as its
+    TEMPLATE (no connection may be open to the template then, so every engine on it is disposed).
+    """
+
+    url: str
+    first_run: Result  # what the run on the empty database printed: its links, the accounts
+    directory: Path
+    _numbers: itertools.count = field(default_factory=itertools.count)
+
+    def copy(self) -> str:
+        n = next(self._numbers)
+        template = make_url(self.url)
+        if template.drivername.startswith("sqlite"):
+            target = self.directory / f"demo-{n}.sqlite"
+            shutil.copyfile(template.database, target)
+            return f"sqlite:///{target}"
+        name = f"{template.database}_{n}"
+        _on_server(self.url, f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
+        return template.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        copied = make_url(url)
+        if copied.drivername.startswith("sqlite"):
+            Path(copied.database).unlink(missing_ok=True)
+        else:
+            _on_server(self.url, f'DROP DATABASE IF EXISTS "{copied.database}" WITH (FORCE)')
+
+
+def _on_server(url: str, statement: str) -> None:
+    """Run a CREATE/DROP DATABASE through the server's maintenance database `postgres`."""
+    engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_url, tmp_path_factory) -> DemoTemplate:
+    """The demo (Emma's case and the demo organisation with its releases) built ONCE per backend and
+    test worker by `flask demo-data` on an empty, migrated database. The demo is dated from today."""
+    directory = tmp_path_factory.mktemp("demo")
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{directory}/template.sqlite"
+    else:
+        url = make_url(database_url)
+        name = f"{url.database}_demo"
+        _on_server(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _on_server(database_url, f'CREATE DATABASE "{name}"')
+        url = url.set(database=name).render_as_string(hide_password=False)
+    app = create_app(_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    first_run = app.test_cli_runner().invoke(args=["demo-data"])
+    assert first_run.exit_code == 0, first_run.output
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    limiter.reset()
+    return DemoTemplate(url, first_run, directory)
+
+
+@pytest.fixture
+def demo_app(demo_template):
+    """An app on a fresh copy of the demo database (tests/conftest.py DemoTemplate); the copy is
+    removed after the test. Use it instead of `app` when a test needs the demo to exist."""
+    url = demo_template.copy()
+    app = create_app(_config(url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    demo_template.drop(url)
+    limiter.reset()
+
+
+@pytest.fixture
+def demo_runner(demo_app):
+    return demo_app.test_cli_runner()
 
 
 @pytest.fixture

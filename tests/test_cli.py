@@ -9,9 +9,13 @@ from app.cases.models import Case, Meeting
 from app.extensions import db
 from app.invitations.models import Invitation, Response, Round
 
+# `flask demo-data` runs once per backend on an empty database (tests/conftest.py demo_template: what it
+# printed is `first_run`); demo_app is a fresh copy of the database it left, and later runs run on the copy.
 
-def test_demo_data_prints_a_working_link_per_open_invitation(runner, app):
-    result = runner.invoke(args=["demo-data"])
+
+def test_demo_data_prints_a_working_link_per_open_invitation(demo_template, demo_app):
+    app = demo_app
+    result = demo_template.first_run
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert [line.split()[0] for line in lines] == [
@@ -49,16 +53,16 @@ def test_demo_data_prints_a_working_link_per_open_invitation(runner, app):
     assert login.status_code == 302
 
 
-def test_demo_data_can_run_twice(runner):
-    assert runner.invoke(args=["demo-data"]).exit_code == 0
-    assert runner.invoke(args=["demo-data"]).exit_code == 0
+def test_demo_data_can_run_twice(demo_template, demo_runner):
+    assert demo_template.first_run.exit_code == 0
+    assert demo_runner.invoke(args=["demo-data"]).exit_code == 0
 
 
-def test_a_second_demo_data_run_says_the_demo_exists_and_prints_its_open_links_again(runner, app):
+def test_a_second_demo_data_run_says_the_demo_exists_and_prints_its_open_links_again(demo_template, demo_app):
     """Issue 10, item 20: no second Emma; the open links are printed again, freshly issued."""
-
-    first = runner.invoke(args=["demo-data"])
-    second = runner.invoke(args=["demo-data"])
+    app = demo_app
+    first = demo_template.first_run
+    second = demo_app.test_cli_runner().invoke(args=["demo-data"])
     assert second.exit_code == 0, second.output
     assert "The demo already exists" in second.stderr and "demo/demo" in second.stderr
     assert "instance/samstem.sqlite" in second.stderr
@@ -75,8 +79,10 @@ def test_a_second_demo_data_run_says_the_demo_exists_and_prints_its_open_links_a
         assert client.get(old.removeprefix("http://127.0.0.1:5000")).status_code == 404, role
 
 
-def test_demo_data_prints_links_on_the_port_served(runner, app):
-    """Issue 10, item 19: make run PORT=… passes the port, and the printed links carry it."""
+def test_demo_data_prints_links_on_the_port_served(demo_runner):
+    """Issue 10, item 19: make run PORT=… passes the port, and the printed links carry it. The command sets
+    the base for the whole run, the demo made or found; here it finds the copy of the demo (conftest)."""
+    runner = demo_runner
     import subprocess
     from pathlib import Path
 

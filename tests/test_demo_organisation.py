@@ -28,8 +28,11 @@ def _counts() -> dict:
     return {t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t])) for t in tables}
 
 
-def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(runner, app):
-    first = runner.invoke(args=["demo-data"])
+def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(demo_template, demo_app):
+    # The first run is the one on an empty database (tests/conftest.py demo_template); demo_app is a copy
+    # of what it left, and the second run is made on the copy.
+    app, runner = demo_app, demo_app.test_cli_runner()
+    first = demo_template.first_run
     assert first.exit_code == 0, first.output
     for account in ("leder/leder", "analytiker/analytiker", "admin/admin", "nord1/nord1", "teamleder-syd/teamleder-syd"):
         assert account in first.stderr
@@ -91,9 +94,8 @@ def test_demo_data_covers_what_the_figures_count_and_a_second_run_adds_nothing(r
         assert {k: v for k, v in after.items() if k != "audit_event"} == {k: v for k, v in before.items() if k != "audit_event"}
 
 
-def test_a_team_leader_of_the_demo_sees_figures_of_a_released_period(runner, app):
-    assert runner.invoke(args=["demo-data"]).exit_code == 0
-    client = app.test_client()
+def test_a_team_leader_of_the_demo_sees_figures_of_a_released_period(demo_app):
+    client = demo_app.test_client()
     assert login(client, "teamleder-nord", "teamleder-nord").status_code == 302
     page = client.get("/figures")
     assert page.status_code == 200

@@ -284,12 +284,11 @@ def test_the_page_names_the_k_figures_values_in_words(app):
 # --- read from the database: the demo organisation ------------------------------------------------
 
 @pytest.fixture
-def demo(runner, app):
+def demo(demo_app):
     """The demo organisation (app/demo_organisation.py): measures on every rung, every method status
-    and outcome, closings and re-openings; its closed quarters and half-years released."""
-    result = runner.invoke(args=["demo-data"])
-    assert result.exit_code == 0, result.output
-    return app
+    and outcome, closings and re-openings; its closed quarters and half-years released. `flask demo-data`
+    builds it once per backend (tests/conftest.py demo_template); each test gets a fresh copy."""
+    return demo_app
 
 
 def _check_rows_read(demo):
