@@ -53,12 +53,28 @@ def _assert_same_i1_cells(facts: Facts) -> None:
 
 
 def _assert_same_release(period: Period, facts: Facts, monkeypatch) -> dict:
-    """The release built with I1 summed in the database equals the one built with the reference."""
+    """The release built with I1 summed in the database equals the one built with the reference.
+
+    The disclosure engine answers from the tables and rules it is given alone, so the reference build,
+    when it hands the engine tables equal to those of the first build, is given the engine's answer to
+    them again instead of waiting for the same answer twice; other tables the engine protects anew."""
     team_ids = list(teams())
     departments = _departments(team_ids)
     rules = releases.rules()
-    summed = releases.build(period, facts, team_ids, rules, departments)
+    protect, answered = releases.disclosure.protect, []
+
+    def remembered(tables, rules_):
+        for asked, asked_rules, shown in answered:
+            if asked_rules == rules_ and asked == list(tables):
+                return shown
+        asked = list(tables)
+        shown = protect(tables, rules_)
+        answered.append((asked, rules_, shown))
+        return shown
+
     with monkeypatch.context() as patched:
+        patched.setattr(releases.disclosure, "protect", remembered)
+        summed = releases.build(period, facts, team_ids, rules, departments)
         patched.setitem(catalogue.FIGURES, "I1", replace(catalogue.FIGURES["I1"], compute=reference_i1))
         expected = releases.build(period, _by_python(facts), team_ids, rules, departments)
     assert summed == expected
