@@ -69,16 +69,14 @@ def app(database_url):
 
 
 @dataclass
-class DemoTemplate:
-    """`flask demo-data` run once on an empty database of one backend (per test worker), what the
-    run printed, and fresh copies of the database it left for the tests that need the demo to exist.
+class Template:
+    """A database made once per backend and test worker, and fresh copies of it for tests to change.
 
     SQLite copies the template's file; PostgreSQL makes a database with the template as its
     TEMPLATE (no connection may be open to the template then, so every engine on it is disposed).
     """
 
     url: str
-    first_run: Result  # what the run on the empty database printed: its links, the accounts
     directory: Path
     _numbers: itertools.count = field(default_factory=itertools.count)
 
@@ -86,7 +84,7 @@ class DemoTemplate:
         n = next(self._numbers)
         template = make_url(self.url)
         if template.drivername.startswith("sqlite"):
-            target = self.directory / f"demo-{n}.sqlite"
+            target = self.directory / f"{Path(template.database).stem}-{n}.sqlite"
             shutil.copyfile(template.database, target)
             return f"sqlite:///{target}"
         name = f"{template.database}_{n}"
@@ -101,6 +99,13 @@ class DemoTemplate:
             _on_server(self.url, f'DROP DATABASE IF EXISTS "{copied.database}" WITH (FORCE)')
 
 
+@dataclass
+class DemoTemplate(Template):
+    """The database `flask demo-data` left, and what that run printed."""
+
+    first_run: Result | None = None  # the run on the empty database: its links, the accounts
+
+
 def _on_server(url: str, statement: str) -> None:
     """Run a CREATE/DROP DATABASE through the server's maintenance database `postgres`."""
     engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -109,44 +114,69 @@ def _on_server(url: str, statement: str) -> None:
     engine.dispose()
 
 
+def _dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def demo_template(database_url, tmp_path_factory) -> DemoTemplate:
-    """The demo (Emma's case and the demo organisation with its releases) built ONCE per backend and
-    test worker by `flask demo-data` on an empty, migrated database. The demo is dated from today."""
-    directory = tmp_path_factory.mktemp("demo")
+def blank_template(database_url, tmp_path_factory) -> Template:
+    """An empty database of this backend (and test worker) with the schema, through the migrations."""
+    directory = tmp_path_factory.mktemp("templates")
     if database_url.startswith("sqlite"):
-        url = f"sqlite:///{directory}/template.sqlite"
+        url = f"sqlite:///{directory}/blank.sqlite"
     else:
         url = make_url(database_url)
-        name = f"{url.database}_demo"
+        name = f"{url.database}_blank"
         _on_server(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _on_server(database_url, f'CREATE DATABASE "{name}"')
         url = url.set(database=name).render_as_string(hide_password=False)
     app = create_app(_config(url))
     with app.app_context():
         upgrade()
-        db.engine.dispose()
+    _dispose(app)
+    return Template(url, directory)
+
+
+@pytest.fixture(scope="session")
+def demo_template(blank_template) -> DemoTemplate:
+    """The demo (Emma's case and the demo organisation with its releases) built ONCE per backend and
+    test worker by `flask demo-data` on a copy of the empty database. The demo is dated from today."""
+    url = blank_template.copy()
+    app = create_app(_config(url))
     first_run = app.test_cli_runner().invoke(args=["demo-data"])
     assert first_run.exit_code == 0, first_run.output
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    _dispose(app)
     limiter.reset()
-    return DemoTemplate(url, first_run, directory)
+    return DemoTemplate(url, blank_template.directory, first_run=first_run)
 
 
 @pytest.fixture
 def demo_app(demo_template):
-    """An app on a fresh copy of the demo database (tests/conftest.py DemoTemplate); the copy is
+    """An app on a fresh copy of the demo database (demo_template); the copy is
     removed after the test. Use it instead of `app` when a test needs the demo to exist."""
     url = demo_template.copy()
     app = create_app(_config(url))
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    _dispose(app)
     demo_template.drop(url)
     limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def staff_walk(blank_template):
+    """Every staff GET page of the demo case, opened once per backend and test worker by its case
+    worker on a copy of the empty database (tests/staff_walk.py); tests read the pages kept."""
+    from tests.staff_walk import walk
+
+    url = blank_template.copy()
+    app = create_app(_config(url))
+    found = walk(app)
+    limiter.reset()
+    yield found
+    _dispose(app)
+    blank_template.drop(url)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from wtforms.validators import Length
 
 from app.config import Config
 from app.forms import Form
-from tests.factories import demo_case, login
 from tests.hostile import page_forms
 
 TOO_BIG = "x" * (Config.MAX_CONTENT_LENGTH + 1)
@@ -101,11 +100,6 @@ def test_every_free_text_field_has_a_limit_its_page_states_and_its_message_names
     assert "GoalForm.text" in checked and "LoginForm.password" in checked
 
 
-@pytest.fixture
-def demo(app):
-    return demo_case(app)
-
-
 TEXT_INPUTS = {"text", "textarea", "email", "tel", "search", "url", "password"}
 
 
@@ -130,16 +124,12 @@ def test_every_text_input_on_the_respondents_pages_states_its_limit(client, make
         assert _unlimited(html) == [], page
 
 
-def test_every_text_input_on_the_staff_pages_states_its_limit(app, demo):
-    from tests.test_page_queries import _staff_pages
-
-    client = app.test_client()
-    login(client, "demo", "demo")
+def test_every_text_input_on_the_staff_pages_states_its_limit(staff_walk):
+    # Every staff GET page of the demo case, as its case worker (tests/staff_walk.py).
     found = {}
-    for endpoint, url in _staff_pages(app, demo):
-        response = client.get(url)
-        if response.status_code == 200 and response.mimetype == "text/html":
-            found[url] = _unlimited(response.text)
+    for page in staff_walk.pages:
+        if page.html:
+            found[page.url] = _unlimited(page.text)
     assert {url: names for url, names in found.items() if names} == {}
     assert len(found) > 20
 

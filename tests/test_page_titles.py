@@ -1,7 +1,7 @@
 """Every staff page names itself in the browser's tab and history (issue 10, item 12).
 
-Walks every staff GET page of the demo case (the list tests/test_page_queries.py walks), as the case
-worker and as an administrator, with fresh links in the session so the QR screens show.
+Reads every staff GET page of the demo case as its case worker, with fresh links in the session so the
+QR screens show (the walk tests/staff_walk.py makes once), and walks the administrator's pages.
 """
 
 import re
@@ -11,17 +11,11 @@ from html import unescape
 from flask import template_rendered
 from sqlalchemy import select
 
+from app.auth.models import User
 from app.extensions import db
-from app.invitations.models import Round
-from tests.factories import demo_case, login
-from tests.test_page_queries import _staff_pages
+from tests.factories import Factory, demo_case, login
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
-
-
-def _open_feedback_round(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Round.id).where(Round.kind == "feedback", Round.locked_at.is_(None)))
 
 
 def _titles(app, client, urls) -> dict[str, set[str]]:
@@ -43,16 +37,19 @@ def _titles(app, client, urls) -> dict[str, set[str]]:
     return found
 
 
-def test_every_staff_page_has_a_title_of_its_own(app, make):
-    values = demo_case(app)
-    caseworker = app.test_client()
-    login(caseworker, "demo", "demo")
-    round_id = _open_feedback_round(app)
-    # New links for those who have not opened theirs: this session may now show their QR codes.
-    assert caseworker.post(f"/rounds/{round_id}/reissue").status_code == 302
-    urls = [url for _, url in _staff_pages(app, values)] + [f"/rounds/{round_id}/screen?view=grid"]
-    titles = _titles(app, caseworker, urls)
-    make.user("admin", role="admin")
+def test_every_staff_page_has_a_title_of_its_own(staff_walk):
+    # Every staff GET page of the demo case as its case worker, with fresh links in the session so the
+    # QR screens show, the grid screen among them (tests/staff_walk.py).
+    app, values = staff_walk.app, staff_walk.values
+    titles = defaultdict(set)
+    for page in staff_walk.pages:
+        if page.html:
+            match = TITLE.search(page.text)
+            titles[page.drawn[0]].add(" ".join(unescape(match.group(1)).split()) if match else "")
+    with app.app_context():
+        admin = db.session.scalar(select(User.id).where(User.username == "admin"))
+    if admin is None:  # the walk's database lives for the session
+        Factory(app).user("admin", role="admin")
     administrator = app.test_client()
     login(administrator, "admin")
     admin_pages = ["/", "/admin/indicators", "/admin/users", "/admin/users/new", f"/admin/users/{values['user_id'][0]}",
