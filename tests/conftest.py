@@ -1,13 +1,14 @@
 """Fixtures: the app on SQLite and on PostgreSQL, clients, and factories for test data."""
 
+import fcntl
 import itertools
+import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
@@ -70,18 +71,20 @@ def app(database_url):
 
 @dataclass
 class Template:
-    """A database made once per backend and test worker, and fresh copies of it for tests to change.
+    """A database made once (per backend, for a test worker or for the run), and fresh copies of it
+    for tests to change.
 
     SQLite copies the template's file; PostgreSQL makes a database with the template as its
     TEMPLATE (no connection may be open to the template then, so every engine on it is disposed).
     """
 
     url: str
-    directory: Path
+    directory: Path  # where this test worker's copies of a SQLite template go
+    tag: str = ""  # the test worker's, in the names of its copies when the template is shared
     _numbers: itertools.count = field(default_factory=itertools.count)
 
     def copy(self) -> str:
-        n = next(self._numbers)
+        n = f"{self.tag}{next(self._numbers)}"
         template = make_url(self.url)
         if template.drivername.startswith("sqlite"):
             target = self.directory / f"{Path(template.database).stem}-{n}.sqlite"
@@ -100,10 +103,20 @@ class Template:
 
 
 @dataclass
+class FirstRun:
+    """What `flask demo-data` printed on the empty database: its links, the accounts."""
+
+    exit_code: int
+    output: str
+    stdout: str
+    stderr: str
+
+
+@dataclass
 class DemoTemplate(Template):
     """The database `flask demo-data` left, and what that run printed."""
 
-    first_run: Result | None = None  # the run on the empty database: its links, the accounts
+    first_run: FirstRun | None = None
 
 
 def _on_server(url: str, statement: str) -> None:
@@ -140,16 +153,42 @@ def blank_template(database_url, tmp_path_factory) -> Template:
 
 
 @pytest.fixture(scope="session")
-def demo_template(blank_template) -> DemoTemplate:
-    """The demo (Emma's case and the demo organisation with its releases) built ONCE per backend and
-    test worker by `flask demo-data` on a copy of the empty database. The demo is dated from today."""
-    url = blank_template.copy()
+def demo_template(database_url, tmp_path_factory) -> DemoTemplate:
+    """The demo (Emma's case and the demo organisation with its releases) built ONCE per backend by
+    `flask demo-data` on an empty database, and shared by the test workers of the run (pytest-xdist):
+    the first to need it builds it while the others wait on a lock. The demo is dated from today."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # Under xdist every worker's temporary directory lies in the run's own: shared by this run only.
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    built = shared / f"demo-{backend}.json"
+    with open(shared / f"demo-{backend}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            url, first_run = _build_demo(database_url, shared / "demo.sqlite")
+            built.write_text(json.dumps({"url": url, "first_run": asdict(first_run)}))
+        stored = json.loads(built.read_text())
+    return DemoTemplate(stored["url"], tmp_path_factory.mktemp("demo"), tag=f"{worker}_" if worker else "",
+                        first_run=FirstRun(**stored["first_run"]))
+
+
+def _build_demo(database_url: str, sqlite_file: Path) -> tuple[str, FirstRun]:
+    """Run `flask demo-data` on a new, migrated database; return its address and what it printed."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{sqlite_file}"
+    else:
+        name = f"{make_url(os.environ['TEST_DATABASE_URL']).database}_demo"
+        _on_server(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _on_server(database_url, f'CREATE DATABASE "{name}"')
+        url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
     app = create_app(_config(url))
-    first_run = app.test_cli_runner().invoke(args=["demo-data"])
-    assert first_run.exit_code == 0, first_run.output
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
     _dispose(app)
     limiter.reset()
-    return DemoTemplate(url, blank_template.directory, first_run=first_run)
+    return url, FirstRun(result.exit_code, result.output, result.stdout, result.stderr)
 
 
 @pytest.fixture
