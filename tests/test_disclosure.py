@@ -509,3 +509,70 @@ def test_rule_3_the_same_number_in_two_figures_is_hidden_in_both():
     result = {table.figure: {c.key: c for c in cells} for table, cells in protect([i1, p1], Rules())}
     assert result["P1:children"][("parents",)].hidden == "complementary"  # its line's partner
     assert result["I1:children"][("all",)].hidden == "complementary"  # so not shown in I1 either
+
+
+# Rule 7 (FIGURES.md): chains that only adding several lines up at once finds. Each case is one
+# release, and bound propagation alone (one line at a time) leaves a hidden cell narrower than
+# k_count in it; the engine's linear programs (app/figures/feasible.py) must close it.
+#
+# "2 x 2 with two teams": the organisation's 2 x 2 table shows its margins (5, 5, 5, 5); team 2's
+# shows two empty corners, so its other two corners add up to its total of 5; with the
+# organisation's rows and columns that caps the organisation's (a, x), truly 1, at 2.5.
+# Rows: (child, team, p, q).
+TWO_BY_TWO = [(1, "1", "a", "x"), (2, "2", "b", "x"), (3, "2", "b", "x"), (4, "2", "a", "y"), (6, "1", "b", "y"),
+              (7, "1", "a", "y"), (8, "2", "a", "y"), (9, "1", "a", "y"), (10, "1", "b", "x"), (11, "2", "b", "x")]
+
+
+def _team_tables(rows, figure="A", population=None):
+    tables = []
+    for filters in [(), (("team", "1"),), (("team", "2"),)]:
+        cells: dict = {}
+        for child, team, p, q in rows:
+            if not filters or team == filters[0][1]:
+                cells.setdefault((p, q), []).append(child)
+        tables.append(Table(figure, ("p", "q"), "count",
+                            tuple(Cell(k, len(v), frozenset(v)) for k, v in sorted(cells.items())), filters,
+                            population=population))
+    return tables
+
+
+def _by_other_grouping(rows):
+    """The same rows grouped by another pair of dimensions, as K7 groups K1's meetings."""
+    regroup = {"a": "m", "b": "n"}
+    return [(child, team, regroup[p] if child % 3 else "o", "c" if child % 2 else "d") for child, team, p, q in rows]
+
+
+RULE_7_CASES = {
+    "2 x 2 with two teams": lambda: _team_tables(TWO_BY_TWO),
+    "2 x 2 with two teams, beside a figure of the same meetings": lambda: (
+        _team_tables(TWO_BY_TWO, "A", "meetings") + _team_tables(_by_other_grouping(TWO_BY_TWO), "B", "meetings")),
+}
+
+
+@pytest.mark.parametrize("case", RULE_7_CASES)
+def test_rule_7_a_chain_only_whole_lines_added_up_find_is_closed(monkeypatch, case):
+    from app.figures import feasible
+    from tests.test_disclosure_audit import Attack, truth
+
+    tables, rules = RULE_7_CASES[case](), Rules()
+
+    def narrowed():
+        attack, true = Attack(protect(tables, rules), rules), truth(tables)
+        targets = [at for at in attack.hidden if true.get(at, 0) > 0]
+        return [targets[i] for i in attack.narrow([{at: 1} for at in targets], [true[at] for at in targets])]
+
+    with monkeypatch.context() as propagation_only:
+        propagation_only.setattr(feasible, "narrow", lambda *args, **kwargs: {})
+        assert narrowed(), "the case should need more than bound propagation"
+    assert narrowed() == []
+
+
+def test_rule_3_two_figures_of_one_population_hide_their_total_together():
+    """K1 and K7 count the same held meetings: where one team's total is hidden in one, a reader
+    would read it off the other, so it is hidden in both (FIGURES.md rules 3 and 7)."""
+    one = [(1, "1", "a", "x"), (2, "1", "b", "y")] + [(c, "2", "a", "x") for c in range(10, 30)]
+    tables = _team_tables(one, "K1", "held") + _team_tables(_by_other_grouping(one), "K7", "held")
+    shown = {(t.figure, t.filters): {c.key: c for c in cells} for t, cells in protect(tables, Rules())}
+    team = (("team", "1"),)
+    assert shown[("K1", team)][("total", "total")].hidden
+    assert shown[("K7", team)][("total", "total")].hidden

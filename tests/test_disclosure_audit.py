@@ -91,7 +91,7 @@ def truth(tables: list[Table]) -> dict:
 class Attack:
     """The linear program a reader could set up from one protected release."""
 
-    def __init__(self, protected: list[tuple[Table, list]], rules: Rules):
+    def __init__(self, protected: list[tuple[Table, list]], rules: Rules, within: tuple[tuple[str, str], ...] = ()):
         self.k = rules.k_count
         self.index = {}
         self.bounds = []
@@ -116,6 +116,7 @@ class Attack:
             keys = [cell.key for table, shown in protected if table.figure == figure for cell in shown]
             self._filters(figure, all_filters, list(dict.fromkeys(keys)))
         self._same_groups([table for table, _ in protected])
+        self._within(within, protected)
 
     def _lines(self, figure, filters, keys) -> None:
         for d in range(len(keys[0])):
@@ -145,14 +146,29 @@ class Attack:
                         self.equal.append(row | {cell(parent, key): -1})
 
     def _same_groups(self, tables: list[Table]) -> None:
-        """The reader also knows when two figures rest on the very same group of children."""
+        """The reader also knows what the figures' definitions say: two count tables of one population
+        (Table.population) under the same filters have the same grand total. That two hidden cells
+        of different figures happen to rest on the same children is a fact of the data no reader
+        has, so it is not given to the reader."""
         seen: dict[tuple, tuple] = {}
         for table in tables:
-            for c in table.cells:
-                at = (table.figure, table.filters, c.key)
-                first = seen.setdefault((c.count, c.children), at)
-                if first[0] != table.figure:
-                    self.equal.append({first: 1, at: -1})
+            if table.population is None or table.kind != "count":
+                continue
+            at = (table.figure, table.filters, (TOTAL,) * len(table.dimensions))
+            first = seen.setdefault((table.population, table.filters), at)
+            if first != at and at in self.index and first in self.index:
+                self.equal.append({first: 1, at: -1})
+
+    def _within(self, within: tuple[tuple[str, str], ...], protected) -> None:
+        """Where one figure's rows lie within another's (those who answered P1 among those invited,
+        I1), each cell of the first is at most the same cell of the second, filter by filter."""
+        for part, whole in within:
+            for table, shown in protected:
+                if table.figure == part:
+                    for cell in shown:
+                        other = (whole, table.filters, cell.key)
+                        if other in self.index:
+                            self.below.append({(part, table.filters, cell.key): 1, other: -1})
 
     def narrow(self, targets: list[dict], true: list[float]) -> list[int]:
         """Return the targets (sums of weight × cell) whose interval, over what the published release
@@ -242,7 +258,7 @@ def test_rule_7_no_hidden_cell_can_be_narrowed_below_k_count(seed, k_count, roun
     rules = Rules(k_count=k_count, k_stat=10, round_to_five=round_to_five)
     tables = release(organisation(seed))
     protected = protect(tables, rules)
-    attack, true = Attack(protected, rules), truth(tables)
+    attack, true = Attack(protected, rules, within=(("P1:children", "I1:children"),)), truth(tables)
     assert attack.hidden, "the generated organisation should have small cells"
     targets = [({at: 1}, at) for at in attack.hidden]
     for filtered, parent in small_remainders(tables, rules.k_count):

@@ -48,6 +48,8 @@ class Figure:
     # Where a value of one of its dimensions goes in the table, (dimension, value) -> a sort key of
     # the same type for every value of the dimension; None: by the value (a code), totals last.
     order: Callable[[str, str], tuple] | None = None
+    # Where another figure counts the very same rows, a name both give (disclosure.Table.population).
+    population: str | None = None
 
 
 FIGURES: dict[str, Figure] = {}

@@ -12,13 +12,18 @@ How `protect` works: every count table is completed into a grid with its totals,
 adds up becomes a `_Line` (each row and column with its total, the totals' own lines). A filtered
 table is tied to every coarser table of its figure in the call by its remainder (parent minus
 filtered, cell by cell: a never-shown grid with the parent's lines); where a filter's values add
-up to their parent, that is a line too, and so is the same group counted in two tables. Primary suppression marks cells on their own (rules 1, 2,
-5a); then every line is made safe (rule 3): no line with exactly one hidden cell, and, where its
-total is shown, hidden cells resting on at least k_count children and counting at least k_count.
-Lines safe one by one can still be chained ("that row leaves 6, so this cell is at least…"), so
-bounds are then propagated through all lines (app/figures/bounds.py) and, where a hidden cell comes
-out narrower than k_count, the smallest published cell that bound rests on is hidden too, until
-none does. The audit by linear programming (tests/test_disclosure_audit.py) attacks the result.
+up to their parent, that is a line too, and so are the grand totals of two tables of one population
+(K1 and K7 count the same meetings). The same group of children counted in two tables is tied too,
+so that it is hidden in both or in neither; but as no reader can know that two hidden cells happen
+to be equal, that tie is left out of what a reader can chain. Primary suppression marks cells on
+their own (rules 1, 2, 5a); then every line is made safe (rule 3): no line with exactly one hidden
+cell, and, where its total is shown, hidden cells resting on at least k_count children and counting
+at least k_count. Lines safe one by one can still be chained ("that row leaves 6, so this cell is at
+least…"), so bounds are then propagated through all lines (app/figures/bounds.py), and where that
+finds nothing more, linear programs add whole lines up (app/figures/feasible.py, rule 7's own test);
+where a hidden cell comes out narrower than k_count, the smallest published cell that bound rests
+on is hidden too, until none does. The audit by linear programming (tests/test_disclosure_audit.py)
+attacks the result.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 from math import inf
 
+from app.figures import feasible
 from app.figures.bounds import Bounds
 
 # Statistics Denmark's floor: no organisation may set a threshold below it (rule 2).
@@ -83,6 +89,9 @@ class Table:
     department), the pairs (its filter value, the value it lies within): the engine then also takes
     the table with the outer value in its place as a parent, and the inner values as adding up to
     it, so a department minus one of its teams is protected like a team's remainder.
+    population: where another figure counts the very same rows (K1 and K7 both count the held
+    method meetings), a name both give; a reader knows that two count tables of one population under
+    the same filters have the same grand total, and the engine protects that line too.
     """
 
     figure: str
@@ -91,6 +100,7 @@ class Table:
     cells: tuple[Cell, ...]
     filters: tuple[tuple[str, str], ...] = ()
     nests: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
+    population: str | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,9 @@ class _Line:
     parts: list[_Node]
     total: _Node
     reason: str = "complementary"  # what a cell hidden to protect this line is told
+    # False for two cells that only happen to count the same children: they are hidden together
+    # (rule 3), but no reader can know that two hidden cells are equal, so rule 7's chains leave it out.
+    known: bool = True
 
     @property
     def nodes(self) -> list[_Node]:
@@ -375,6 +388,7 @@ class _System:
             self.lines += [_Line([grid.nodes[k] for k in parts], grid.nodes[total]) for parts, total in grid.lines]
         self._link_filters()
         self._link_equals()
+        self._link_populations()
         for line in self.lines:
             for node in line.nodes:
                 node.lines.append(line)
@@ -437,7 +451,20 @@ class _System:
             for _, node in group:
                 same.setdefault(node.children, []).append(node)
             for nodes in same.values():
-                self.lines += [_Line([one], other) for one, other in zip(nodes, nodes[1:])]
+                self.lines += [_Line([one], other, known=False) for one, other in zip(nodes, nodes[1:])]
+
+    def _link_populations(self) -> None:
+        """Two count tables of one population under the same filters (K1 and K7: the held method
+        meetings) have the same grand total, and a reader knows it: that is a line (rules 3 and 7)."""
+        first: dict[tuple, _Node] = {}
+        for grid in self.grids:
+            table = grid.table
+            whole = grid.nodes.get((TOTAL,) * len(table.dimensions))
+            if table.population is None or table.kind != "count" or whole is None:
+                continue
+            other = first.setdefault((table.population, frozenset(table.filters)), whole)
+            if other is not whole:
+                self.lines.append(_Line([whole], other))
 
     def _link(self, parent: _Grid, filtered: _Grid) -> None:
         remainder = {}
@@ -476,11 +503,16 @@ class _System:
         self._close_chains()
 
     def _close_chains(self) -> None:
-        """Where chaining lines still narrows a hidden cell below k_count (rule 7), hide the smallest
-        published cell that narrowing rests on, make every line safe again (rule 3), and repeat."""
-        nodes = list({id(node): node for line in self.lines for node in line.nodes}.values())
+        """Where adding lines up still narrows a hidden cell below k_count (rule 7), hide the smallest
+        published cell that narrowing rests on, make every line safe again (rule 3), and repeat.
+
+        Bound propagation (one line at a time) is cheap and finds most chains; where it finds none,
+        linear programs (app/figures/feasible.py) add whole lines up as the audit's reader does."""
+        known = [line for line in self.lines if line.known]
+        nodes = list({id(node): node for line in known for node in line.nodes}.values())
         at = {id(node): i for i, node in enumerate(nodes)}
-        lines = [([at[id(part)] for part in line.parts], at[id(line.total)]) for line in self.lines]
+        lines = [([at[id(part)] for part in line.parts], at[id(line.total)]) for line in known]
+        wide: set[int] = set()  # cells a program has seen wide stay so: hiding more only widens
         for _ in range(len(nodes)):
             ranges = [self._range(node) for node in nodes]
             bounds = Bounds(lines, [r[0] for r in ranges], [r[1] for r in ranges],
@@ -488,14 +520,25 @@ class _System:
             picked = []
             for i, node in enumerate(nodes):
                 if self._guarded(node) and bounds.width(i) < self.limits.k_count:
-                    candidates = [nodes[j] for j in bounds.resting_on(i) if not nodes[j].hidden]
-                    if candidates:
-                        picked.append(min(candidates, key=lambda n: (n.count == 0, n.count, len(n.children))))
+                    picked += self._smallest([nodes[j] for j in bounds.resting_on(i)])
+            if not picked:
+                targets = {i: node.count for i, node in enumerate(nodes) if self._guarded(node) and node.count}
+                found = feasible.narrow(lines, bounds.low, bounds.high, targets, self.limits.k_count, wide)
+                for resting in found.values():
+                    # A bound leaning on a cell propagation worked out rests on what that came from.
+                    behind = {j for i in resting for j in ({i} if bounds.fixed[i] else bounds.resting_on(i))}
+                    picked += self._smallest([nodes[j] for j in behind])
             if not picked:
                 return
             for node in picked:
                 node.hidden = "complementary"
             self._complementary()
+
+    @staticmethod
+    def _smallest(nodes: list[_Node]) -> list[_Node]:
+        """The smallest published cell among those a bound rests on (an empty one last), if any."""
+        shown = [node for node in nodes if not (node.hidden or node.virtual)]
+        return [min(shown, key=lambda n: (n.count == 0, n.count, len(n.children)))] if shown else []
 
     @staticmethod
     def _guarded(node: _Node) -> bool:

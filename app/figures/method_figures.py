@@ -109,11 +109,15 @@ def _share_of_cases(key: tuple[str, ...], rows: list, hits: set[int], facts: Fac
 
 # --- K1 ------------------------------------------------------------------------------------------
 
+# K1 and K7 count the same rows (_held): a reader knows their totals are equal (disclosure.Table.population).
+HELD = "held method meetings"
+
+
 @figure(id="K1", title=_l("Brug af metoderne efter målgruppe og sagstype"), counts=_l("Familierådslagninger og "
         "netværksmøder holdt i perioden, efter barnets målgruppe og sagens type, og om det var sagens første møde "
         "med metoden eller et opfølgende. Vælg mødetypen for at se én metode."), unit=_l("møder"),
         dimensions=("target_group", "case_type", "occasion"), kind="count", chart="stacked", series="occasion",
-        label=label, order=order)
+        label=label, order=order, population=HELD)
 def use_by_target_group_and_case_type(facts: Facts) -> list[Cell]:
     """FIGURES.md K1: use of each method (the meeting filter) by target group and case type, first vs
     follow-up meetings. One table holds both groupings: two tables of the same meetings, one by
@@ -193,7 +197,8 @@ def reopened(facts: Facts) -> list[Cell]:
 @figure(id="K7", title=_l("Netværksløsninger i stedet for en indsats"), counts=_l("Familierådslagninger og "
         "netværksmøder holdt i perioden, efter hvad mødet førte til: at netværket tog en rolle i stedet for en "
         "indsats, en indsats, at sagen blev lukket, eller at den fortsætter."), unit=_l("møder"),
-        dimensions=("method", "outcome"), kind="count", chart="stacked", series="outcome", label=label, order=order)
+        dimensions=("method", "outcome"), kind="count", chart="stacked", series="outcome", label=label, order=order,
+        population=HELD)
 def network_solutions(facts: Facts) -> list[Cell]:
     """FIGURES.md K7: network solutions instead of a measure, beside the other outcomes."""
     groups: dict[tuple[str, str], list[MethodFact]] = defaultdict(list)

@@ -102,9 +102,10 @@ def compute(facts: Facts, team_ids: list[int], departments: dict[int, int] | Non
         for figure in catalogue.ordered():
             cells = tuple(figure.compute(narrowed))
             tables.append(Table(figure=figure.id, dimensions=figure.dimensions, kind=figure.kind, cells=cells,
-                                filters=filters, nests=nested))
+                                filters=filters, nests=nested, population=figure.population))
             tables.append(Table(figure=figure.id + RESTS_ON, dimensions=("all",), kind="count",
-                                cells=_rests_on(cells), filters=filters, nests=nested))
+                                cells=_rests_on(cells), filters=filters, nests=nested,
+                                population=figure.population and figure.population + RESTS_ON))
     return tables
 
 
