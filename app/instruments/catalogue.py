@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -838,12 +839,31 @@ def load_directory(directory: Path, load: Callable[[Path], T], what: str) -> lis
         raise InstrumentError(f"{shown_path(directory)}: no {what} (*.toml)")
     seen: dict[str, T] = {}
     for path in paths:
-        loaded = load(path)
+        loaded = _loaded(load, path)
         if loaded.id in seen:
             other = shown_path(seen[loaded.id].path)
             raise InstrumentError(f"{shown_path(path)}: id '{loaded.id}' is already used by {other}")
         seen[loaded.id] = loaded
     return list(seen.values())
+
+
+# What each file gave, by its path and the hash of its bytes: every app (a worker, a test) reads the
+# same unchanged files, and what they give is frozen, so it is read and checked once per process.
+_LOADED: dict[tuple[str, str, bytes], Any] = {}
+_KEPT = 256
+
+
+def _loaded(load: Callable[[Path], T], path: Path) -> T:
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return load(path)  # says what is wrong with the file
+    key = (f"{load.__module__}.{load.__qualname__}", str(path.resolve()), hashlib.sha256(content).digest())
+    if key not in _LOADED:
+        if len(_LOADED) >= _KEPT:
+            _LOADED.clear()
+        _LOADED[key] = load(path)
+    return _LOADED[key]
 
 
 def load_catalogue(directory: Path, languages: Sequence[str],
