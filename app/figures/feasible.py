@@ -42,6 +42,9 @@ def narrow(lines: list[Line], low: list[float], high: list[float], targets: dict
     each with its true value (a point the reader cannot rule out). wide: targets already seen wide;
     those found wide here are added to it. below: pairs (a, b) of cells a reader knows a ≤ b of.
     """
+    # Every unknown is capped far above any count, so every program has an answer: a capped
+    # reader can do no more than the real one, so a cell seen wide is wide (and one seen narrow only
+    # because of the cap would merely be hidden more than it needs).
     cap = 2 * max([v for v in high if v != float("inf")] + list(targets.values()) + [0]) + 100 * k
     is_free = [low[i] < high[i] for i in range(len(low))]
     found: dict[int, set[int]] = {}
