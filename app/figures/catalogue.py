@@ -50,6 +50,9 @@ class Figure:
     order: Callable[[str, str], tuple] | None = None
     # Where another figure counts the very same rows, a name both give (disclosure.Table.population).
     population: str | None = None
+    # The figure whose children hold this one's (P1's answers come from I1's invitations): a reader
+    # knows the children one rests on are at most the other's (disclosure.Table.within).
+    within: str | None = None
 
 
 FIGURES: dict[str, Figure] = {}
@@ -222,7 +225,8 @@ MEASURES = ("agree", "mean", "dont_know")
 @figure(id="P1", title=_l("Evaluering af inddragelse"), counts=_l("Svar på evalueringen af inddragelse efter møder i "
         "perioden: andelen, der er enige (4–5), gennemsnittet (1–5, højere er bedre) og andelen, der svarede "
         "»ved ikke«, for hvert spørgsmål og efter hvem der svarede."), unit=_l("procent og gennemsnit"),
-        dimensions=("item", "role", "measure"), kind="statistic", chart="bars", percent=True, series="role")
+        dimensions=("item", "role", "measure"), kind="statistic", chart="bars", percent=True, series="role",
+        within="I1")
 def participation(facts: Facts) -> list[Cell]:
     def answered() -> list[tuple[InvitationFact, str, object]]:
         found = []

@@ -92,6 +92,9 @@ class Table:
     population: where another figure counts the very same rows (K1 and K7 both count the held
     method meetings), a name both give; a reader knows that two count tables of one population under
     the same filters have the same grand total, and the engine protects that line too.
+    within: the figure whose table of the same filters holds this one's rows (the children who
+    answered P1 are among those invited, I1): a reader knows each cell here is at most that
+    table's cell of the same key. Only where it holds in the data is it used.
     """
 
     figure: str
@@ -101,6 +104,7 @@ class Table:
     filters: tuple[tuple[str, str], ...] = ()
     nests: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
     population: str | None = None
+    within: str | None = None
 
 
 @dataclass(frozen=True)
@@ -389,6 +393,7 @@ class _System:
         self._link_filters()
         self._link_equals()
         self._link_populations()
+        self.below: list[tuple[_Node, _Node]] = self._link_within()
         for line in self.lines:
             for node in line.nodes:
                 node.lines.append(line)
@@ -466,6 +471,20 @@ class _System:
             if other is not whole:
                 self.lines.append(_Line([whole], other))
 
+    def _link_within(self) -> list[tuple[_Node, _Node]]:
+        """Each cell of a table `within` another at most that table's cell (rule 7's reader knows it)."""
+        by_figure = {(grid.table.figure, frozenset(grid.table.filters)): grid for grid in self.grids}
+        found = []
+        for grid in self.grids:
+            whole = by_figure.get((grid.table.within, frozenset(grid.table.filters)))
+            if whole is None:
+                continue
+            for key, node in grid.nodes.items():
+                other = whole.nodes.get(key)
+                if other is not None and node.count <= other.count and node.children <= other.children:
+                    found.append((node, other))
+        return found
+
     def _link(self, parent: _Grid, filtered: _Grid) -> None:
         remainder = {}
         for key, whole in parent.nodes.items():
@@ -509,9 +528,12 @@ class _System:
         Bound propagation (one line at a time) is cheap and finds most chains; where it finds none,
         linear programs (app/figures/feasible.py) add whole lines up as the audit's reader does."""
         known = [line for line in self.lines if line.known]
-        nodes = list({id(node): node for line in known for node in line.nodes}.values())
+        every = {id(node): node for line in known for node in line.nodes}
+        every |= {id(node): node for pair in self.below for node in pair if id(node) not in every}
+        nodes = list(every.values())
         at = {id(node): i for i, node in enumerate(nodes)}
         lines = [([at[id(part)] for part in line.parts], at[id(line.total)]) for line in known]
+        below = [(at[id(part)], at[id(whole)]) for part, whole in self.below]
         wide: set[int] = set()  # cells a program has seen wide stay so: hiding more only widens
         for _ in range(len(nodes)):
             ranges = [self._range(node) for node in nodes]
@@ -523,7 +545,7 @@ class _System:
                     picked += self._smallest([nodes[j] for j in bounds.resting_on(i)])
             if not picked:
                 targets = {i: node.count for i, node in enumerate(nodes) if self._guarded(node) and node.count}
-                found = feasible.narrow(lines, bounds.low, bounds.high, targets, self.limits.k_count, wide)
+                found = feasible.narrow(lines, bounds.low, bounds.high, targets, self.limits.k_count, wide, below)
                 for resting in found.values():
                     # A bound leaning on a cell propagation worked out rests on what that came from.
                     behind = {j for i in resting for j in ({i} if bounds.fixed[i] else bounds.resting_on(i))}

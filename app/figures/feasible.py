@@ -33,29 +33,32 @@ ROUNDS = 6  # programs aiming at all unresolved cells of a group at once, before
 
 
 def narrow(lines: list[Line], low: list[float], high: list[float], targets: dict[int, float], k: float,
-           wide: set[int]) -> dict[int, set[int]]:
+           wide: set[int], below: list[tuple[int, int]] = ()) -> dict[int, set[int]]:
     """Return each target whose least-to-greatest range is below k, with the cells that range rests on.
 
     low, high: what is known of each cell before adding lines up (a published count: itself, or
     give or take the rounding; any other cell: what bound propagation found, 0 to inf at the
     widest). A cell with low == high is a known number. targets: the cells that must stay wide,
     each with its true value (a point the reader cannot rule out). wide: targets already seen wide;
-    those found wide here are added to it.
+    those found wide here are added to it. below: pairs (a, b) of cells a reader knows a ≤ b of.
     """
+    # Every unknown is capped far above any count, so every program has an answer: a capped
+    # reader can do no more than the real one, so a cell seen wide is wide (and one seen narrow only
+    # because of the cap would merely be hidden more than it needs).
     cap = 2 * max([v for v in high if v != float("inf")] + list(targets.values()) + [0]) + 100 * k
     is_free = [low[i] < high[i] for i in range(len(low))]
     found: dict[int, set[int]] = {}
-    for members, touching in _groups(lines, is_free):
+    for members, touching, under in _groups(lines, below, is_free):
         wanted = [i for i in members if i in targets and i not in wide]
         if wanted:
-            program = _Program(touching, low, [min(h, cap) for h in high], members)
+            program = _Program(touching, under, low, [min(h, cap) for h in high], members)
             found |= program.narrow(wanted, targets, k, wide)
     return found
 
 
-def _groups(lines: list[Line], is_free: list[bool]) -> list[tuple[list[int], list[Line]]]:
-    """Return the free cells by the group the lines join them into (a union-find), each with the
-    lines that touch it."""
+def _groups(lines: list[Line], below: list[tuple[int, int]], is_free: list[bool]):
+    """Return the free cells by the group the lines (and the pairs of `below`) join them into (a
+    union-find), each with the lines and the pairs that touch it."""
     parent = list(range(len(is_free)))
 
     def root(i: int) -> int:
@@ -64,27 +67,32 @@ def _groups(lines: list[Line], is_free: list[bool]) -> list[tuple[list[int], lis
             i = parent[i]
         return i
 
-    for parts, total in lines:
+    for parts, total in [*lines, *(([a], b) for a, b in below)]:
         cells = [c for c in (*parts, total) if is_free[c]]
         for other in cells[1:]:
             a, b = root(cells[0]), root(other)
             if a != b:
                 parent[b] = a
-    groups: dict[int, tuple[list[int], list[Line]]] = {}
+    groups: dict[int, tuple[list[int], list[Line], list[tuple[int, int]]]] = {}
     for i, free in enumerate(is_free):
         if free:
-            groups.setdefault(root(i), ([], []))[0].append(i)
+            groups.setdefault(root(i), ([], [], []))[0].append(i)
     for line in lines:
         first = next((c for c in (*line[0], line[1]) if is_free[c]), None)
         if first is not None:
             groups[root(first)][1].append(line)
+    for pair in below:
+        first = next((c for c in pair if is_free[c]), None)
+        if first is not None:
+            groups[root(first)][2].append(pair)
     return list(groups.values())
 
 
 class _Program:
     """One group's linear program: its free cells as variables, the lines touching them as equations."""
 
-    def __init__(self, lines: list[Line], low: list[float], high: list[float], members: list[int]):
+    def __init__(self, lines: list[Line], below: list[tuple[int, int]], low: list[float], high: list[float],
+                 members: list[int]):
         self.column = {cell: j for j, cell in enumerate(members)}
         self.cells = members
         rows, cols, data, rhs, self.used = [], [], [], [], []
@@ -102,6 +110,20 @@ class _Program:
             self.used.append((parts, total))
         self.matrix = csr_matrix((data, (rows, cols)), shape=(len(rhs), len(members)))
         self.rhs = np.array(rhs)
+        # a ≤ b, as a − b ≤ 0 with what is known moved to the right
+        rows, cols, data, limit, self.under = [], [], [], [], below
+        for a, b in below:
+            constant = 0.0
+            for c, sign in ((a, 1.0), (b, -1.0)):
+                if c in self.column:
+                    rows.append(len(limit))
+                    cols.append(self.column[c])
+                    data.append(sign)
+                else:
+                    constant += sign * low[c]
+            limit.append(-constant)
+        self.at_most = csr_matrix((data, (rows, cols)), shape=(len(limit), len(members))) if limit else None
+        self.limit = np.array(limit) if limit else None
         self.bounds = [(low[c], high[c]) for c in members]
 
     def narrow(self, wanted: list[int], targets: dict[int, float], k: float, wide: set[int]) -> dict[int, set[int]]:
@@ -137,8 +159,8 @@ class _Program:
 
     def _solve(self, cost):
         # Presolve would be redone for every aim and costs more than the simplex itself here.
-        result = linprog(cost, A_eq=self.matrix, b_eq=self.rhs, bounds=self.bounds, method="highs-ds",
-                         options={"presolve": False})
+        result = linprog(cost, A_ub=self.at_most, b_ub=self.limit, A_eq=self.matrix, b_eq=self.rhs,
+                         bounds=self.bounds, method="highs-ds", options={"presolve": False})
         if result.status != 0:  # every variable is capped and the true counts are a solution
             raise RuntimeError(f"the disclosure check could not bound a hidden cell: {result.message}")
         return result
@@ -155,6 +177,10 @@ class _Program:
         for dual, (parts, total) in zip(result.eqlin.marginals, self.used):
             if abs(dual) > TINY:
                 resting |= {c for c in (*parts, total) if c not in self.column}
+        if self.at_most is not None:
+            for dual, pair in zip(result.ineqlin.marginals, self.under):
+                if abs(dual) > TINY:
+                    resting |= {c for c in pair if c not in self.column}
         for j, (down, up) in enumerate(zip(result.lower.marginals, result.upper.marginals)):
             if abs(down) > TINY or abs(up) > TINY:
                 resting.add(self.cells[j])

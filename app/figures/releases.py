@@ -105,7 +105,8 @@ def compute(facts: Facts, team_ids: list[int], departments: dict[int, int] | Non
                                 filters=filters, nests=nested, population=figure.population))
             tables.append(Table(figure=figure.id + RESTS_ON, dimensions=("all",), kind="count",
                                 cells=_rests_on(cells), filters=filters, nests=nested,
-                                population=figure.population and figure.population + RESTS_ON))
+                                population=figure.population and figure.population + RESTS_ON,
+                                within=figure.within and figure.within + RESTS_ON))
     return tables
 
 
