@@ -14,8 +14,9 @@ ifdef DEMO
 endif
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Two test workers (the machine's two cores), each with a database of its own.
-TEST_WORKERS ?= 2
+# Three test workers on the machine's two cores, each with a database of its own: the tests wait on
+# PostgreSQL, the browser and the servers they start often enough that a third keeps both cores busy.
+TEST_WORKERS ?= 3
 
 test: install system-test-deps translations
 	REQUIRE_POSTGRES=1 REQUIRE_REDIS=1 scripts/with-postgres.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
