@@ -95,36 +95,26 @@ class _Program:
                  members: list[int]):
         self.column = {cell: j for j, cell in enumerate(members)}
         self.cells = members
-        rows, cols, data, rhs, self.used = [], [], [], [], []
-        for parts, total in lines:
-            cells = [(p, 1.0) for p in parts] + [(total, -1.0)]
-            constant = 0.0
-            for c, sign in cells:
-                if c in self.column:
-                    rows.append(len(rhs))
-                    cols.append(self.column[c])
-                    data.append(sign)
-                else:
-                    constant += sign * low[c]
-            rhs.append(-constant)
-            self.used.append((parts, total))
-        self.matrix = csr_matrix((data, (rows, cols)), shape=(len(rhs), len(members)))
-        self.rhs = np.array(rhs)
-        # a ≤ b, as a − b ≤ 0 with what is known moved to the right
-        rows, cols, data, limit, self.under = [], [], [], [], below
-        for a, b in below:
-            constant = 0.0
-            for c, sign in ((a, 1.0), (b, -1.0)):
-                if c in self.column:
-                    rows.append(len(limit))
-                    cols.append(self.column[c])
-                    data.append(sign)
-                else:
-                    constant += sign * low[c]
-            limit.append(-constant)
-        self.at_most = csr_matrix((data, (rows, cols)), shape=(len(limit), len(members))) if limit else None
-        self.limit = np.array(limit) if limit else None
+        self.used, self.under = lines, below
+        # parts − total = 0, and a − b ≤ 0, each with what is known moved to the right
+        self.matrix, self.rhs = self._rows([[*((p, 1.0) for p in parts), (total, -1.0)] for parts, total in lines], low)
+        self.at_most, self.limit = self._rows([[(a, 1.0), (b, -1.0)] for a, b in below], low) if below else (None, None)
         self.bounds = [(low[c], high[c]) for c in members]
+
+    def _rows(self, equations: list[list[tuple[int, float]]], low: list[float]):
+        """Return the equations' left sides over the free cells as a matrix, and their right sides."""
+        rows, cols, data, right = [], [], [], []
+        for i, terms in enumerate(equations):
+            constant = 0.0
+            for cell, sign in terms:
+                if cell in self.column:
+                    rows.append(i)
+                    cols.append(self.column[cell])
+                    data.append(sign)
+                else:
+                    constant += sign * low[cell]
+            right.append(-constant)
+        return csr_matrix((data, (rows, cols)), shape=(len(equations), len(self.cells))), np.array(right)
 
     def narrow(self, wanted: list[int], targets: dict[int, float], k: float, wide: set[int]) -> dict[int, set[int]]:
         seen = {cell: [targets[cell], targets[cell]] for cell in wanted}
