@@ -529,7 +529,7 @@ class _System:
         linear programs (app/figures/feasible.py) add whole lines up as the audit's reader does."""
         known = [line for line in self.lines if line.known]
         every = {id(node): node for line in known for node in line.nodes}
-        every |= {id(node): node for pair in self.below for node in pair if id(node) not in every}
+        every |= {id(node): node for pair in self.below for node in pair}
         nodes = list(every.values())
         at = {id(node): i for i, node in enumerate(nodes)}
         lines = [([at[id(part)] for part in line.parts], at[id(line.total)]) for line in known]
