@@ -499,3 +499,23 @@ def test_rule_7_no_hidden_cell_of_the_k_count_tables_can_be_narrowed_below_k_cou
     values = [sum(true.get(at, 0) * weight for at, weight in target.items()) for target, _ in targets]
     narrow = [(targets[i][1], values[i]) for i in attack.narrow([target for target, _ in targets], values)]
     assert not narrow, f"{len(narrow)} hidden cells narrowed below {rules.k_count}: {narrow}"
+
+
+def test_k7s_long_outcome_names_stand_one_under_the_other_in_the_charts_key(no_database):
+    """K7's key read "Netværket tog en rolle i stedet for en indsats" running into "Lukket uden
+    yderligere indsats" beside it: a name longer than half the chart now gets a row of its own."""
+    import re
+
+    from app.figures import charts
+
+    figure = catalogue.FIGURES["K7"]
+    cells = [{"key": [method, outcome], "count": 6, "value": None, "children": 6, "hidden": None}
+             for method in ("network_meeting", "family_group_conference")
+             for outcome in ("network_role", "closed", "continues")]
+    with no_database.test_request_context():
+        grid = pages.grid(figure, {"cells": cells}, {"k_count": 5, "k_stat": 10})
+        svg = str(charts.figure_chart(figure, grid, str(figure.title), None))
+    legend = svg[svg.index('class="legends"'):]
+    rows = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)"[^>]*class="color', legend)
+    assert len(rows) == 3
+    assert len({y for _x, y in rows}) == 3, rows  # each name on a row of its own

@@ -21,6 +21,9 @@ COLOURS = ("#1f4e79", "#b34700", "#2e6b30", "#6a3d9a", "#8a1c1c", "#4d4d4d")
 BAR_STYLE = Style(**{**vars(STYLE), "colors": COLOURS, "no_data_font_size": 20})
 
 
+LEGEND_HALF = 36  # characters of a series' name that fit half the chart's width
+
+
 def _number(cell: dict) -> float | None:
     if cell.get("hidden") or "count" not in cell:
         return None
@@ -50,6 +53,9 @@ def figure_chart(figure: Any, grid: Any, title: str, nonce: str | None) -> Marku
         style=BAR_STYLE, width=WIDTH, height=max(HEIGHT, 60 + 34 * len(rows)) if sideways else HEIGHT, title=title,
         y_title=str(figure.unit), x_labels=[label for label, _cells in rows], truncate_label=34 if sideways else -1,
         truncate_legend=-1,
+        # A name longer than half the chart's width (K7's "Netværket tog en rolle i stedet for en
+        # indsats") ran into its neighbour's: then the names go one under the other.
+        legend_at_bottom_columns=1 if any(len(str(name)) > LEGEND_HALF for _i, name in columns) else None,
         legend_at_bottom=True, margin_right=20, no_data_text=_("Ingen tal at vise"), js=[],
         css=[f"file://{STYLESHEET}"], disable_xml_declaration=True, print_values=False,
         **({"range": (0, 100), "y_labels": [0, 25, 50, 75, 100]} if figure.percent else {}),
